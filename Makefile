@@ -1,0 +1,38 @@
+# journeylab: two commands do everything on a fresh machine: `make report` and `make test`.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.journeylab-installed
+EXTRAS ?= notebooks,test
+
+.PHONY: setup report test test-fast lab lock clean-venv bench
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "pip==25.3"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[$(EXTRAS)]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+report: $(STAMP)
+	$(VENV)/bin/journeylab report configs/demo.yaml
+
+test: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile -m "not spark and not slow"
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
+
+bench: $(STAMP)
+	$(PY) benchmarks/summary_bench.py
+
+lock: $(STAMP)
+	{ head -2 constraints.txt; $(PY) -m pip freeze --exclude-editable | grep -v '^journeylab'; } > constraints.txt.new && mv constraints.txt.new constraints.txt
+
+clean-venv:
+	rm -rf $(VENV)
