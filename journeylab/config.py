@@ -1,0 +1,151 @@
+"""Shop configuration: which files hold which canonical table, and how their columns are named.
+
+A shop config is a YAML file or a dict::
+
+    name: demo
+    observation_end: 2024-12-31     # optional; default: the last order
+    currency: EUR
+    tables:
+      orders:
+        path: orders.csv            # CSV (.csv, .csv.gz, .tsv), Parquet or Excel; relative to the YAML
+        columns: {order_id: InvoiceNo, customer_id: CustomerID}   # canonical: shop column
+        read: {sep: ";", decimal: ",", encoding: latin-1, date_format: "%d-%m-%Y", sheet: Orders}
+      products: {path: products.parquet}
+
+Instead of ``path`` a table may be given as a pandas DataFrame (``tables: {orders: df}``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+import yaml
+
+from .contract import OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
+from .errors import ConfigError
+
+SHOP_KEYS = {"name", "observation_end", "currency", "tables", "involvement", "language", "format"}
+TABLE_KEYS = {"path", "columns", "read"}
+READ_KEYS = {"sep", "decimal", "thousands", "encoding", "date_format", "dayfirst", "sheet", "header"}
+
+
+@dataclass
+class TableSource:
+    """Where one canonical table comes from."""
+
+    table: str
+    path: Path | None = None
+    frame: pd.DataFrame | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    read: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """How messages name the source: the file path, or 'DataFrame for <table>'."""
+        return str(self.path) if self.path is not None else f"<DataFrame for {self.table}>"
+
+
+@dataclass
+class ShopConfig:
+    """A validated shop configuration."""
+
+    name: str
+    tables: dict[str, TableSource]
+    observation_end: pd.Timestamp | None = None
+    currency: str = "EUR"
+    involvement: dict[str, str] = field(default_factory=dict)
+    source: Path | None = None
+
+
+def read_shop_config(config: str | Path | Mapping[str, Any] | ShopConfig) -> ShopConfig:
+    """Parse and check a shop config given as a YAML path, a dict, or an existing ShopConfig."""
+    if isinstance(config, ShopConfig):
+        return config
+    base = Path.cwd()
+    source = None
+    if isinstance(config, (str, Path)):
+        source = Path(config)
+        if not source.exists():
+            raise ConfigError(f"shop config {source} does not exist")
+        try:
+            raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"shop config {source} is not valid YAML: {exc}") from None
+        base = source.parent
+    elif isinstance(config, Mapping):
+        raw = dict(config)
+        if "base_dir" in raw:
+            base = Path(raw.pop("base_dir"))
+    else:
+        raise ConfigError(f"a shop config must be a YAML path or a dict, not {type(config).__name__}")
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"shop config {source or ''} must be a mapping of keys to values")
+    where = f"shop config {source}" if source else "shop config"
+    unknown = set(raw) - SHOP_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}; known keys: {sorted(SHOP_KEYS)}")
+    tables_raw = raw.get("tables")
+    if not isinstance(tables_raw, Mapping) or not tables_raw:
+        raise ConfigError(f"{where}: 'tables' must name at least the orders table")
+    tables: dict[str, TableSource] = {}
+    for name, spec in tables_raw.items():
+        if name not in TABLES:
+            raise ConfigError(
+                f"{where}: unknown table '{name}'; tables are {list(REQUIRED_TABLES + OPTIONAL_TABLES)}"
+            )
+        tables[name] = _table_source(name, spec, base, where)
+    for name in REQUIRED_TABLES:
+        if name not in tables:
+            raise ConfigError(f"{where}: the '{name}' table is required")
+    obs = raw.get("observation_end")
+    if obs is not None:
+        try:
+            obs = pd.Timestamp(obs)
+        except (ValueError, TypeError):
+            raise ConfigError(f"{where}: observation_end {obs!r} is not a date (use YYYY-MM-DD)") from None
+    involvement = raw.get("involvement") or {}
+    if not isinstance(involvement, Mapping) or any(v not in ("low", "high") for v in involvement.values()):
+        raise ConfigError(f"{where}: 'involvement' must map categories to 'low' or 'high'")
+    return ShopConfig(
+        name=str(raw.get("name") or (source.stem if source else "shop")),
+        tables=tables,
+        observation_end=obs,
+        currency=str(raw.get("currency", "EUR")),
+        involvement=dict(involvement),
+        source=source,
+    )
+
+
+def _table_source(name: str, spec: Any, base: Path, where: str) -> TableSource:
+    if isinstance(spec, pd.DataFrame):
+        return TableSource(table=name, frame=spec)
+    if isinstance(spec, (str, Path)):
+        spec = {"path": spec}
+    if not isinstance(spec, Mapping):
+        raise ConfigError(f"{where}: table '{name}' must be a path, a DataFrame or a mapping with 'path'")
+    unknown = set(spec) - TABLE_KEYS - {"frame"}
+    if unknown:
+        raise ConfigError(f"{where}: table '{name}' has unknown key(s) {sorted(unknown)}; known: {sorted(TABLE_KEYS)}")
+    columns = dict(spec.get("columns") or {})
+    bad = [c for c in columns if c not in TABLES[name]]
+    if bad:
+        raise ConfigError(
+            f"{where}: table '{name}' maps unknown canonical column(s) {bad}; canonical columns: {list(TABLES[name])}"
+        )
+    read = dict(spec.get("read") or {})
+    unknown = set(read) - READ_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: table '{name}' read option(s) {sorted(unknown)} unknown; known: {sorted(READ_KEYS)}")
+    frame = spec.get("frame")
+    if isinstance(spec.get("path"), pd.DataFrame):
+        frame = spec["path"]
+    if frame is not None:
+        return TableSource(table=name, frame=frame, columns=columns, read=read)
+    if "path" not in spec:
+        raise ConfigError(f"{where}: table '{name}' needs a 'path'")
+    path = Path(spec["path"])
+    if not path.is_absolute():
+        path = base / path
+    return TableSource(table=name, path=path, columns=columns, read=read)

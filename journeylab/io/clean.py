@@ -1,0 +1,176 @@
+"""Clean typed tables into the canonical ones, counting every row dropped or changed.
+
+Each rule is one row of ``RULES``: the table, the rule's name, an SQL condition, and what is done
+(``dropped`` or ``fixed``). A row is counted by the first rule it meets, so
+rows read = rows kept + rows dropped (and revenue likewise); ``fixed`` rows stay in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from ..config import TableSource
+from ..contract import CANCELLED_STATUSES, TABLES
+from ..engine import quote
+from ..errors import DataError
+
+
+@dataclass(frozen=True)
+class Rule:
+    table: str
+    rule: str
+    condition: str  # SQL over the typed table's columns; may use _dup (copy number) and _obs_end
+    action: str  # 'dropped' or 'fixed'
+    explanation: str
+
+
+_CANCELLED = ", ".join(f"'{s}'" for s in sorted(CANCELLED_STATUSES))
+
+RULES: tuple[Rule, ...] = (
+    Rule("orders", "duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier row; counted once"),
+    Rule("orders", "missing customer id", "customer_id IS NULL", "dropped", "an order nobody can be linked to"),
+    Rule("orders", "missing order date", "ordered_at IS NULL", "dropped", "an order without a date cannot be placed in time"),
+    Rule("orders", "missing revenue", "revenue IS NULL", "dropped", "an order without an amount"),
+    Rule("orders", "cancelled", f"lower(coalesce(status, '')) IN ({_CANCELLED})", "dropped", "the order did not happen"),
+    Rule("orders", "return (negative revenue)", "revenue < 0", "dropped", "a return or refund, not a purchase"),
+    Rule("orders", "after observation end", "ordered_at > _obs_end", "dropped", "outside the period analysed (or a future date)"),
+    Rule("orders", "missing order id", "order_id IS NULL", "fixed", "an id was assigned from the file line"),
+    Rule("order_lines", "duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier row"),
+    Rule("order_lines", "missing product id", "product_id IS NULL", "dropped", "a line without a product"),
+    Rule("order_lines", "missing quantity or price", "quantity IS NULL OR unit_price IS NULL", "dropped", "a line without an amount"),
+    Rule("order_lines", "return (negative quantity)", "quantity < 0", "dropped", "a returned line, not a purchase"),
+    Rule("order_lines", "line of an order not kept", "order_id NOT IN (SELECT order_id FROM orders)", "dropped",
+         "its order was dropped above or is not in the orders table"),
+    Rule("products", "duplicate product id", "_dup_id > 1", "dropped", "the first row of each product id is kept"),
+    Rule("products", "missing product id", "product_id IS NULL", "dropped", "a product without an id"),
+    Rule("products", "missing category", "category IS NULL", "fixed", "category set to 'unknown'"),
+    Rule("events", "duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier event"),
+    Rule("events", "missing user id", "user_id IS NULL AND customer_id IS NULL", "dropped", "an event nobody can be linked to"),
+    Rule("events", "missing session id", "session_id IS NULL", "dropped", "an event outside any session"),
+    Rule("events", "missing time", "ts IS NULL", "dropped", "an event without a time"),
+    Rule("events", "missing event type", "event_type IS NULL", "dropped", "an event without a type"),
+    Rule("events", "after observation end", "ts > _obs_end", "dropped", "outside the period analysed (or a future date)"),
+    Rule("events", "user id taken from customer id", "user_id IS NULL", "fixed", "the customer id stands in for the user id"),
+    Rule("reviews", "duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier review"),
+    Rule("reviews", "missing customer or product", "customer_id IS NULL OR product_id IS NULL", "dropped", "a review nobody or nothing can be linked to"),
+    Rule("reviews", "missing or impossible rating", "rating IS NULL OR rating < 1 OR rating > 5", "dropped", "ratings run from 1 to 5"),
+    Rule("reviews", "missing time", "ts IS NULL", "dropped", "a review without a date"),
+    Rule("reviews", "after observation end", "ts > _obs_end", "dropped", "outside the period analysed"),
+)
+
+_FIXES = {
+    ("orders", "missing order id"): {"order_id": "'line-' || CAST(_line AS VARCHAR)"},
+    ("products", "missing category"): {"category": "'unknown'"},
+    ("events", "user id taken from customer id"): {"user_id": "customer_id"},
+}
+
+DQ_COLUMNS = ["table", "rule", "action", "rows", "revenue", "explanation"]
+
+
+def clean_tables(
+    con: duckdb.DuckDBPyConnection,
+    typed: dict[str, tuple[str, list[str]]],
+    sources: dict[str, TableSource],
+    observation_end: pd.Timestamp | None,
+) -> tuple[pd.DataFrame, pd.Timestamp]:
+    """Clean every typed table into its canonical table; return (data_quality, observation_end).
+
+    Without an explicit observation end, the last valid order date is used, and dates after
+    today are dropped as future dates.
+    """
+    if observation_end is None:
+        last = con.execute(
+            f"SELECT max(ordered_at) FROM {typed['orders'][0]} WHERE ordered_at <= now()::TIMESTAMP"
+        ).fetchone()[0]
+        if last is None:
+            raise DataError("no order has a usable date", file=sources["orders"].label, table="orders", column="ordered_at")
+        observation_end = pd.Timestamp(last)
+    records: list[dict] = []
+    # orders first: order_lines refers to the kept orders
+    for table in ("orders", "products", "order_lines", "events", "reviews"):
+        if table in typed:
+            name, present = typed[table]
+            records.extend(_clean_one(con, table, name, observation_end, sources[table], present))
+    dq = pd.DataFrame.from_records(records, columns=DQ_COLUMNS)
+    dq["rows"] = dq["rows"].astype("int64")
+    return dq, observation_end
+
+
+def _clean_one(
+    con: duckdb.DuckDBPyConnection, table: str, typed: str, obs_end: pd.Timestamp, source: TableSource, present: list[str]
+) -> list[dict]:
+    # The typed table has every canonical column (absent ones as NULL), so every rule applies;
+    # the canonical table keeps only the columns the source had.
+    cols = [c for c in TABLES[table] if c in present]
+    col_sql = ", ".join(quote(c) for c in TABLES[table])
+    rules = [r for r in RULES if r.table == table]
+    money = "revenue" if table == "orders" else ("quantity * unit_price" if table == "order_lines" else "0")
+    cases = " ".join(f"WHEN {r.condition} THEN {i}" for i, r in enumerate(rules))
+    extra = f"row_number() OVER (PARTITION BY {col_sql} ORDER BY _line) AS _dup"
+    if table == "products":
+        extra += ", row_number() OVER (PARTITION BY product_id ORDER BY _line) AS _dup_id"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _flagged AS
+        SELECT *, CASE {cases} ELSE NULL END AS _rule
+        FROM (SELECT *, {extra}, TIMESTAMP '{obs_end.isoformat(sep=' ')}' AS _obs_end FROM {typed})
+        """
+    )
+    counts = dict(
+        ((int(i) if i is not None else None), (n, m))
+        for i, n, m in con.execute(
+            f"SELECT _rule, count(*), coalesce(sum({_money_expr(money)}), 0) FROM _flagged GROUP BY _rule"
+        ).fetchall()
+    )
+    n_in = sum(n for n, _ in counts.values())
+    m_in = sum(m for _, m in counts.values())
+    dropped_ids = [i for i, r in enumerate(rules) if r.action == "dropped"]
+    keep_where = "_rule IS NULL" + "".join(f" OR _rule = {i}" for i, r in enumerate(rules) if r.action == "fixed")
+    fixes = {c: expr for i, r in enumerate(rules) if r.action == "fixed" for c, expr in _FIXES[(table, r.rule)].items()}
+    select = ", ".join(
+        (f"CASE WHEN _rule IS NOT NULL THEN {fixes[c]} ELSE {quote(c)} END AS {quote(c)}" if c in fixes else quote(c))
+        for c in cols
+    )
+    if table == "orders":
+        _check_unique_orders(con, keep_where, fixes, source)
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM _flagged WHERE {keep_where} ORDER BY _line")
+    con.execute("DROP TABLE _flagged")
+    out = [dict(table=table, rule="rows read", action="read", rows=n_in, revenue=m_in, explanation="rows in the source")]
+    for i, r in enumerate(rules):
+        n, m = counts.get(i, (0, 0.0))
+        out.append(dict(table=table, rule=r.rule, action=r.action, rows=n, revenue=m, explanation=r.explanation))
+    n_drop = sum(counts.get(i, (0, 0.0))[0] for i in dropped_ids)
+    m_drop = sum(counts.get(i, (0, 0.0))[1] for i in dropped_ids)
+    out.append(dict(table=table, rule="rows kept", action="kept", rows=n_in - n_drop, revenue=m_in - m_drop,
+                    explanation="rows analysed"))
+    return out
+
+
+def _money_expr(money: str) -> str:
+    return "0" if money == "0" else f"CASE WHEN isfinite({money}) THEN {money} ELSE 0 END"
+
+
+def _check_unique_orders(con: duckdb.DuckDBPyConnection, keep_where: str, fixes: dict[str, str], source: TableSource) -> None:
+    order_id = f"CASE WHEN _rule IS NOT NULL THEN {fixes['order_id']} ELSE order_id END" if "order_id" in fixes else "order_id"
+    dup = f"""
+        SELECT _line, oid, customer_id, ordered_at, revenue, count(*) OVER (PARTITION BY oid) AS n
+        FROM (SELECT *, {order_id} AS oid FROM _flagged WHERE {keep_where})
+    """
+    n_ids = con.execute(f"SELECT count(DISTINCT oid) FROM ({dup}) WHERE n > 1").fetchone()[0]
+    if not n_ids:
+        return
+    rows = con.execute(f"SELECT _line, oid, customer_id, ordered_at, revenue FROM ({dup}) WHERE n > 1 ORDER BY oid, _line LIMIT 5").fetchall()
+    raise DataError(
+        f"{n_ids:,} order ids occur on more than one row with different contents",
+        file=source.label,
+        table="orders",
+        column=source.columns.get("order_id", "order_id"),
+        examples=[(line, dict(order_id=o, customer_id=c, ordered_at=str(t), revenue=r)) for line, o, c, t, r in rows],
+        hint="one row per order is expected; for one row per order line use the order_lines table or a shop-system format",
+    )
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]

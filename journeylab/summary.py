@@ -1,0 +1,181 @@
+"""Per-customer summary (frequency, recency, T, monetary value) and calibration/holdout split, in SQL.
+
+Definitions are lifetimes' (``summary_data_from_transaction_data`` and
+``calibration_and_holdout_data``), computed in DuckDB so millions of orders stay in the engine:
+
+- orders are grouped into periods of ``freq`` ('D' day, 'W' week starting Monday, 'h' hour);
+  orders of one customer in the same period count as one purchase, their revenue summed;
+- ``frequency``: number of periods with a purchase after the first one (repeat purchases);
+- ``recency``: time from the first to the last purchase period; ``T``: from the first purchase
+  period to the observation end's period; both in units of ``freq`` divided by ``freq_multiplier``
+  (e.g. freq='D', freq_multiplier=7 gives weeks measured in days);
+- ``monetary_value``: mean revenue of the repeat periods (0 without repeats), shop currency.
+Orders whose period lies after the observation end's period are left out, as lifetimes does.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Union
+
+import duckdb
+import pandas as pd
+
+from .engine import connect
+from .errors import DataError
+
+if TYPE_CHECKING:
+    from .shop import Shop
+
+_UNITS = {"D": ("day", 86400), "W": ("week", 7 * 86400), "h": ("hour", 3600), "H": ("hour", 3600)}
+
+SUMMARY_COLUMNS = ["frequency", "recency", "T", "monetary_value", "first_order_at", "last_order_at", "n_orders", "total_revenue"]
+HOLDOUT_COLUMNS = [
+    "frequency_cal", "recency_cal", "T_cal", "monetary_value_cal",
+    "frequency_holdout", "monetary_value_holdout", "duration_holdout",
+]
+
+Orders = Union["Shop", pd.DataFrame, duckdb.DuckDBPyRelation, str]
+
+
+def customer_summary(
+    orders: Orders,
+    *,
+    observation_end: str | pd.Timestamp | None = None,
+    freq: str = "D",
+    freq_multiplier: float = 1,
+    calibration_end: str | pd.Timestamp | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> pd.DataFrame:
+    """One row per customer (index ``customer_id``) from orders.
+
+    ``orders`` is a Shop, a DataFrame with ``customer_id``, ``ordered_at``, ``revenue``, a DuckDB
+    relation, or the path of a Parquet file (or glob) with those columns. ``observation_end``
+    defaults to the shop's observation end, else the last order. Without ``calibration_end`` the
+    columns are frequency, recency, T, monetary_value (lifetimes' meaning, time in units of
+    ``freq`` / ``freq_multiplier``), first_order_at, last_order_at, n_orders and total_revenue.
+    With ``calibration_end`` they are lifetimes' calibration/holdout columns (frequency_cal,
+    recency_cal, T_cal, monetary_value_cal, frequency_holdout, monetary_value_holdout,
+    duration_holdout) for customers whose first order is on or before ``calibration_end``.
+    """
+    if freq not in _UNITS:
+        raise ValueError(f"freq must be one of {sorted(_UNITS)}, not {freq!r}")
+    if not freq_multiplier or freq_multiplier <= 0:
+        raise ValueError("freq_multiplier must be a positive number")
+    con, source = _source(orders, con)
+    if observation_end is None and hasattr(orders, "observation_end"):
+        observation_end = orders.observation_end
+    if observation_end is None:
+        observation_end = con.execute(f"SELECT max(ordered_at) FROM {source}").fetchone()[0]
+        if observation_end is None:
+            raise DataError("there are no orders to summarise", table="orders")
+    obs = pd.Timestamp(observation_end)
+    if calibration_end is None:
+        return _summary(con, source, obs, freq, freq_multiplier)
+    cal = pd.Timestamp(calibration_end)
+    if cal >= obs:
+        raise ValueError(f"calibration_end {cal.date()} must be before observation_end {obs.date()}")
+    return _calibration_holdout(con, source, cal, obs, freq, freq_multiplier)
+
+
+def _source(orders: Orders, con: duckdb.DuckDBPyConnection | None) -> tuple[duckdb.DuckDBPyConnection, str]:
+    if hasattr(orders, "con") and hasattr(orders, "tables"):
+        return orders.con, "orders"
+    con = con or connect()
+    if isinstance(orders, pd.DataFrame):
+        missing = {"customer_id", "ordered_at", "revenue"} - set(orders.columns)
+        if missing:
+            raise DataError(f"columns {sorted(missing)} are missing", table="orders",
+                            hint="customer_summary needs customer_id, ordered_at and revenue")
+        con.register("_jl_summary_orders", orders[["customer_id", "ordered_at", "revenue"]])
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW _jl_orders AS SELECT CAST(customer_id AS VARCHAR) AS customer_id, "
+            "CAST(ordered_at AS TIMESTAMP) AS ordered_at, CAST(revenue AS DOUBLE) AS revenue FROM _jl_summary_orders"
+        )
+        return con, "_jl_orders"
+    if isinstance(orders, duckdb.DuckDBPyRelation):
+        orders.create_view("_jl_orders_rel", replace=True)
+        return con, "_jl_orders_rel"
+    if isinstance(orders, str):
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW _jl_orders AS SELECT CAST(customer_id AS VARCHAR) AS customer_id, "
+            "CAST(ordered_at AS TIMESTAMP) AS ordered_at, CAST(revenue AS DOUBLE) AS revenue FROM read_parquet(?)",
+            [orders],
+        )
+        return con, "_jl_orders"
+    raise TypeError(f"orders must be a Shop, DataFrame, DuckDB relation or Parquet path, not {type(orders).__name__}")
+
+
+def _trunc(unit: str, expr: str) -> str:
+    return f"date_trunc('{unit}', {expr})"
+
+
+def _per_period(source: str, unit: str, where: str) -> str:
+    # One row per customer and purchase period; is_first marks the customer's first period.
+    return f"""
+        SELECT customer_id, p, rev, n, first_ts, last_ts, p = min(p) OVER (PARTITION BY customer_id) AS is_first
+        FROM (
+            SELECT customer_id, {_trunc(unit, 'ordered_at')} AS p, sum(revenue) AS rev, count(*) AS n,
+                   min(ordered_at) AS first_ts, max(ordered_at) AS last_ts
+            FROM {source} WHERE {where}
+            GROUP BY ALL
+        )
+    """
+
+
+def _summary_sql(source: str, unit: str, seconds: int, mult: float, obs_p: pd.Timestamp, where: str) -> str:
+    div = f"{seconds * mult!r}"
+    return f"""
+        SELECT customer_id,
+               CAST(count(*) - 1 AS DOUBLE) AS frequency,
+               (epoch(max(p)) - epoch(min(p))) / {div} AS recency,
+               (epoch(TIMESTAMP '{obs_p}') - epoch(min(p))) / {div} AS "T",
+               coalesce(avg(rev) FILTER (WHERE NOT is_first), 0) AS monetary_value,
+               min(first_ts) AS first_order_at, max(last_ts) AS last_order_at,
+               sum(n) AS n_orders, sum(rev) AS total_revenue
+        FROM ({_per_period(source, unit, where)})
+        GROUP BY customer_id
+    """
+
+
+def _summary(con, source, obs: pd.Timestamp, freq: str, mult: float) -> pd.DataFrame:
+    unit, seconds = _UNITS[freq]
+    obs_p = _period_start(obs, unit)
+    where = f"{_trunc(unit, 'ordered_at')} <= TIMESTAMP '{obs_p}' AND customer_id IS NOT NULL"
+    df = con.execute(_summary_sql(source, unit, seconds, mult, obs_p, where) + " ORDER BY customer_id").df()
+    df["n_orders"] = df["n_orders"].astype("int64")
+    return df.set_index("customer_id")[SUMMARY_COLUMNS]
+
+
+def _calibration_holdout(con, source, cal: pd.Timestamp, obs: pd.Timestamp, freq: str, mult: float) -> pd.DataFrame:
+    unit, seconds = _UNITS[freq]
+    cal_p = _period_start(cal, unit)
+    obs_p = _period_start(obs, unit)
+    cal_where = f"ordered_at <= TIMESTAMP '{cal}' AND customer_id IS NOT NULL"
+    # lifetimes: holdout purchases are distinct periods; holdout monetary value is the mean of
+    # the raw orders (not of periods); customers first seen in the holdout are not included.
+    sql = f"""
+        WITH cal AS ({_summary_sql(source, unit, seconds, mult, cal_p, cal_where)}),
+        hold AS (
+            SELECT customer_id, CAST(count(DISTINCT {_trunc(unit, 'ordered_at')}) AS DOUBLE) AS frequency_holdout,
+                   avg(revenue) AS monetary_value_holdout
+            FROM {source}
+            WHERE ordered_at > TIMESTAMP '{cal}' AND ordered_at <= TIMESTAMP '{obs}'
+            GROUP BY customer_id
+        )
+        SELECT cal.customer_id,
+               cal.frequency AS frequency_cal, cal.recency AS recency_cal, cal."T" AS T_cal,
+               cal.monetary_value AS monetary_value_cal,
+               coalesce(hold.frequency_holdout, 0) AS frequency_holdout,
+               coalesce(hold.monetary_value_holdout, 0) AS monetary_value_holdout,
+               (epoch(TIMESTAMP '{obs_p}') - epoch(TIMESTAMP '{cal_p}')) / {seconds * mult!r} AS duration_holdout
+        FROM cal LEFT JOIN hold USING (customer_id)
+        ORDER BY cal.customer_id
+    """
+    return con.execute(sql).df().set_index("customer_id")[HOLDOUT_COLUMNS]
+
+
+def _period_start(ts: pd.Timestamp, unit: str) -> pd.Timestamp:
+    if unit == "day":
+        return ts.normalize()
+    if unit == "week":
+        return (ts - pd.Timedelta(days=ts.weekday())).normalize()
+    return ts.floor("h")
