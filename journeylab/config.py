@@ -26,7 +26,7 @@ import yaml
 from .contract import OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
 from .errors import ConfigError
 
-SHOP_KEYS = {"name", "observation_end", "currency", "tables", "involvement", "language", "format"}
+SHOP_KEYS = {"name", "observation_end", "currency", "tables", "involvement", "language", "format", "report"}
 TABLE_KEYS = {"path", "columns", "read"}
 READ_KEYS = {"sep", "decimal", "thousands", "encoding", "date_format", "dayfirst", "sheet", "header"}
 

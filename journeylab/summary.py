@@ -97,8 +97,8 @@ def _source(orders: Orders, con: duckdb.DuckDBPyConnection | None) -> tuple[duck
     if isinstance(orders, str):
         con.execute(
             "CREATE OR REPLACE TEMP VIEW _jl_orders AS SELECT CAST(customer_id AS VARCHAR) AS customer_id, "
-            "CAST(ordered_at AS TIMESTAMP) AS ordered_at, CAST(revenue AS DOUBLE) AS revenue FROM read_parquet(?)",
-            [orders],
+            "CAST(ordered_at AS TIMESTAMP) AS ordered_at, CAST(revenue AS DOUBLE) AS revenue "
+            f"FROM read_parquet('{orders.replace(chr(39), chr(39) * 2)}')"
         )
         return con, "_jl_orders"
     raise TypeError(f"orders must be a Shop, DataFrame, DuckDB relation or Parquet path, not {type(orders).__name__}")

@@ -125,7 +125,7 @@ def _read_excel(path: Path, source: TableSource) -> pd.DataFrame:
             file=str(path),
             table=source.table,
         )
-    frame = book.parse(sheet, dtype=str)
+    frame = pd.read_excel(book, sheet_name=sheet, dtype=str)
     frame.columns = [str(c) for c in frame.columns]
     return frame
 

@@ -1,0 +1,86 @@
+"""Command line: ``journeylab validate | simulate | report``.
+
+A user mistake (bad data, bad config) is printed as a plain message and exits with status 2,
+without a Python traceback; a failed report exits with status 1.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from . import __version__
+from .errors import JourneylabError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except JourneylabError as exc:
+        print(f"journeylab: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("journeylab: interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="journeylab",
+        description="Customer-journey analytics for web shops: validate shop data, simulate shops, build reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"journeylab {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="load a shop, print its data-quality table, exit non-zero on bad data")
+    p.add_argument("config", help="shop or client config (YAML)")
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser("report", help="build the report of one client config, or of several (a batch)")
+    p.add_argument("configs", nargs="+", help="client config(s) (YAML)")
+    p.add_argument("--out", default="reports", help="folder for reports/<client>/<run>/ (default: reports)")
+    p.add_argument("--no-progress", action="store_true", help="do not show progress bars")
+    p.set_defaults(func=_report)
+
+    try:
+        from .simulate_cli import add_simulate_parser
+    except ImportError:  # the simulator is optional while it is being built
+        pass
+    else:
+        add_simulate_parser(sub)
+    return parser
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .shop import load_shop
+
+    shop = load_shop(args.config)
+    dq = shop.data_quality
+    shown = dq[(dq["rows"] > 0) | dq["action"].isin(["read", "kept"])]
+    import pandas as pd
+
+    with pd.option_context("display.width", 160, "display.max_colwidth", 60, "display.max_rows", 200):
+        print(f"shop {shop.name}: observation end {shop.observation_end:%Y-%m-%d}, currency {shop.currency}")
+        print(shown[["table", "rule", "action", "rows", "revenue"]].to_string(index=False))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import run_batch
+
+    results = run_batch(args.configs, out_root=args.out, progress=not args.no_progress)
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        print(r.describe())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Dutch and English labels for reports, tables and plots.
+
+``t(key, lang)`` returns the label; an unknown key raises KeyError so a missing translation is
+found by the tests, not by a client.
+"""
+from __future__ import annotations
+
+LANGUAGES = ("en", "nl")
+
+LABELS: dict[str, dict[str, str]] = {
+    "report_title": {"en": "Customer journey report", "nl": "Klantreisrapport"},
+    "data_quality": {"en": "Data quality", "nl": "Datakwaliteit"},
+    "data_quality_intro": {
+        "en": "Every row read from the shop's files is accounted for: kept, fixed, or dropped with the reason.",
+        "nl": "Elke ingelezen rij uit de bestanden van de winkel is verantwoord: behouden, gecorrigeerd of weggelaten met de reden.",
+    },
+    "customer_summary": {"en": "Customers", "nl": "Klanten"},
+    "table": {"en": "table", "nl": "tabel"},
+    "rule": {"en": "rule", "nl": "regel"},
+    "action": {"en": "action", "nl": "actie"},
+    "rows": {"en": "rows", "nl": "rijen"},
+    "revenue": {"en": "revenue", "nl": "omzet"},
+    "explanation": {"en": "explanation", "nl": "toelichting"},
+    "read": {"en": "read", "nl": "ingelezen"},
+    "kept": {"en": "kept", "nl": "behouden"},
+    "dropped": {"en": "dropped", "nl": "weggelaten"},
+    "fixed": {"en": "fixed", "nl": "gecorrigeerd"},
+    "customers": {"en": "customers", "nl": "klanten"},
+    "orders": {"en": "orders", "nl": "bestellingen"},
+    "repeat_customers": {"en": "repeat customers", "nl": "herhaalklanten"},
+    "repeat_rate": {"en": "repeat rate", "nl": "herhaalaankoopratio"},
+    "mean_order_value": {"en": "mean order value", "nl": "gemiddelde orderwaarde"},
+    "observation_end": {"en": "observation end", "nl": "einde observatieperiode"},
+    "frequency": {"en": "repeat purchases (frequency)", "nl": "herhaalaankopen (frequentie)"},
+    "recency_days": {"en": "days since last purchase", "nl": "dagen sinds laatste aankoop"},
+    "tenure_days": {"en": "days since first purchase (T)", "nl": "dagen sinds eerste aankoop (T)"},
+    "number_of_customers": {"en": "number of customers", "nl": "aantal klanten"},
+    "rows_by_rule": {"en": "Rows dropped or fixed, by rule", "nl": "Weggelaten of gecorrigeerde rijen, per regel"},
+    "no_problems": {"en": "No rows needed dropping or fixing.", "nl": "Geen rijen hoefden weggelaten of gecorrigeerd te worden."},
+    "repeat_purchases_dist": {"en": "Repeat purchases per customer", "nl": "Herhaalaankopen per klant"},
+    "headline": {"en": "Headline figures", "nl": "Kerncijfers"},
+    "value": {"en": "value", "nl": "waarde"},
+    "figure": {"en": "figure", "nl": "kengetal"},
+}
+
+
+def t(key: str, lang: str = "en") -> str:
+    """The label ``key`` in ``lang`` ('en' or 'nl')."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, not {lang!r}")
+    return LABELS[key][lang]
+
+
+def translate_frame_columns(frame, lang: str = "en"):
+    """A copy of ``frame`` with column names (and index name) that are label keys translated."""
+    out = frame.rename(columns={c: t(c, lang) for c in frame.columns if c in LABELS})
+    if out.index.name in LABELS:
+        out.index.name = t(out.index.name, lang)
+    return out

@@ -1,0 +1,42 @@
+"""Shared fixtures: CDNOW transactions from the installed lifetimes, the real shop data folder, tiny shops."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_DATA = Path(os.environ.get("JOURNEYLAB_REAL_DATA", ROOT.parent / "shared" / "data" / "real"))
+
+
+@pytest.fixture(scope="session")
+def cdnow_transactions() -> pd.DataFrame:
+    """The CDNOW master file shipped inside lifetimes: customer_id, ordered_at, revenue, order_id (69,659 rows)."""
+    import lifetimes.datasets as ds
+
+    path = Path(ds.__file__).parent / "CDNOW_master.txt"
+    tx = pd.read_csv(path, sep=r"\s+", header=0, names=["customer_id", "date", "n_cds", "revenue"],
+                     dtype={"customer_id": str, "date": str})
+    tx["ordered_at"] = pd.to_datetime(tx["date"], format="%Y%m%d")
+    tx["order_id"] = "o" + pd.Series(range(len(tx))).astype(str)
+    return tx[["order_id", "customer_id", "ordered_at", "revenue"]]
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """../shared/data/real: the real shop data sets (never copied into the repo)."""
+    if not REAL_DATA.exists():
+        pytest.skip(f"real shop data not found at {REAL_DATA} (set JOURNEYLAB_REAL_DATA)")
+    return REAL_DATA
+
+
+def write_csv(path: Path, text: str) -> Path:
+    """Write a small CSV file for a test; returns its path."""
+    path.write_text(text, encoding="utf-8")
+    return path
