@@ -1,0 +1,332 @@
+"""Vectorised BTYD log-likelihoods with analytic gradients, fitted on compressed data.
+
+Everything here works on *unique* customer histories with integer-like weights (how many customers
+share that history), in the caller's time unit. Parameters are optimised on the log scale
+(unconstrained), time is rescaled so that max(T) == 1 (as lifetimes does) for conditioning.
+
+Models and their parameter order:
+  bgnbd     r, alpha, a, b      (Fader, Hardie & Lee 2005)
+  mbgnbd    r, alpha, a, b      (Batislam et al. 2007; Wagner & Hoppe 2008)
+  paretonbd r, alpha, s, beta   (Schmittlein et al. 1987; Fader & Hardie note 009)
+  gammagamma p, q, v            (Fader, Hardie & Lee 2005b; note 025)
+
+Pareto/NBD needs  I = int_{t_x}^{T} (alpha+tau)^-(r+x) (beta+tau)^-(s+1) dtau.  Closed forms use 2F1,
+whose derivatives in its parameters have no closed form, so I and its gradient come from one
+Gauss-Legendre rule in z = log(c + tau), c = min(alpha, beta). In z the log-integrand is concave and
+its slope is bounded, and the rule is cut where the integrand has fallen by e^-40, so 48 nodes give
+near machine precision (tests compare with lifetimes' 2F1-based likelihood).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+from scipy.special import expit, gammaln, logsumexp, psi
+
+PARAM_NAMES = {
+    "bgnbd": ("r", "alpha", "a", "b"),
+    "mbgnbd": ("r", "alpha", "a", "b"),
+    "paretonbd": ("r", "alpha", "s", "beta"),
+    "gammagamma": ("p", "q", "v"),
+}
+# parameters measured in time units (rates' scale); rescaled with time
+TIME_PARAMS = {"bgnbd": ("alpha",), "mbgnbd": ("alpha",), "paretonbd": ("alpha", "beta"), "gammagamma": ()}
+
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(48)
+_CHUNK = 20_000  # rows per quadrature block: 20k x 48 doubles = 7.7 MB per temporary
+
+
+@dataclass
+class Compressed:
+    """Unique histories: arrays of length n_unique, ``inverse`` maps each customer to its row."""
+
+    frequency: np.ndarray
+    recency: np.ndarray
+    T: np.ndarray
+    weights: np.ndarray
+    inverse: np.ndarray
+
+
+def compress(frequency, recency, T) -> Compressed:
+    """Collapse identical (frequency, recency, T) rows; weights are their counts."""
+    keys = pd.MultiIndex.from_arrays([np.asarray(frequency), np.asarray(recency), np.asarray(T)])
+    codes, uniques = keys.factorize()
+    weights = np.bincount(codes, minlength=len(uniques)).astype(float)
+    return Compressed(
+        np.asarray(uniques.get_level_values(0), dtype=float),
+        np.asarray(uniques.get_level_values(1), dtype=float),
+        np.asarray(uniques.get_level_values(2), dtype=float),
+        weights,
+        np.asarray(codes),
+    )
+
+
+# ---------------------------------------------------------------- per-row log-likelihoods + gradients
+def bgnbd_ll(params, x, tx, T, need_grad=True):
+    """Per-row log-likelihood (n,) and its gradient w.r.t. (r, alpha, a, b) (n, 4)."""
+    r, alpha, a, b = params
+    bx = b + np.maximum(x, 1) - 1
+    A1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+    A2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
+    A3 = -(r + x) * np.log(alpha + T)
+    A4 = np.log(a) - np.log(bx) - (r + x) * np.log(alpha + tx)
+    A4 = np.where(x > 0, A4, -np.inf)
+    lse = np.logaddexp(A3, A4)
+    ll = A1 + A2 + lse
+    if not need_grad:
+        return ll, None
+    w3 = np.exp(A3 - lse)
+    w4 = 1.0 - w3
+    g = np.empty((len(x), 4))
+    g[:, 0] = psi(r + x) - psi(r) + np.log(alpha) - w3 * np.log(alpha + T) - w4 * np.log(alpha + tx)
+    g[:, 1] = r / alpha - w3 * (r + x) / (alpha + T) - w4 * (r + x) / (alpha + tx)
+    dab = psi(a + b) - psi(a + b + x)
+    g[:, 2] = dab + w4 / a
+    g[:, 3] = dab + psi(b + x) - psi(b) - w4 / bx
+    return ll, g
+
+
+def mbgnbd_ll(params, x, tx, T, need_grad=True):
+    """Per-row MBG/NBD log-likelihood and gradient w.r.t. (r, alpha, a, b)."""
+    r, alpha, a, b = params
+    A1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+    A2 = gammaln(a + b) + gammaln(b + x + 1) - gammaln(b) - gammaln(a + b + x + 1)
+    lT, ltx = np.log(alpha + T), np.log(alpha + tx)
+    A3 = -(r + x) * lT
+    A4 = np.log(a) - np.log(b + x) + (r + x) * (lT - ltx)
+    ll = A1 + A2 + A3 + np.logaddexp(A4, 0.0)
+    if not need_grad:
+        return ll, None
+    sig = expit(A4)
+    g = np.empty((len(x), 4))
+    g[:, 0] = psi(r + x) - psi(r) + np.log(alpha) - lT + sig * (lT - ltx)
+    g[:, 1] = r / alpha - (r + x) / (alpha + T) + sig * (r + x) * (1 / (alpha + T) - 1 / (alpha + tx))
+    dab = psi(a + b) - psi(a + b + x + 1)
+    g[:, 2] = dab + sig / a
+    g[:, 3] = dab + psi(b + x + 1) - psi(b) - sig / (b + x)
+    return ll, g
+
+
+def _quad_nodes(lo, hi):
+    """Gauss-Legendre nodes/log-weights on [lo, hi] row-wise: (n, K) arrays."""
+    half = 0.5 * (hi - lo)[:, None]
+    z = 0.5 * (hi + lo)[:, None] + half * _GL_NODES[None, :]
+    with np.errstate(divide="ignore"):
+        logw = np.log(half * _GL_WEIGHTS[None, :])
+    return z, logw
+
+
+def _pareto_block(params, x, tx, T, need_grad):
+    r, alpha, s, beta = params
+    c = min(alpha, beta)
+    da, db = alpha - c, beta - c  # one of them is 0
+    k1, k2 = r + x, s + 1.0
+
+    def g_and_slope(z, k1=k1):
+        ez = np.exp(z)
+        return z - k1 * np.log(da + ez) - k2 * np.log(db + ez), 1 - k1 * ez / (da + ez) - k2 * ez / (db + ez)
+
+    z0, z1 = np.log(c + tx), np.log(c + T)
+    g0, slope0 = g_and_slope(z0, k1)
+    # cut the range where the (concave) log-integrand has dropped by 40: Newton from the left overshoots
+    # (tangent above a concave curve), later steps approach the cut from the right, so the cut is safe.
+    zc = z1.copy()
+    dec = slope0 < -1e-12
+    if dec.any():
+        z = z0[dec].copy()
+        gz, sz = g0[dec], slope0[dec]
+        target = g0[dec] - 40.0
+        for _ in range(8):
+            z = np.minimum(z - (gz - target) / sz, z1[dec])
+            gz, sz = g_and_slope(z, k1[dec])
+            sz = np.minimum(sz, -1e-12)
+        zc[dec] = np.maximum(z, z0[dec])
+    z, logw = _quad_nodes(z0, zc)
+    ez = np.exp(z)
+    la, lb = np.log(da + ez), np.log(db + ez)  # log(alpha+tau), log(beta+tau)
+    terms = logw + z - k1[:, None] * la - k2 * lb
+    logI = logsumexp(terms, axis=1)
+    A1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    B1 = -k1 * np.log(alpha + T) - s * np.log(beta + T)
+    B2 = np.log(s) + logI
+    lse = np.logaddexp(B1, B2)
+    ll = A1 + lse
+    u1 = np.exp(B1 - lse)  # = P(alive | x, t_x, T)
+    if not need_grad:
+        return ll, None, u1
+    u2 = 1.0 - u1
+    with np.errstate(invalid="ignore"):
+        wq = np.exp(terms - logI[:, None])  # quadrature weights of the integral's "distribution"
+    wq = np.nan_to_num(wq)
+    E = lambda v: (wq * v).sum(axis=1)  # noqa: E731
+    inv_a, inv_b = np.exp(-la), np.exp(-lb)
+    g = np.empty((len(x), 4))
+    g[:, 0] = psi(r + x) - psi(r) + np.log(alpha) - u1 * np.log(alpha + T) - u2 * E(la)
+    g[:, 1] = r / alpha - u1 * k1 / (alpha + T) - u2 * k1 * E(inv_a)
+    g[:, 2] = np.log(beta) - u1 * np.log(beta + T) + u2 * (1 / s - E(lb))
+    g[:, 3] = s / beta - u1 * s / (beta + T) - u2 * k2 * E(inv_b)
+    return ll, g, u1
+
+
+def paretonbd_ll(params, x, tx, T, need_grad=True, return_palive=False):
+    """Per-row Pareto/NBD log-likelihood and gradient w.r.t. (r, alpha, s, beta); optionally P(alive)."""
+    n = len(x)
+    ll = np.empty(n)
+    g = np.empty((n, 4)) if need_grad else None
+    pa = np.empty(n)
+    for i in range(0, n, _CHUNK):  # blocks bound the (rows x nodes) temporaries
+        sl = slice(i, i + _CHUNK)
+        ll[sl], gi, pa[sl] = _pareto_block(params, x[sl], tx[sl], T[sl], need_grad)
+        if need_grad:
+            g[sl] = gi
+    return (ll, g, pa) if return_palive else (ll, g)
+
+
+def gammagamma_ll(params, x, m, _unused=None, need_grad=True):
+    """Per-row Gamma-Gamma log-likelihood (x = repeat purchases > 0, m = mean spend) and gradient."""
+    p, q, v = params
+    px = p * x
+    lxm = np.log(x * m + v)
+    ll = gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v) + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * lxm
+    if not need_grad:
+        return ll, None
+    g = np.empty((len(x), 3))
+    g[:, 0] = x * (psi(px + q) - psi(px) + np.log(m) + np.log(x) - lxm)
+    g[:, 1] = psi(px + q) - psi(q) + np.log(v) - lxm
+    g[:, 2] = q / v - (px + q) / (x * m + v)
+    return ll, g
+
+
+LL_FUNCS: dict[str, Callable] = {
+    "bgnbd": bgnbd_ll,
+    "mbgnbd": mbgnbd_ll,
+    "paretonbd": paretonbd_ll,
+    "gammagamma": gammagamma_ll,
+}
+
+
+# ---------------------------------------------------------------- fitting
+@dataclass
+class FitResult:
+    """Fitted parameters in the data's own time unit, log-likelihood (sum, original units) and cov."""
+
+    model: str
+    params: pd.Series
+    log_likelihood: float
+    cov_log: np.ndarray  # covariance of log-parameters (from the Hessian of the total NLL)
+    scale: float
+    penalizer: float
+    converged: bool
+    message: str
+
+
+def _objective(model, logp, cols, w, penalizer, scaled_idx):
+    params = np.exp(logp)
+    ll, g = LL_FUNCS[model](params, *cols)
+    wsum = w.sum()
+    f = -(w @ ll) / wsum + penalizer * (params**2).sum()
+    grad = -(w @ g) / wsum * params + 2 * penalizer * params**2  # chain rule to log-parameters
+    return f, grad
+
+
+def _scaled_cols(model, cols, scale):
+    if model == "gammagamma":
+        return cols
+    x, tx, T = cols
+    return (x, tx * scale, T * scale)
+
+
+def negative_hessian_log(model, logp, cols, w) -> np.ndarray:
+    """Hessian of the total (not mean) NLL in log-parameters, by central differences of the gradient."""
+    k = len(logp)
+    H = np.empty((k, k))
+    wsum = w.sum()
+    for j in range(k):
+        h = 1e-5 * max(1.0, abs(logp[j]))
+        e = np.zeros(k)
+        e[j] = h
+        gp = _objective(model, logp + e, cols, w, 0.0, None)[1]
+        gm = _objective(model, logp - e, cols, w, 0.0, None)[1]
+        H[:, j] = (gp - gm) / (2 * h) * wsum
+    return 0.5 * (H + H.T)
+
+
+def fit(model: str, cols: tuple, weights: np.ndarray, penalizer: float = 0.0, x0=None, tol=1e-10) -> FitResult:
+    """Maximum likelihood on compressed rows. ``cols`` = (x, t_x, T) or, for gammagamma, (x, m).
+
+    Raises FloatingPointError / RuntimeError on failure; the caller turns them into ModelError.
+    """
+    names = PARAM_NAMES[model]
+    if model == "gammagamma":
+        scale = 1.0
+    else:
+        scale = 1.0 / float(np.max(cols[2]))
+    scols = _scaled_cols(model, cols, scale)
+    x0 = np.zeros(len(names)) if x0 is None else np.asarray(x0, float)
+    with np.errstate(all="ignore"):
+        res = minimize(
+            lambda lp: _objective(model, lp, scols, weights, penalizer, None),
+            x0,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=[(-20.0, 20.0)] * len(names),
+            options={"maxiter": 2000, "ftol": tol, "gtol": 1e-8},
+        )
+    logp = res.x
+    if not np.all(np.isfinite(logp)) or not np.isfinite(res.fun):
+        raise FloatingPointError("the likelihood became NaN or infinite")
+    params = np.exp(logp)
+    for nm in TIME_PARAMS[model]:
+        params[names.index(nm)] /= scale
+    params_s = pd.Series(params, index=list(names))
+    with np.errstate(all="ignore"):
+        ll_rows = LL_FUNCS[model](params, *cols, need_grad=False)[0]
+        ll = float(weights @ ll_rows)
+        H = negative_hessian_log(model, np.log(params), cols, weights)
+    try:
+        cov = np.linalg.inv(H)
+    except np.linalg.LinAlgError:
+        cov = np.full((len(names), len(names)), np.nan)
+    at_bound = np.any(np.abs(logp) >= 19.9)
+    converged = bool(res.success or "ABNORMAL" in str(res.message)) and not at_bound and np.isfinite(ll)
+    return FitResult(model, params_s, ll, cov, scale, penalizer, converged, str(res.message))
+
+
+# ---------------------------------------------------------------- predictions not (robustly) in lifetimes
+def paretonbd_palive(params, x, tx, T) -> np.ndarray:
+    """P(alive) under Pareto/NBD by the same quadrature as the likelihood (no 2F1 overflow)."""
+    return paretonbd_ll(np.asarray(params, float), x, tx, T, need_grad=False, return_palive=True)[2]
+
+
+def paretonbd_expected(params, t, x, tx, T, palive=None) -> np.ndarray:
+    """E[purchases in (T, T+t]] under Pareto/NBD (note 009 eq. 41), via P(alive)."""
+    r, alpha, s, beta = params
+    pa = paretonbd_palive(params, x, tx, T) if palive is None else palive
+    if abs(s - 1) < 1e-8:
+        tail = np.log((beta + T + t) / (beta + T))
+    else:
+        tail = (1 - ((beta + T) / (beta + T + t)) ** (s - 1)) / (s - 1)
+    return pa * (r + x) * (beta + T) / (alpha + T) * tail
+
+
+def paretonbd_p_zero(params, t, x, tx, T, palive=None) -> np.ndarray:
+    """P(no purchase in (T, T+t]) under Pareto/NBD.
+
+    P(0 | alive) = P(death at u < t, no purchase before u) + P(survive t, no purchase in t)
+                 = int_0^t s/bT (bT/(bT+u))^(s+1) (aT/(aT+u))^k du + (bT/(bT+t))^s (aT/(aT+t))^k
+    with posterior shapes k = r+x, s and scales aT = alpha+T, bT = beta+T. The integrand is monotone;
+    it is cut where (aT/(aT+u))^k < e^-40 so that 48 nodes resolve it even for large k.
+    """
+    r, alpha, s, beta = params
+    pa = paretonbd_palive(params, x, tx, T) if palive is None else palive
+    aT, bT, k = alpha + T, beta + T, r + x
+    upper = np.minimum(t, aT * np.expm1(40.0 / k))
+    u = 0.5 * upper[:, None] * (_GL_NODES[None, :] + 1.0)
+    wts = 0.5 * upper[:, None] * _GL_WEIGHTS[None, :]
+    aT2, bT2, k2 = aT[:, None], bT[:, None], k[:, None]
+    dens = s / bT2 * (bT2 / (bT2 + u)) ** (s + 1) * (aT2 / (aT2 + u)) ** k2
+    p0_alive = (dens * wts).sum(axis=1) + (bT / (bT + t)) ** s * (aT / (aT + t)) ** k
+    return (1.0 - pa) + pa * np.clip(p0_alive, 0.0, 1.0)

@@ -1,0 +1,523 @@
+"""Purchase (BG/NBD, MBG/NBD, Pareto/NBD) and spend (Gamma-Gamma) models, CLV, model choice.
+
+Input is a customer summary in lifetimes' layout: index customer_id, ``frequency`` (repeat
+purchases), ``recency`` (first to last purchase), ``T`` (first purchase to observation end), all in
+one time unit (days by default, or weeks: say so with ``time_unit``), and ``monetary_value`` (mean
+value of the repeat purchases, in the shop's currency; 0 for one-time buyers).
+
+Fitting runs on compressed histories (identical (frequency, recency, T) rows once, with their
+count as weight) with journeylab's own vectorised likelihoods (see ``_btyd``); the fitted lifetimes
+objects are handed back in ``purchase_model_`` / ``spend_model_`` so lifetimes' methods and plots
+work on them. Always use ``df["T"]``, never ``df.T`` (the transpose).
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+import lifetimes
+
+from . import _btyd
+from .errors import DataError, ModelError
+
+PURCHASE_MODELS = ("bgnbd", "mbgnbd", "paretonbd")
+MODEL_LABELS = {"bgnbd": "BG/NBD", "mbgnbd": "MBG/NBD", "paretonbd": "Pareto/NBD", "gammagamma": "Gamma-Gamma"}
+# lifetimes' month convention (utils._customer_lifetime_value), so CLV numbers agree with it
+UNITS_PER_MONTH = {"days": 30.0, "weeks": 4.345, "months": 1.0}
+UNIT_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.0}
+_RETRY_PENALIZERS = (1e-4, 1e-3, 1e-2, 1e-1)
+MIN_REPEAT_BUYERS = 10
+
+
+def as_summary(summary_or_shop: Any, **kwargs) -> pd.DataFrame:
+    """Return a customer summary DataFrame; anything else must offer ``customer_summary(**kwargs)``."""
+    if isinstance(summary_or_shop, pd.DataFrame):
+        return summary_or_shop
+    if hasattr(summary_or_shop, "customer_summary"):
+        return summary_or_shop.customer_summary(**kwargs)
+    from .summary import customer_summary  # lazy: summary.py is the lead's module and imports the engine
+
+    return customer_summary(summary_or_shop, **kwargs)
+
+
+def _check_columns(df: pd.DataFrame, cols: Iterable[str], what: str) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"the customer summary has no column(s) {', '.join(missing)}, needed for {what}",
+            table="customer summary",
+            column=missing[0],
+            hint="build it with journeylab.summary.customer_summary",
+        )
+
+
+def _frt(df: pd.DataFrame, suffix: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    cols = [f"frequency{suffix}", f"recency{suffix}", f"T{suffix}"]
+    _check_columns(df, cols, "a purchase model")
+    x = df[cols[0]].to_numpy(dtype=float)
+    tx = df[cols[1]].to_numpy(dtype=float)
+    T = df[cols[2]].to_numpy(dtype=float)
+    bad = ~np.isfinite(x) | ~np.isfinite(tx) | ~np.isfinite(T) | (x < 0) | (tx < 0) | (tx > T + 1e-9) | (T <= 0)
+    if bad.any():
+        idx = np.flatnonzero(bad)[:5]
+        raise DataError(
+            f"{int(bad.sum())} customer(s) have impossible frequency/recency/T "
+            "(negative, missing, recency > T, or T = 0)",
+            table="customer summary",
+            column=cols[1],
+            examples=[(int(i), {c: df[c].iloc[i] for c in cols}) for i in idx],
+        )
+    return x, tx, T
+
+
+def _time_unit(df: pd.DataFrame, time_unit: str | None) -> str:
+    unit = time_unit or df.attrs.get("time_unit") or "days"
+    if unit not in UNIT_DAYS:
+        raise DataError(f"unknown time unit {unit!r}; use one of {', '.join(UNIT_DAYS)}")
+    return unit
+
+
+# ---------------------------------------------------------------- lifetimes objects with our parameters
+def _make_purchase_fitter(res: _btyd.FitResult, comp: _btyd.Compressed):
+    cls = {
+        "bgnbd": lifetimes.BetaGeoFitter,
+        "mbgnbd": lifetimes.ModifiedBetaGeoFitter,
+        "paretonbd": lifetimes.ParetoNBDFitter,
+    }[res.model]
+    gen = {
+        "bgnbd": lifetimes.generate_data.beta_geometric_nbd_model,
+        "mbgnbd": lifetimes.generate_data.modified_beta_geometric_nbd_model,
+        "paretonbd": lifetimes.generate_data.pareto_nbd_model,
+    }[res.model]
+    f = cls(penalizer_coef=res.penalizer)
+    _fill_fitter(f, res, comp.weights)
+    f.data = pd.DataFrame({"frequency": comp.frequency.astype(int), "recency": comp.recency, "T": comp.T,
+                           "weights": comp.weights})
+    f._scale = res.scale
+    f.predict = f.conditional_expected_number_of_purchases_up_to_time
+    T_all = comp.T
+    f.generate_new_data = lambda size=1: gen(T_all, *f.params_.values, size=size)
+    return f
+
+
+def _fill_fitter(f, res: _btyd.FitResult, weights: np.ndarray) -> None:
+    p = res.params
+    n = float(weights.sum())
+    f.params_ = p.copy()
+    f._negative_log_likelihood_ = -res.log_likelihood / n
+    cov = res.cov_log
+    f._hessian_ = np.linalg.pinv(cov) / n if np.all(np.isfinite(cov)) else None
+    var = np.outer(p.values, p.values) * cov  # delta method from log-parameters
+    f.variance_matrix_ = pd.DataFrame(var, index=p.index, columns=p.index)
+    f.standard_errors_ = pd.Series(np.sqrt(np.diag(var)), index=p.index)
+    se_log = np.sqrt(np.diag(cov))
+    f.confidence_intervals_ = pd.DataFrame(
+        {"lower 95% bound": p * np.exp(-1.96 * se_log), "upper 95% bound": p * np.exp(1.96 * se_log)},
+        index=p.index,
+    )
+
+
+def _params_table(res: _btyd.FitResult) -> pd.DataFrame:
+    p = res.params
+    se_log = np.sqrt(np.clip(np.diag(res.cov_log), 0, None))
+    return pd.DataFrame(
+        {
+            "model": MODEL_LABELS[res.model],
+            "parameter": p.index,
+            "estimate": p.values,
+            "se": p.values * se_log,
+            "lower_95": p.values * np.exp(-1.96 * se_log),
+            "upper_95": p.values * np.exp(1.96 * se_log),
+        }
+    )
+
+
+def _robust_fit(model: str, cols: tuple, weights: np.ndarray, penalizer: float, x0=None) -> _btyd.FitResult:
+    """Fit; on NaN/overflow/non-convergence retry with growing penalizers, else raise ModelError."""
+    tried = [penalizer] + [p for p in _RETRY_PENALIZERS if p > penalizer]
+    last = ""
+    for pen in tried:
+        try:
+            res = _btyd.fit(model, cols, weights, penalizer=pen, x0=x0)
+        except (FloatingPointError, ValueError, OverflowError, np.linalg.LinAlgError) as exc:
+            last = str(exc)
+            continue
+        if res.converged and np.all(np.isfinite(res.params)) and np.isfinite(res.log_likelihood):
+            if pen != penalizer:
+                warnings.warn(
+                    f"{MODEL_LABELS[model]} did not converge without a penalizer; fitted with penalizer {pen}",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+            return res
+        last = res.message
+    raise ModelError(
+        f"the {MODEL_LABELS[model]} model could not be fitted on this shop, even with a penalizer "
+        f"({last}); the purchase histories may be too few or too regular for this model"
+    )
+
+
+# ---------------------------------------------------------------- the model
+class CustomerValueModel:
+    """Purchase model + Gamma-Gamma spend model, fitted on a customer summary.
+
+    Parameters
+    ----------
+    purchase : "bgnbd" | "mbgnbd" | "paretonbd"
+    spend : "gammagamma" or None (no CLV, only purchase predictions)
+    penalizer : L2 penalty on the parameters (lifetimes' ``penalizer_coef``, on time rescaled so
+        max(T) = 1); 0 = plain maximum likelihood. Retried with small penalizers if the fit fails.
+    time_unit : unit of recency and T in the summary ("days", "weeks"); default: the summary's
+        ``attrs["time_unit"]`` or "days".
+
+    Fitted attributes: ``purchase_model_``, ``spend_model_`` (lifetimes fitters), ``params_`` (table:
+    model, parameter, estimate, se, lower_95, upper_95; intervals are Wald intervals on the log scale),
+    ``log_likelihood_`` (purchase model, summed over customers), ``spend_log_likelihood_``,
+    ``independence_`` (Gamma-Gamma check), ``n_customers_``, ``n_unique_``, ``time_unit_``.
+    """
+
+    def __init__(self, purchase: str = "bgnbd", spend: str | None = "gammagamma", penalizer: float = 0.0,
+                 time_unit: str | None = None) -> None:
+        if purchase not in PURCHASE_MODELS:
+            raise ValueError(f"purchase must be one of {PURCHASE_MODELS}, not {purchase!r}")
+        if spend not in ("gammagamma", None):
+            raise ValueError(f"spend must be 'gammagamma' or None, not {spend!r}")
+        self.purchase = purchase
+        self.spend = spend
+        self.penalizer = penalizer
+        self.time_unit = time_unit
+
+    # -- fitting
+    def fit(self, summary, **summary_kwargs) -> "CustomerValueModel":
+        """Fit on a customer summary (or anything ``as_summary`` accepts). Returns self."""
+        df = as_summary(summary, **summary_kwargs)
+        self.time_unit_ = _time_unit(df, self.time_unit)
+        x, tx, T = _frt(df)
+        n_repeat = int((x > 0).sum())
+        if n_repeat < MIN_REPEAT_BUYERS:
+            raise ModelError(
+                f"only {n_repeat} of {len(x)} customers bought more than once; "
+                "a purchase model needs repeat buyers (at least 10)"
+            )
+        comp = _btyd.compress(x, tx, T)
+        self._comp = comp
+        self._index = df.index
+        res = _robust_fit(self.purchase, (comp.frequency, comp.recency, comp.T), comp.weights, self.penalizer)
+        self._purchase_res = res
+        self.purchase_model_ = _make_purchase_fitter(res, comp)
+        self.log_likelihood_ = res.log_likelihood
+        self.penalizer_used_ = res.penalizer
+        self.n_customers_ = len(x)
+        self.n_unique_ = len(comp.weights)
+        tables = [_params_table(res)]
+        self.spend_model_ = None
+        self.independence_ = None
+        if self.spend == "gammagamma":
+            _check_columns(df, ["monetary_value"], "the Gamma-Gamma spend model")
+            m = df["monetary_value"].to_numpy(dtype=float)
+            self._monetary = m
+            self.independence_ = independence_check(x, m)
+            gg, ggres = _fit_gammagamma(x, m, self.penalizer)
+            self.spend_model_, self._spend_res = gg, ggres
+            self.spend_log_likelihood_ = ggres.log_likelihood
+            tables.append(_params_table(ggres))
+        self.params_ = pd.concat(tables, ignore_index=True)
+        return self
+
+    # -- predictions on unique rows, broadcast
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "purchase_model_"):
+            raise ModelError("the model is not fitted yet; call .fit(summary) first")
+
+    def _unique_predict(self, params: np.ndarray, comp: _btyd.Compressed, times: np.ndarray) -> dict:
+        """P(alive) and cumulative expected purchases at each of ``times`` (model units), per unique row."""
+        x, tx, T = comp.frequency, comp.recency, comp.T
+        with np.errstate(all="ignore"):
+            if self.purchase == "paretonbd":
+                pa = _btyd.paretonbd_palive(params, x, tx, T)
+                cum = np.column_stack([_btyd.paretonbd_expected(params, t, x, tx, T, pa) for t in times])
+                p0 = _btyd.paretonbd_p_zero(params, times[-1], x, tx, T, pa)
+            else:
+                f = self.purchase_model_.__class__()
+                f.params_ = pd.Series(params, index=["r", "alpha", "a", "b"])
+                pa = np.asarray(f.conditional_probability_alive(x, tx, T), dtype=float)
+                cum = np.column_stack(
+                    [np.asarray(f.conditional_expected_number_of_purchases_up_to_time(t, x, tx, T), float)
+                     for t in times]
+                )
+                r, alpha = params[0], params[1]
+                p0 = (1 - pa) + pa * ((alpha + T) / (alpha + T + times[-1])) ** (r + x)
+        return {"p_alive": pa, "cum": cum, "p_zero": p0}
+
+    def predict(self, horizon: float = 12, unit: str = "months", discount_rate: float = 0.01,
+                summary: pd.DataFrame | None = None, observation_end: Any = None) -> pd.DataFrame:
+        """One row per customer (index customer_id) for the next ``horizon`` ``unit``s.
+
+        ``unit`` is "days", "weeks" or "months" (a month = 30 days = 4.345 weeks, lifetimes'
+        convention). ``discount_rate`` is per month (0.01 a month is about 12.7% a year); cash flows
+        are discounted month by month as in lifetimes' ``customer_lifetime_value``.
+
+        Columns: ``p_alive`` (probability the customer is still active at the observation end),
+        ``expected_purchases`` (repeat purchases expected within the horizon), ``p_no_purchase``
+        (probability of no purchase within the horizon), ``next_purchase_in_days`` (median days until
+        the next purchase if the customer is alive), ``next_purchase_date`` (observation end + that,
+        when ``observation_end`` is given or in ``summary.attrs``), ``expected_spend_per_order``
+        (currency, Gamma-Gamma), ``clv`` (currency, discounted, over the horizon). Without a spend
+        model the last two are absent. ``summary`` defaults to the fitted one.
+        """
+        self._check_fitted()
+        if unit not in UNITS_PER_MONTH:
+            raise ValueError(f"unit must be one of {list(UNITS_PER_MONTH)}, not {unit!r}")
+        if summary is None:
+            comp, index = self._comp, self._index
+            m = getattr(self, "_monetary", None)
+        else:
+            df = as_summary(summary)
+            x, tx, T = _frt(df)
+            comp, index = _btyd.compress(x, tx, T), df.index
+            m = df["monetary_value"].to_numpy(dtype=float) if "monetary_value" in df.columns else None
+            observation_end = observation_end or df.attrs.get("observation_end")
+        per_month = UNITS_PER_MONTH[self.time_unit_]
+        months = horizon / UNITS_PER_MONTH[unit]
+        h = months * per_month  # horizon in model time units
+        steps = np.arange(1, math.ceil(months - 1e-9) + 1, dtype=float) * per_month
+        steps[-1] = h
+        params = self._purchase_res.params.values
+        u = self._unique_predict(params, comp, steps)
+        inv = comp.inverse
+        out = pd.DataFrame(index=index)
+        out["p_alive"] = u["p_alive"][inv]
+        out["expected_purchases"] = u["cum"][:, -1][inv]
+        out["p_no_purchase"] = np.clip(u["p_zero"], 0.0, 1.0)[inv]
+        # median of the Lomax waiting time of the posterior Poisson rate, gamma(r + x, alpha + T)
+        r, alpha = params[0], params[1]
+        wait = (alpha + comp.T) * np.expm1(np.log(2.0) / (r + comp.frequency))
+        out["next_purchase_in_days"] = (wait * UNIT_DAYS[self.time_unit_])[inv]
+        if observation_end is not None:
+            out["next_purchase_date"] = pd.Timestamp(observation_end) + pd.to_timedelta(
+                out["next_purchase_in_days"].round(), unit="D")
+        if self.spend_model_ is not None and m is not None:
+            x_all = comp.frequency[inv]
+            spend = np.asarray(self.spend_model_.conditional_expected_average_profit(x_all, m), dtype=float)
+            increments = np.diff(np.column_stack([np.zeros(len(comp.weights)), u["cum"]]), axis=1)
+            disc = (1.0 + discount_rate) ** -(steps / per_month)
+            out["expected_spend_per_order"] = spend
+            out["clv"] = (increments @ disc)[inv] * spend
+        numeric = out.select_dtypes("number")
+        if not np.isfinite(numeric.to_numpy()).all():
+            bad = numeric.columns[~np.isfinite(numeric.to_numpy()).all(axis=0)].tolist()
+            raise ModelError(
+                f"the fitted {MODEL_LABELS[self.purchase]} model gives no finite {', '.join(bad)} for some "
+                "customers (parameters at an extreme); try a penalizer or another purchase model"
+            )
+        out.attrs.update(horizon=horizon, unit=unit, discount_rate_per_month=discount_rate,
+                         time_unit=self.time_unit_, currency=getattr(self, "currency", None))
+        return out
+
+    # -- uncertainty
+    def bootstrap(self, n_boot: int = 200, horizon: float = 12, unit: str = "months",
+                  discount_rate: float = 0.01, seed: int | None = 0, level: float = 0.95) -> "BootstrapResult":
+        """Nonparametric bootstrap over customers (multinomial weights on the compressed rows).
+
+        Returns parameter intervals and intervals for the totals over the fitted customers of
+        expected purchases and CLV within the horizon (these carry parameter uncertainty).
+        """
+        self._check_fitted()
+        rng = np.random.default_rng(seed)
+        comp = self._comp
+        n = self.n_customers_
+        x_all = comp.frequency[comp.inverse]
+        p_rows, totals = [], []
+        per_month = UNITS_PER_MONTH[self.time_unit_]
+        months = horizon / UNITS_PER_MONTH[unit]
+        steps = np.arange(1, math.ceil(months - 1e-9) + 1, dtype=float) * per_month
+        steps[-1] = months * per_month
+        disc = (1.0 + discount_rate) ** -(steps / per_month)
+        x0 = np.log(self._purchase_res.params.values / np.array(
+            [1 / self._purchase_res.scale if nm in _btyd.TIME_PARAMS[self.purchase] else 1.0
+             for nm in self._purchase_res.params.index]))
+        for _ in range(n_boot):
+            counts = np.bincount(rng.integers(0, n, n), minlength=n)
+            w = np.bincount(comp.inverse, weights=counts, minlength=len(comp.weights))
+            keep = w > 0
+            try:
+                res = _btyd.fit(self.purchase, (comp.frequency[keep], comp.recency[keep], comp.T[keep]),
+                                w[keep], penalizer=self.penalizer_used_, x0=x0)
+            except (FloatingPointError, ValueError):
+                continue
+            row = dict(res.params)
+            u = self._unique_predict(res.params.values, comp, steps)
+            total_purchases = float(comp.weights @ u["cum"][:, -1])
+            tot = {"expected_purchases_total": total_purchases}
+            if self.spend_model_ is not None:
+                rep = counts.astype(bool) & (x_all > 0) & (self._monetary > 0)
+                try:
+                    gres = _btyd.fit("gammagamma", (x_all[rep], self._monetary[rep]), counts[rep].astype(float),
+                                     penalizer=self.penalizer_used_,
+                                     x0=np.log(self._spend_res.params.values))
+                except (FloatingPointError, ValueError):
+                    continue
+                row.update(gres.params)
+                p, q, v = gres.params.values
+                wgt = p * x_all / (p * x_all + q - 1)
+                spend = (1 - wgt) * v * p / (q - 1) + wgt * self._monetary
+                per_cust = (np.diff(np.column_stack([np.zeros(len(comp.weights)), u["cum"]]), axis=1) @ disc)
+                tot["clv_total"] = float(per_cust[comp.inverse] @ spend)
+            p_rows.append(row)
+            totals.append(tot)
+        if len(p_rows) < max(10, n_boot // 2):
+            raise ModelError(f"only {len(p_rows)} of {n_boot} bootstrap refits converged; intervals unreliable")
+        a = (1 - level) / 2
+        draws = pd.DataFrame(p_rows)
+        tot = pd.DataFrame(totals)
+        summarise = lambda d: pd.DataFrame(  # noqa: E731
+            {"mean": d.mean(), "lower": d.quantile(a), "upper": d.quantile(1 - a)})
+        return BootstrapResult(params=summarise(draws), totals=summarise(tot), draws=draws, total_draws=tot,
+                               level=level, n_boot=len(p_rows))
+
+
+@dataclass
+class BootstrapResult:
+    """Percentile bootstrap intervals: ``params`` and ``totals`` have columns mean, lower, upper."""
+
+    params: pd.DataFrame
+    totals: pd.DataFrame
+    draws: pd.DataFrame
+    total_draws: pd.DataFrame
+    level: float
+    n_boot: int
+
+
+def _fit_gammagamma(x: np.ndarray, m: np.ndarray, penalizer: float):
+    rep = (x > 0) & (m > 0)
+    if rep.sum() < MIN_REPEAT_BUYERS:
+        raise ModelError(
+            f"only {int(rep.sum())} customers have repeat purchases with a positive value; "
+            "the spend model needs repeat buyers (at least 10)"
+        )
+    keys = pd.MultiIndex.from_arrays([x[rep], m[rep]])
+    codes, uniq = keys.factorize()
+    w = np.bincount(codes).astype(float)
+    xu = np.asarray(uniq.get_level_values(0), float)
+    mu = np.asarray(uniq.get_level_values(1), float)
+    res = _robust_fit("gammagamma", (xu, mu), w, penalizer)
+    if res.params["q"] <= 1:
+        raise ModelError(
+            f"the Gamma-Gamma spend model has q = {res.params['q']:.2f} <= 1, so mean spend per order has no "
+            "finite population average; spend per order is too heavy-tailed (check outliers and returns)"
+        )
+    gg = lifetimes.GammaGammaFitter(penalizer_coef=res.penalizer)
+    _fill_fitter(gg, res, w)
+    gg.data = pd.DataFrame({"monetary_value": mu, "frequency": xu, "weights": w})
+    return gg, res
+
+
+def independence_check(frequency: np.ndarray, monetary_value: np.ndarray, threshold: float = 0.3) -> dict:
+    """Gamma-Gamma assumes spend per order is independent of purchase frequency.
+
+    Pearson and Spearman correlation among repeat buyers with their p-values; ``ok`` when
+    |Pearson r| < ``threshold`` (a practical bound: with many customers even tiny correlations are
+    significant, so significance alone is not the criterion).
+    """
+    rep = (frequency > 0) & (monetary_value > 0)
+    f, m = frequency[rep], monetary_value[rep]
+    if rep.sum() < 3 or np.ptp(f) == 0 or np.ptp(m) == 0:
+        return {"n": int(rep.sum()), "pearson_r": 0.0, "p_value": 1.0, "spearman_rho": 0.0,
+                "spearman_p": 1.0, "ok": True, "message": "too little variation to test independence"}
+    pr = stats.pearsonr(f, m)
+    sr = stats.spearmanr(f, m)
+    ok = abs(pr.statistic) < threshold
+    msg = (f"correlation between purchase frequency and spend per order is {pr.statistic:.2f} "
+           f"(p = {pr.pvalue:.3g}, n = {int(rep.sum())}): "
+           + ("weak enough for the Gamma-Gamma model" if ok else
+              "too strong; the Gamma-Gamma independence assumption is doubtful, treat CLV with care"))
+    return {"n": int(rep.sum()), "pearson_r": float(pr.statistic), "p_value": float(pr.pvalue),
+            "spearman_rho": float(sr.statistic), "spearman_p": float(sr.pvalue), "ok": bool(ok), "message": msg}
+
+
+# ---------------------------------------------------------------- model comparison on calibration/holdout
+@dataclass
+class ModelComparison:
+    """``metrics``: one row per model; ``by_frequency``: mean holdout purchases by calibration frequency
+    (actual and per model, frequencies 7+ pooled, as in the papers); ``predictions``: per customer."""
+
+    metrics: pd.DataFrame
+    by_frequency: pd.DataFrame
+    predictions: pd.DataFrame
+    recommended: str
+    reason: str
+    models: dict = field(default_factory=dict)
+
+
+def holdout_expected(model: CustomerValueModel, summary: pd.DataFrame) -> np.ndarray:
+    """Expected purchases in each customer's holdout period (``duration_holdout``), from calibration data."""
+    x, tx, T = _frt(summary, "_cal")
+    d = summary["duration_holdout"].to_numpy(dtype=float)
+    keys = pd.MultiIndex.from_arrays([x, tx, T, d])
+    codes, uniq = keys.factorize()
+    ux, utx, uT, ud = (np.asarray(uniq.get_level_values(i), float) for i in range(4))
+    params = model._purchase_res.params.values
+    with np.errstate(all="ignore"):
+        if model.purchase == "paretonbd":
+            e = _btyd.paretonbd_expected(params, ud, ux, utx, uT)
+        else:
+            e = np.asarray(model.purchase_model_.conditional_expected_number_of_purchases_up_to_time(ud, ux, utx, uT))
+    return e[codes]
+
+
+def compare_models(summary: pd.DataFrame, models: Iterable[str] = PURCHASE_MODELS, penalizer: float = 0.0,
+                   time_unit: str | None = None, max_frequency: int = 7) -> ModelComparison:
+    """Fit each purchase model on the calibration columns and score it on the holdout purchases.
+
+    ``summary`` needs frequency_cal, recency_cal, T_cal, frequency_holdout, duration_holdout.
+    Recommended model: lowest per-customer holdout RMSE; models within 1% of it are ranked by the
+    absolute total holdout error, and then by simplicity (BG/NBD, MBG/NBD, Pareto/NBD).
+    """
+    _check_columns(summary, ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"],
+                   "a calibration/holdout comparison")
+    cal = summary.rename(columns={"frequency_cal": "frequency", "recency_cal": "recency", "T_cal": "T"})
+    cal = cal[["frequency", "recency", "T"]]
+    cal.attrs = dict(summary.attrs)
+    actual = summary["frequency_holdout"].to_numpy(dtype=float)
+    freq_cal = summary["frequency_cal"].to_numpy(dtype=int)
+    rows, preds, fitted = [], {}, {}
+    for name in models:
+        mdl = CustomerValueModel(purchase=name, spend=None, penalizer=penalizer, time_unit=time_unit).fit(cal)
+        pred = holdout_expected(mdl, summary)
+        err = pred - actual
+        rows.append({
+            "model": name, "label": MODEL_LABELS[name], "n_params": 4, "log_likelihood": mdl.log_likelihood_,
+            "holdout_actual_total": actual.sum(), "holdout_predicted_total": pred.sum(),
+            "total_error_pct": 100 * (pred.sum() - actual.sum()) / max(actual.sum(), 1e-12),
+            "mae": np.abs(err).mean(), "rmse": np.sqrt((err**2).mean()),
+            "correlation": float(np.corrcoef(pred, actual)[0, 1]) if np.std(pred) > 0 else 0.0,
+        })
+        preds[name] = pred
+        fitted[name] = mdl
+    metrics = pd.DataFrame(rows).set_index("model")
+    grp = pd.Series(np.minimum(freq_cal, max_frequency), index=summary.index, name="frequency_cal")
+    table = pd.DataFrame({"actual": actual, **preds}, index=summary.index).groupby(grp.values).mean()
+    table.index = [str(i) if i < max_frequency else f"{max_frequency}+" for i in table.index]
+    table.index.name = "frequency_cal"
+    table.insert(0, "customers", grp.value_counts().sort_index().to_numpy())
+    best = metrics["rmse"].min()
+    close = metrics[metrics["rmse"] <= best * 1.01].copy()
+    close["abs_total_error"] = close["total_error_pct"].abs()
+    close["order"] = [PURCHASE_MODELS.index(m) for m in close.index]
+    rec = close.sort_values(["abs_total_error", "order"]).index[0]
+    m = metrics.loc[rec]
+    others = ", ".join(f"{MODEL_LABELS[k]} {v:.3f}" for k, v in metrics["rmse"].items() if k != rec)
+    reason = (f"{MODEL_LABELS[rec]} predicts holdout purchases per customer best (RMSE {m['rmse']:.3f}"
+              + (f"; {others}" if others else "")
+              + f") and misses the holdout total by {m['total_error_pct']:+.1f}%")
+    if len(close) > 1:
+        reason += (f"; {', '.join(MODEL_LABELS[k] for k in close.index if k != rec)} within 1% RMSE, "
+                   "so the smaller total error (then the simpler model) decided")
+    predictions = pd.DataFrame({"frequency_cal": freq_cal, "actual": actual, **preds}, index=summary.index)
+    return ModelComparison(metrics, table, predictions, rec, reason, fitted)
