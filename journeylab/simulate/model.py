@@ -72,12 +72,16 @@ def _group_cumsum(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 def _categorical(rng: np.random.Generator, probs: np.ndarray, rows: np.ndarray | None = None, n: int = 0) -> np.ndarray:
     """Draw category indices; ``probs`` is (k,) or (m, k) with ``rows`` choosing a row per draw."""
-    cum = np.cumsum(probs, axis=-1)
-    cum = cum / cum[..., -1:]
-    if probs.ndim == 1:
-        return np.minimum(np.searchsorted(cum, rng.random(n), side="right"), probs.size - 1)
-    u = rng.random(rows.size)
-    return np.minimum((u[:, None] >= cum[rows]).sum(axis=1), probs.shape[1] - 1)
+    probs = np.atleast_2d(probs)
+    m, k = probs.shape
+    cum = np.cumsum(probs, axis=1)
+    cum = cum / cum[:, -1:]
+    if rows is None:
+        rows = np.zeros(n, np.int64)
+    # One searchsorted over all rows: row i occupies keys (i, i + 1].
+    keys = (np.arange(m)[:, None] + cum).ravel()
+    idx = np.searchsorted(keys, rows + rng.random(rows.size), side="right")
+    return np.minimum(idx - rows * k, k - 1)
 
 
 def _per_level(params: SimulationParams, getter) -> np.ndarray:
@@ -285,42 +289,53 @@ def simulate_block(rng: np.random.Generator, n_buyers: int, params: SimulationPa
     s_tail_prod = np.where(s_order >= 0, first_prod[np.maximum(s_order, 0)], cat.pick_popular(rng, s_cat))
     s_tail_prod[s_kind == REVIEW] = rv_prod
 
+    # Sessions in (person, anchor time) order, so events come out grouped by person and in time
+    # order without sorting events (a purchase session's anchor is its end; sessions are >= 1 h apart).
+    s_ord = np.lexsort((s_t, s_person))
+    (s_person, s_kind, s_t, s_end, s_cat, s_order, s_level, s_channel, s_device, s_landing, s_tail_prod,
+     n_lead, n_land, n_browse, n_tail, n_ev) = (
+        v[s_ord] for v in (s_person, s_kind, s_t, s_end, s_cat, s_order, s_level, s_channel, s_device,
+                           s_landing, s_tail_prod, n_lead, n_land, n_browse, n_tail, n_ev))
+
     e_s, e_pos = _within(n_ev)
     b1 = n_lead[e_s]
     b2 = b1 + n_land[e_s]
     b3 = b2 + n_browse[e_s]
     b4 = b3 + n_tail[e_s]
+    e_skind = s_kind[e_s]
+    e_kind = np.where(e_skind == REVIEW, 14, 15)
+    m = e_pos < b1
+    e_kind[m] = e_pos[m]  # email_open, email_click
+    m = (e_pos >= b1) & (e_pos < b2)
+    e_kind[m] = s_landing[e_s[m]]
+    browse = (e_pos >= b2) & (e_pos < b3)
+    m = browse & (e_skind == AWARENESS)
+    e_kind[m] = np.array([2, 3, 4])[rng.integers(0, 3, int(m.sum()))]
+    m = browse & (e_skind != AWARENESS)
     browse_mix = np.array([[P_.level(i).browse_mix[k] for k in _BROWSE_ORDER] for i in (0, 1)])
-    browse_kind = _BROWSE[_categorical(rng, browse_mix, s_level[e_s])]
-    aware_kind = np.array([2, 3, 4])[rng.integers(0, 3, e_s.size)]
-    special = np.where(s_kind[e_s] == REVIEW, 14, 15)
-    e_kind = np.select(
-        [e_pos < b1, e_pos < b2, (e_pos < b3) & (s_kind[e_s] == AWARENESS), e_pos < b3, e_pos < b4],
-        [np.minimum(e_pos, 1), s_landing[e_s], aware_kind, browse_kind, _TAIL[np.clip(e_pos - b3, 0, 2)]],
-        special)
-    e_prod = np.where(_WITH_PRODUCT[e_kind], cat.pick_popular(rng, s_cat[e_s]), -1)
-    e_prod = np.where(np.isin(e_kind, (11, 12, 13, 14)), s_tail_prod[e_s], e_prod)
-    e_order = np.where(e_kind == 13, s_order[e_s], -1)
+    e_kind[m] = _BROWSE[_categorical(rng, browse_mix, s_level[e_s[m]])]
+    m = (e_pos >= b3) & (e_pos < b4)
+    e_kind[m] = _TAIL[(e_pos - b3)[m]]
+    e_prod = np.full(e_s.size, -1, np.int64)
+    m = _WITH_PRODUCT[e_kind]
+    e_prod[m] = cat.pick_popular(rng, s_cat[e_s[m]])
+    m = (e_kind >= 11) & (e_kind <= 14)  # cart, checkout, purchase, review: the session's product
+    e_prod[m] = s_tail_prod[e_s[m]]
+    is_purchase = e_kind == 13
+    e_order = np.full(e_s.size, -1, np.int64)
+    e_order[is_purchase] = s_order[e_s[is_purchase]]
 
     # Seconds between events of a session, capped so a session stays well under the 1 h journey gap.
-    step = np.where(e_pos == 0, 0.0, (5.0 + np.minimum(rng.exponential(40.0, e_s.size), 240.0)) * SECOND)
+    step = (5.0 + np.minimum(rng.exponential(40.0, e_s.size), 240.0)) * SECOND
+    step[e_pos == 0] = 0.0
     off_e = _group_cumsum(step, n_ev)
     dur = off_e[np.cumsum(n_ev) - 1]  # every session has at least one event
     s_start = np.where(s_end, s_t - dur, s_t)
     e_t = s_start[e_s] + off_e
     # The purchase event carries the order's own timestamp, so ordered_at matches it exactly.
-    e_t = np.where(e_kind == 13, o_t[np.maximum(s_order, 0)][e_s], e_t)
-
-    # Sessions in (person, start) order; events follow their session.
-    s_ord = np.lexsort((s_start, s_person))
-    ev_first = np.cumsum(n_ev) - n_ev
-    e_idx = np.repeat(ev_first[s_ord], n_ev[s_ord]) + _within(n_ev[s_ord])[1]
-    s_rank = np.empty(ns, np.int64)
-    s_rank[s_ord] = np.arange(ns)
-    e_person = s_person[e_s][e_idx]
-    e_t = e_t[e_idx]
-    is_cust = (e_person < B)
-    cust_known = is_cust & (e_t >= t1[np.minimum(e_person, B - 1)])
+    e_t[is_purchase] = o_t[e_order[is_purchase]]
+    e_person = s_person[e_s]
+    cust_known = (e_person < B) & (e_t >= t1[np.minimum(e_person, B - 1)])
 
     # --- truth per person
     sessions_to_purchase = K + 1
@@ -355,11 +370,10 @@ def simulate_block(rng: np.random.Generator, n_buyers: int, params: SimulationPa
         persons=persons,
         orders={"person": o_person, "t": o_t, "revenue": revenue, "cancelled": o_cancel, "level": o_level, "value": value},
         lines={"order": l_order, "product": l_prod, "quantity": qty, "unit_price": unit},
-        sessions={"person": s_person[s_ord], "kind": s_kind[s_ord], "start": s_start[s_ord]},
+        sessions={"person": s_person, "kind": s_kind, "start": s_start},
         events={
-            "person": e_person, "customer": cust_known, "session": s_rank[e_s][e_idx], "t": e_t,
-            "kind": e_kind[e_idx], "channel": s_channel[e_s][e_idx], "device": s_device[e_s][e_idx],
-            "product": e_prod[e_idx], "order": e_order[e_idx],
+            "person": e_person, "customer": cust_known, "session": e_s, "t": e_t, "kind": e_kind,
+            "channel": s_channel[e_s], "device": s_device[e_s], "product": e_prod, "order": e_order,
         },
         reviews={"person": rv_person, "product": rv_prod, "t": rv_t, "rating": rating},
     )

@@ -94,7 +94,7 @@ def _low() -> LevelParams:
         session_gap_days=0.25,
         awareness_first_prob=0.1,
         browse_mean=1.5,
-        purchase_browse_mean=1.0,
+        purchase_browse_mean=0.5,
         browse_mix={"product_view": 0.72, "compare": 0.02, "research_reviews": 0.04,
                     "research_delivery": 0.07, "research_returns": 0.02, "category": 0.13},
         cart_prob=0.3,
@@ -120,14 +120,14 @@ def _high() -> LevelParams:
             "bicycles": CategorySpec(60, 900.0, 0.45, 0.3),
             "electronics": CategorySpec(150, 350.0, 0.8, 0.4),
         },
-        bgnbd=BGNBD(r=0.3, alpha=20.0, a=1.5, b=2.0),
+        bgnbd=BGNBD(r=0.3, alpha=40.0, a=2.0, b=2.0),
         gamma_gamma=GammaGamma(p=6.0, q=5.0, gamma=400.0),
         pre_sessions_min=2,
         pre_sessions_mean=2.5,
         repeat_pre_sessions_mean=1.5,
         session_gap_days=3.0,
         awareness_first_prob=0.7,
-        browse_mean=4.0,
+        browse_mean=3.5,
         purchase_browse_mean=2.0,
         browse_mix={"product_view": 0.45, "compare": 0.15, "research_reviews": 0.18,
                     "research_delivery": 0.08, "research_returns": 0.07, "category": 0.07},
@@ -139,7 +139,7 @@ def _high() -> LevelParams:
         crossover_prob=0.25,
         lines_mean=0.0,
         review_prob=0.12,
-        ambassador_base_prob=0.05,
+        ambassador_base_prob=0.04,
         first_channel_mix=_mix(organic_search=0.35, paid_search=0.22, social=0.08, email=0.0,
                                direct=0.05, referral=0.15, display=0.15),
     )
@@ -151,7 +151,7 @@ class SimulationParams:
 
     low: LevelParams = field(default_factory=_low)
     high: LevelParams = field(default_factory=_high)
-    nonbuyers_per_customer: float = 1.5  # never-buying visitors per buyer (for funnels)
+    nonbuyers_per_customer: float = 1.0  # never-buying visitors per buyer (for funnels)
     awareness_sessions_mean: float = 0.3  # non-buyers: 1 + Poisson(mean) awareness sessions
     min_gap_days: float = 1.0 / 24  # sessions of one journey are at least an hour apart
     return_channel_mix: dict[str, float] = field(default_factory=lambda: _mix(
@@ -169,8 +169,8 @@ class SimulationParams:
     email_open_prob_dropped: float = 0.08  # dropped-out customers rarely open
     email_click_prob: float = 0.25  # P(click | open): starts an email-channel session
     cancel_prob: float = 0.03  # P(a completed order gets a cancelled sibling order)
-    ambassador_per_repeat: float = 0.05  # each repeat order raises P(ambassador) like this
-    ambassador_review_prob: float = 0.5
+    ambassador_per_repeat: float = 0.01  # each repeat order raises P(ambassador) like this
+    ambassador_review_prob: float = 0.15
     ambassador_referrals_mean: float = 1.5  # Poisson mean of referral events per ambassador
     rating_probs: tuple[float, ...] = (0.05, 0.05, 0.12, 0.33, 0.45)  # stars 1..5
     ambassador_rating_probs: tuple[float, ...] = (0.0, 0.0, 0.05, 0.25, 0.7)
