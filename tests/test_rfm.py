@@ -1,0 +1,117 @@
+"""RFM scores, tie and low-variation rules, segment map loading/overrides, segment table."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from journeylab.errors import ConfigError, DataError
+from journeylab.rfm import load_segment_map, quintile_scores, rfm_segments, segment_table
+
+
+def shop_summary(n: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """A summary with the lead's extra columns; order counts vary enough for quintiles."""
+    rng = np.random.default_rng(seed)
+    n_orders = rng.integers(1, 30, n)
+    T = rng.uniform(30, 700, n)
+    recency = np.where(n_orders > 1, rng.uniform(0, 1, n) * T, 0.0)
+    aov = rng.gamma(4, 15, n)
+    return pd.DataFrame({"frequency": n_orders - 1.0, "recency": recency, "T": T,
+                         "monetary_value": aov, "n_orders": n_orders, "total_revenue": aov * n_orders},
+                        index=pd.Index([f"c{i}" for i in range(n)], name="customer_id"))
+
+
+def test_default_map_is_versioned_complete_and_bilingual():
+    smap = load_segment_map()
+    assert smap.version.startswith("rfm-segments/")
+    names = list(smap.table["name"])
+    assert names == ["Champions", "Loyal Customers", "Potential Loyalists", "New Customers", "Promising",
+                     "Need Attention", "About to Sleep", "Can't Lose Them", "At Risk", "Hibernating", "Lost"]
+    assert {"Topklanten", "Trouwe klanten"} <= set(smap.table["name_nl"])
+    assert smap.table[["action", "action_nl"]].map(len).min().min() > 10
+    assert set(smap.table["phase"]) == {"purchase", "upsell", "ambassador"}
+    r, fm = np.meshgrid(np.arange(1, 6), np.arange(1, 6))
+    assert (smap.lookup(r.ravel(), fm.ravel()) >= 0).all()
+
+
+def test_quintile_scores_give_ties_one_score_and_balanced_groups():
+    s = pd.Series(np.arange(100, dtype=float))
+    assert quintile_scores(s).value_counts().to_dict() == {1: 20, 2: 20, 3: 20, 4: 20, 5: 20}
+    assert quintile_scores(s, higher_is_better=False).iloc[0] == 5
+    tied = pd.Series([1.0] * 50 + list(range(2, 52)))
+    sc = quintile_scores(tied)
+    assert sc.iloc[:50].nunique() == 1 and sc.iloc[-1] == 5
+
+
+def test_scores_and_segments_on_a_shop(tmp_path):
+    df = shop_summary()
+    rfm = rfm_segments(df)
+    assert rfm.index.equals(df.index)
+    np.testing.assert_allclose(rfm["recency"], df["T"] - df["recency"])
+    assert rfm.attrs["f_rule"].startswith("quintiles")
+    for c in "RFM":
+        assert rfm[c].between(1, 5).all() and rfm[c].nunique() == 5
+    # most recent buyers get R = 5, the highest spenders M = 5
+    assert rfm.loc[rfm["recency"].idxmin(), "R"] == 5
+    assert rfm.loc[(df["total_revenue"] / df["n_orders"]).idxmax(), "M"] == 5
+    assert (rfm["rfm"] == rfm["R"].astype(str) + rfm["F"].astype(str) + rfm["M"].astype(str)).all()
+    champs = rfm[rfm["segment"] == "Champions"]
+    assert (champs["R"] == 5).all() and (champs["FM"] >= 4).all()
+    assert (rfm.loc[rfm["segment"] == "Lost", "R"] == 1).all()
+    assert rfm["segment"].notna().all()
+
+
+def test_when_most_customers_order_once_f_uses_fixed_order_counts():
+    df = shop_summary()
+    df["n_orders"] = np.where(np.arange(len(df)) % 10 < 7, 1, df["n_orders"])  # 70% one-time buyers
+    rfm = rfm_segments(df)
+    assert rfm.attrs["f_rule"].startswith("fixed order counts")
+    expect = pd.cut(df["n_orders"], [0, 1, 2, 3, 5, np.inf], labels=[1, 2, 3, 4, 5]).astype(int)
+    assert (rfm["F"] == expect).all()
+
+
+def test_lifetimes_summary_without_order_columns_is_accepted():
+    from lifetimes.datasets import load_cdnow_summary_data_with_monetary_value
+
+    df = load_cdnow_summary_data_with_monetary_value()
+    rfm = rfm_segments(df)
+    assert (rfm["frequency"] == df["frequency"] + 1).all()
+    with pytest.raises(DataError, match="monetary_value"):
+        rfm_segments(df.drop(columns="monetary_value"))
+
+
+def test_override_map_from_yaml_file(tmp_path):
+    custom = {"version": "acme/2", "segments": [
+        {"name": "Hot", "name_nl": "Heet", "r": [4, 5], "fm": [1, 5], "phase": "upsell",
+         "action": "Sell more now.", "action_nl": "Verkoop nu meer."},
+        {"name": "Cold", "name_nl": "Koud", "r": [1, 3], "fm": [1, 5], "phase": "purchase",
+         "action": "Wake them up.", "action_nl": "Maak ze wakker."},
+    ]}
+    path = tmp_path / "map.yaml"
+    path.write_text(yaml.safe_dump(custom))
+    rfm = rfm_segments(shop_summary(), segment_map=path)
+    assert set(rfm["segment"]) == {"Hot", "Cold"}
+    assert ((rfm["segment"] == "Hot") == (rfm["R"] >= 4)).all()
+    assert rfm.attrs["segment_map_version"] == "acme/2"
+    custom["segments"] = custom["segments"][:1]
+    with pytest.raises(ConfigError, match="without a segment: R1/FM1"):
+        load_segment_map(custom)
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_segment_map(tmp_path / "nope.yaml")
+
+
+def test_segment_table_sums_and_dutch_labels():
+    df = shop_summary()
+    rfm = rfm_segments(df)
+    tab = segment_table(rfm)
+    assert list(tab.index) == list(load_segment_map().table["name"])
+    assert tab["customers"].sum() == len(df)
+    assert tab["share"].sum() == pytest.approx(1.0)
+    assert tab["revenue"].sum() == pytest.approx(df["total_revenue"].sum())
+    assert tab["revenue_share"].sum() == pytest.approx(1.0)
+    champ = rfm[rfm["segment"] == "Champions"]
+    assert tab.loc["Champions", "mean_monetary"] == pytest.approx(champ["monetary"].mean())
+    nl = segment_table(rfm, lang="nl")
+    assert "Topklanten" in nl.index and nl["customers"].sum() == len(df)
+    assert nl.loc["Topklanten", "action"].startswith("Beloon")
