@@ -521,3 +521,27 @@ def compare_models(summary: pd.DataFrame, models: Iterable[str] = PURCHASE_MODEL
                    "so the smaller total error (then the simpler model) decided")
     predictions = pd.DataFrame({"frequency_cal": freq_cal, "actual": actual, **preds}, index=summary.index)
     return ModelComparison(metrics, table, predictions, rec, reason, fitted)
+
+
+def expected_cumulative_purchases(model: CustomerValueModel, first_purchase: pd.Series,
+                                  end: Any, start: Any = None) -> pd.Series:
+    """Expected cumulative repeat purchases per day of the whole customer base (unconditional model
+    expectation, as in the papers' tracking plots), from each customer's first purchase date.
+
+    ``first_purchase``: datetimes, one per customer; result: Series indexed by day from ``start``
+    (default: the first first purchase) to ``end``. Customers are grouped by first-purchase day, so the
+    cost is days x cohort days, not customers.
+    """
+    model._check_fitted()
+    days = pd.to_datetime(first_purchase).dt.floor("D")
+    cohorts = days.value_counts().sort_index()
+    start = pd.Timestamp(start) if start is not None else cohorts.index.min()
+    grid = pd.date_range(start, pd.Timestamp(end), freq="D")
+    age_days = (grid.values[:, None] - cohorts.index.values[None, :]) / np.timedelta64(1, "D")
+    age = np.clip(age_days, 0, None) / UNIT_DAYS[model.time_unit_]
+    uniq, inv = np.unique(age, return_inverse=True)
+    with np.errstate(all="ignore"):
+        e = np.asarray(model.purchase_model_.expected_number_of_purchases_up_to_time(uniq), float)
+    e = np.where(uniq > 0, e, 0.0)
+    per_cell = e[inv.reshape(age.shape)]
+    return pd.Series(per_cell @ cohorts.to_numpy(float), index=grid, name="expected_cumulative_purchases")
