@@ -1,6 +1,6 @@
 """Benchmark: stream a large simulated shop to Parquet; report time, rows and peak memory.
 
-Usage: .venv/bin/python benchmarks/simulate_bench.py [--customers 2100000] [--chunk-size 200000] [--out DIR]
+Usage: .venv/bin/python benchmarks/simulate_bench.py [--customers 2100000] [--chunk-size 100000] [--out DIR]
 With the default parameters 2.1M buyers make about 10M orders. Peak memory is the process's
 maximum resident set size (resource.getrusage, kilobytes on Linux).
 """
@@ -22,7 +22,7 @@ from journeylab.simulate import write_shop
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--customers", type=int, default=2_100_000)
-    ap.add_argument("--chunk-size", type=int, default=200_000)
+    ap.add_argument("--chunk-size", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, default=None, help="keep the files here (default: temp dir, removed)")
     args = ap.parse_args()

@@ -15,7 +15,7 @@ def add_simulate_parser(subparsers: argparse._SubParsersAction) -> argparse.Argu
     p.add_argument("--end", default="2024-12-31",
                    help="observation end, exclusive: activity stops at midnight starting this day (default 2024-12-31)")
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="table file format")
-    p.add_argument("--chunk-size", type=int, default=200_000, help="buyers per chunk in memory (default 200000)")
+    p.add_argument("--chunk-size", type=int, default=100_000, help="buyers per chunk in memory (default 100000)")
     p.add_argument("--name", default=None, help="shop name written to shop.yaml (default: the folder's name)")
     p.set_defaults(func=run_simulate)
     return p

@@ -119,7 +119,7 @@ def truth_params(p: SimulationParams, n_customers: int, start: pd.Timestamp, end
 
 
 def write_shop(out_dir: str | Path, n_customers: int, start: DateLike = "2023-01-01", end: DateLike = "2024-12-31",
-               seed: int = 0, chunk_size: int = 200_000, format: str = "parquet",
+               seed: int = 0, chunk_size: int = 100_000, format: str = "parquet",
                params: SimulationParams | dict[str, Any] | None = None, name: str = "simulated",
                truth_sessions: bool = True) -> Path:
     """Stream a simulated shop to ``out_dir``; returns the path of its ``shop.yaml``.
