@@ -108,30 +108,25 @@ def _trunc(unit: str, expr: str) -> str:
     return f"date_trunc('{unit}', {expr})"
 
 
-def _per_period(source: str, unit: str, where: str) -> str:
-    # One row per customer and purchase period; is_first marks the customer's first period.
-    return f"""
-        SELECT customer_id, p, rev, n, first_ts, last_ts, p = min(p) OVER (PARTITION BY customer_id) AS is_first
-        FROM (
-            SELECT customer_id, {_trunc(unit, 'ordered_at')} AS p, sum(revenue) AS rev, count(*) AS n,
-                   min(ordered_at) AS first_ts, max(ordered_at) AS last_ts
-            FROM {source} WHERE {where}
-            GROUP BY ALL
-        )
-    """
-
-
 def _summary_sql(source: str, unit: str, seconds: int, mult: float, obs_p: pd.Timestamp, where: str) -> str:
+    # Two aggregations, no window: orders -> (customer, period) -> customer. The mean of the
+    # repeat periods is (all periods' revenue - the first period's) / repeats; in floating point
+    # this equals lifetimes' mean of the repeat periods to about 1e-12 relative.
     div = f"{seconds * mult!r}"
     return f"""
         SELECT customer_id,
                CAST(count(*) - 1 AS DOUBLE) AS frequency,
                (epoch(max(p)) - epoch(min(p))) / {div} AS recency,
                (epoch(TIMESTAMP '{obs_p}') - epoch(min(p))) / {div} AS "T",
-               coalesce(avg(rev) FILTER (WHERE NOT is_first), 0) AS monetary_value,
+               CASE WHEN count(*) > 1 THEN (sum(rev) - arg_min(rev, p)) / (count(*) - 1) ELSE 0 END AS monetary_value,
                min(first_ts) AS first_order_at, max(last_ts) AS last_order_at,
-               sum(n) AS n_orders, sum(rev) AS total_revenue
-        FROM ({_per_period(source, unit, where)})
+               CAST(sum(n) AS BIGINT) AS n_orders, sum(rev) AS total_revenue
+        FROM (
+            SELECT customer_id, {_trunc(unit, 'ordered_at')} AS p, sum(revenue) AS rev, count(*) AS n,
+                   min(ordered_at) AS first_ts, max(ordered_at) AS last_ts
+            FROM {source} WHERE {where}
+            GROUP BY ALL
+        )
         GROUP BY customer_id
     """
 
@@ -140,8 +135,7 @@ def _summary(con, source, obs: pd.Timestamp, freq: str, mult: float) -> pd.DataF
     unit, seconds = _UNITS[freq]
     obs_p = _period_start(obs, unit)
     where = f"{_trunc(unit, 'ordered_at')} <= TIMESTAMP '{obs_p}' AND customer_id IS NOT NULL"
-    df = con.execute(_summary_sql(source, unit, seconds, mult, obs_p, where) + " ORDER BY customer_id").df()
-    df["n_orders"] = df["n_orders"].astype("int64")
+    df = _fetch(con, _summary_sql(source, unit, seconds, mult, obs_p, where) + " ORDER BY customer_id")
     return df.set_index("customer_id")[SUMMARY_COLUMNS]
 
 
@@ -170,7 +164,19 @@ def _calibration_holdout(con, source, cal: pd.Timestamp, obs: pd.Timestamp, freq
         FROM cal LEFT JOIN hold USING (customer_id)
         ORDER BY cal.customer_id
     """
-    return con.execute(sql).df().set_index("customer_id")[HOLDOUT_COLUMNS]
+    return _fetch(con, sql).set_index("customer_id")[HOLDOUT_COLUMNS]
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    # Through Arrow: several times faster than .df() for millions of string ids. Insertion
+    # order need not be kept inside the aggregation (ORDER BY fixes the output order), which
+    # lets DuckDB use less memory; the connection's setting is restored for the shop's tables.
+    keep = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        return con.sql(sql).to_arrow_table().to_pandas()
+    finally:
+        con.execute(f"SET preserve_insertion_order = {str(bool(keep)).lower()}")
 
 
 def _period_start(ts: pd.Timestamp, unit: str) -> pd.Timestamp:
