@@ -65,12 +65,19 @@ def compress(frequency, recency, T) -> Compressed:
 
 
 # ---------------------------------------------------------------- per-row log-likelihoods + gradients
+def _by_x(fn, x):
+    """fn(x) evaluated once per distinct frequency (tens of values for millions of rows), broadcast."""
+    ux, inv = np.unique(x, return_inverse=True)
+    return fn(ux)[inv]
+
+
 def bgnbd_ll(params, x, tx, T, need_grad=True):
     """Per-row log-likelihood (n,) and its gradient w.r.t. (r, alpha, a, b) (n, 4)."""
     r, alpha, a, b = params
     bx = b + np.maximum(x, 1) - 1
-    A1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    A2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
+    ux, inv = np.unique(x, return_inverse=True)
+    A1 = (gammaln(r + ux) - gammaln(r))[inv] + r * np.log(alpha)
+    A2 = (gammaln(a + b) + gammaln(b + ux) - gammaln(b) - gammaln(a + b + ux))[inv]
     A3 = -(r + x) * np.log(alpha + T)
     A4 = np.log(a) - np.log(bx) - (r + x) * np.log(alpha + tx)
     A4 = np.where(x > 0, A4, -np.inf)
@@ -81,19 +88,20 @@ def bgnbd_ll(params, x, tx, T, need_grad=True):
     w3 = np.exp(A3 - lse)
     w4 = 1.0 - w3
     g = np.empty((len(x), 4))
-    g[:, 0] = psi(r + x) - psi(r) + np.log(alpha) - w3 * np.log(alpha + T) - w4 * np.log(alpha + tx)
+    g[:, 0] = (psi(r + ux) - psi(r))[inv] + np.log(alpha) - w3 * np.log(alpha + T) - w4 * np.log(alpha + tx)
     g[:, 1] = r / alpha - w3 * (r + x) / (alpha + T) - w4 * (r + x) / (alpha + tx)
-    dab = psi(a + b) - psi(a + b + x)
+    dab = (psi(a + b) - psi(a + b + ux))[inv]
     g[:, 2] = dab + w4 / a
-    g[:, 3] = dab + psi(b + x) - psi(b) - w4 / bx
+    g[:, 3] = dab + (psi(b + ux) - psi(b))[inv] - w4 / bx
     return ll, g
 
 
 def mbgnbd_ll(params, x, tx, T, need_grad=True):
     """Per-row MBG/NBD log-likelihood and gradient w.r.t. (r, alpha, a, b)."""
     r, alpha, a, b = params
-    A1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    A2 = gammaln(a + b) + gammaln(b + x + 1) - gammaln(b) - gammaln(a + b + x + 1)
+    ux, inv = np.unique(x, return_inverse=True)
+    A1 = (gammaln(r + ux) - gammaln(r))[inv] + r * np.log(alpha)
+    A2 = (gammaln(a + b) + gammaln(b + ux + 1) - gammaln(b) - gammaln(a + b + ux + 1))[inv]
     lT, ltx = np.log(alpha + T), np.log(alpha + tx)
     A3 = -(r + x) * lT
     A4 = np.log(a) - np.log(b + x) + (r + x) * (lT - ltx)
@@ -102,11 +110,11 @@ def mbgnbd_ll(params, x, tx, T, need_grad=True):
         return ll, None
     sig = expit(A4)
     g = np.empty((len(x), 4))
-    g[:, 0] = psi(r + x) - psi(r) + np.log(alpha) - lT + sig * (lT - ltx)
+    g[:, 0] = (psi(r + ux) - psi(r))[inv] + np.log(alpha) - lT + sig * (lT - ltx)
     g[:, 1] = r / alpha - (r + x) / (alpha + T) + sig * (r + x) * (1 / (alpha + T) - 1 / (alpha + tx))
-    dab = psi(a + b) - psi(a + b + x + 1)
+    dab = (psi(a + b) - psi(a + b + ux + 1))[inv]
     g[:, 2] = dab + sig / a
-    g[:, 3] = dab + psi(b + x + 1) - psi(b) - sig / (b + x)
+    g[:, 3] = dab + (psi(b + ux + 1) - psi(b))[inv] - sig / (b + x)
     return ll, g
 
 
@@ -149,7 +157,7 @@ def _pareto_block(params, x, tx, T, need_grad):
     la, lb = np.log(da + ez), np.log(db + ez)  # log(alpha+tau), log(beta+tau)
     terms = logw + z - k1[:, None] * la - k2 * lb
     logI = logsumexp(terms, axis=1)
-    A1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    A1 = _by_x(lambda u: gammaln(r + u), x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     B1 = -k1 * np.log(alpha + T) - s * np.log(beta + T)
     B2 = np.log(s) + logI
     lse = np.logaddexp(B1, B2)
@@ -164,7 +172,7 @@ def _pareto_block(params, x, tx, T, need_grad):
     E = lambda v: (wq * v).sum(axis=1)  # noqa: E731
     inv_a, inv_b = np.exp(-la), np.exp(-lb)
     g = np.empty((len(x), 4))
-    g[:, 0] = psi(r + x) - psi(r) + np.log(alpha) - u1 * np.log(alpha + T) - u2 * E(la)
+    g[:, 0] = _by_x(lambda u: psi(r + u), x) - psi(r) + np.log(alpha) - u1 * np.log(alpha + T) - u2 * E(la)
     g[:, 1] = r / alpha - u1 * k1 / (alpha + T) - u2 * k1 * E(inv_a)
     g[:, 2] = np.log(beta) - u1 * np.log(beta + T) + u2 * (1 / s - E(lb))
     g[:, 3] = s / beta - u1 * s / (beta + T) - u2 * k2 * E(inv_b)
@@ -330,3 +338,35 @@ def paretonbd_p_zero(params, t, x, tx, T, palive=None) -> np.ndarray:
     dens = s / bT2 * (bT2 / (bT2 + u)) ** (s + 1) * (aT2 / (aT2 + u)) ** k2
     p0_alive = (dens * wts).sum(axis=1) + (bT / (bT + t)) ** s * (aT / (aT + t)) ** k
     return (1.0 - pa) + pa * np.clip(p0_alive, 0.0, 1.0)
+
+
+def bg_expected_alive(params, t, x, T, modified: bool = False, n_nodes: int = 40) -> np.ndarray:
+    """E[purchases in (T, T+t] | alive at T] for BG/NBD (MBG/NBD with ``modified``), without 2F1.
+
+    Given alive, p ~ Beta(a, b + x) (MBG: b + x + 1) and lambda ~ Gamma(r + x, alpha + T), and
+    E[Y(t) | lambda, p] = (1 - exp(-lambda p t)) / p, so
+    E = E_p[(1 - ((alpha+T) / (alpha+T+p t))^(r+x)) / p], a smooth integrand against a Beta density:
+    Gauss-Jacobi nodes per distinct x (few). lifetimes' 2F1 closed form gives inf/NaN when
+    a + b + x - 1 <= 0 (seen on real shops with small a + b); this does not.
+    """
+    from scipy.special import roots_jacobi, betaln
+
+    r, alpha, a, b = params
+    x = np.asarray(x, float)
+    t = np.broadcast_to(np.asarray(t, float), x.shape)
+    T = np.asarray(T, float)
+    out = np.empty_like(x)
+    bb = b + 1.0 if modified else b
+    for xv in np.unique(x):
+        sel = np.flatnonzero(x == xv)
+        u, w = roots_jacobi(n_nodes, bb + xv - 1.0, a - 1.0)  # weight (1-u)^(b+x-1) (1+u)^(a-1)
+        p = 0.5 * (1.0 + u)
+        # normalise: int over p of p^(a-1)(1-p)^(b+x-1) = B(a, b+x); the u-substitution adds 2^(a+b+x-1)
+        logw = np.log(w) - (a + bb + xv - 1.0) * np.log(2.0) - betaln(a, bb + xv)
+        wn = np.exp(logw)
+        for i in range(0, len(sel), _CHUNK):
+            s = sel[i:i + _CHUNK]
+            A = (alpha + T[s])[:, None]
+            g = -np.expm1((r + xv) * np.log(A / (A + p[None, :] * t[s][:, None]))) / p[None, :]
+            out[s] = g @ wn
+    return out

@@ -63,12 +63,12 @@ def _frt(df: pd.DataFrame, suffix: str = "") -> tuple[np.ndarray, np.ndarray, np
     x = df[cols[0]].to_numpy(dtype=float)
     tx = df[cols[1]].to_numpy(dtype=float)
     T = df[cols[2]].to_numpy(dtype=float)
-    bad = ~np.isfinite(x) | ~np.isfinite(tx) | ~np.isfinite(T) | (x < 0) | (tx < 0) | (tx > T + 1e-9) | (T <= 0)
+    bad = ~np.isfinite(x) | ~np.isfinite(tx) | ~np.isfinite(T) | (x < 0) | (tx < 0) | (tx > T + 1e-9) | (T < 0)
     if bad.any():
         idx = np.flatnonzero(bad)[:5]
         raise DataError(
             f"{int(bad.sum())} customer(s) have impossible frequency/recency/T "
-            "(negative, missing, recency > T, or T = 0)",
+            "(negative, missing, or recency > T)",
             table="customer summary",
             column=cols[1],
             examples=[(int(i), {c: df[c].iloc[i] for c in cols}) for i in idx],
@@ -247,10 +247,10 @@ class CustomerValueModel:
                 f = self.purchase_model_.__class__()
                 f.params_ = pd.Series(params, index=["r", "alpha", "a", "b"])
                 pa = np.asarray(f.conditional_probability_alive(x, tx, T), dtype=float)
-                cum = np.column_stack(
-                    [np.asarray(f.conditional_expected_number_of_purchases_up_to_time(t, x, tx, T), float)
-                     for t in times]
-                )
+                mod = self.purchase == "mbgnbd"
+                # 2F1-free expectation: lifetimes' closed form overflows when a + b + x - 1 <= 0
+                cum = pa[:, None] * np.column_stack(
+                    [_btyd.bg_expected_alive(params, t, x, T, modified=mod) for t in times])
                 r, alpha = params[0], params[1]
                 p0 = (1 - pa) + pa * ((alpha + T) / (alpha + T + times[-1])) ** (r + x)
         return {"p_alive": pa, "cum": cum, "p_zero": p0}
@@ -467,7 +467,8 @@ def holdout_expected(model: CustomerValueModel, summary: pd.DataFrame) -> np.nda
         if model.purchase == "paretonbd":
             e = _btyd.paretonbd_expected(params, ud, ux, utx, uT)
         else:
-            e = np.asarray(model.purchase_model_.conditional_expected_number_of_purchases_up_to_time(ud, ux, utx, uT))
+            pa = np.asarray(model.purchase_model_.conditional_probability_alive(ux, utx, uT), float)
+            e = pa * _btyd.bg_expected_alive(params, ud, ux, uT, modified=model.purchase == "mbgnbd")
     return e[codes]
 
 
@@ -540,8 +541,15 @@ def expected_cumulative_purchases(model: CustomerValueModel, first_purchase: pd.
     age_days = (grid.values[:, None] - cohorts.index.values[None, :]) / np.timedelta64(1, "D")
     age = np.clip(age_days, 0, None) / UNIT_DAYS[model.time_unit_]
     uniq, inv = np.unique(age, return_inverse=True)
+    params = model._purchase_res.params.values
     with np.errstate(all="ignore"):
-        e = np.asarray(model.purchase_model_.expected_number_of_purchases_up_to_time(uniq), float)
+        if model.purchase == "paretonbd":
+            e = np.asarray(model.purchase_model_.expected_number_of_purchases_up_to_time(uniq), float)
+        else:  # a new customer: x = 0, T = 0; MBG/NBD may also drop out at once (weight b / (a + b))
+            zero = np.zeros_like(uniq)
+            e = _btyd.bg_expected_alive(params, uniq, zero, zero, modified=model.purchase == "mbgnbd")
+            if model.purchase == "mbgnbd":
+                e *= params[3] / (params[2] + params[3])
     e = np.where(uniq > 0, e, 0.0)
     per_cell = e[inv.reshape(age.shape)]
     return pd.Series(per_cell @ cohorts.to_numpy(float), index=grid, name="expected_cumulative_purchases")
