@@ -24,11 +24,13 @@ def notebook(cells: list[tuple[str, str, list[str]]]) -> nbformat.NotebookNode:
     return nb
 
 
-DATA_QUALITY = [
-    ("code", '''# Parameters (Papermill replaces these; the defaults build the demo report)
+PARAMS = """# Parameters (Papermill replaces these; the defaults build the demo report)
 shop_config = "../data/demo/shop.yaml"
 language = "en"
-output_dir = None''', ["parameters"]),
+output_dir = None"""
+
+DATA_QUALITY = [
+    ("code", PARAMS, ["parameters"]),
     ("code", '''import pandas as pd
 from IPython.display import Markdown, display
 
@@ -40,7 +42,7 @@ from journeylab.report import record
 pd.set_option("display.max_colwidth", 80)
 shop = jl.load_shop(shop_config)
 summary = jl.customer_summary(shop, freq="D")
-display(Markdown(f"# {t('report_title', language)}: {shop.name}"))''', []),
+''', []),
     ("code", '''display(Markdown(f"## {t('data_quality', language)}\\n\\n{t('data_quality_intro', language)}"))
 display(quality_table(shop, language))
 fig = plot_quality(shop, language)
@@ -63,7 +65,132 @@ assert figures["orders"] == shop.count("orders")
 assert figures["customers"] == shop.sql("SELECT count(DISTINCT customer_id) AS n FROM orders")["n"].iloc[0]''', []),
 ]
 
-NOTEBOOKS = {"01_data_quality.ipynb": DATA_QUALITY}
+PARAMS_MODELS = PARAMS + """
+clv_horizon_months = 12
+discount_rate = 0.10  # per year"""
+
+EXECUTIVE = [
+    ("code", PARAMS_MODELS, ["parameters"]),
+    ("code", '''import pandas as pd
+from IPython.display import Markdown, display
+
+import journeylab as jl
+from journeylab.display import format_table
+from journeylab.i18n import t
+from journeylab.report import record
+from journeylab.sections import headline, value_models
+
+shop = jl.load_shop(shop_config)
+models = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language)
+figures = headline(shop, models)
+display(Markdown(f"# {t('report_title', language)}: {shop.name}\\n\\n## {t('executive_summary', language)}"))''', []),
+    ("code", '''rows = [
+    (t("customers", language), f"{figures['customers']:,}"),
+    (t("revenue_total", language), f"{figures['revenue']:,.0f} {shop.currency}"),
+    (t("repeat_rate", language), f"{figures['repeat_rate']:.1%}"),
+    (t("share_at_risk_or_lost", language),
+     "–" if figures["share_at_risk_or_lost"] is None else f"{figures['share_at_risk_or_lost']:.1%}"),
+    (t("clv_total", language).format(h=clv_horizon_months),
+     "–" if figures["clv_total"] is None else f"{figures['clv_total']:,.0f} {shop.currency}"),
+]
+display(pd.DataFrame(rows, columns=[t("figure", language), t("value", language)]).style.hide(axis="index"))
+if not models.ok:
+    display(Markdown(models.message))
+record(output_dir, {"headline": figures})''', []),
+]
+
+CUSTOMERS_RFM = [
+    ("code", PARAMS, ["parameters"]),
+    ("code", '''from IPython.display import Markdown, display
+
+import journeylab as jl
+from journeylab.display import format_table
+from journeylab.i18n import t
+from journeylab.plots import segment_plot
+from journeylab.report import record
+from journeylab.rfm import rfm_segments, segment_table
+
+shop = jl.load_shop(shop_config)
+summary = jl.customer_summary(shop, freq="D")
+rfm = rfm_segments(summary)
+table = segment_table(rfm, language)
+display(Markdown(f"## {t('customers_rfm', language)}"))''', []),
+    ("code", '''shown = table.drop(columns=["action"]).rename(columns={"phase": "phase"})
+display(format_table(shown, language, percent=["share", "revenue_share"], money=["revenue", "mean_monetary"],
+                     currency=shop.currency))
+fig = segment_plot(table, language)''', []),
+    ("code", '''display(Markdown(f"### {t('suggested_action', language)}"))
+display(table[["action"]].rename(columns={"action": t("suggested_action", language)}))
+display(Markdown(f"### {t('rfm_rule', language)}\\n\\n{rfm.attrs['f_rule']}; segment map {rfm.attrs['segment_map_version']}"))
+record(output_dir, {"rfm_segments": table["customers"].to_dict()})''', []),
+    ("code", '''# Checked golden numbers (nbval, lax mode): every customer is in exactly one segment
+assert table["customers"].sum() == len(summary) == shop.sql("SELECT count(DISTINCT customer_id) AS n FROM orders")["n"].iloc[0]
+assert abs(table["share"].sum() - 1) < 1e-9''', []),
+]
+
+CHURN_CLV = [
+    ("code", PARAMS_MODELS, ["parameters"]),
+    ("code", '''import pandas as pd
+from IPython.display import Markdown, display
+
+import journeylab as jl
+from journeylab.churn import CLASSES, CLASSES_NL
+from journeylab.display import format_table
+from journeylab.i18n import t
+from journeylab.plots import calibration_holdout_plot, clv_distribution_plot, frequency_recency_heatmap
+from journeylab.report import record
+from journeylab.sections import value_models
+
+shop = jl.load_shop(shop_config)
+models = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language)
+display(Markdown(f"## {t('churn_clv', language)}"))''', []),
+    ("code", '''display(Markdown(f"### {t('model_comparison', language)}"))
+if models.comparison is None:
+    display(Markdown(models.comparison_message))
+else:
+    display(Markdown(t("holdout_note", language).format(cal=f"{models.calibration_end:%Y-%m-%d}")))
+    cols = ["label", "holdout_actual_total", "holdout_predicted_total", "total_error_pct", "mae", "rmse", "correlation"]
+    display(format_table(models.comparison.metrics[cols], language))
+    fig = calibration_holdout_plot(models.comparison, language)
+    display(Markdown(models.comparison.reason))''', []),
+    ("code", '''if not models.ok:
+    display(Markdown(models.message))
+else:
+    m, p = models.model, models.predictions
+    display(Markdown(f"### {t('chosen_model', language)}: {models.extras['model_label']}"))
+    display(Markdown(f"#### {t('parameters', language)}"))
+    display(format_table(m.params_.set_index(["model", "parameter"]), language, decimals=3))
+    if m.independence_ is not None:
+        display(Markdown(f"#### {t('independence', language)}\\n\\n{m.independence_['message']}"))
+    fig = frequency_recency_heatmap(m, kind="p_alive", lang=language)
+    fig = clv_distribution_plot(p, currency=shop.currency, lang=language)''', []),
+    ("code", '''if models.ok:
+    counts = p["status"].value_counts().reindex(list(CLASSES), fill_value=0)
+    if language == "nl":
+        counts.index = [CLASSES_NL[c] for c in counts.index]
+    display(Markdown(f"### {t('churn_status_counts', language)}"))
+    display(counts.rename(t("customers", language)).to_frame())
+    if models.churn is not None:
+        display(Markdown(f"#### {t('churn_evaluation', language)}"))
+        display(format_table(models.churn.metrics, language, decimals=3))
+        display(Markdown(models.churn.note))
+    top = p.sort_values("clv", ascending=False).head(10)[["p_alive", "expected_purchases", "expected_spend_per_order", "clv", "status"]]
+    display(Markdown(f"### {t('top_customers', language)}"))
+    display(format_table(top, language, percent=["p_alive"], money=["expected_spend_per_order", "clv"], currency=shop.currency))
+    record(output_dir, {"clv_model": models.extras["model_label"], "clv_total": float(p["clv"].sum()),
+                        "churn_status": p["status"].astype(str).value_counts().to_dict()})''', []),
+    ("code", '''# Checked golden numbers (nbval, lax mode): predictions are probabilities and finite
+if models.ok:
+    assert p["p_alive"].between(0, 1).all() and p["clv"].notna().all()
+    assert len(p) == len(models.summary)''', []),
+]
+
+NOTEBOOKS = {
+    "00_executive_summary.ipynb": EXECUTIVE,
+    "01_data_quality.ipynb": DATA_QUALITY,
+    "02_customers_rfm.ipynb": CUSTOMERS_RFM,
+    "03_churn_clv.ipynb": CHURN_CLV,
+}
 
 
 def main() -> None:
