@@ -1,0 +1,300 @@
+"""Journey phases per person, phase flows between dates, and monthly cohort retention.
+
+Phases come from a phase model (``phase_models.yaml``: five phases by default, the four- and six-phase
+models of the literature as other configurations). Every rule is a SQL condition over the per-person
+facts below, evaluated in DuckDB; the rule table is returned with the result (``attrs["rules"]``) so a
+report can show it, and ``rules=`` overrides it.
+
+Per-person facts at a date ``at`` (everything strictly before ``at``), ``FACT_COLUMNS``:
+n_sessions, n_product_views, n_compares, n_carts, n_checkouts, n_research (research/compare pages),
+n_email_clicks, n_referrals (events); n_orders, n_categories (distinct product categories ordered),
+days_since_first_order, days_since_last_order (orders; days); n_reviews (reviews table or review
+events); days_since_last_seen (days since the last event or order); segment (RFM segment name).
+
+Status over the phases: with at least 10 repeat buyers an MBG/NBD model (journeylab.clv) gives P(alive)
+per customer and journeylab.churn's classes (churn risk 1 - P(alive) < 0.3 active, >= 0.7 lost);
+otherwise (and always for visitors without an order) recency decides: days since last seen
+< ``recency_days[0]`` active, < ``recency_days[1]`` at risk, else lost.
+"""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .churn import ChurnThresholds, churn_classes
+from .errors import ConfigError, DataError, ModelError
+from .levels import columns, ensure_levels, sql_ts
+
+if TYPE_CHECKING:
+    from .shop import Shop
+
+FACT_COLUMNS = (
+    "n_sessions", "n_product_views", "n_compares", "n_carts", "n_checkouts", "n_research", "n_email_clicks",
+    "n_referrals", "n_orders", "n_categories", "days_since_first_order", "days_since_last_order", "n_reviews",
+    "days_since_last_seen", "segment",
+)
+RULE_COLUMNS = ["phase", "phase_nl", "needs", "rule", "description", "description_nl"]
+STATUSES = ("active", "at risk", "lost")
+
+
+# ---------------------------------------------------------------- rules as data
+def phase_rules(model: str = "five", source: str | Path | Mapping | None = None) -> pd.DataFrame:
+    """The rule table of a phase model: one row per phase in journey order with columns phase, phase_nl,
+    needs (events / orders), rule (SQL over FACT_COLUMNS), description, description_nl.
+
+    ``source`` is a YAML path or dict with a ``models`` mapping (default: journeylab/phase_models.yaml)."""
+    if source is None:
+        data = yaml.safe_load(resources.files("journeylab").joinpath("phase_models.yaml").read_text("utf-8"))
+    elif isinstance(source, Mapping):
+        data = dict(source)
+    else:
+        data = yaml.safe_load(Path(source).read_text("utf-8"))
+    models = data.get("models", {})
+    if model not in models:
+        raise ConfigError(f"unknown phase model {model!r}; known: {sorted(models)}")
+    table = pd.DataFrame(models[model]["phases"])
+    missing = [c for c in RULE_COLUMNS if c not in table.columns]
+    if missing:
+        raise ConfigError(f"phase model {model!r} lacks {missing}")
+    table = table[RULE_COLUMNS].copy()
+    table.attrs.update(model=model, version=str(data.get("version", "")))
+    return table
+
+
+def _rules(model: str, rules: pd.DataFrame | Mapping[str, str] | None) -> pd.DataFrame:
+    """Default rules of ``model``; a DataFrame replaces them, a dict phase -> SQL overrides single rules."""
+    if isinstance(rules, pd.DataFrame):
+        missing = [c for c in ("phase", "rule") if c not in rules.columns]
+        if missing:
+            raise ConfigError(f"a phase rule table needs columns phase and rule (lacks {missing})")
+        out = rules.copy()
+        for c in RULE_COLUMNS:
+            if c not in out:
+                out[c] = out["phase"] if c == "phase_nl" else ("orders" if c == "needs" else "")
+        return out
+    table = phase_rules(model)
+    for phase, rule in (rules or {}).items():
+        if phase not in set(table["phase"]):
+            raise ConfigError(f"phase model {model!r} has no phase {phase!r}")
+        table.loc[table["phase"] == phase, "rule"] = rule
+        table.loc[table["phase"] == phase, "description"] = f"overridden: {rule}"
+    return table
+
+
+# ---------------------------------------------------------------- facts
+def person_facts(shop: "Shop", at: Any = None) -> pd.DataFrame:
+    """One row per person (index ``person_id``: customer_id where known, else the events user_id) with the
+    FACT_COLUMNS measured on everything before ``at`` (default: the shop's observation end), plus
+    first_seen, last_seen, first_order_at, last_order_at, has_events."""
+    at = pd.Timestamp(at if at is not None else shop.observation_end)
+    t = sql_ts(at)
+    parts, cols = [], {}
+    if shop.has("events"):
+        from .levels import ensure_user_map
+        ensure_user_map(shop)
+        ec = columns(shop, "events")
+        research = ("page_type LIKE 'research%'" if "page_type" in ec else "false")
+        parts.append(f"""
+          SELECT coalesce(m.customer_id, e.user_id) AS person_id, count(DISTINCT e.session_id) AS n_sessions,
+                 count(*) FILTER (e.event_type = 'product_view') AS n_product_views,
+                 count(*) FILTER (e.event_type = 'compare') AS n_compares,
+                 count(*) FILTER (e.event_type = 'add_to_cart') AS n_carts,
+                 count(*) FILTER (e.event_type = 'begin_checkout') AS n_checkouts,
+                 count(*) FILTER ({research} OR e.event_type = 'compare') AS n_research,
+                 count(*) FILTER (e.event_type = 'email_click') AS n_email_clicks,
+                 count(*) FILTER (e.event_type = 'referral') AS n_referrals,
+                 count(*) FILTER (e.event_type = 'review') AS n_review_events,
+                 min(e.ts) AS first_seen, max(e.ts) AS last_seen
+          FROM events e JOIN _jl_user_map m USING (user_id) WHERE e.ts < {t} GROUP BY 1""")
+    cats = ("(SELECT ol.order_id, p.category FROM order_lines ol JOIN products p USING (product_id))"
+            if shop.has("order_lines") and shop.has("products") else None)
+    ncat = "count(DISTINCT c.category)" if cats else "least(count(DISTINCT o.order_id), 1)"
+    join_cat = f"LEFT JOIN {cats} c USING (order_id)" if cats else ""
+    orders = f"""
+        SELECT o.customer_id AS person_id, count(DISTINCT o.order_id) AS n_orders, {ncat} AS n_categories,
+               min(o.ordered_at) AS first_order_at, max(o.ordered_at) AS last_order_at
+        FROM orders o {join_cat} WHERE o.ordered_at < {t} GROUP BY 1"""
+    reviews = (f"SELECT customer_id AS person_id, count(*) AS n_reviews FROM reviews WHERE ts < {t} GROUP BY 1"
+               if shop.has("reviews") else "SELECT NULL::VARCHAR AS person_id, 0 AS n_reviews WHERE false")
+    ev = parts[0] if parts else ("SELECT NULL::VARCHAR AS person_id, 0 AS n_sessions, 0 AS n_product_views, "
+                                 "0 AS n_compares, 0 AS n_carts, 0 AS n_checkouts, 0 AS n_research, "
+                                 "0 AS n_email_clicks, 0 AS n_referrals, 0 AS n_review_events, "
+                                 "NULL::TIMESTAMP AS first_seen, NULL::TIMESTAMP AS last_seen WHERE false")
+    df = shop.sql(f"""
+        WITH ev AS ({ev}), od AS ({orders}), rv AS ({reviews})
+        SELECT person_id,
+               coalesce(ev.n_sessions, 0) AS n_sessions, coalesce(ev.n_product_views, 0) AS n_product_views,
+               coalesce(ev.n_compares, 0) AS n_compares, coalesce(ev.n_carts, 0) AS n_carts,
+               coalesce(ev.n_checkouts, 0) AS n_checkouts, coalesce(ev.n_research, 0) AS n_research,
+               coalesce(ev.n_email_clicks, 0) AS n_email_clicks, coalesce(ev.n_referrals, 0) AS n_referrals,
+               coalesce(od.n_orders, 0) AS n_orders, coalesce(od.n_categories, 0) AS n_categories,
+               epoch({t} - od.first_order_at) / 86400.0 AS days_since_first_order,
+               epoch({t} - od.last_order_at) / 86400.0 AS days_since_last_order,
+               greatest(coalesce(rv.n_reviews, 0), coalesce(ev.n_review_events, 0)) AS n_reviews,
+               epoch({t} - greatest(ev.last_seen, od.last_order_at)) / 86400.0 AS days_since_last_seen,
+               ev.first_seen, ev.last_seen, od.first_order_at, od.last_order_at, ev.person_id IS NOT NULL AS has_events
+        FROM ev FULL OUTER JOIN od USING (person_id) LEFT JOIN rv USING (person_id)
+        WHERE person_id IS NOT NULL""").set_index("person_id")
+    df["segment"] = pd.Series(pd.NA, index=df.index, dtype="object")
+    df.attrs["at"] = at
+    return df
+
+
+def _rfm_at(shop: "Shop", at: pd.Timestamp) -> pd.DataFrame | None:
+    from .rfm import rfm_segments
+    from .summary import customer_summary
+    try:
+        summ = customer_summary(shop, observation_end=at)
+        summ = summ[summ["first_order_at"] < at]
+        if len(summ) == 0:
+            return None
+        return summ.join(rfm_segments(summ)[["segment"]].astype(str))
+    except (DataError, ValueError):
+        return None
+
+
+def _status(facts: pd.DataFrame, summ: pd.DataFrame | None, recency_days: tuple[float, float],
+            thresholds: ChurnThresholds, use_model: bool) -> tuple[pd.DataFrame, str]:
+    rec = facts["days_since_last_seen"].to_numpy(float)
+    idx = np.searchsorted(np.asarray(recency_days, float), rec, side="right")
+    status = pd.Series(np.asarray(STATUSES, dtype=object)[np.clip(idx, 0, 2)], index=facts.index)
+    p_alive = pd.Series(np.nan, index=facts.index)
+    how = f"recency: active < {recency_days[0]:g} days since last seen, at risk < {recency_days[1]:g} days, else lost"
+    if use_model and summ is not None:
+        from .clv import CustomerValueModel
+        try:
+            model = CustomerValueModel("mbgnbd", spend=None).fit(summ[["frequency", "recency", "T"]])
+            pa = model.predict(1, unit="months")["p_alive"]
+            p_alive.loc[pa.index] = pa
+            status.loc[pa.index] = np.asarray(churn_classes(1 - pa, thresholds).astype(str))
+            how = (f"customers: MBG/NBD P(alive), churn risk 1 - P(alive) < {thresholds.at_risk:g} active, "
+                   f">= {thresholds.lost:g} lost; visitors without an order: " + how)
+        except ModelError as exc:
+            how = f"{how} (no purchase model: {exc})"
+    out = pd.DataFrame({"p_alive": p_alive, "status": pd.Categorical(status, categories=list(STATUSES), ordered=True)})
+    return out, how
+
+
+def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
+                   rules: pd.DataFrame | Mapping[str, str] | None = None, status: bool = True,
+                   recency_days: tuple[float, float] = (90.0, 365.0),
+                   thresholds: ChurnThresholds = ChurnThresholds(), involvement: bool = True) -> pd.DataFrame:
+    """Put every person (visitor or customer) in a phase of the phase model at date ``at``.
+
+    Returns one row per person (index ``person_id``) with ``phase`` (ordered categorical), ``phase_nl``,
+    the facts it was based on, ``segment`` (RFM, customers), ``p_alive`` and ``status`` (active / at risk
+    / lost; see the module docstring) when ``status``, and ``involvement`` (low / high, the level of the
+    first order, or of the products a visitor viewed most) when the shop has products.
+    ``attrs``: rules (the rule table used), model, at, status_rule, note (what cannot be seen: with
+    orders only, phases before purchase need events).
+    """
+    table = _rules(model, rules)
+    facts = person_facts(shop, at)
+    at = facts.attrs["at"]
+    summ = _rfm_at(shop, at) if shop.count("orders") else None
+    if summ is not None:
+        facts.loc[summ.index.intersection(facts.index), "segment"] = summ["segment"]
+    con = shop.con
+    con.register("_jl_facts_df", facts.reset_index())
+    # the furthest phase whose rule holds: test the rules from the last phase back
+    cases = " ".join(f"WHEN ({r.rule}) THEN {i}" for i, r in reversed(list(enumerate(table.itertuples()))))
+    try:
+        codes = con.execute(f"SELECT CASE {cases} ELSE -1 END AS c FROM _jl_facts_df").df()["c"].to_numpy()
+    except Exception as exc:  # a user-written rule that DuckDB cannot parse
+        raise ConfigError(f"a phase rule could not be evaluated: {exc}; rules may use {list(FACT_COLUMNS)}") from None
+    finally:
+        con.unregister("_jl_facts_df")
+    out = facts.copy()
+    out.insert(0, "phase", pd.Categorical.from_codes(codes, categories=list(table["phase"]), ordered=True))
+    out.insert(1, "phase_nl", out["phase"].map(dict(zip(table["phase"], table["phase_nl"]))).astype(object))
+    how = ""
+    if status:
+        st, how = _status(facts, summ, recency_days, thresholds, use_model=True)
+        out = out.join(st)
+    if involvement and ensure_levels(shop):
+        lv = shop.sql("SELECT customer_id AS person_id, level FROM _jl_customer_level").set_index("person_id")["level"]
+        out["involvement"] = lv.reindex(out.index)
+        if shop.has("events"):
+            from .levels import ensure_user_levels
+            ensure_user_levels(shop)
+            ul = shop.sql("SELECT user_id AS person_id, level FROM _jl_user_level").set_index("person_id")["level"]
+            out["involvement"] = out["involvement"].fillna(ul.reindex(out.index))
+    notes = []
+    if not shop.has("events"):
+        early = [p for p, n in zip(table["phase"], table["needs"]) if n == "events"]
+        notes.append(f"this shop has orders only: the phases {', '.join(early)} need events (web analytics), so "
+                     "everyone shown is a customer, from the purchase phase on")
+    out.attrs.update(rules=table, model=model, at=at, status_rule=how, note="; ".join(notes))
+    return out
+
+
+def phase_counts(phases: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Persons per phase (rows, journey order) and, with ``by`` (e.g. "status", "involvement"), per group."""
+    if by is None:
+        return phases["phase"].value_counts(sort=False).rename("persons").to_frame()
+    return pd.crosstab(phases["phase"], phases[by].fillna("(unknown)")).reindex(phases["phase"].cat.categories,
+                                                                                 fill_value=0)
+
+
+# ---------------------------------------------------------------- flows and cohorts
+NOT_SEEN = "not yet seen"
+
+
+def phase_flows(shop: "Shop", dates: Sequence[Any], model: str = "five",
+                rules: pd.DataFrame | Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Phases at two or more dates and the flows between consecutive dates (data for a Sankey plot).
+
+    Returns a dict: ``counts`` (DataFrame: phases incl. "not yet seen" x dates, persons),
+    ``transitions`` (list of DataFrames, one per consecutive pair: rows phase at the earlier date,
+    columns phase at the later date, persons), ``dates``, ``rules``.
+    """
+    if len(dates) < 2:
+        raise ValueError("phase flows need at least two dates")
+    dates = sorted(pd.Timestamp(d) for d in dates)
+    snaps = [journey_phases(shop, at=d, model=model, rules=rules, status=False, involvement=False) for d in dates]
+    order = [NOT_SEEN] + list(snaps[0]["phase"].cat.categories)
+    everyone = snaps[-1].index
+    for s in snaps[:-1]:
+        everyone = everyone.union(s.index)
+    states = [s["phase"].astype(object).reindex(everyone).fillna(NOT_SEEN) for s in snaps]
+    counts = pd.DataFrame({d: st.value_counts().reindex(order, fill_value=0) for d, st in zip(dates, states)})
+    trans = [pd.crosstab(a.rename("from"), b.rename("to")).reindex(index=order, columns=order, fill_value=0)
+             for a, b in zip(states[:-1], states[1:])]
+    return {"counts": counts, "transitions": trans, "dates": dates, "rules": snaps[0].attrs["rules"]}
+
+
+def transition_matrix(flow: pd.DataFrame) -> pd.DataFrame:
+    """Row-normalised transitions: the share of each earlier phase that is in each later phase."""
+    return flow.div(flow.sum(axis=1).replace(0, np.nan), axis=0)
+
+
+def cohort_retention(shop: "Shop", max_months: int = 24) -> pd.DataFrame:
+    """Monthly cohort retention: rows = month of first order (cohort), columns = months since the first
+    order (0..max_months), values = share of the cohort's customers with an order in that month.
+    ``attrs["sizes"]`` holds the customers per cohort."""
+    df = shop.sql(f"""
+        WITH o AS (SELECT customer_id, date_trunc('month', ordered_at) AS m FROM orders),
+             f AS (SELECT customer_id, min(m) AS cohort FROM o GROUP BY 1),
+             a AS (SELECT DISTINCT o.customer_id, f.cohort, date_diff('month', f.cohort, o.m) AS k
+                   FROM o JOIN f USING (customer_id))
+        SELECT cohort, k, count(*) AS customers FROM a WHERE k <= {int(max_months)} GROUP BY 1, 2""")
+    if df.empty:
+        raise DataError("there are no orders for a cohort table", table="orders")
+    tab = df.pivot(index="cohort", columns="k", values="customers").sort_index()
+    sizes = tab[0]
+    out = tab.div(sizes, axis=0)
+    # months that lie after the observation end are unknown, not zero
+    obs = pd.Timestamp(shop.observation_end).to_period("M")
+    for cohort in out.index:
+        age = (obs - pd.Timestamp(cohort).to_period("M")).n
+        out.loc[cohort, [k for k in out.columns if k > age]] = np.nan
+        out.loc[cohort, [k for k in out.columns if k <= age]] = out.loc[cohort, [k for k in out.columns if k <= age]].fillna(0.0)
+    out.index = pd.DatetimeIndex(out.index).strftime("%Y-%m")
+    out.index.name, out.columns.name = "cohort", "months_since_first_order"
+    out.attrs["sizes"] = sizes.set_axis(out.index)
+    return out
