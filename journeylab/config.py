@@ -13,6 +13,21 @@ A shop config is a YAML file or a dict::
       products: {path: products.parquet}
 
 Instead of ``path`` a table may be given as a pandas DataFrame (``tables: {orders: df}``).
+
+A shop-system export is read by an adapter chosen with ``format`` (see docs/formats.md and
+journeylab.io.adapters)::
+
+    name: my-shop
+    format: shopify                 # shopify, woocommerce, ga4, uci_online_retail, olist, rees46
+    path: orders_export_1.csv       # the export file (or folder, for olist); a list of files is allowed
+    read: {encoding: latin-1}       # optional read options for the export file(s)
+    timezone: Europe/Amsterdam      # the shop's zone: time-zone-aware values are converted to it
+    tables:                         # optional: canonical tables the export does not have
+      products: products.csv
+
+``timezone`` (default UTC) is the zone all timestamps are expressed in: values carrying an
+offset or zone ("2024-03-01T10:00:00+01:00", "... UTC") are converted to it and stored without
+zone; values without one are taken to be in it already.
 """
 from __future__ import annotations
 
@@ -26,9 +41,13 @@ import yaml
 from .contract import OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
 from .errors import ConfigError
 
-SHOP_KEYS = {"name", "observation_end", "currency", "tables", "involvement", "language", "format", "report"}
+SHOP_KEYS = {
+    "name", "observation_end", "currency", "tables", "involvement", "language", "format", "report",
+    "path", "files", "read", "timezone",
+}
 TABLE_KEYS = {"path", "columns", "read"}
-READ_KEYS = {"sep", "decimal", "thousands", "encoding", "date_format", "dayfirst", "sheet", "header"}
+READ_KEYS = {"sep", "decimal", "thousands", "encoding", "date_format", "dayfirst", "sheet", "header", "timezone"}
+FORMATS = ("shopify", "woocommerce", "ga4", "uci_online_retail", "olist", "rees46")
 
 
 @dataclass
@@ -57,6 +76,16 @@ class ShopConfig:
     currency: str = "EUR"
     involvement: dict[str, str] = field(default_factory=dict)
     source: Path | None = None
+    format: str | None = None
+    format_paths: list[Path] = field(default_factory=list)
+    format_files: dict[str, Path] = field(default_factory=dict)
+    format_read: dict[str, Any] = field(default_factory=dict)
+    timezone: str = "UTC"
+
+    @property
+    def folder(self) -> Path:
+        """The project folder: where the config lives (or the working directory for a dict)."""
+        return self.source.parent if self.source is not None else Path.cwd()
 
 
 def read_shop_config(config: str | Path | Mapping[str, Any] | ShopConfig) -> ShopConfig:
@@ -86,19 +115,32 @@ def read_shop_config(config: str | Path | Mapping[str, Any] | ShopConfig) -> Sho
     unknown = set(raw) - SHOP_KEYS
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}; known keys: {sorted(SHOP_KEYS)}")
+    fmt = raw.get("format")
+    timezone = str(raw.get("timezone") or "UTC")
+    _check_timezone(timezone, where)
     tables_raw = raw.get("tables")
-    if not isinstance(tables_raw, Mapping) or not tables_raw:
-        raise ConfigError(f"{where}: 'tables' must name at least the orders table")
+    if fmt is None:
+        for key in ("path", "files"):
+            if key in raw:
+                raise ConfigError(f"{where}: '{key}' needs a 'format' (one of {list(FORMATS)}); without one use 'tables'")
+        if not isinstance(tables_raw, Mapping) or not tables_raw:
+            raise ConfigError(f"{where}: 'tables' must name at least the orders table")
+    elif fmt not in FORMATS:
+        raise ConfigError(f"{where}: unknown format {fmt!r}; formats are {list(FORMATS)}")
     tables: dict[str, TableSource] = {}
-    for name, spec in tables_raw.items():
+    for name, spec in (tables_raw or {}).items():
         if name not in TABLES:
             raise ConfigError(
                 f"{where}: unknown table '{name}'; tables are {list(REQUIRED_TABLES + OPTIONAL_TABLES)}"
             )
         tables[name] = _table_source(name, spec, base, where)
-    for name in REQUIRED_TABLES:
-        if name not in tables:
-            raise ConfigError(f"{where}: the '{name}' table is required")
+        tables[name].read.setdefault("timezone", timezone)
+    if fmt is None:
+        for name in REQUIRED_TABLES:
+            if name not in tables:
+                raise ConfigError(f"{where}: the '{name}' table is required")
+    format_paths, format_files, format_read = _format_sources(raw, fmt, base, where)
+    format_read.setdefault("timezone", timezone)
     obs = raw.get("observation_end")
     if obs is not None:
         try:
@@ -115,7 +157,47 @@ def read_shop_config(config: str | Path | Mapping[str, Any] | ShopConfig) -> Sho
         currency=str(raw.get("currency", "EUR")),
         involvement=dict(involvement),
         source=source,
+        format=fmt,
+        format_paths=format_paths,
+        format_files=format_files,
+        format_read=format_read,
+        timezone=timezone,
     )
+
+
+def _format_sources(raw: Mapping[str, Any], fmt: str | None, base: Path, where: str) -> tuple[list[Path], dict[str, Path], dict[str, Any]]:
+    if fmt is None:
+        if "read" in raw:
+            raise ConfigError(f"{where}: a top-level 'read' needs a 'format'; put 'read' under each table")
+        return [], {}, {}
+    paths_raw = raw.get("path")
+    files_raw = raw.get("files") or {}
+    if paths_raw is None and not files_raw:
+        raise ConfigError(f"{where}: format '{fmt}' needs 'path' (the export file or folder) or 'files'")
+    if not isinstance(files_raw, Mapping):
+        raise ConfigError(f"{where}: 'files' must map a file role to a path, e.g. {{orders: olist_orders_dataset.csv}}")
+    items = paths_raw if isinstance(paths_raw, (list, tuple)) else ([] if paths_raw is None else [paths_raw])
+    paths = [_resolve(p, base) for p in items]
+    files = {str(k): _resolve(v, base) for k, v in files_raw.items()}
+    read = dict(raw.get("read") or {})
+    unknown = set(read) - READ_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: read option(s) {sorted(unknown)} unknown; known: {sorted(READ_KEYS)}")
+    return paths, files, read
+
+
+def _resolve(path: Any, base: Path) -> Path:
+    p = Path(str(path))
+    return p if p.is_absolute() else base / p
+
+
+def _check_timezone(tz: str, where: str) -> None:
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(tz)
+    except Exception:
+        raise ConfigError(f"{where}: timezone {tz!r} is not a time zone name (e.g. Europe/Amsterdam, UTC)") from None
 
 
 def _table_source(name: str, spec: Any, base: Path, where: str) -> TableSource:
@@ -138,6 +220,8 @@ def _table_source(name: str, spec: Any, base: Path, where: str) -> TableSource:
     unknown = set(read) - READ_KEYS
     if unknown:
         raise ConfigError(f"{where}: table '{name}' read option(s) {sorted(unknown)} unknown; known: {sorted(READ_KEYS)}")
+    if "timezone" in read:
+        _check_timezone(str(read["timezone"]), where)
     frame = spec.get("frame")
     if isinstance(spec.get("path"), pd.DataFrame):
         frame = spec["path"]

@@ -11,6 +11,7 @@ import pandas as pd
 from .config import ShopConfig, read_shop_config
 from .contract import OPTIONAL_TABLES, REQUIRED_TABLES
 from .engine import connect
+from .errors import DataError
 from .io import clean_tables, read_raw, typed_table
 
 
@@ -58,7 +59,7 @@ class Shop:
         """Per table: rows read, kept, dropped and fixed, and the revenue of each (shop currency)."""
         dq = self.data_quality
         out = dq.pivot_table(index="table", columns="action", values="rows", aggfunc="sum", fill_value=0)
-        return out.reindex(columns=["read", "kept", "dropped", "fixed"], fill_value=0)
+        return out.reindex(columns=["read", "kept", "dropped", "merged", "fixed"], fill_value=0)
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{t}={self.count(t):,}" for t in self.tables)
@@ -72,17 +73,38 @@ def load_shop(config: str | Path | Mapping[str, Any] | ShopConfig, *, database: 
     table. ``database`` is a DuckDB file for data larger than memory (default: in memory).
     Raises DataError for a user mistake (file, column, problem, example rows); everything that
     can be cleaned is cleaned and counted in ``Shop.data_quality``.
+
+    With ``format:`` in the config, the shop-system adapter of that format (journeylab.io.adapters)
+    builds the canonical tables from the export first; tables listed under ``tables:`` add
+    what the export lacks. E-mail addresses and phone numbers used as customer or user ids are
+    pseudonymised (journeylab.pii) before they reach a table.
     """
     cfg = read_shop_config(config)
     con = connect(database)
     typed: dict[str, tuple[str, list[str]]] = {}
+    sources = dict(cfg.tables)
+    adapter_quality: list[dict] = []
+    if cfg.format is not None:
+        from .io.adapters import LABELS, Context, get_adapter
+
+        adapted = get_adapter(cfg.format)(Context(con, cfg, LABELS[cfg.format]))
+        typed.update(adapted.typed)
+        adapter_quality = adapted.quality
+        for table, src in adapted.sources.items():
+            sources.setdefault(table, src)
     for table in REQUIRED_TABLES + OPTIONAL_TABLES:
-        if table in cfg.tables:
+        if table in cfg.tables and table not in typed:
             source = cfg.tables[table]
             raw = read_raw(con, source)
-            typed[table] = typed_table(con, raw, source)
+            typed[table] = typed_table(con, raw, source, secret_folder=cfg.folder)
             con.execute(f"DROP TABLE {raw}")
-    dq, obs_end = clean_tables(con, typed, cfg.tables, cfg.observation_end)
+    if "orders" not in typed:
+        raise DataError(f"format '{cfg.format}' gives no orders table here; add one under 'tables:'", table="orders")
+    dq, obs_end = clean_tables(con, typed, sources, cfg.observation_end)
+    if adapter_quality:
+        from .io.adapters import merge_quality
+
+        dq = merge_quality(adapter_quality, dq)
     for name, _ in typed.values():
         con.execute(f"DROP TABLE {name}")
     return Shop(

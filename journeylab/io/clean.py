@@ -3,6 +3,9 @@
 Each rule is one row of ``RULES``: the table, the rule's name, an SQL condition, and what is done
 (``dropped`` or ``fixed``). A row is counted by the first rule it meets, so
 rows read = rows kept + rows dropped (and revenue likewise); ``fixed`` rows stay in.
+``matching`` counts every row meeting a rule's condition, also those an earlier rule already
+took (e.g. all cancellation lines, whether or not they were duplicates too), so published
+counts of a data set can be checked against it.
 """
 from __future__ import annotations
 
@@ -66,7 +69,7 @@ _FIXES = {
     ("events", "user id taken from customer id"): {"user_id": "customer_id"},
 }
 
-DQ_COLUMNS = ["table", "rule", "action", "rows", "revenue", "explanation"]
+DQ_COLUMNS = ["table", "rule", "action", "rows", "revenue", "explanation", "matching"]
 
 
 def clean_tables(
@@ -95,6 +98,7 @@ def clean_tables(
             records.extend(_clean_one(con, table, name, observation_end, sources[table], present))
     dq = pd.DataFrame.from_records(records, columns=DQ_COLUMNS)
     dq["rows"] = dq["rows"].astype("int64")
+    dq["matching"] = dq["matching"].fillna(dq["rows"]).astype("int64")
     return dq, observation_end
 
 
@@ -124,6 +128,9 @@ def _clean_one(
             f"SELECT _rule, count(*), coalesce(sum({_money_expr(money)}), 0) FROM _flagged GROUP BY _rule"
         ).fetchall()
     )
+    matching = con.execute(
+        "SELECT " + ", ".join(f"count(*) FILTER (WHERE coalesce({r.condition}, false))" for r in rules) + " FROM _flagged"
+    ).fetchone()
     n_in = sum(n for n, _ in counts.values())
     m_in = sum(m for _, m in counts.values())
     dropped_ids = [i for i, r in enumerate(rules) if r.action == "dropped"]
@@ -140,7 +147,8 @@ def _clean_one(
     out = [dict(table=table, rule="rows read", action="read", rows=n_in, revenue=m_in, explanation="rows in the source")]
     for i, r in enumerate(rules):
         n, m = counts.get(i, (0, 0.0))
-        out.append(dict(table=table, rule=r.rule, action=r.action, rows=n, revenue=m, explanation=r.explanation))
+        out.append(dict(table=table, rule=r.rule, action=r.action, rows=n, revenue=m, explanation=r.explanation,
+                        matching=int(matching[i])))
     n_drop = sum(counts.get(i, (0, 0.0))[0] for i in dropped_ids)
     m_drop = sum(counts.get(i, (0, 0.0))[1] for i in dropped_ids)
     out.append(dict(table=table, rule="rows kept", action="kept", rows=n_in - n_drop, revenue=m_in - m_drop,
