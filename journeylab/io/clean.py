@@ -80,13 +80,17 @@ def clean_tables(
 ) -> tuple[pd.DataFrame, pd.Timestamp]:
     """Clean every typed table into its canonical table; return (data_quality, observation_end).
 
-    Without an explicit observation end, the last valid order date is used, and dates after
+    Without an explicit observation end, the last valid order (or event) time is used, and dates after
     today are dropped as future dates.
     """
     if observation_end is None:
-        last = con.execute(
-            f"SELECT max(ordered_at) FROM {typed['orders'][0]} WHERE ordered_at <= now()::TIMESTAMP"
-        ).fetchone()[0]
+        # Events after the last order are still observed (a visit without a purchase), so they count too.
+        parts = [f"SELECT max(ordered_at) AS t FROM {typed['orders'][0]} WHERE ordered_at <= now()::TIMESTAMP"]
+        if "events" in typed:
+            parts.append(f"SELECT max(ts) FROM {typed['events'][0]} WHERE ts <= now()::TIMESTAMP")
+        last = con.execute(f"SELECT max(t) FROM ({' UNION ALL '.join(parts)})").fetchone()[0]
+        if last is not None and con.execute(f"SELECT count(ordered_at) FROM {typed['orders'][0]}").fetchone()[0] == 0:
+            last = None
         if last is None:
             raise DataError("no order has a usable date", file=sources["orders"].label, table="orders", column="ordered_at")
         observation_end = pd.Timestamp(last)

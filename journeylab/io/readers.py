@@ -98,11 +98,14 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, source: Tab
         enc = {"latin1": "latin-1", "iso-8859-1": "latin-1", "utf8": "utf-8", "utf-8-sig": "utf-8"}.get(enc, enc)
         args.append("encoding = ?")
         params.append(enc)
-    con.execute(
-        f"CREATE TABLE {name} AS SELECT *, (row_number() OVER () + 1)::BIGINT AS _line "
-        f"FROM read_csv(?, {', '.join(args)})",
-        params,
-    )
+    sql = f"CREATE TABLE {name} AS SELECT *, (row_number() OVER () + 1)::BIGINT AS _line FROM read_csv(?, {{args}})"
+    try:
+        con.execute(sql.format(args=", ".join(args)), params)
+    except duckdb.Error as exc:
+        # Quoted line breaks inside fields (review texts) need the single-threaded scanner.
+        if "parallel=false" not in str(exc):
+            raise
+        con.execute(sql.format(args=", ".join(args + ["parallel = false"])), params)
     cols = raw_columns(con, name)
     if cols and all(c.startswith("column") and c[6:].isdigit() for c in cols):
         raise DataError("has no header row; the first line must name the columns", file=str(path), table=source.table)

@@ -195,7 +195,8 @@ def merge_quality(adapter: list[dict], clean: pd.DataFrame) -> pd.DataFrame:
         return clean
     ad = pd.DataFrame.from_records(adapter, columns=list(clean.columns))
     parts = []
-    tables = list(dict.fromkeys(list(ad["table"]) + list(clean["table"])))
+    order = ["orders", "order_lines", "products", "events", "reviews"]
+    tables = sorted(dict.fromkeys(list(ad["table"]) + list(clean["table"])), key=lambda t: (order.index(t) if t in order else 9, t))
     for t in tables:
         a = ad[ad["table"] == t]
         c = clean[clean["table"] == t]
