@@ -1,7 +1,7 @@
 """Read a table source (CSV, Parquet, Excel or DataFrame) into a raw DuckDB table.
 
 The raw table keeps the file's own column names and values (CSV as text, so nothing is
-lost to type guessing) plus ``_line``: the row's line in the file (header = line 1), or its
+lost to type guessing; newline-delimited JSON with its nested fields) plus ``_line``: the row's line in the file (header = line 1), or its
 0-based position for a DataFrame, so error messages can point at it.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ..errors import DataError
 CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
 
 
 def read_raw(con: duckdb.DuckDBPyConnection, source: TableSource) -> str:
@@ -51,11 +52,18 @@ def read_raw(con: duckdb.DuckDBPyConnection, source: TableSource) -> str:
                 con.register("_jl_frame", frame)
                 con.execute(f"CREATE TABLE {name} AS SELECT *, (row_number() OVER () + 1)::BIGINT AS _line FROM _jl_frame")
                 con.unregister("_jl_frame")
+            elif suffix in JSON_SUFFIXES:
+                # Newline-delimited JSON (BigQuery's export format): one record per line, nested fields kept.
+                con.execute(
+                    f"CREATE TABLE {name} AS SELECT *, (row_number() OVER ())::BIGINT AS _line "
+                    f"FROM read_json(?, format = 'newline_delimited', sample_size = -1)",
+                    [str(path)],
+                )
             elif suffix in CSV_SUFFIXES or suffix.endswith(".gz"):
                 _read_csv(con, name, path, source)
             else:
                 raise DataError(
-                    f"unknown file type '{suffix}'; journeylab reads CSV (.csv, .csv.gz, .tsv), Parquet and Excel (.xlsx)",
+                    f"unknown file type '{suffix}'; journeylab reads CSV (.csv, .csv.gz, .tsv), Parquet, Excel (.xlsx) and newline-delimited JSON (.json, .jsonl)",
                     file=str(path),
                     table=source.table,
                 )

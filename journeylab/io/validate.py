@@ -110,7 +110,8 @@ def cast_sql(expr: str, sqltype: str, read: dict, src_type: str = "VARCHAR") -> 
         # A plain cast to TIMESTAMP silently drops an offset: zone-aware text goes through TIMESTAMPTZ.
         return (
             f"CASE WHEN regexp_matches({text}, '{_AWARE_RE}') "
-            f"THEN timezone('{tz}', TRY_CAST({text} AS TIMESTAMPTZ)) ELSE TRY_CAST({text} AS TIMESTAMP) END"
+            f"THEN timezone('{tz}', TRY_CAST(regexp_replace({text}, '\\s+([+-][0-9]{{2}}:?[0-9]{{2}})$', '\\1') AS TIMESTAMPTZ)) "
+            f"ELSE TRY_CAST({text} AS TIMESTAMP) END"
         )
     raise AssertionError(sqltype)
 
