@@ -1,0 +1,92 @@
+"""Funnels and consideration: a hand-counted shop and simulated truth."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from journeylab.errors import ConfigError, DataError
+from journeylab.funnel import consideration, consideration_summary, funnel
+
+from _journey_data import hand_shop, simulated
+
+import journeylab as jl
+
+
+def _units(res, group="all"):
+    t = res.table[res.table["group"] == group]
+    return dict(zip(t["step"], t["units"]))
+
+
+def test_closed_session_funnel_by_hand():
+    res = funnel(hand_shop())
+    assert _units(res) == {"product_view": 5, "add_to_cart": 3, "begin_checkout": 2, "purchase": 2}
+    t = res.table.set_index("step")
+    assert t.loc["add_to_cart", "step_conversion"] == pytest.approx(3 / 5)
+    assert t.loc["purchase", "overall_conversion"] == pytest.approx(2 / 5)
+    assert t.loc["product_view", "drop_off"] == 2
+    assert t.loc["add_to_cart", "median_minutes"] == pytest.approx(2.0)  # 2, 1 and 3 minutes
+    nxt = res.next_after_drop_off
+    after_view = nxt[nxt["stopped_after"] == "product_view"].set_index("next_event")["units"].to_dict()
+    assert after_view == {"page_view": 1, "(left)": 1}
+    assert res.conversion() == pytest.approx(0.4)
+
+
+def test_person_funnel_window():
+    shop = hand_shop()
+    assert _units(funnel(shop, by="person")) == {"product_view": 3, "add_to_cart": 3, "begin_checkout": 2, "purchase": 2}
+    # u1's cart comes a day after the first view: outside a 12-hour window
+    assert _units(funnel(shop, by="person", window="12h")) == {"product_view": 3, "add_to_cart": 2,
+                                                                 "begin_checkout": 1, "purchase": 1}
+
+
+def test_open_funnel_and_custom_steps():
+    shop = hand_shop()
+    res = funnel(shop, kind="open", steps=["add_to_cart", "purchase"])
+    assert _units(res) == {"add_to_cart": 3, "purchase": 2}
+    res = funnel(shop, steps={"reviews page": "page_type = 'research_reviews'", "buy": "event_type = 'purchase'"},
+                 by="person")
+    assert _units(res) == {"reviews page": 1, "buy": 1}
+    with pytest.raises(ConfigError):
+        funnel(shop, steps=["purchase"])
+
+
+def test_breakdowns():
+    shop = hand_shop()
+    by_ch = funnel(shop, breakdown="channel")
+    assert _units(by_ch, "direct")["product_view"] == 3  # s2, s5, s6
+    by_lv = funnel(shop, breakdown="involvement")
+    assert _units(by_lv, "high") == {"product_view": 2, "add_to_cart": 1, "begin_checkout": 1, "purchase": 1}
+
+
+def test_funnel_needs_events():
+    shop, _ = simulated()
+    only = jl.load_shop({"name": "o", "tables": {"orders": shop.table("orders")}})
+    with pytest.raises(DataError, match="events"):
+        funnel(only)
+
+
+def test_consideration_by_hand():
+    c = consideration(hand_shop())
+    assert set(c.index) == {"u1", "u3"}
+    u1 = c.loc["u1"]
+    assert u1["days_from_first_visit"] == pytest.approx(2 + 6 / 1440)
+    assert u1["days_from_first_product_view"] == pytest.approx(1 + 6 / 1440)
+    assert (u1["sessions_from_first_visit"], u1["sessions_from_first_product_view"], u1["channels"],
+            u1["research_views"]) == (3, 2, 3, 1)
+    assert c.loc["u3", "days_from_first_visit"] == pytest.approx(10 / 1440)
+    assert c.loc["u1", "involvement"] == "high" and c.loc["u3", "involvement"] == "low"
+
+
+def test_consideration_matches_simulated_truth():
+    shop, truth = simulated()
+    c = consideration(shop)
+    tc = truth.customers[truth.customers["is_buyer"]].set_index("user_id")
+    j = c.join(tc[["days_to_purchase", "sessions_to_purchase", "involvement", "first_channel"]], rsuffix="_true")
+    assert len(j) == len(tc)
+    # the truth counts to the start of the purchase session, we to the purchase event in it
+    diff = j["days_from_first_visit"] - j["days_to_purchase"]
+    assert diff.between(-1e-4, 0.1).mean() > 0.99 and diff.median() < 0.01
+    assert (j["sessions_from_first_visit"] == j["sessions_to_purchase"]).mean() > 0.99
+    assert (j["first_channel"] == j["first_channel_true"]).mean() > 0.99
+    s = consideration_summary(c)
+    assert s.loc["high", "days_from_first_visit_median"] > 5 > s.loc["low", "days_from_first_visit_median"]

@@ -1,0 +1,110 @@
+"""Journey phases, rule tables, status, flows and cohorts."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import journeylab as jl
+from journeylab.errors import ConfigError
+from journeylab.journey import cohort_retention, journey_phases, phase_counts, phase_flows, phase_rules, transition_matrix
+
+from _journey_data import hand_shop, simulated
+
+
+def test_phase_models_are_data_with_dutch_names():
+    for model, n in (("five", 5), ("four", 4), ("six", 6)):
+        rules = phase_rules(model)
+        assert len(rules) == n
+        assert rules["phase_nl"].str.len().gt(0).all() and rules["rule"].str.len().gt(0).all()
+    five = phase_rules("five")
+    assert list(five["phase"]) == ["awareness", "consideration", "purchase", "upsell", "ambassador"]
+    assert five.set_index("phase").loc["consideration", "phase_nl"] == "overweging"
+    with pytest.raises(ConfigError):
+        phase_rules("seven")
+
+
+def test_hand_shop_phases():
+    ph = journey_phases(hand_shop())
+    got = ph["phase"].astype(str).to_dict()
+    assert got == {"c1": "purchase", "u2": "consideration", "c3": "purchase", "u4": "awareness"}
+    assert ph.loc["u2", "n_sessions"] == 2 and ph.loc["c1", "n_orders"] == 1
+    assert ph.attrs["rules"]["rule"].iloc[0] == "n_sessions >= 1"
+    # bikes (EUR 500, a day of consideration, no repeats) is inferred high, soap low
+    assert ph.loc["c1", "involvement"] == "high" and ph.loc["c3", "involvement"] == "low"
+    # before u3's first visit, u3 does not exist; at day 3 u1 is a customer and u2 considering
+    early = journey_phases(hand_shop(), at="2024-01-04 12:00", status=False)
+    assert "c3" not in early.index and early.loc["u2", "phase"] == "consideration"
+
+
+def test_rules_are_overridable_and_bad_rules_are_clear():
+    shop = hand_shop()
+    ph = journey_phases(shop, rules={"ambassador": "n_orders >= 1 AND n_research >= 1"}, status=False)
+    assert ph.loc["c1", "phase"] == "ambassador" and ph.loc["c3", "phase"] == "purchase"
+    assert "overridden" in ph.attrs["rules"].set_index("phase").loc["ambassador", "description"]
+    with pytest.raises(ConfigError, match="phase rule"):
+        journey_phases(shop, rules={"purchase": "n_nonsense > 1"}, status=False)
+
+
+def test_orders_only_shop_starts_at_purchase_and_says_why():
+    sim_shop, _ = simulated()
+    orders = sim_shop.table("orders")
+    shop = jl.load_shop({"name": "orders only", "observation_end": "2024-12-31", "tables": {"orders": orders}})
+    ph = journey_phases(shop)
+    assert set(ph["phase"].astype(str)) <= {"purchase", "upsell", "ambassador"}
+    assert (ph["phase"] == "upsell").sum() > 0
+    assert "need events" in ph.attrs["note"]
+    assert ph["status"].notna().all() and ph["p_alive"].between(0, 1).all()
+
+
+def test_simulated_phases_match_truth():
+    shop, truth = simulated()
+    ph = journey_phases(shop)
+    tc = truth.customers.set_index("customer_id")
+    buyers = ph.index.intersection(tc.index.dropna())
+    # everyone who bought is at least in purchase; repeat buyers (truth) are upsell or ambassador
+    assert ph.loc[buyers, "n_orders"].ge(1).all()
+    rep = tc.loc[buyers, "n_repeat"] > 0
+    assert ph.loc[rep[rep].index, "phase"].isin(["upsell", "ambassador"]).mean() > 0.97
+    never = truth.customers.loc[~truth.customers["is_buyer"], "user_id"]
+    assert ph.loc[never, "phase"].isin(["awareness", "consideration"]).all()
+    # the simulator's involvement of the first purchase is recovered for (almost) every buyer
+    assert (ph.loc[buyers, "involvement"] == tc.loc[buyers, "involvement"]).mean() > 0.99
+    # status from P(alive): truly dropped-out customers are more often lost than those alive
+    alive = tc.loc[buyers, "alive_at_end"].astype(bool)
+    lost = ph.loc[buyers, "status"] == "lost"
+    assert lost[~alive].mean() > lost[alive].mean() + 0.1
+    assert "MBG/NBD" in ph.attrs["status_rule"]
+    counts = phase_counts(ph, "status")
+    assert counts.to_numpy().sum() == len(ph)
+
+
+def test_six_and_four_phase_models_run_on_the_same_facts():
+    shop, _ = simulated()
+    six = journey_phases(shop, model="six", status=False)
+    four = journey_phases(shop, model="four", status=False)
+    assert set(six["phase"].astype(str)) == set(phase_rules("six")["phase"])
+    assert (four["phase"] == "loyalty").sum() >= (six["n_orders"] >= 2).sum()
+
+
+def test_phase_flows_conserve_people():
+    shop, _ = simulated()
+    fl = phase_flows(shop, ["2024-01-01", "2024-07-01", "2024-12-31"])
+    counts, trans = fl["counts"], fl["transitions"]
+    assert (counts.sum() == counts.iloc[:, -1].sum()).all()
+    assert counts.loc["not yet seen"].is_monotonic_decreasing
+    for t, (a, b) in zip(trans, zip(counts.columns[:-1], counts.columns[1:])):
+        assert (t.sum(axis=1) == counts[a]).all() and (t.sum(axis=0) == counts[b]).all()
+        # nobody goes back to "not yet seen" or un-buys
+        assert t.loc[["purchase", "upsell", "ambassador"], ["not yet seen", "awareness", "consideration"]].to_numpy().sum() == 0
+    m = transition_matrix(trans[0])
+    assert np.allclose(m.dropna().sum(axis=1), 1)
+
+
+def test_cohort_retention():
+    shop, _ = simulated()
+    ret = cohort_retention(shop)
+    assert (ret[0] == 1).all()
+    assert ret.iloc[:, 1:].stack().dropna().between(0, 1).all()
+    assert np.isnan(ret.iloc[-1, 2])  # the last cohort has no month 2 yet
+    assert ret.attrs["sizes"].sum() == shop.sql("SELECT count(DISTINCT customer_id) AS n FROM orders")["n"][0]
