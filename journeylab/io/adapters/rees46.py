@@ -26,7 +26,7 @@ from .base import Adapted, AdapterRule, Context, apply_rules, make_typed, requir
 COLUMNS = ("event_time", "event_type", "product_id", "category_code", "price", "user_id", "user_session")
 EVENT_TYPES = {"view": "product_view", "cart": "add_to_cart", "remove_from_cart": "remove_from_cart", "purchase": "purchase"}
 
-RULES = (AdapterRule("duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier event (all columns equal)"),)
+RULES = (AdapterRule("duplicate row in the export", "_dup > 1", "dropped", "an exact copy of an earlier event (all columns equal)"),)
 
 
 def adapt(ctx: Context) -> Adapted:

@@ -28,7 +28,7 @@ COLUMNS = ("InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice", "Cu
 PRODUCT_CODE = "[0-9]{5}[A-Za-z]{0,2}"
 
 LINE_RULES = (
-    AdapterRule("duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier line (all columns equal)"),
+    AdapterRule("duplicate row in the export", "_dup > 1", "dropped", "an exact copy of an earlier line (all columns equal)"),
     AdapterRule("cancellation invoice (C)", "invoice LIKE 'C%'", "dropped", "a cancelled invoice: the purchase did not stand"),
     AdapterRule("bad-debt adjustment (A)", "invoice LIKE 'A%'", "dropped", "an accounting entry, not a purchase"),
     AdapterRule("non-product stock code", f"NOT regexp_full_match(code, '{PRODUCT_CODE}')", "dropped",
