@@ -1,0 +1,94 @@
+"""Involvement: classification with evidence, and the low vs high comparison recovering simulated truth."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from journeylab.involvement import (COMPARE_COLUMNS, classify_involvement, compare_involvement, involvement_data,
+                                    phase_kpis)
+
+from _journey_data import hand_shop, simulated
+
+
+@lru_cache(maxsize=1)
+def _sim():
+    shop, truth = simulated()
+    data = involvement_data(shop)
+    return shop, truth, data, compare_involvement(shop, n_boot=300, seed=1, data=data).set_index("metric")
+
+
+def test_classification_evidence_and_override():
+    shop = hand_shop()
+    cls = classify_involvement(shop)
+    assert cls.loc["bikes", "level"] == "high" and cls.loc["soap", "level"] == "low"
+    assert (cls["source"] == "inferred").all() and cls.attrs["inferred"]
+    assert cls.loc["bikes", "consideration_days"] == pytest.approx(1 + 6 / 1440)
+    assert {"price_ratio", "repeat_rate", "score", "vote_price_ratio"} <= set(cls.columns)
+    over = classify_involvement(shop, override={"bikes": "low"})
+    assert over.loc["bikes", "level"] == "low" and over.loc["bikes", "source"] == "override"
+
+
+def test_inference_recovers_simulated_levels():
+    shop, truth = simulated()
+    cls = classify_involvement(shop)
+    # the simulated products carry the level: the table must say so, and the inference must agree
+    assert (cls["source"] == "products table").all()
+    assert (cls["inferred_level"] == cls["level"]).all(), cls[["inferred_level", "level", "score"]]
+
+
+def test_comparison_table_shape_and_intervals():
+    *_, cmp = _sim()
+    assert set(cmp.reset_index().columns) == set(COMPARE_COLUMNS)
+    num = cmp.dropna(subset=["low_lower", "high_lower"])
+    for side in ("low", "high"):
+        assert (num[f"{side}_lower"] <= num[side] + 1e-9).all() and (num[side] <= num[f"{side}_upper"] + 1e-9).all()
+    assert cmp["p_value"].dropna().between(0, 1).all()
+    needed = ["consideration days (first visit to first purchase)", "conversion of sessions with a product view",
+              "cart abandonment (cart sessions without purchase)", "repeat rate (2+ orders)", "inter-purchase time",
+              "order value", "CLV over 12 months", "churn risk (1 - P(alive))", "review rate (customers with a review)",
+              "phase share: upsell", "MBG/NBD r"]
+    assert set(needed) <= set(cmp.index)
+    assert any(m.startswith("channel share, first session") for m in cmp.index)
+
+
+def test_comparison_recovers_true_differences():
+    shop, truth, _, cmp = _sim()
+    tc = truth.customers[truth.customers["is_buyer"]]
+    g = tc.groupby("involvement")
+
+    def check(metric, true_diff):
+        row = cmp.loc[metric]
+        assert np.sign(row["difference"]) == np.sign(true_diff), metric
+        assert row["diff_lower"] <= true_diff <= row["diff_upper"], (metric, true_diff, row[["diff_lower", "diff_upper"]])
+        assert row["p_value"] < 0.01, metric
+
+    # per-person truth of this very sample
+    days = g["days_to_purchase"].mean()
+    sess = g["sessions_to_purchase"].mean()
+    rep = g["n_repeat"].apply(lambda x: (x > 0).mean())
+    # consideration days are measured to the purchase event, truth to the purchase session start (minutes)
+    check("consideration days (first visit to first purchase)", days["high"] - days["low"])
+    check("consideration sessions (first visit to first purchase)", sess["high"] - sess["low"])
+    check("repeat rate (2+ orders)", rep["high"] - rep["low"])
+    # population value of the generative model (journey lengths are not: the window cuts long journeys):
+    # Gamma-Gamma mean order value p * gamma / (q - 1): 6 * 400 / 4 = 600 vs 6 * 12 / 3 = 24
+    p = truth.params["params"]
+    gg = {lv: p[lv]["gamma_gamma"] for lv in ("low", "high")}
+    mean_value = {lv: v["p"] * v["gamma"] / (v["q"] - 1) for lv, v in gg.items()}
+    check("order value", mean_value["high"] - mean_value["low"])
+
+
+def test_phase_kpis_table():
+    shop, truth, data, _ = _sim()
+    k = phase_kpis(shop, data=data)
+    assert list(k.columns) == ["low", "high", "all"]
+    assert set(k.index.get_level_values("phase")) == {"awareness", "consideration", "purchase", "upsell", "ambassador"}
+    assert k.loc[("upsell", "repeat rate"), "low"] > k.loc[("upsell", "repeat rate"), "high"]
+    assert k.loc[("consideration", "research-page views before first purchase"), "high"] > \
+        k.loc[("consideration", "research-page views before first purchase"), "low"]
+    assert k.loc[("purchase", "checkout abandonment"), "high"] > k.loc[("purchase", "checkout abandonment"), "low"]
+    shares = k.loc["awareness"].filter(like="first channel share", axis=0)
+    assert shares["all"].sum() == pytest.approx(1)
