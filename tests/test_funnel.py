@@ -90,3 +90,27 @@ def test_consideration_matches_simulated_truth():
     assert (j["first_channel"] == j["first_channel_true"]).mean() > 0.99
     s = consideration_summary(c)
     assert s.loc["high", "days_from_first_visit_median"] > 5 > s.loc["low", "days_from_first_visit_median"]
+
+
+def test_journey_plots_in_both_languages():
+    import matplotlib.pyplot as plt
+
+    from journeylab import plots_journey as pj
+    from journeylab.attribution import attribution
+    from journeylab.journey import cohort_retention, journey_phases, phase_flows
+
+    shop, _ = simulated()
+    for lang in ("en", "nl"):
+        figs = [pj.funnel_plot(funnel(shop, breakdown="involvement", next_event=False), lang=lang),
+                pj.phase_plot(journey_phases(shop, status=False), lang=lang),
+                pj.phase_flow_plot(phase_flows(shop, ["2024-06-01", "2024-12-31"]), lang=lang),
+                pj.cohort_plot(cohort_retention(shop), lang=lang),
+                pj.attribution_plot(attribution(shop), lang=lang),
+                pj.consideration_plot(consideration(shop), lang=lang)]
+        title = figs[0].axes[0].get_title()
+        assert title == ("Funnel" if lang == "en" else "Trechter")
+        assert figs[2].axes[0].patches  # blocks and bands drawn
+        for f in figs:
+            plt.close(f)
+    with pytest.raises(ValueError):
+        pj.funnel_plot(funnel(hand_shop()), lang="fr")

@@ -1,0 +1,148 @@
+"""Journey figures (seaborn / matplotlib). One function per figure; each returns a matplotlib Figure and
+takes ``lang`` ("en" or "nl") for its labels."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path as MPath
+
+_L = {
+    "en": {"funnel": "Funnel", "units": "units", "step": "step", "phases": "Persons per phase", "persons": "persons",
+           "flow": "Phase flows", "cohort": "Cohort retention (share ordering in month k)",
+           "months": "months since first order", "cohort_y": "cohort (first order)",
+           "attribution": "Conversions credited per channel", "channel": "channel", "conversions": "conversions",
+           "model": "model", "compare": "Low vs high involvement (95% intervals)", "low": "low", "high": "high",
+           "consideration": "Days from first visit to first purchase", "days": "days", "involvement": "involvement"},
+    "nl": {"funnel": "Trechter", "units": "eenheden", "step": "stap", "phases": "Personen per fase", "persons": "personen",
+           "flow": "Stromen tussen fasen", "cohort": "Cohortretentie (aandeel dat bestelt in maand k)",
+           "months": "maanden sinds eerste bestelling", "cohort_y": "cohort (eerste bestelling)",
+           "attribution": "Toegekende conversies per kanaal", "channel": "kanaal", "conversions": "conversies",
+           "model": "model", "compare": "Low vs high involvement (95%-intervallen)", "low": "low", "high": "high",
+           "consideration": "Dagen van eerste bezoek tot eerste aankoop", "days": "dagen", "involvement": "betrokkenheid"},
+}
+
+
+def _l(lang: str) -> dict[str, str]:
+    if lang not in _L:
+        raise ValueError("lang must be 'en' or 'nl'")
+    return _L[lang]
+
+
+def funnel_plot(result, lang: str = "en") -> Figure:
+    """Bars of units per step (per breakdown group), labelled with the overall conversion."""
+    L = _l(lang)
+    t = result.table
+    fig, ax = plt.subplots(figsize=(7, 4))
+    sns.barplot(data=t, x="step", y="units", hue="group", ax=ax)
+    ax.set(title=L["funnel"], xlabel=L["step"], ylabel=L["units"])
+    return fig
+
+
+def phase_plot(phases: pd.DataFrame, by: str | None = "involvement", lang: str = "en") -> Figure:
+    """Persons per phase, split by ``by`` (e.g. involvement or status)."""
+    L = _l(lang)
+    d = phases.copy()
+    if lang == "nl" and "phase_nl" in d:
+        d["phase"] = pd.Categorical(d["phase_nl"], categories=list(dict.fromkeys(
+            d.sort_values("phase")["phase_nl"])), ordered=True)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    sns.countplot(data=d.assign(**{by: d[by].fillna("?")}) if by else d, x="phase", hue=by, ax=ax)
+    ax.set(title=L["phases"], xlabel="", ylabel=L["persons"])
+    return fig
+
+
+def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
+    """Sankey-style plot: one column of phase blocks per date, bands between them sized by persons."""
+    L = _l(lang)
+    counts, trans = flows["counts"], flows["transitions"]
+    total = counts.iloc[:, 0].sum()
+    colors = dict(zip(counts.index, sns.color_palette("Set2", len(counts))))
+    fig, ax = plt.subplots(figsize=(3 + 2.5 * counts.shape[1], 5))
+    gap = 0.02 * total
+    tops = {}
+    for j, d in enumerate(counts.columns):
+        y = 0.0
+        for ph in counts.index:
+            h = counts.loc[ph, d]
+            tops[(j, ph)] = y
+            ax.add_patch(plt.Rectangle((j - 0.05, y), 0.1, h, color=colors[ph]))
+            if h > 0.02 * total:
+                ax.text(j + 0.07, y + h / 2, f"{ph} ({h:,})", va="center", fontsize=7)
+            y += h + gap
+    for j, t in enumerate(trans):
+        out_y = {ph: tops[(j, ph)] for ph in t.index}
+        in_y = {ph: tops[(j + 1, ph)] for ph in t.columns}
+        for a in t.index:
+            for b in t.columns:
+                w = t.loc[a, b]
+                if w <= 0:
+                    continue
+                x0, x1 = j + 0.05, j + 0.95
+                y0, y1 = out_y[a], in_y[b]
+                verts = [(x0, y0), ((x0 + x1) / 2, y0), ((x0 + x1) / 2, y1), (x1, y1), (x1, y1 + w),
+                         ((x0 + x1) / 2, y1 + w), ((x0 + x1) / 2, y0 + w), (x0, y0 + w), (x0, y0)]
+                codes = [MPath.MOVETO, MPath.CURVE4, MPath.CURVE4, MPath.CURVE4, MPath.LINETO,
+                         MPath.CURVE4, MPath.CURVE4, MPath.CURVE4, MPath.CLOSEPOLY]
+                ax.add_patch(PathPatch(MPath(verts, codes), color=colors[a], alpha=0.35, lw=0))
+                out_y[a] += w
+                in_y[b] += w
+    ax.set_xlim(-0.3, counts.shape[1] - 0.3)
+    ax.set_ylim(0, total + gap * len(counts))
+    ax.set_xticks(range(counts.shape[1]), [pd.Timestamp(d).strftime("%Y-%m-%d") for d in counts.columns])
+    ax.set_yticks([])
+    ax.set_title(L["flow"])
+    return fig
+
+
+def cohort_plot(retention: pd.DataFrame, lang: str = "en") -> Figure:
+    """Heatmap of the monthly cohort retention matrix."""
+    L = _l(lang)
+    fig, ax = plt.subplots(figsize=(10, 0.3 * len(retention) + 2))
+    sns.heatmap(retention, cmap="Blues", vmin=0, vmax=max(0.01, float(np.nanmax(retention.iloc[:, 1:].to_numpy()))
+                                                           if retention.shape[1] > 1 else 1), ax=ax)
+    ax.set(title=L["cohort"], xlabel=L["months"], ylabel=L["cohort_y"])
+    return fig
+
+
+def attribution_plot(result: pd.DataFrame, lang: str = "en") -> Figure:
+    """Grouped bars: conversions credited to each channel by each model."""
+    from .attribution import MODELS
+    L = _l(lang)
+    long = result.melt(id_vars=[c for c in ("involvement", "channel") if c in result], value_vars=list(MODELS),
+                       var_name=L["model"], value_name=L["conversions"])
+    fig, ax = plt.subplots(figsize=(9, 4))
+    sns.barplot(data=long, x="channel", y=L["conversions"], hue=L["model"], errorbar=None, estimator="sum", ax=ax)
+    ax.set(title=L["attribution"], xlabel=L["channel"])
+    ax.tick_params(axis="x", rotation=30)
+    return fig
+
+
+def comparison_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, lang: str = "en") -> Figure:
+    """Dot-and-interval plot of low vs high for each metric (each metric on its own scale, one row each)."""
+    L = _l(lang)
+    c = comparison if metrics is None else comparison[comparison["metric"].isin(metrics)]
+    c = c[~c["metric"].str.startswith(("channel share", "phase share", "MBG", "BG", "Pareto", "Gamma"))]
+    fig, axes = plt.subplots(len(c), 1, figsize=(7, 0.8 * len(c) + 1), squeeze=False)
+    for ax, (_, r) in zip(axes[:, 0], c.iterrows()):
+        for k, (lv, col) in enumerate((("low", "C0"), ("high", "C3"))):
+            ax.errorbar([r[lv]], [k], xerr=[[r[lv] - r[f"{lv}_lower"]], [r[f"{lv}_upper"] - r[lv]]], fmt="o", color=col)
+        ax.set_yticks([0, 1], [L["low"], L["high"]])
+        ax.set_title(f"{r['metric']} (p = {r['p_value']:.2g})", fontsize=8, loc="left")
+    fig.suptitle(L["compare"])
+    fig.tight_layout()
+    return fig
+
+
+def consideration_plot(cons: pd.DataFrame, lang: str = "en") -> Figure:
+    """Distribution of days from first visit to first purchase per involvement level (log-scaled x)."""
+    L = _l(lang)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    d = cons.assign(days=cons["days_from_first_visit"].clip(lower=1e-3))
+    sns.histplot(data=d, x="days", hue="involvement" if "involvement" in d else None, log_scale=True,
+                 element="step", stat="density", common_norm=False, ax=ax)
+    ax.set(title=L["consideration"], xlabel=L["days"])
+    return fig
