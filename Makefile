@@ -18,12 +18,13 @@ setup: $(STAMP)
 
 report: $(STAMP)
 	$(VENV)/bin/journeylab report configs/demo.yaml
+	@echo "open the newest report: reports/demo/latest/report.html"
 
 test: $(STAMP)
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -n 2 --dist loadfile -m "not spark and not slow"
+	$(PY) -m pytest -n 2 --dist loadfile -m "not spark and not slow" tests
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/

@@ -13,8 +13,9 @@ Models and their parameter order:
 Pareto/NBD needs  I = int_{t_x}^{T} (alpha+tau)^-(r+x) (beta+tau)^-(s+1) dtau.  Closed forms use 2F1,
 whose derivatives in its parameters have no closed form, so I and its gradient come from one
 Gauss-Legendre rule in z = log(c + tau), c = min(alpha, beta). In z the log-integrand is concave and
-its slope is bounded, and the rule is cut where the integrand has fallen by e^-40, so 48 nodes give
-near machine precision (tests compare with lifetimes' 2F1-based likelihood).
+its slope is bounded, and the rule is cut where the integrand has fallen by e^-40, so 24 nodes give
+near machine precision (tests compare with lifetimes' 2F1-based likelihood to 1e-9; 20 nodes already
+agree to lifetimes' own rounding, 6.5e-11, on the test's parameter sets).
 """
 from __future__ import annotations
 
@@ -35,8 +36,8 @@ PARAM_NAMES = {
 # parameters measured in time units (rates' scale); rescaled with time
 TIME_PARAMS = {"bgnbd": ("alpha",), "mbgnbd": ("alpha",), "paretonbd": ("alpha", "beta"), "gammagamma": ()}
 
-_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(48)
-_CHUNK = 20_000  # rows per quadrature block: 20k x 48 doubles = 7.7 MB per temporary
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(24)
+_CHUNK = 40_000  # rows per quadrature block: 40k x 24 doubles = 7.7 MB per temporary
 
 
 @dataclass
@@ -50,24 +51,57 @@ class Compressed:
     inverse: np.ndarray
 
 
+def factorize_rows(*cols) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Codes of identical rows over the given float columns and the unique rows' columns.
+
+    Each column is factorized on its own (a 1-D hash), the codes are combined into one int64 key
+    and that key is factorized: several times faster than a MultiIndex on millions of rows.
+    Unique rows come in order of first appearance.
+    """
+    codes, uniques = [], []
+    for c in cols:
+        cc, u = pd.factorize(np.asarray(c, dtype=float))
+        codes.append(cc.astype(np.int64))
+        uniques.append(np.asarray(u, dtype=float))
+    sizes = [len(u) for u in uniques]
+    if float(np.prod([float(n) for n in sizes])) >= 2.0**62:  # cannot happen for real summaries
+        keys = pd.MultiIndex.from_arrays([np.asarray(c, float) for c in cols])
+        row_codes, uniq = keys.factorize()
+        return np.asarray(row_codes), [np.asarray(uniq.get_level_values(i), float) for i in range(len(cols))]
+    key = codes[0]
+    for cc, n in zip(codes[1:], sizes[1:]):
+        key = key * n + cc
+    row_codes, ukey = pd.factorize(key)
+    out = []
+    for n, u in zip(reversed(sizes), reversed(uniques)):
+        ukey, rem = np.divmod(ukey, n)
+        out.append(u[rem])
+    return row_codes, out[::-1]
+
+
 def compress(frequency, recency, T) -> Compressed:
     """Collapse identical (frequency, recency, T) rows; weights are their counts."""
-    keys = pd.MultiIndex.from_arrays([np.asarray(frequency), np.asarray(recency), np.asarray(T)])
-    codes, uniques = keys.factorize()
-    weights = np.bincount(codes, minlength=len(uniques)).astype(float)
-    return Compressed(
-        np.asarray(uniques.get_level_values(0), dtype=float),
-        np.asarray(uniques.get_level_values(1), dtype=float),
-        np.asarray(uniques.get_level_values(2), dtype=float),
-        weights,
-        np.asarray(codes),
-    )
+    codes, (x, tx, TT) = factorize_rows(frequency, recency, T)
+    weights = np.bincount(codes, minlength=len(x)).astype(float)
+    return Compressed(x, tx, TT, weights, codes)
 
 
 # ---------------------------------------------------------------- per-row log-likelihoods + gradients
+def _unique_inv(x):
+    """np.unique(x, return_inverse=True), in O(n) when x holds small non-negative integers (frequencies)."""
+    if len(x) > 1000:
+        xi = x.astype(np.int64)
+        if xi.min() >= 0 and xi.max() < 1_000_000 and np.array_equal(xi, x):
+            present = np.bincount(xi) > 0
+            ux = np.flatnonzero(present)
+            lookup = np.cumsum(present) - 1
+            return ux.astype(float), lookup[xi]
+    return np.unique(x, return_inverse=True)
+
+
 def _by_x(fn, x):
     """fn(x) evaluated once per distinct frequency (tens of values for millions of rows), broadcast."""
-    ux, inv = np.unique(x, return_inverse=True)
+    ux, inv = _unique_inv(x)
     return fn(ux)[inv]
 
 
@@ -75,7 +109,7 @@ def bgnbd_ll(params, x, tx, T, need_grad=True):
     """Per-row log-likelihood (n,) and its gradient w.r.t. (r, alpha, a, b) (n, 4)."""
     r, alpha, a, b = params
     bx = b + np.maximum(x, 1) - 1
-    ux, inv = np.unique(x, return_inverse=True)
+    ux, inv = _unique_inv(x)
     A1 = (gammaln(r + ux) - gammaln(r))[inv] + r * np.log(alpha)
     A2 = (gammaln(a + b) + gammaln(b + ux) - gammaln(b) - gammaln(a + b + ux))[inv]
     A3 = -(r + x) * np.log(alpha + T)
@@ -99,7 +133,7 @@ def bgnbd_ll(params, x, tx, T, need_grad=True):
 def mbgnbd_ll(params, x, tx, T, need_grad=True):
     """Per-row MBG/NBD log-likelihood and gradient w.r.t. (r, alpha, a, b)."""
     r, alpha, a, b = params
-    ux, inv = np.unique(x, return_inverse=True)
+    ux, inv = _unique_inv(x)
     A1 = (gammaln(r + ux) - gammaln(r))[inv] + r * np.log(alpha)
     A2 = (gammaln(a + b) + gammaln(b + ux + 1) - gammaln(b) - gammaln(a + b + ux + 1))[inv]
     lT, ltx = np.log(alpha + T), np.log(alpha + tx)
@@ -154,9 +188,23 @@ def _pareto_block(params, x, tx, T, need_grad):
         zc[dec] = np.maximum(z, z0[dec])
     z, logw = _quad_nodes(z0, zc)
     ez = np.exp(z)
-    la, lb = np.log(da + ez), np.log(db + ez)  # log(alpha+tau), log(beta+tau)
+    # log(alpha+tau), log(beta+tau) and their reciprocals; one of them is z itself (c = alpha or beta)
+    if da == 0.0:
+        la, a_ = z, ez
+        b_ = db + ez
+        lb = np.log(b_)
+    else:
+        lb, b_ = z, ez
+        a_ = da + ez
+        la = np.log(a_)
     terms = logw + z - k1[:, None] * la - k2 * lb
-    logI = logsumexp(terms, axis=1)
+    # log-sum-exp by hand, keeping the exponentials: they are also the gradient's quadrature weights
+    mx = terms.max(axis=1)
+    mx = np.where(np.isfinite(mx), mx, 0.0)
+    e = np.exp(terms - mx[:, None])
+    S = e.sum(axis=1)
+    with np.errstate(divide="ignore"):
+        logI = np.log(S) + mx
     A1 = _by_x(lambda u: gammaln(r + u), x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     B1 = -k1 * np.log(alpha + T) - s * np.log(beta + T)
     B2 = np.log(s) + logI
@@ -166,11 +214,11 @@ def _pareto_block(params, x, tx, T, need_grad):
     if not need_grad:
         return ll, None, u1
     u2 = 1.0 - u1
-    with np.errstate(invalid="ignore"):
-        wq = np.exp(terms - logI[:, None])  # quadrature weights of the integral's "distribution"
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wq = e / S[:, None]  # quadrature weights of the integral's "distribution"
     wq = np.nan_to_num(wq)
     E = lambda v: (wq * v).sum(axis=1)  # noqa: E731
-    inv_a, inv_b = np.exp(-la), np.exp(-lb)
+    inv_a, inv_b = 1.0 / a_, 1.0 / b_
     g = np.empty((len(x), 4))
     g[:, 0] = _by_x(lambda u: psi(r + u), x) - psi(r) + np.log(alpha) - u1 * np.log(alpha + T) - u2 * E(la)
     g[:, 1] = r / alpha - u1 * k1 / (alpha + T) - u2 * k1 * E(inv_a)

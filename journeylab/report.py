@@ -17,6 +17,7 @@ from typing import Any, Iterable, Sequence
 import yaml
 
 from .config import read_shop_config
+from .shop import load_shop
 from .errors import ConfigError, JourneylabError
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -37,11 +38,14 @@ class ReportResult:
     error: str | None = None
     failed_notebook: str | None = None
     notebooks: list[Path] = field(default_factory=list)
+    pdf: Path | None = None
+    pdf_note: str = ""
 
     def describe(self) -> str:
         """One line (or a few) for the command line."""
         if self.ok:
-            return f"[ok]     {self.client}: {self.html}"
+            extra = f" and {self.pdf.name}" if self.pdf else (f" ({self.pdf_note})" if self.pdf_note else "")
+            return f"[ok]     {self.client}: {self.html}{extra}"
         where = f" in {self.failed_notebook}" if self.failed_notebook else ""
         return f"[failed] {self.client} ({self.config}){where}: {self.error}"
 
@@ -61,10 +65,15 @@ def read_report_options(config: Path) -> dict[str, Any]:
     for key in ("clv_horizon_months", "discount_rate"):
         if not isinstance(opts[key], (int, float)) or opts[key] < 0:
             raise ConfigError(f"client config {config}: report {key} must be a non-negative number, not {opts[key]!r}")
+    logo = opts.get("logo")
+    if logo and not (Path(logo) if Path(logo).is_absolute() else Path(config).parent / logo).exists():
+        raise ConfigError(f"client config {config}: logo file {logo} does not exist")
     notebooks = opts.setdefault("notebooks", list(DEFAULT_NOTEBOOKS))
+    if not isinstance(notebooks, list) or not notebooks:
+        raise ConfigError(f"client config {config}: report notebooks must be a list of notebook names")
     for nb in notebooks:
-        if not (NOTEBOOK_DIR / nb).exists():
-            raise ConfigError(f"client config {config}: notebook {nb} is not in {NOTEBOOK_DIR}")
+        if not _notebook_path(config, nb).exists():
+            raise ConfigError(f"client config {config}: notebook {nb} is not in {NOTEBOOK_DIR} nor next to the config")
     return opts
 
 
@@ -87,13 +96,16 @@ def new_run_dir(out_root: Path, client: str, now: datetime | None = None) -> Pat
 def run_report(config: str | Path, *, out_root: str | Path = "reports", progress: bool = True) -> ReportResult:
     """Execute the report notebooks for one client config; return what happened (never raises for a client's fault)."""
     import papermill as pm
+    from tqdm.auto import tqdm
 
     config = Path(config).resolve()
     client = config.stem
     try:
-        shop_cfg = read_shop_config(config)  # validated before any notebook runs
+        # Validated before any notebook runs: config keys and types, files, columns, dates, amounts.
+        shop_cfg = read_shop_config(config)
         client = shop_cfg.name
         opts = read_report_options(config)
+        load_shop(shop_cfg)
     except JourneylabError as exc:
         return ReportResult(client=client, config=config, run_dir=None, ok=False, error=str(exc))
     run_dir = new_run_dir(Path(out_root), client)
@@ -105,29 +117,35 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
         "discount_rate": opts["discount_rate"],
     }
     executed: list[Path] = []
-    for nb in opts["notebooks"]:
+    notebooks = [_notebook_path(config, nb) for nb in opts["notebooks"]]
+    for src in tqdm(notebooks, desc=f"{client}: notebooks", unit="notebook", disable=not progress):
+        nb = src.name
         out = run_dir / nb
         try:
             pm.execute_notebook(
-                str(NOTEBOOK_DIR / nb),
+                str(src),
                 str(out),
-                parameters=_accepted_parameters(NOTEBOOK_DIR / nb, params),
-                cwd=str(NOTEBOOK_DIR),
-                progress_bar=progress,
+                parameters=_accepted_parameters(src, params),
+                cwd=str(src.parent),
+                progress_bar=False,
                 kernel_name="python3",
             )
         except pm.PapermillExecutionError as exc:
-            err = f"cell {exc.exec_count} failed with {exc.ename}: {_first_line(exc.evalue)} (partly executed notebook: {out})"
+            cell = _source_cell_number(out, exc.cell_index)
+            code = _first_line(exc.source)
+            err = (f"cell {cell} ({code!r}) failed with {exc.ename}: {_first_line(exc.evalue)} "
+                   f"(partly executed notebook: {out})")
             return ReportResult(client, config, run_dir, False, error=err, failed_notebook=nb, notebooks=executed + [out])
         except Exception as exc:  # kernel death, missing kernel: report it, go on with the batch
             return ReportResult(client, config, run_dir, False, error=f"{type(exc).__name__}: {_first_line(str(exc))}",
                                 failed_notebook=nb, notebooks=executed)
         executed.append(out)
     html = run_dir / "report.html"
-    export_html(executed, html, title=opts.get("title") or client)
+    export_html(executed, html, title=opts.get("title") or client, logo=_logo_path(config, opts))
+    pdf, pdf_note = render_pdf(html, run_dir / "report.pdf")
     _finish_summary(run_dir, client, opts)
     _point_latest(run_dir)
-    return ReportResult(client, config, run_dir, True, html=html, notebooks=executed)
+    return ReportResult(client, config, run_dir, True, html=html, notebooks=executed, pdf=pdf, pdf_note=pdf_note)
 
 
 def run_batch(configs: Iterable[str | Path], *, out_root: str | Path = "reports", progress: bool = True) -> list[ReportResult]:
@@ -141,12 +159,22 @@ def run_batch(configs: Iterable[str | Path], *, out_root: str | Path = "reports"
     return results
 
 
-def export_html(notebooks: Sequence[Path], html: Path, *, title: str) -> Path:
-    """Merge executed notebooks into one self-contained HTML without code cells or prompts."""
+def export_html(notebooks: Sequence[Path], html: Path, *, title: str, logo: Path | None = None) -> Path:
+    """Merge executed notebooks into one self-contained HTML without code cells or prompts.
+
+    ``logo`` (PNG, JPEG or SVG) is embedded at the top; images are embedded, so the file stands alone.
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
     merged = nbformat.v4.new_notebook()
+    if logo is not None:
+        import base64
+        import mimetypes
+
+        mime = mimetypes.guess_type(str(logo))[0] or "image/png"
+        data = base64.b64encode(Path(logo).read_bytes()).decode("ascii")
+        merged.cells.append(nbformat.v4.new_markdown_cell(f'<img src="data:{mime};base64,{data}" alt="logo" style="max-height:80px">'))
     for path in notebooks:
         nb = nbformat.read(str(path), as_version=4)
         merged.cells.extend(c for c in nb.cells if "parameters" not in c.metadata.get("tags", [])
@@ -156,6 +184,64 @@ def export_html(notebooks: Sequence[Path], html: Path, *, title: str) -> Path:
     body, _ = exporter.from_notebook_node(merged)
     html.write_text(body, encoding="utf-8")
     return html
+
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+)
+PDF_MISSING_NOTE = "no PDF: Chromium is not installed (Debian: apt-get install chromium)"
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium/Chrome executable, or None (env JOURNEYLAB_CHROMIUM overrides)."""
+    import os
+    import shutil
+
+    override = os.environ.get("JOURNEYLAB_CHROMIUM")
+    if override:
+        return override if Path(override).exists() else None
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def chromium(args: Sequence[str], timeout: float = 120) -> None:
+    """Run headless Chromium with a fresh profile and the flags a closed network needs."""
+    import subprocess
+    import tempfile
+
+    exe = find_chromium()
+    if exe is None:
+        raise FileNotFoundError(PDF_MISSING_NOTE)
+    with tempfile.TemporaryDirectory(prefix="journeylab-chromium-") as profile:
+        subprocess.run([exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+                       check=True, capture_output=True, timeout=timeout)
+
+
+def render_pdf(html: Path, pdf: Path) -> tuple[Path | None, str]:
+    """Print ``html`` to ``pdf`` with headless Chromium; returns (pdf or None, a note saying why not)."""
+    import subprocess
+
+    if find_chromium() is None:
+        return None, PDF_MISSING_NOTE
+    try:
+        chromium([f"--print-to-pdf={Path(pdf).resolve()}", "--no-pdf-header-footer", Path(html).resolve().as_uri()])
+    except (subprocess.SubprocessError, OSError) as exc:
+        return None, f"no PDF: Chromium failed ({_first_line(str(exc))})"
+    if not Path(pdf).exists():
+        return None, "no PDF: Chromium wrote no file"
+    return Path(pdf), ""
+
+
+def screenshot(html: Path, png: Path, width: int = 1280, height: int = 1600) -> Path:
+    """A PNG of the first screen of ``html`` (headless Chromium), for checks and previews."""
+    chromium([f"--screenshot={Path(png).resolve()}", f"--window-size={width},{height}", "--hide-scrollbars",
+              Path(html).resolve().as_uri()])
+    return Path(png)
 
 
 def record(output_dir: str | Path | None, values: dict[str, Any]) -> None:
@@ -185,6 +271,34 @@ def _jsonable(value: Any) -> Any:
 
 def _finish_summary(run_dir: Path, client: str, opts: dict[str, Any]) -> None:
     record(run_dir, {"client": client, "language": opts["language"], "generated_at": datetime.now().isoformat(timespec="seconds")})
+
+
+def _source_cell_number(executed: Path, cell_index: int) -> int:
+    """1-based number of a cell in the source notebook (Papermill inserts an injected-parameters cell)."""
+    import nbformat
+
+    try:
+        cells = nbformat.read(str(executed), as_version=4).cells
+    except Exception:  # the partial notebook may be unreadable; the executed index is still useful
+        return cell_index + 1
+    injected = sum("injected-parameters" in c.metadata.get("tags", []) for c in cells[:cell_index])
+    return cell_index - injected + 1
+
+
+def _notebook_path(config: Path, name: str) -> Path:
+    # A bare name is one of journeylab's notebooks; a path is relative to the client config.
+    path = Path(name)
+    if len(path.parts) == 1 and (NOTEBOOK_DIR / name).exists():
+        return NOTEBOOK_DIR / name
+    return path if path.is_absolute() else Path(config).parent / path
+
+
+def _logo_path(config: Path, opts: dict[str, Any]) -> Path | None:
+    logo = opts.get("logo")
+    if not logo:
+        return None
+    path = Path(logo) if Path(logo).is_absolute() else Path(config).parent / logo
+    return path if path.exists() else None
 
 
 def _point_latest(run_dir: Path) -> None:

@@ -44,7 +44,7 @@ shop = jl.load_shop(shop_config)
 summary = jl.customer_summary(shop, freq="D")
 ''', []),
     ("code", '''display(Markdown(f"## {t('data_quality', language)}\\n\\n{t('data_quality_intro', language)}"))
-display(quality_table(shop, language))
+display(quality_table(shop, language).style.hide(axis="index").format(precision=2))
 fig = plot_quality(shop, language)
 if fig is None:
     display(Markdown(t("no_problems", language)))''', []),

@@ -1,0 +1,131 @@
+"""Reports: a batch of the demo and a broken config, HTML without code or e-mail addresses, PDF and first screen."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from journeylab.report import find_chromium, run_batch, screenshot
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "configs" / "demo.yaml"
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """One batch: the demo (good), a config whose orders have a date that does not parse, and a config
+    whose notebook fails in its second cell. Run twice, to check nothing is overwritten."""
+    tmp = tmp_path_factory.mktemp("reports")
+    bad_csv = tmp / "orders.csv"
+    bad_csv.write_text("order_id,customer_id,ordered_at,revenue\n1,a,2024-01-01,10\n2,b,31/31/2024,5\n")
+    (tmp / "broken.yaml").write_text(f"name: broken\ntables:\n  orders: {bad_csv}\n")
+    good_csv = tmp / "good.csv"
+    good_csv.write_text("order_id,customer_id,ordered_at,revenue\n1,a,2024-01-01,10\n2,a,2024-02-01,5\n")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("shop_config = None"), nbformat.v4.new_code_cell("x = 1"),
+                nbformat.v4.new_code_cell("raise ValueError('the third cell fails on purpose')")]
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(tmp / "failing.ipynb"))
+    (tmp / "failing.yaml").write_text(
+        f"name: failing\ntables:\n  orders: {good_csv}\nreport:\n  notebooks: [failing.ipynb]\n")
+    one_time = tmp / "one_time.csv"
+    one_time.write_text("order_id,customer_id,ordered_at,revenue\n1,a,2024-01-01,10\n2,b,2024-02-01,5\n3,c,2024-03-01,7\n")
+    (tmp / "one_time.yaml").write_text(f"name: onetime\ntables:\n  orders: {one_time}\nreport:\n  language: nl\n")
+    out = tmp / "out"
+    configs = [DEMO, tmp / "broken.yaml", tmp / "failing.yaml", tmp / "one_time.yaml"]
+    first = run_batch(configs, out_root=out, progress=False)
+    second = run_batch([tmp / "one_time.yaml"], out_root=out, progress=False)
+    return out, first, second
+
+
+def test_good_report_has_html_summary_and_notebooks(batch):
+    out, first, _ = batch
+    demo = first[0]
+    assert demo.ok, demo.error
+    assert demo.html.exists() and demo.html.parent.parent == out / "demo"
+    summary = json.loads((demo.run_dir / "summary.json").read_text())
+    assert summary["customers"] == 5000 and summary["headline"]["customers"] == 5000
+    assert 0 < summary["repeat_rate"] < 1 and summary["clv_total"] > 0
+    executed = sorted(p.name for p in demo.run_dir.glob("*.ipynb"))
+    assert executed == sorted(p.name for p in demo.notebooks)
+
+
+def test_html_has_no_code_and_no_email(batch):
+    html = batch[1][0].html.read_text(encoding="utf-8")
+    assert "import journeylab" not in html and "jl.load_shop" not in html
+    assert 'class="jp-InputArea' not in html
+    assert "Customer journey report: demo" in html
+    assert "<img" in html and "data:image/png;base64" in html  # plots embedded: the file stands alone
+    assert not EMAIL.findall(html)
+
+
+def test_broken_config_fails_clearly_before_any_notebook(batch):
+    _, first, _ = batch
+    broken = first[1]
+    assert not broken.ok and broken.run_dir is None
+    assert "orders.csv" in broken.error and "ordered_at" in broken.error and "not a date" in broken.error
+
+
+def test_failed_notebook_keeps_partial_copy_and_names_the_cell(batch):
+    _, first, _ = batch
+    failing = first[2]
+    assert not failing.ok and failing.failed_notebook == "failing.ipynb"
+    assert "cell 3" in failing.error and "ValueError" in failing.error and "on purpose" in failing.error
+    partial = failing.run_dir / "failing.ipynb"
+    assert partial.exists()
+    nb = nbformat.read(str(partial), as_version=4)
+    assert any(o.get("ename") == "ValueError" for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert not (failing.run_dir.parent / "latest").exists()  # a failed run is never 'latest'
+
+
+def test_runs_never_overwrite(batch):
+    out, first, second = batch
+    assert first[3].run_dir != second[0].run_dir
+    assert first[3].html.exists() and second[0].html.exists()
+    assert (out / "onetime" / "latest").resolve() == second[0].run_dir.resolve()
+
+
+def test_shop_without_repeat_buyers_gets_the_rest_of_its_report_in_dutch(batch):
+    one_time = batch[1][3]
+    assert one_time.ok, one_time.error
+    html = one_time.html.read_text(encoding="utf-8")
+    assert "Dit deel van het rapport is leeg:" in html and "herhaal" in html.lower()
+    assert "Datakwaliteit" in html and "RFM-segmenten" in html  # the other sections are there
+    summary = json.loads((one_time.run_dir / "summary.json").read_text())
+    assert summary["customers"] == 3 and summary["headline"]["clv_total"] is None
+
+
+def test_cli_batch_exit_code(tmp_path):
+    (tmp_path / "bad.yaml").write_text("name: bad\ntables:\n  orders: nowhere.csv\n")
+    res = subprocess.run([sys.executable, "-m", "journeylab", "report", str(tmp_path / "bad.yaml"), "--out",
+                          str(tmp_path / "out"), "--no-progress"], capture_output=True, text=True)
+    assert res.returncode == 1
+    assert "[failed] bad" in res.stdout and "does not exist" in res.stdout and "Traceback" not in res.stderr
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed: apt-get install chromium (.ci/run does)")
+def test_pdf_and_first_screen(batch, tmp_path):
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    demo = batch[1][0]
+    assert demo.client == "demo" and demo.pdf is not None and demo.pdf.read_bytes()[:4] == b"%PDF"
+    png = screenshot(demo.html, tmp_path / "first.png", width=1280, height=1400)
+    img = mpimg.imread(str(png))[..., :3]
+    # the title: dark text pixels in the top band
+    assert (img[:120].mean(axis=2) < 0.3).sum() > 200
+    # the first plot on the first screen: a block of coloured (saturated) pixels, which text and tables lack
+    saturated = (img.max(axis=2) - img.min(axis=2)) > 0.3
+    assert saturated.sum() > 5000
+    dom = subprocess.run([shutil.which("chromium") or find_chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+                          "--disable-background-networking", "--dump-dom", demo.html.as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    assert "Customer journey report: demo" in dom
