@@ -235,25 +235,38 @@ class CustomerValueModel:
         if not hasattr(self, "purchase_model_"):
             raise ModelError("the model is not fitted yet; call .fit(summary) first")
 
-    def _unique_predict(self, params: np.ndarray, comp: _btyd.Compressed, times: np.ndarray) -> dict:
-        """P(alive) and cumulative expected purchases at each of ``times`` (model units), per unique row."""
+    def _unique_predict(self, params: np.ndarray, comp: _btyd.Compressed, steps: np.ndarray,
+                        disc: np.ndarray) -> dict:
+        """Per unique (frequency, recency, T) row: P(alive), expected purchases within the horizon
+        (``steps[-1]``), the discounted sum of the expected purchases in each step (``disc`` per step),
+        and P(no purchase within the horizon). The time-dependent factor of BG/MBG depends on (x, T)
+        only and is computed once per distinct (x, T) for all steps at once."""
         x, tx, T = comp.frequency, comp.recency, comp.T
         with np.errstate(all="ignore"):
             if self.purchase == "paretonbd":
                 pa = _btyd.paretonbd_palive(params, x, tx, T)
-                cum = np.column_stack([_btyd.paretonbd_expected(params, t, x, tx, T, pa) for t in times])
-                p0 = _btyd.paretonbd_p_zero(params, times[-1], x, tx, T, pa)
+                cum = np.column_stack([_btyd.paretonbd_expected(params, t, x, tx, T, pa) for t in steps])
+                p0 = _btyd.paretonbd_p_zero(params, steps[-1], x, tx, T, pa)
+                expected, discounted = cum[:, -1], np.diff(cum, axis=1, prepend=0.0) @ disc
             else:
-                f = self.purchase_model_.__class__()
-                f.params_ = pd.Series(params, index=["r", "alpha", "a", "b"])
-                pa = np.asarray(f.conditional_probability_alive(x, tx, T), dtype=float)
                 mod = self.purchase == "mbgnbd"
-                # 2F1-free expectation: lifetimes' closed form overflows when a + b + x - 1 <= 0
-                cum = pa[:, None] * np.column_stack(
-                    [_btyd.bg_expected_alive(params, t, x, T, modified=mod) for t in times])
+                pa = _btyd.bg_palive(params, x, tx, T, modified=mod)
+                e, codes = _btyd.bg_expected_alive_times(params, steps, x, T, modified=mod)
+                expected = pa * e[:, -1][codes]
+                discounted = pa * (np.diff(e, axis=1, prepend=0.0) @ disc)[codes]
                 r, alpha = params[0], params[1]
-                p0 = (1 - pa) + pa * ((alpha + T) / (alpha + T + times[-1])) ** (r + x)
-        return {"p_alive": pa, "cum": cum, "p_zero": p0}
+                p0 = (1 - pa) + pa * ((alpha + T) / (alpha + T + steps[-1])) ** (r + x)
+        return {"p_alive": pa, "expected": expected, "discounted": discounted, "p_zero": p0}
+
+    @staticmethod
+    def _steps(horizon: float, unit: str, time_unit: str, discount_rate: float) -> tuple[np.ndarray, np.ndarray]:
+        """Monthly step ends in model time units (the last one = the horizon) and their discount factors,
+        lifetimes' ``customer_lifetime_value`` convention."""
+        per_month = UNITS_PER_MONTH[time_unit]
+        months = horizon / UNITS_PER_MONTH[unit]
+        steps = np.arange(1, math.ceil(months - 1e-9) + 1, dtype=float) * per_month
+        steps[-1] = months * per_month
+        return steps, (1.0 + discount_rate) ** -(steps / per_month)
 
     def predict(self, horizon: float = 12, unit: str = "months", discount_rate: float = 0.01,
                 summary: pd.DataFrame | None = None, observation_end: Any = None) -> pd.DataFrame:
@@ -283,39 +296,35 @@ class CustomerValueModel:
             comp, index = _btyd.compress(x, tx, T), df.index
             m = df["monetary_value"].to_numpy(dtype=float) if "monetary_value" in df.columns else None
             observation_end = observation_end or df.attrs.get("observation_end")
-        per_month = UNITS_PER_MONTH[self.time_unit_]
-        months = horizon / UNITS_PER_MONTH[unit]
-        h = months * per_month  # horizon in model time units
-        steps = np.arange(1, math.ceil(months - 1e-9) + 1, dtype=float) * per_month
-        steps[-1] = h
+        steps, disc = self._steps(horizon, unit, self.time_unit_, discount_rate)
         params = self._purchase_res.params.values
-        u = self._unique_predict(params, comp, steps)
+        u = self._unique_predict(params, comp, steps, disc)
         inv = comp.inverse
-        out = pd.DataFrame(index=index)
-        out["p_alive"] = u["p_alive"][inv]
-        out["expected_purchases"] = u["cum"][:, -1][inv]
-        out["p_no_purchase"] = np.clip(u["p_zero"], 0.0, 1.0)[inv]
         # median of the Lomax waiting time of the posterior Poisson rate, gamma(r + x, alpha + T)
         r, alpha = params[0], params[1]
-        wait = (alpha + comp.T) * np.expm1(np.log(2.0) / (r + comp.frequency))
-        out["next_purchase_in_days"] = (wait * UNIT_DAYS[self.time_unit_])[inv]
-        if observation_end is not None:
-            out["next_purchase_date"] = pd.Timestamp(observation_end) + pd.to_timedelta(
-                out["next_purchase_in_days"].round(), unit="D")
-        if self.spend_model_ is not None and m is not None:
-            x_all = comp.frequency[inv]
-            spend = np.asarray(self.spend_model_.conditional_expected_average_profit(x_all, m), dtype=float)
-            increments = np.diff(np.column_stack([np.zeros(len(comp.weights)), u["cum"]]), axis=1)
-            disc = (1.0 + discount_rate) ** -(steps / per_month)
-            out["expected_spend_per_order"] = spend
-            out["clv"] = (increments @ disc)[inv] * spend
-        numeric = out.select_dtypes("number")
-        if not np.isfinite(numeric.to_numpy()).all():
-            bad = numeric.columns[~np.isfinite(numeric.to_numpy()).all(axis=0)].tolist()
+        wait = (alpha + comp.T) * np.expm1(np.log(2.0) / (r + comp.frequency)) * UNIT_DAYS[self.time_unit_]
+        has_spend = self.spend_model_ is not None and m is not None
+        spend = _expected_spend(self._spend_res.params.values, comp.frequency[inv], m) if has_spend else None
+        # finiteness is checked on the unique rows (and spend), before broadcasting
+        checks = {"p_alive": u["p_alive"], "expected_purchases": u["expected"], "p_no_purchase": u["p_zero"],
+                  "next_purchase_in_days": wait}
+        if has_spend:
+            checks.update(expected_spend_per_order=spend, clv=u["discounted"])
+        bad = [k for k, v in checks.items() if not np.isfinite(v).all()]
+        if bad:
             raise ModelError(
                 f"the fitted {MODEL_LABELS[self.purchase]} model gives no finite {', '.join(bad)} for some "
                 "customers (parameters at an extreme); try a penalizer or another purchase model"
             )
+        out = pd.DataFrame({"p_alive": u["p_alive"][inv], "expected_purchases": u["expected"][inv],
+                            "p_no_purchase": np.clip(u["p_zero"], 0.0, 1.0)[inv],
+                            "next_purchase_in_days": wait[inv]}, index=index)
+        if observation_end is not None:
+            out["next_purchase_date"] = pd.Timestamp(observation_end) + pd.to_timedelta(
+                out["next_purchase_in_days"].round(), unit="D")
+        if has_spend:
+            out["expected_spend_per_order"] = spend
+            out["clv"] = u["discounted"][inv] * spend
         out.attrs.update(horizon=horizon, unit=unit, discount_rate_per_month=discount_rate,
                          time_unit=self.time_unit_, currency=getattr(self, "currency", None))
         return out
@@ -334,11 +343,7 @@ class CustomerValueModel:
         n = self.n_customers_
         x_all = comp.frequency[comp.inverse]
         p_rows, totals = [], []
-        per_month = UNITS_PER_MONTH[self.time_unit_]
-        months = horizon / UNITS_PER_MONTH[unit]
-        steps = np.arange(1, math.ceil(months - 1e-9) + 1, dtype=float) * per_month
-        steps[-1] = months * per_month
-        disc = (1.0 + discount_rate) ** -(steps / per_month)
+        steps, disc = self._steps(horizon, unit, self.time_unit_, discount_rate)
         x0 = np.log(self._purchase_res.params.values / np.array(
             [1 / self._purchase_res.scale if nm in _btyd.TIME_PARAMS[self.purchase] else 1.0
              for nm in self._purchase_res.params.index]))
@@ -352,8 +357,8 @@ class CustomerValueModel:
             except (FloatingPointError, ValueError):
                 continue
             row = dict(res.params)
-            u = self._unique_predict(res.params.values, comp, steps)
-            total_purchases = float(comp.weights @ u["cum"][:, -1])
+            u = self._unique_predict(res.params.values, comp, steps, disc)
+            total_purchases = float(comp.weights @ u["expected"])
             tot = {"expected_purchases_total": total_purchases}
             if self.spend_model_ is not None:
                 rep = counts.astype(bool) & (x_all > 0) & (self._monetary > 0)
@@ -364,11 +369,8 @@ class CustomerValueModel:
                 except (FloatingPointError, ValueError):
                     continue
                 row.update(gres.params)
-                p, q, v = gres.params.values
-                wgt = p * x_all / (p * x_all + q - 1)
-                spend = (1 - wgt) * v * p / (q - 1) + wgt * self._monetary
-                per_cust = (np.diff(np.column_stack([np.zeros(len(comp.weights)), u["cum"]]), axis=1) @ disc)
-                tot["clv_total"] = float(per_cust[comp.inverse] @ spend)
+                spend = _expected_spend(gres.params.values, x_all, self._monetary)
+                tot["clv_total"] = float(u["discounted"][comp.inverse] @ spend)
             p_rows.append(row)
             totals.append(tot)
         if len(p_rows) < max(10, n_boot // 2):
@@ -394,6 +396,13 @@ class BootstrapResult:
     n_boot: int
 
 
+def _expected_spend(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Gamma-Gamma E[spend per order | x, m] (lifetimes' ``conditional_expected_average_profit``)."""
+    p, q, v = params
+    wgt = p * x / (p * x + q - 1)
+    return (1 - wgt) * (v * p / (q - 1)) + wgt * m
+
+
 def _fit_gammagamma(x: np.ndarray, m: np.ndarray, penalizer: float):
     rep = (x > 0) & (m > 0)
     if rep.sum() < MIN_REPEAT_BUYERS:
@@ -401,11 +410,8 @@ def _fit_gammagamma(x: np.ndarray, m: np.ndarray, penalizer: float):
             f"only {int(rep.sum())} customers have repeat purchases with a positive value; "
             "the spend model needs repeat buyers (at least 10)"
         )
-    keys = pd.MultiIndex.from_arrays([x[rep], m[rep]])
-    codes, uniq = keys.factorize()
-    w = np.bincount(codes).astype(float)
-    xu = np.asarray(uniq.get_level_values(0), float)
-    mu = np.asarray(uniq.get_level_values(1), float)
+    codes, (xu, mu) = _btyd.factorize_rows(x[rep], m[rep])
+    w = np.bincount(codes, minlength=len(xu)).astype(float)
     res = _robust_fit("gammagamma", (xu, mu), w, penalizer)
     if res.params["q"] <= 1:
         raise ModelError(
@@ -431,7 +437,7 @@ def independence_check(frequency: np.ndarray, monetary_value: np.ndarray, thresh
         return {"n": int(rep.sum()), "pearson_r": 0.0, "p_value": 1.0, "spearman_rho": 0.0,
                 "spearman_p": 1.0, "ok": True, "message": "too little variation to test independence"}
     pr = stats.pearsonr(f, m)
-    sr = stats.spearmanr(f, m)
+    sr = _spearman(f, m)
     ok = abs(pr.statistic) < threshold
     msg = (f"correlation between purchase frequency and spend per order is {pr.statistic:.2f} "
            f"(p = {pr.pvalue:.3g}, n = {int(rep.sum())}): "
@@ -439,6 +445,14 @@ def independence_check(frequency: np.ndarray, monetary_value: np.ndarray, thresh
               "too strong; the Gamma-Gamma independence assumption is doubtful, treat CLV with care"))
     return {"n": int(rep.sum()), "pearson_r": float(pr.statistic), "p_value": float(pr.pvalue),
             "spearman_rho": float(sr.statistic), "spearman_p": float(sr.pvalue), "ok": bool(ok), "message": msg}
+
+
+def _spearman(f: np.ndarray, m: np.ndarray):
+    """scipy.stats.spearmanr (two-sided, t-distribution p-value) with the frequency's average ranks from
+    its few distinct values: several times faster on millions of repeat buyers."""
+    uf, inv, cnt = np.unique(f, return_inverse=True, return_counts=True)
+    rank_f = (np.cumsum(cnt) - (cnt - 1) / 2.0)[inv]
+    return stats.pearsonr(rank_f, stats.rankdata(m))
 
 
 # ---------------------------------------------------------------- model comparison on calibration/holdout
@@ -459,16 +473,15 @@ def holdout_expected(model: CustomerValueModel, summary: pd.DataFrame) -> np.nda
     """Expected purchases in each customer's holdout period (``duration_holdout``), from calibration data."""
     x, tx, T = _frt(summary, "_cal")
     d = summary["duration_holdout"].to_numpy(dtype=float)
-    keys = pd.MultiIndex.from_arrays([x, tx, T, d])
-    codes, uniq = keys.factorize()
-    ux, utx, uT, ud = (np.asarray(uniq.get_level_values(i), float) for i in range(4))
+    codes, (ux, utx, uT, ud) = _btyd.factorize_rows(x, tx, T, d)
     params = model._purchase_res.params.values
     with np.errstate(all="ignore"):
         if model.purchase == "paretonbd":
             e = _btyd.paretonbd_expected(params, ud, ux, utx, uT)
         else:
-            pa = np.asarray(model.purchase_model_.conditional_probability_alive(ux, utx, uT), float)
-            e = pa * _btyd.bg_expected_alive(params, ud, ux, uT, modified=model.purchase == "mbgnbd")
+            mod = model.purchase == "mbgnbd"
+            e = _btyd.bg_palive(params, ux, utx, uT, modified=mod) * _btyd.bg_expected_alive(
+                params, ud, ux, uT, modified=mod)
     return e[codes]
 
 
