@@ -38,8 +38,8 @@ HEX_DIGITS = 20
 # An e-mail address: local part, @, a domain with a dot.
 EMAIL_RE = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 # A phone number: optional +country code, then 8 to 15 digits, allowing spaces, dots, dashes,
-# slashes and one pair of brackets between them (06-12345678, +31 6 1234 5678, (020) 123 4567).
-PHONE_RE = r"(\+|00)?[0-9][0-9 ()./\-]{6,18}[0-9]"
+# and brackets between them (06-12345678, +31 6 1234 5678, (020) 123 4567).
+PHONE_RE = r"(\+|00|\()?[0-9][0-9 ().\-]{6,18}[0-9]"
 _EMAIL = re.compile(EMAIL_RE)
 _PHONE = re.compile(r"(?<![\w.\-:])" + PHONE_RE + r"(?![\w.\-:])")
 _DATE_LIKE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
@@ -140,8 +140,8 @@ def find_pii(text: str) -> list[str]:
     for m in _PHONE.finditer(text):
         candidate = m.group(0).strip()
         digits = re.sub(r"\D", "", candidate)
-        if len(digits) < 9 or _DATE_LIKE.match(candidate):
-            continue
+        if len(digits) < 9 or _DATE_LIKE.match(candidate) or re.fullmatch(r"-?\d+\.\d+", candidate):
+            continue  # too short, a date, or a decimal number
         if not re.search(r"[+\s()/\-.]", candidate) and not candidate.startswith(("0", "+")):
             continue  # a bare number (an id, an amount in cents) is not taken for a phone number
         found.append(candidate)

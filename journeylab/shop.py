@@ -1,6 +1,7 @@
 """Shop: a shop's canonical tables, loaded, validated and cleaned, in an embedded DuckDB database."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -81,6 +82,9 @@ def load_shop(config: str | Path | Mapping[str, Any] | ShopConfig, *, database: 
     """
     cfg = read_shop_config(config)
     con = connect(database)
+    if os.environ.get("JOURNEYLAB_MEMORY_LIMIT"):
+        # Caps DuckDB's buffer pool while loading (e.g. '1GB'); with a database file it spills to disk.
+        con.execute(f"SET memory_limit = '{os.environ['JOURNEYLAB_MEMORY_LIMIT']}'")
     typed: dict[str, tuple[str, list[str]]] = {}
     sources = dict(cfg.tables)
     adapter_quality: list[dict] = []
@@ -105,6 +109,15 @@ def load_shop(config: str | Path | Mapping[str, Any] | ShopConfig, *, database: 
         from .io.adapters import merge_quality
 
         dq = merge_quality(adapter_quality, dq)
+    if con.execute("SELECT count(*) FROM orders").fetchone()[0] == 0:
+        why = dq[(dq["table"] == "orders") & (dq["action"] == "dropped") & (dq["rows"] > 0)]
+        reasons = "; ".join(f"{r.rule}: {r.rows:,}" for r in why.itertuples()) or "none"
+        raise DataError(
+            f"no order is left after cleaning (dropped: {reasons})",
+            file=sources["orders"].label if "orders" in sources else None,
+            table="orders",
+            hint="check the status, date and customer columns and the observation_end",
+        )
     for name, _ in typed.values():
         con.execute(f"DROP TABLE {name}")
     return Shop(

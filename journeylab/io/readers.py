@@ -70,6 +70,13 @@ def read_raw(con: duckdb.DuckDBPyConnection, source: TableSource) -> str:
         except (duckdb.Error, ValueError, OSError) as exc:
             if isinstance(exc, DataError):
                 raise
+            if "not utf-8 encoded" in str(exc).lower() or "invalid unicode" in str(exc).lower():
+                raise DataError(
+                    "is not UTF-8 text (a byte sequence is not valid UTF-8)",
+                    file=str(path),
+                    table=source.table,
+                    hint="Excel and older shop systems often write Latin-1 / Windows-1252: set read: {encoding: latin-1}",
+                ) from None
             raise DataError(f"could not be read: {_first_line(exc)}", file=str(path), table=source.table) from None
     n = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
     if n == 0:

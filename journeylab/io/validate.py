@@ -26,6 +26,7 @@ from .. import pii
 from .readers import raw_columns
 
 PII_ID_COLUMNS = ("customer_id", "user_id")
+MISSING_TEXT = ("nan", "null", "none", "n/a", "#n/a", "na", "<na>", "nat")
 # A time followed by a UTC offset or a zone name: such text is converted to the shop's zone.
 _AWARE_RE = r"[0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*(Z|z|[+-][0-9]{2}(:?[0-9]{2})?|\s+(UTC|GMT|[A-Za-z]+/[A-Za-z_]+))$"
 
@@ -86,6 +87,8 @@ def cast_sql(expr: str, sqltype: str, read: dict, src_type: str = "VARCHAR") -> 
     tz = _sql_str(str(read.get("timezone") or "UTC"))
     if sqltype == "VARCHAR":
         # Ids written as floats by spreadsheets ('17850.0') are the same id as '17850'.
+        # Spreadsheet and pandas spellings of "no value" are no id; '17850.0' is the id 17850.
+        text = f"CASE WHEN lower({text}) IN ({', '.join(repr(v) for v in MISSING_TEXT)}) THEN NULL ELSE {text} END"
         return f"regexp_replace({text}, '^(-?[0-9]+)\\.0+$', '\\1')"
     if sqltype == "DOUBLE":
         dec = read.get("decimal", ".")
