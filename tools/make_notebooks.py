@@ -201,3 +201,120 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# ---------------------------------------------------------------- teaching path
+# ("exercise", exercise source, solution source): the course notebook gets the first, the copy in
+# teaching/solutions/ the second. Both are executed by the tests.
+TEACH_PARAMS = '''# Parameters
+seed = 7
+n_customers = 4000
+language = "en"'''
+
+BTYD = [
+    ("code", TEACH_PARAMS, ["parameters"]),
+    ("markdown", """# Buy till you die: purchase models against the known truth
+
+A customer of a web shop never tells us that she has left. The BG/NBD model (Fader, Hardie & Lee, 2005)
+explains the purchases we *do* see with two hidden processes:
+
+* while active, a customer buys at her own rate λ (a Poisson process; λ varies over customers as a Gamma(r, α));
+* after every purchase she may drop out for good with probability p (p varies as a Beta(a, b)).
+
+From each customer's **frequency** (repeat purchases), **recency** (time of the last purchase since the first)
+and **T** (time since the first purchase) the model estimates r, α, a and b, and from those P(alive) and the
+purchases to expect. Here we use a *simulated* shop, so we know the true values and can check the model.""", []),
+    ("code", '''import pandas as pd
+from journeylab.clv import CustomerValueModel
+from journeylab.plots import frequency_recency_heatmap
+from journeylab.teaching import check, course_shop, true_bgnbd
+
+course = course_shop(n_customers, seed=seed)
+summary = course.summary
+summary[["frequency", "recency", "T", "monetary_value", "involvement"]].describe(include="all").T''', []),
+    ("markdown", """## Low-involvement buyers (household, drugstore)
+We fit BG/NBD on the customers whose first order was a low-involvement product, with time in weeks,
+and put the estimates next to the truth the simulator used.""", []),
+    ("code", '''low = summary[summary["involvement"] == "low"]
+model_low = CustomerValueModel("bgnbd", spend=None, time_unit="weeks").fit(low)
+table = model_low.params_.set_index("parameter")[["estimate", "lower_95", "upper_95"]]
+table["truth"] = true_bgnbd(course.truth, "low")
+table["truth inside 95% interval"] = table["truth"].between(table["lower_95"], table["upper_95"])
+table''', []),
+    ("code", '''fig = frequency_recency_heatmap(model_low, kind="p_alive", lang=language)''', []),
+    ("markdown", """## Exercises
+**1.** Fit the same model on the *high*-involvement buyers. What is the estimate of r?""", []),
+    ("exercise", '''answer_1 = None  # your code: fit on the high-involvement buyers, take the estimate of r
+model_high = CustomerValueModel("bgnbd", spend=None, time_unit="weeks").fit(summary[summary["involvement"] == "high"])
+check(answer_1, model_high.params_.set_index("parameter").loc["r", "estimate"], tolerance=1e-6, lang=language)''',
+     '''model_high = CustomerValueModel("bgnbd", spend=None, time_unit="weeks").fit(summary[summary["involvement"] == "high"])
+answer_1 = model_high.params_.set_index("parameter").loc["r", "estimate"]
+assert check(answer_1, model_high.params_.set_index("parameter").loc["r", "estimate"], tolerance=1e-6, lang=language)'''),
+    ("markdown", """**2.** What share of the low-involvement buyers does the model think is still active
+(the mean P(alive))? Compare it with the true share that is alive at the end (`low["alive_at_end"].mean()`).""", []),
+    ("exercise", '''answer_2 = None  # your code: the mean P(alive) of the low-involvement buyers
+check(answer_2, low["alive_at_end"].mean(), tolerance=0.05, lang=language)''',
+     '''answer_2 = model_low.predict(1, unit="weeks")["p_alive"].mean()
+assert check(answer_2, low["alive_at_end"].mean(), tolerance=0.05, lang=language)'''),
+    ("markdown", """**3.** Why are the intervals of the high-involvement fit so much wider? (Think of how many
+repeat purchases the model has to learn from.) Count the high-involvement buyers with at least one repeat purchase.""", []),
+    ("exercise", '''answer_3 = None  # your code: number of high-involvement buyers with frequency > 0
+check(answer_3, int((summary.loc[summary["involvement"] == "high", "frequency"] > 0).sum()), lang=language)''',
+     '''answer_3 = int((summary.loc[summary["involvement"] == "high", "frequency"] > 0).sum())
+assert check(answer_3, int((summary.loc[summary["involvement"] == "high", "frequency"] > 0).sum()), lang=language)'''),
+]
+
+RFM_COURSE = [
+    ("code", TEACH_PARAMS, ["parameters"]),
+    ("markdown", """# RFM: recency, frequency, monetary value
+
+RFM scores every customer 1–5 on how recently she bought (R), how often (F) and how much (M), and
+names segments from the scores: Champions, Loyal Customers, At Risk, Lost, … Each segment belongs to a
+phase of the customer journey (purchase, upsell, ambassador) and comes with a suggested action.""", []),
+    ("code", '''from journeylab.plots import segment_plot
+from journeylab.rfm import rfm_segments, segment_table
+from journeylab.teaching import check, course_shop
+
+course = course_shop(n_customers, seed=seed)
+rfm = rfm_segments(course.summary)
+table = segment_table(rfm, language)
+print(rfm.attrs["f_rule"])
+table''', []),
+    ("code", '''fig = segment_plot(table, language)''', []),
+    ("markdown", """## Exercises
+**1.** Which segment brings in the largest share of revenue?""", []),
+    ("exercise", '''answer_1 = None  # your code: the name of the segment with the largest revenue_share
+check(answer_1, table["revenue_share"].idxmax(), lang=language)''',
+     '''answer_1 = table["revenue_share"].idxmax()
+assert check(answer_1, table["revenue_share"].idxmax(), lang=language)'''),
+    ("markdown", """**2.** The simulator knows who really dropped out. What share of the customers in the
+segment "Lost" is truly no longer alive at the end? (Use `course.summary["alive_at_end"]`.)""", []),
+    ("exercise", '''answer_2 = None  # your code
+lost = rfm.index[rfm["segment"] == "Lost"]
+check(answer_2, 1 - course.summary.loc[lost, "alive_at_end"].mean(), tolerance=1e-9, lang=language)''',
+     '''lost = rfm.index[rfm["segment"] == "Lost"]
+answer_2 = 1 - course.summary.loc[lost, "alive_at_end"].mean()
+assert check(answer_2, 1 - course.summary.loc[lost, "alive_at_end"].mean(), tolerance=1e-9, lang=language)
+assert 0 <= answer_2 <= 1'''),
+    ("markdown", """Surprised? Many "Lost" customers are still alive: they buy rarely (think of a mattress), so a long
+time since the last order does not mean they left. RFM recency cannot tell a slow buyer from a lost one;
+a purchase model's P(alive) weighs the time since the last order against the customer's own rhythm
+(see the next notebook).""", []),
+]
+
+TEACHING = {"01_rfm.ipynb": RFM_COURSE, "02_buy_till_you_die.ipynb": BTYD}
+
+
+def teaching_notebooks() -> None:
+    for name, cells in TEACHING.items():
+        for folder, pick in (("teaching", 1), ("teaching/solutions", 2)):
+            plain = [(k if k != "exercise" else "code", c[pick] if k == "exercise" else c[1], c[2] if k != "exercise" else [])
+                     for c in cells for k in [c[0]]]
+            path = ROOT / "notebooks" / folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(notebook(plain), str(path))
+            print("wrote", path)
+
+
+if __name__ == "__main__":
+    teaching_notebooks()
