@@ -1,7 +1,8 @@
 """Benchmark: Parquet orders -> summary -> BG/NBD + Gamma-Gamma -> P(alive), expected purchases and
 12-month CLV for every customer, journeylab vs plain lifetimes, in the same run; plus Pareto/NBD fit time.
 
-Usage: .venv/bin/python benchmarks/models_bench.py [--rows 10000000] [--repeats 1] [--skip-lifetimes]
+Usage: .venv/bin/python benchmarks/models_bench.py [--rows 10000000] [--repeats 3] [--lifetimes-repeats 1]
+       [--skip-lifetimes]
 Data: BG/NBD-like shop simulated once per size (about 2.5 orders per customer over two years) and
 written to benchmarks/out/models_transactions_<rows>.parquet. Each variant runs in its own subprocess;
 peak memory is its maximum resident set size (os.wait4). Targets (issue 4): >= 15x faster than
@@ -81,8 +82,12 @@ def child(variant: str, path: str) -> None:
         exp = bg.conditional_expected_number_of_purchases_up_to_time(360, s["frequency"], s["recency"], s["T"])
         clv = gg.customer_lifetime_value(bg, s["frequency"], s["recency"], s["T"], s["monetary_value"],
                                          time=12, discount_rate=0.01, freq="D")
-        emit(time.perf_counter() - t0, customers=len(s), clv=float(clv.sum()), p_alive=float(np.sum(pa)),
-             expected=float(np.sum(exp)), params=bg.params_.round(6).tolist())
+        # lifetimes returns NaN where log(2F1) fails (a+b+x-1 < 0 and 2F1 < 0; see journeylab._btyd.
+        # bg_expected_alive); a pandas .sum() would silently skip those customers, so count them
+        exp, clv = np.asarray(exp, float), np.asarray(clv, float)
+        emit(time.perf_counter() - t0, customers=len(s), clv=float(np.nansum(clv)), p_alive=float(np.sum(pa)),
+             expected=float(np.nansum(exp)), nan_customers=int(np.isnan(exp).sum()),
+             params=bg.params_.round(6).tolist())
     elif variant == "paretonbd":
         from journeylab.clv import CustomerValueModel
         from journeylab.summary import customer_summary
@@ -121,7 +126,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--pareto-rows", type=int, default=1_000_000)
-    ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--repeats", type=int, default=3, help="runs of the journeylab variants (median)")
+    ap.add_argument("--lifetimes-repeats", type=int, default=1, help="runs of lifetimes (about 150 s each)")
     ap.add_argument("--skip-lifetimes", action="store_true", help="only journeylab (lifetimes takes minutes)")
     ap.add_argument("--child", nargs=2, metavar=("VARIANT", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -139,13 +145,14 @@ def main() -> None:
     jl = run("journeylab", "journeylab", paths[args.rows], args.repeats)
     result = {"rows": args.rows, "journeylab": jl}
     if not args.skip_lifetimes:
-        lt = run("lifetimes", "lifetimes", paths[args.rows], args.repeats)
+        lt = run("lifetimes", "lifetimes", paths[args.rows], args.lifetimes_repeats)
         result["lifetimes"] = lt
         result["speedup"] = lt["seconds"] / jl["seconds"]
         result["memory_ratio"] = lt["peak_mb"] / jl["peak_mb"]
         result["same_numbers"] = {k: jl[k] / lt[k] - 1 for k in ("clv", "p_alive", "expected")}
     print(f"Pareto/NBD fit, {args.pareto_rows:,} rows")
     result["paretonbd"] = run("journeylab Pareto/NBD fit", "paretonbd", paths[args.pareto_rows], args.repeats)
+    result["load_avg"] = open("/proc/loadavg").read().split()[:3]
     print(json.dumps(result, indent=2))
     print(f"journeylab {jl['seconds']:.1f} s / {jl['peak_mb']:,.0f} MB for {jl['customers']:,} customers"
           + (f"; lifetimes {result['lifetimes']['seconds']:.1f} s / {result['lifetimes']['peak_mb']:,.0f} MB; "

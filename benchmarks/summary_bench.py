@@ -76,7 +76,8 @@ def main() -> None:
     results = {}
     for variant in ("lifetimes-df", "journeylab-df", "lifetimes-parquet", "journeylab-parquet"):
         results[variant] = measure(variant, __file__, ["--child", variant, str(path)], args.repeats)
-    print(f"\ncustomer summary, {args.rows:,} rows, median of {args.repeats} runs")
+    print(f"\ncustomer summary, {args.rows:,} rows, median of {args.repeats} runs, "
+          f"load average {' '.join(open('/proc/loadavg').read().split()[:3])}")
     print(f"{'variant':<20}{'seconds':>10}{'peak MB':>10}{'speed-up':>10}{'memory':>9}")
     for source in ("df", "parquet"):
         base = results[f"lifetimes-{source}"]
