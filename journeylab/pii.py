@@ -42,7 +42,8 @@ EMAIL_RE = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 PHONE_RE = r"(\+|00|\()?[0-9][0-9 ().\-]{6,18}[0-9]"
 _EMAIL = re.compile(EMAIL_RE)
 _PHONE = re.compile(r"(?<![\w.\-:])" + PHONE_RE + r"(?![\w.\-:])")
-_DATE_LIKE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
+# dates, and compact time stamps such as report run folders (20261123-093752)
+_DATE_LIKE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|^(19|20)\d{6}[-_T]\d{4,6}$")
 
 
 def project_secret(folder: str | Path | None = None) -> bytes:

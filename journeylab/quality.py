@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from .i18n import t
+from .i18n import LABELS, t
 from .shop import Shop
 
 
@@ -17,13 +17,14 @@ def quality_table(shop: Shop, lang: str = "en", *, only_nonzero: bool = True) ->
     dq["action"] = dq["action"].map(lambda a: t(a, lang))
     dq["revenue"] = dq["revenue"].round(2)
     dq = dq[["table", "rule", "action", "rows", "revenue", "explanation"]]
+    dq["table"] = dq["table"].map(lambda name: t(name, lang) if name in LABELS else name)
     return dq.rename(columns={c: t(c, lang) for c in dq.columns}).reset_index(drop=True)
 
 
 def plot_quality(shop: Shop, lang: str = "en") -> plt.Figure | None:
     """Bar chart of rows dropped or fixed per table and rule; None when nothing was dropped or fixed."""
     dq = shop.data_quality
-    dq = dq[dq["action"].isin(["dropped", "fixed"]) & (dq["rows"] > 0)].copy()
+    dq = dq[dq["action"].isin(["dropped", "fixed", "merged"]) & (dq["rows"] > 0)].copy()
     if dq.empty:
         return None
     dq["label"] = dq["table"] + ": " + dq["rule"]

@@ -39,8 +39,10 @@ def batch(tmp_path_factory):
     one_time = tmp / "one_time.csv"
     one_time.write_text("order_id,customer_id,ordered_at,revenue\n1,a,2024-01-01,10\n2,b,2024-02-01,5\n3,c,2024-03-01,7\n")
     (tmp / "one_time.yaml").write_text(f"name: onetime\ntables:\n  orders: {one_time}\nreport:\n  language: nl\n")
+    shopify = ROOT / "tests" / "fixtures" / "shopify_orders_export.csv"
+    (tmp / "pii.yaml").write_text(f"name: pii\nformat: shopify\npath: {shopify}\ncurrency: EUR\n")
     out = tmp / "out"
-    configs = [DEMO, tmp / "broken.yaml", tmp / "failing.yaml", tmp / "one_time.yaml"]
+    configs = [DEMO, tmp / "broken.yaml", tmp / "failing.yaml", tmp / "one_time.yaml", tmp / "pii.yaml"]
     first = run_batch(configs, out_root=out, progress=False)
     second = run_batch([tmp / "one_time.yaml"], out_root=out, progress=False)
     return out, first, second
@@ -109,6 +111,24 @@ def test_cli_batch_exit_code(tmp_path):
                           str(tmp_path / "out"), "--no-progress"], capture_output=True, text=True)
     assert res.returncode == 1
     assert "[failed] bad" in res.stdout and "does not exist" in res.stdout and "Traceback" not in res.stderr
+
+
+def test_no_personal_data_in_any_output_of_a_report(batch):
+    from journeylab.pii import find_pii
+
+    run = batch[1][4]
+    assert run.ok, run.error
+    raw = (ROOT / "tests" / "fixtures" / "shopify_orders_export.csv").read_text(encoding="utf-8")
+    assert find_pii(raw)  # the export really holds e-mail addresses and phone numbers
+    names = ["Anna Jansen", "Dorpsstraat", "anna.jansen"]
+    assert all(n in raw for n in names)
+    # The PDF is Chromium's print of the HTML checked here; its compressed streams are not text.
+    files = [p for p in run.run_dir.rglob("*") if p.is_file() and p.suffix != ".pdf"]
+    assert {p.suffix for p in files} >= {".html", ".ipynb", ".json"}
+    for path in files:
+        text = path.read_bytes().decode("utf-8", errors="ignore")
+        assert not find_pii(text), (path.name, find_pii(text)[:3])
+        assert not [n for n in names if n in text], path.name
 
 
 @pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed: apt-get install chromium (.ci/run does)")

@@ -115,12 +115,12 @@ summary = jl.customer_summary(shop, freq="D")
 rfm = rfm_segments(summary)
 table = segment_table(rfm, language)
 display(Markdown(f"## {t('customers_rfm', language)}"))''', []),
-    ("code", '''shown = table.drop(columns=["action"]).rename(columns={"phase": "phase"})
+    ("code", '''shown = table.drop(columns=["action", "phase"])
 display(format_table(shown, language, percent=["share", "revenue_share"], money=["revenue", "mean_monetary"],
                      currency=shop.currency))
 fig = segment_plot(table, language)''', []),
     ("code", '''display(Markdown(f"### {t('suggested_action', language)}"))
-display(table[["action"]].rename(columns={"action": t("suggested_action", language)}))
+display(format_table(table[["phase", "action"]].rename(columns={"action": "suggested_action"}), language))
 display(Markdown(f"### {t('rfm_rule', language)}\\n\\n{rfm.attrs['f_rule']}; segment map {rfm.attrs['segment_map_version']}"))
 record(output_dir, {"rfm_segments": table["customers"].to_dict()})''', []),
     ("code", '''# Checked golden numbers (nbval, lax mode): every customer is in exactly one segment
@@ -162,7 +162,8 @@ else:
     display(format_table(m.params_.set_index(["model", "parameter"]), language, decimals=3))
     if m.independence_ is not None:
         display(Markdown(f"#### {t('independence', language)}\\n\\n{m.independence_['message']}"))
-    fig = frequency_recency_heatmap(m, kind="p_alive", lang=language)
+    fig = frequency_recency_heatmap(m, kind="p_alive", lang=language,
+                                    max_frequency=max(5, int(models.summary["frequency"].quantile(0.99))))
     fig = clv_distribution_plot(p, currency=shop.currency, lang=language)''', []),
     ("code", '''if models.ok:
     counts = p["status"].value_counts().reindex(list(CLASSES), fill_value=0)
