@@ -1,6 +1,7 @@
 """Shop: a shop's canonical tables, loaded, validated and cleaned, in an embedded DuckDB database."""
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,7 +121,7 @@ def load_shop(config: str | Path | Mapping[str, Any] | ShopConfig, *, database: 
         )
     for name, _ in typed.values():
         con.execute(f"DROP TABLE {name}")
-    return Shop(
+    shop = Shop(
         name=cfg.name,
         con=con,
         tables=tuple(t for t in REQUIRED_TABLES + OPTIONAL_TABLES if t in typed),
@@ -130,3 +131,47 @@ def load_shop(config: str | Path | Mapping[str, Any] | ShopConfig, *, database: 
         involvement=cfg.involvement,
         config=cfg,
     )
+    if database is not None:
+        _save_meta(shop)
+    return shop
+
+
+_META, _META_DQ = "journeylab_shop", "journeylab_data_quality"
+
+
+def _save_meta(shop: Shop) -> None:
+    """Store what ``open_shop`` needs besides the tables (name, observation end, data quality) in the database."""
+    meta = pd.DataFrame([{
+        "name": shop.name, "observation_end": shop.observation_end, "currency": shop.currency,
+        "tables": json.dumps(list(shop.tables)), "involvement": json.dumps(dict(shop.involvement or {})),
+    }])
+    shop.con.register("_jl_meta_df", meta)
+    shop.con.execute(f"CREATE OR REPLACE TABLE {_META} AS SELECT * FROM _jl_meta_df")
+    shop.con.unregister("_jl_meta_df")
+    shop.con.register("_jl_meta_df", shop.data_quality)
+    shop.con.execute(f"CREATE OR REPLACE TABLE {_META_DQ} AS SELECT * FROM _jl_meta_df")
+    shop.con.unregister("_jl_meta_df")
+    shop.con.execute("CHECKPOINT")
+
+
+def open_shop(database: str | Path) -> Shop:
+    """Reopen a Shop that ``load_shop(config, database=path)`` loaded into a DuckDB file, without loading again.
+
+    The canonical tables, the data quality counts, the observation end, currency and involvement
+    mapping come from the file (``config`` is None). Analyses then run on the file's tables; their
+    ``_jl_*`` work tables are temporary and never written to the file.
+    """
+    path = Path(database)
+    if not path.exists():
+        raise DataError("database file does not exist", file=str(path), hint="load it first: load_shop(config, database=path)")
+    con = connect(path)
+    try:
+        name, obs_end, currency, tables, involvement = con.execute(
+            f"SELECT name, observation_end, currency, tables, involvement FROM {_META}").fetchone()
+    except duckdb.CatalogException:
+        con.close()
+        raise DataError("is not a journeylab shop database (no journeylab_shop table)", file=str(path),
+                        hint="load it with load_shop(config, database=path)") from None
+    dq = con.execute(f"SELECT * FROM {_META_DQ}").df()
+    return Shop(name=name, con=con, tables=tuple(json.loads(tables)), data_quality=dq,
+                observation_end=pd.Timestamp(obs_end), currency=currency, involvement=json.loads(involvement))

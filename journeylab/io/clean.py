@@ -116,25 +116,31 @@ def _clean_one(
     rules = [r for r in RULES if r.table == table]
     money = "revenue" if table == "orders" else ("quantity * unit_price" if table == "order_lines" else "0")
     cases = " ".join(f"WHEN {r.condition} THEN {i}" for i, r in enumerate(rules))
-    extra = f"row_number() OVER (PARTITION BY {col_sql} ORDER BY _line) AS _dup"
+    obs = f"TIMESTAMP '{obs_end.isoformat(sep=' ')}' AS _obs_end"
+    # Exact copies: a row is a duplicate when an earlier row (by _line) has the same values in every column.
+    # A window over all columns sorts the whole table; instead, rows whose hash occurs once are certainly
+    # not copies, and only the (usually few or no) rows with a repeated hash get the exact window.
+    dup_join, ordered = _duplicate_candidates(con, typed, col_sql), True
+    if dup_join is None:
+        src = f"(SELECT *, 1 AS _dup, {obs} FROM {typed})"
+        ordered = False  # no join or window: the scan keeps the file's order (preserve_insertion_order)
+    else:
+        src = f"(SELECT t.*, coalesce(d._dup, 1) AS _dup, {obs} FROM {typed} t LEFT JOIN ({dup_join}) d ON d._rid = t.rowid)"
     if table == "products":
-        extra += ", row_number() OVER (PARTITION BY product_id ORDER BY _line) AS _dup_id"
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _flagged AS
-        SELECT *, CASE {cases} ELSE NULL END AS _rule
-        FROM (SELECT *, {extra}, TIMESTAMP '{obs_end.isoformat(sep=' ')}' AS _obs_end FROM {typed})
-        """
-    )
-    counts = dict(
-        ((int(i) if i is not None else None), (n, m))
-        for i, n, m in con.execute(
-            f"SELECT _rule, count(*), coalesce(sum({_money_expr(money)}), 0) FROM _flagged GROUP BY _rule"
-        ).fetchall()
-    )
-    matching = con.execute(
-        "SELECT " + ", ".join(f"count(*) FILTER (WHERE coalesce({r.condition}, false))" for r in rules) + " FROM _flagged"
-    ).fetchone()
+        # small table; its window re-orders rows, so the result is sorted by _line below
+        src = f"(SELECT *, row_number() OVER (PARTITION BY product_id ORDER BY _line) AS _dup_id FROM {src})"
+        ordered = True
+    # A view, not a table: the rules are cheap to evaluate twice (counts, then the kept rows), and
+    # materialising every row of a large events table costs more than scanning it again.
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _flagged AS SELECT *, CASE {cases} ELSE NULL END AS _rule FROM {src}")
+    matches = ", ".join(f"count(*) FILTER (WHERE coalesce({r.condition}, false))" for r in rules)
+    counts: dict = {}
+    matching = [0] * len(rules)
+    for i, n, m, *per_rule in con.execute(
+        f"SELECT _rule, count(*), coalesce(sum({_money_expr(money)}), 0), {matches} FROM _flagged GROUP BY _rule"
+    ).fetchall():
+        counts[int(i) if i is not None else None] = (n, m)
+        matching = [a + b for a, b in zip(matching, per_rule)]
     n_in = sum(n for n, _ in counts.values())
     m_in = sum(m for _, m in counts.values())
     dropped_ids = [i for i, r in enumerate(rules) if r.action == "dropped"]
@@ -146,8 +152,10 @@ def _clean_one(
     )
     if table == "orders":
         _check_unique_orders(con, keep_where, fixes, source)
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM _flagged WHERE {keep_where} ORDER BY _line")
-    con.execute("DROP TABLE _flagged")
+    order = " ORDER BY _line" if ordered else ""
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM _flagged WHERE {keep_where}{order}")
+    con.execute("DROP VIEW _flagged")
+    con.execute("DROP TABLE IF EXISTS _dup_hash")
     out = [dict(table=table, rule="rows read", action="read", rows=n_in, revenue=m_in, explanation="rows in the source")]
     for i, r in enumerate(rules):
         n, m = counts.get(i, (0, 0.0))
@@ -158,6 +166,22 @@ def _clean_one(
     out.append(dict(table=table, rule="rows kept", action="kept", rows=n_in - n_drop, revenue=m_in - m_drop,
                     explanation="rows analysed"))
     return out
+
+
+def _duplicate_candidates(con: duckdb.DuckDBPyConnection, typed: str, col_sql: str) -> str | None:
+    """SQL giving (_rid = rowid, _dup) for the rows that may be exact copies, or None when no row can be one.
+
+    One GROUP BY over a 64-bit hash of each row finds the hashes that occur more than once; rows with a
+    unique hash cannot be copies. The rows sharing a hash (true copies, and in theory a hash collision)
+    are then numbered exactly with the window over all columns, so the counts are exact."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _dup_hash AS
+                    SELECT h FROM (SELECT hash({col_sql}) AS h FROM {typed}) GROUP BY h HAVING count(*) > 1""")
+    if con.execute("SELECT count(*) FROM _dup_hash").fetchone()[0] == 0:
+        con.execute("DROP TABLE _dup_hash")
+        return None
+    # rowid, not _line: _line is the row number within its file, and a Parquet folder has several files
+    return f"""SELECT rowid AS _rid, row_number() OVER (PARTITION BY {col_sql} ORDER BY _line) AS _dup
+               FROM {typed} WHERE hash({col_sql}) IN (SELECT h FROM _dup_hash)"""
 
 
 def _money_expr(money: str) -> str:
