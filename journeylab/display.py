@@ -47,3 +47,38 @@ def format_table(
         styler = styler.format_index(escape="html")
         styler.index.name = label(frame.index.name, lang)
     return styler
+
+
+def _num(value: float, unit: str) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    if unit == "share":
+        return f"{100 * value:.1f}%"
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return f"{value:,.0f}"
+    if magnitude >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3g}"
+
+
+def comparison_table(comparison: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Low vs high side by side as text: estimate with its 95% interval, the difference, the test's p-value.
+
+    ``comparison`` is ``compare_involvement``'s table; shares are shown as percentages.
+    """
+    def cell(row: pd.Series, col: str) -> str:
+        lo, hi = (("diff_lower", "diff_upper") if col == "difference" else (f"{col}_lower", f"{col}_upper"))
+        unit = row["unit"]
+        return f"{_num(row[col], unit)} ({_num(row[lo], unit)} – {_num(row[hi], unit)})"
+
+    out = pd.DataFrame({
+        label("phase", lang): comparison["phase"],
+        label("metric", lang): comparison["metric"],
+        label("unit", lang): comparison["unit"],
+        label("low_ci", lang): comparison.apply(cell, axis=1, col="low"),
+        label("high_ci", lang): comparison.apply(cell, axis=1, col="high"),
+        label("difference_ci", lang): comparison.apply(cell, axis=1, col="difference"),
+        "p": comparison["p_value"].map(lambda p: "–" if pd.isna(p) else ("< 0.001" if p < 0.001 else f"{p:.3f}")),
+    })
+    return out

@@ -97,6 +97,91 @@ display(pd.DataFrame(rows, columns=[t("figure", language), t("value", language)]
 if not models.ok:
     display(Markdown(models.message))
 record(output_dir, {"headline": figures})''', []),
+    ("code", '''top = jl.findings(shop, lang=language).head(3)
+display(Markdown(f"### {t('findings', language)}"))
+if top.empty:
+    display(Markdown(t("no_findings", language)))
+for row in top.itertuples():
+    display(Markdown(f"**{row.rank}. {row.finding}**  \\n{row.action}  \\n<small>{row.evidence}; {row.certainty}</small>"))
+record(output_dir, {"findings": top[["id", "phase", "p_value"]].to_dict("records")})''', []),
+]
+
+JOURNEY = [
+    ("code", PARAMS, ["parameters"]),
+    ("code", '''import pandas as pd
+from IPython.display import Markdown, display
+
+import journeylab as jl
+from journeylab.display import format_table
+from journeylab.funnel import consideration_summary
+from journeylab.i18n import t
+from journeylab.journey import phase_counts
+from journeylab.plots_journey import (attribution_plot, cohort_plot, consideration_plot, funnel_plot,
+                                      phase_flow_plot, phase_plot)
+from journeylab.report import record
+
+shop = jl.load_shop(shop_config)
+phases = jl.journey_phases(shop)
+display(Markdown(f"## {t('journey_section', language)}"))
+if phases.attrs.get("note"):
+    display(Markdown(phases.attrs["note"]))''', []),
+    ("code", '''counts = phase_counts(phases, by="status")
+display(counts)
+fig = phase_plot(phases, by="involvement" if "involvement" in phases else None, lang=language)
+display(Markdown(f"### {t('phase_rules', language)}"))
+display(phases.attrs["rules"])
+record(output_dir, {"phases": phases["phase"].value_counts().to_dict()})''', []),
+    ("code", '''end = shop.observation_end
+flows = jl.phase_flows(shop, dates=[end - pd.DateOffset(months=6), end])
+display(Markdown(f"### {t('phase_flows', language)}"))
+display(flows["transitions"])
+fig = phase_flow_plot(flows, lang=language)
+display(Markdown(f"### {t('cohorts', language)}"))
+fig = cohort_plot(jl.cohort_retention(shop, max_months=12), lang=language)''', []),
+    ("code", '''if shop.has("events"):
+    result = jl.funnel(shop, breakdown="involvement")
+    display(Markdown(f"### {t('funnel', language)}"))
+    display(format_table(result.table.set_index(["group", "step"]), language,
+                         percent=["step_conversion", "overall_conversion"]))
+    fig = funnel_plot(result, lang=language)
+    display(Markdown(f"#### {t('after_drop_off', language)}"))
+    display(format_table(result.next_after_drop_off.set_index(["stopped_after", "next_event"]), language, percent=["share"]))
+    cons = jl.consideration(shop)
+    display(Markdown(f"### {t('consideration', language)}"))
+    display(format_table(consideration_summary(cons).T, language))
+    fig = consideration_plot(cons, lang=language)
+    attr = jl.attribution(shop, by_involvement=True)
+    display(Markdown(f"### {t('attribution', language)}"))
+    fig = attribution_plot(attr, lang=language)
+    last = result.table[result.table["step_no"] == result.table["step_no"].max()]
+    record(output_dir, {"funnel_overall_conversion": dict(zip(last["group"], last["overall_conversion"].astype(float)))})
+else:
+    display(Markdown(t("needs_events", language)))''', []),
+]
+
+INVOLVEMENT = [
+    ("code", PARAMS, ["parameters"]),
+    ("code", '''from IPython.display import Markdown, display
+
+import journeylab as jl
+from journeylab.display import comparison_table, format_table
+from journeylab.i18n import t
+from journeylab.plots_journey import comparison_plot
+from journeylab.report import record
+
+shop = jl.load_shop(shop_config)
+display(Markdown(f"## {t('involvement_section', language)}"))
+levels = jl.classify_involvement(shop)
+display(levels)''', []),
+    ("code", '''comparison = jl.compare_involvement(shop)
+display(comparison_table(comparison, language).style.hide(axis="index"))
+fig = comparison_plot(comparison, lang=language)
+display(Markdown(f"### {t('phase_kpis', language)}"))
+display(format_table(jl.phase_kpis(shop), language))''', []),
+    ("code", '''found = jl.findings(shop, lang=language, comparison=comparison)
+display(Markdown(f"### {t('findings', language)}"))
+display(found[["rank", "phase", "finding", "action", "certainty"]].style.hide(axis="index"))
+record(output_dir, {"involvement_metrics": int(len(comparison))})''', []),
 ]
 
 CUSTOMERS_RFM = [
@@ -191,6 +276,8 @@ NOTEBOOKS = {
     "01_data_quality.ipynb": DATA_QUALITY,
     "02_customers_rfm.ipynb": CUSTOMERS_RFM,
     "03_churn_clv.ipynb": CHURN_CLV,
+    "04_journey_funnels.ipynb": JOURNEY,
+    "05_involvement.ipynb": INVOLVEMENT,
 }
 
 
@@ -303,7 +390,101 @@ a purchase model's P(alive) weighs the time since the last order against the cus
 (see the next notebook).""", []),
 ]
 
-TEACHING = {"01_rfm.ipynb": RFM_COURSE, "02_buy_till_you_die.ipynb": BTYD}
+JOURNEY_COURSE = [
+    ("code", TEACH_PARAMS, ["parameters"]),
+    ("markdown", """# The customer journey and its phases
+
+A web shop sees its customers go through phases: **awareness** (first visits, no product interest yet),
+**consideration** (product views, comparisons, carts, return visits), **purchase** (a first order),
+**upsell / repeat** (two or more orders, or a second category) and **ambassador** (a loyal top customer
+who writes reviews or refers others). In the data each phase is a *rule*; journeylab keeps those rules
+in a table you can read and change. Over the phases lies a status: active, at risk or lost.""", []),
+    ("code", '''import journeylab as jl
+from journeylab.plots_journey import funnel_plot, phase_plot
+from journeylab.teaching import check, course_shop
+
+course = course_shop(n_customers, seed=seed)
+shop = course.shop
+phases = jl.journey_phases(shop)
+phases.attrs["rules"]''', []),
+    ("code", '''fig = phase_plot(phases, by="involvement", lang=language)
+phases["phase"].value_counts()''', []),
+    ("markdown", """The simulator knows which phase every person really reached. How well do the rules find it?""", []),
+    ("code", '''truth = course.truth.customers.set_index("user_id")["phase"].replace({"repeat": "upsell"})
+found = phases.set_index("user_id")["phase"] if "user_id" in phases else phases["phase"]
+both = truth.to_frame("true").join(found.rename("found"), how="inner")
+pd_cross = both.value_counts().unstack(fill_value=0)
+pd_cross''', []),
+    ("markdown", """## The funnel
+From a product view to a purchase, per session, split by low and high involvement.""", []),
+    ("code", '''result = jl.funnel(shop, breakdown="involvement")
+fig = funnel_plot(result, lang=language)
+result.table''', []),
+    ("markdown", """## Exercises
+**1.** What share of the sessions with a product view of a *high*-involvement product ends in a purchase
+(the overall conversion of the last step)?""", []),
+    ("exercise", '''answer_1 = None  # your code: from result.table
+t = result.table
+check(answer_1, float(t[(t["group"] == "high") & (t["step"] == "purchase")]["overall_conversion"].iloc[0]), tolerance=1e-9, lang=language)''',
+     '''t = result.table
+answer_1 = float(t[(t["group"] == "high") & (t["step"] == "purchase")]["overall_conversion"].iloc[0])
+assert check(answer_1, float(t[(t["group"] == "high") & (t["step"] == "purchase")]["overall_conversion"].iloc[0]), tolerance=1e-9, lang=language)'''),
+    ("markdown", """**2.** Low- vs high-involvement: how many days, as a median, do high-involvement buyers take from
+their first visit to their first purchase? Use `jl.consideration(shop)` and compare with the truth
+(`course.truth.customers`, column `days_to_purchase`).""", []),
+    ("exercise", '''answer_2 = None  # your code: median days_from_first_visit of the high-involvement buyers
+truth_days = course.truth.customers.query("involvement == 'high' and is_buyer")["days_to_purchase"].median()
+check(answer_2, truth_days, tolerance=2.0, lang=language)''',
+     '''cons = jl.consideration(shop)
+answer_2 = cons.loc[cons["involvement"] == "high", "days_from_first_visit"].median()
+truth_days = course.truth.customers.query("involvement == 'high' and is_buyer")["days_to_purchase"].median()
+assert check(answer_2, truth_days, tolerance=2.0, lang=language)'''),
+]
+
+INVOLVEMENT_COURSE = [
+    ("code", TEACH_PARAMS, ["parameters"]),
+    ("markdown", """# Low vs high involvement
+
+Dish soap and kitchen roll are bought on impulse and promotion, often again (low involvement). A mattress or a
+bicycle takes weeks of comparing, reviews and guarantees decide, and it is rarely bought twice (high
+involvement). journeylab classifies each category and compares every journey metric between the two levels,
+with 95% intervals and a test, so a difference is never just a pair of numbers.""", []),
+    ("code", '''import journeylab as jl
+from journeylab.display import comparison_table
+from journeylab.teaching import check, course_shop
+
+course = course_shop(n_customers, seed=seed)
+shop = course.shop
+jl.classify_involvement(shop)''', []),
+    ("code", '''comparison = jl.compare_involvement(shop, n_boot=200)
+comparison_table(comparison, language).head(12)''', []),
+    ("code", '''jl.findings(shop, lang=language, comparison=comparison)[["rank", "phase", "finding", "action"]]''', []),
+    ("markdown", """## Exercises
+**1.** From the comparison table: what is the repeat rate (2+ orders) of low-involvement buyers?""", []),
+    ("exercise", '''answer_1 = None  # your code: comparison.loc[comparison["metric"] == ..., "low"]
+row = comparison[comparison["metric"].str.startswith("repeat rate")].iloc[0]
+check(answer_1, row["low"], tolerance=1e-9, lang=language)''',
+     '''row = comparison[comparison["metric"].str.startswith("repeat rate")].iloc[0]
+answer_1 = row["low"]
+assert check(answer_1, row["low"], tolerance=1e-9, lang=language)'''),
+    ("markdown", """**2.** Is the true repeat rate of the simulation inside the interval? The truth: the share of
+low-involvement buyers with at least one repeat purchase (`course.truth.customers`, `n_repeat > 0`).""", []),
+    ("exercise", '''answer_2 = None  # True or False
+people = course.truth.customers.query("is_buyer and involvement == 'low'")
+true_rate = (people["n_repeat"] > 0).mean()
+check(answer_2, bool(row["low_lower"] - 0.02 <= true_rate <= row["low_upper"] + 0.02), lang=language)''',
+     '''people = course.truth.customers.query("is_buyer and involvement == 'low'")
+true_rate = (people["n_repeat"] > 0).mean()
+answer_2 = bool(row["low_lower"] - 0.02 <= true_rate <= row["low_upper"] + 0.02)
+assert check(answer_2, True, lang=language)'''),
+]
+
+TEACHING = {
+    "00_journey_phases.ipynb": JOURNEY_COURSE,
+    "01_rfm.ipynb": RFM_COURSE,
+    "02_buy_till_you_die.ipynb": BTYD,
+    "03_low_vs_high_involvement.ipynb": INVOLVEMENT_COURSE,
+}
 
 
 def teaching_notebooks() -> None:
