@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.journeylab-installed
+# make test also installs the optional spark extra (pyspark; needs Java 17+); make report does not.
+SPARK_STAMP := $(VENV)/.journeylab-spark-installed
 EXTRAS ?= notebooks,test
 
 .PHONY: setup report test test-fast lab lock clean-venv bench
@@ -20,7 +22,11 @@ report: $(STAMP)
 	$(VENV)/bin/journeylab report configs/demo.yaml
 	@echo "open the newest report: reports/demo/latest/report.html"
 
-test: $(STAMP)
+$(SPARK_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[$(EXTRAS),spark]"
+	@touch $(SPARK_STAMP)
+
+test: $(SPARK_STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
 
 test-fast: $(STAMP)
