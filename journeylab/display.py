@@ -82,3 +82,18 @@ def comparison_table(comparison: pd.DataFrame, lang: str = "en") -> pd.DataFrame
         "p": comparison["p_value"].map(lambda p: "–" if pd.isna(p) else ("< 0.001" if p < 0.001 else f"{p:.3f}")),
     })
     return out
+
+
+def show(fig) -> None:
+    """Display a matplotlib figure now (in its place among the cell's outputs) and close it.
+
+    Jupyter's inline backend otherwise shows figures only at the end of the cell, after every table.
+    ``None`` (no figure, e.g. nothing to plot) is skipped.
+    """
+    if fig is None:
+        return
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display(fig)
+    plt.close(fig)

@@ -94,6 +94,40 @@ LABELS: dict[str, dict[str, str]] = {
     "low_ci": {"en": "low involvement (95% interval)", "nl": "laag betrokken (95%-interval)"},
     "high_ci": {"en": "high involvement (95% interval)", "nl": "hoog betrokken (95%-interval)"},
     "difference_ci": {"en": "high - low (95% interval)", "nl": "hoog - laag (95%-interval)"},
+    # column headers of report tables
+    "label": {"en": "model", "nl": "model"},
+    "holdout_actual_total": {"en": "holdout purchases, actual", "nl": "aankopen holdout, werkelijk"},
+    "holdout_predicted_total": {"en": "holdout purchases, predicted", "nl": "aankopen holdout, voorspeld"},
+    "total_error_pct": {"en": "error in total (%)", "nl": "afwijking totaal (%)"},
+    "mae": {"en": "mean absolute error per customer", "nl": "gem. absolute fout per klant"},
+    "rmse": {"en": "RMSE per customer", "nl": "RMSE per klant"},
+    "correlation": {"en": "correlation", "nl": "correlatie"},
+    "estimate": {"en": "estimate", "nl": "schatting"},
+    "se": {"en": "standard error", "nl": "standaardfout"},
+    "lower_95": {"en": "lower 95%", "nl": "onder 95%"},
+    "upper_95": {"en": "upper 95%", "nl": "boven 95%"},
+    "model": {"en": "model", "nl": "model"},
+    "parameter": {"en": "parameter", "nl": "parameter"},
+    "p_alive": {"en": "P(active)", "nl": "P(actief)"},
+    "expected_purchases": {"en": "expected purchases", "nl": "verwachte aankopen"},
+    "expected_spend_per_order": {"en": "expected spend per order", "nl": "verwachte besteding per order"},
+    "clv": {"en": "customer value (CLV)", "nl": "klantwaarde (CLV)"},
+    "auc": {"en": "ROC AUC", "nl": "ROC AUC"},
+    "brier": {"en": "Brier score", "nl": "Brier-score"},
+    "group": {"en": "group", "nl": "groep"},
+    "step": {"en": "step", "nl": "stap"},
+    "step_no": {"en": "step no.", "nl": "stap nr."},
+    "units": {"en": "sessions or persons", "nl": "sessies of personen"},
+    "step_conversion": {"en": "conversion from previous step", "nl": "conversie vanaf vorige stap"},
+    "overall_conversion": {"en": "conversion from first step", "nl": "conversie vanaf eerste stap"},
+    "drop_off": {"en": "drop-off", "nl": "afhakers"},
+    "median_minutes": {"en": "minutes to step (median)", "nl": "minuten tot stap (mediaan)"},
+    "p75_minutes": {"en": "minutes to step (P75)", "nl": "minuten tot stap (P75)"},
+    "stopped_after": {"en": "stopped after", "nl": "gestopt na"},
+    "next_event": {"en": "next event", "nl": "volgende gebeurtenis"},
+    "low": {"en": "low involvement", "nl": "laag betrokken"},
+    "high": {"en": "high involvement", "nl": "hoog betrokken"},
+    "all": {"en": "all", "nl": "alle"},
     "no_findings": {"en": "No findings stand out with enough certainty.", "nl": "Geen bevindingen die met voldoende zekerheid opvallen."},
 }
 
@@ -111,3 +145,33 @@ def translate_frame_columns(frame, lang: str = "en"):
     if out.index.name in LABELS:
         out.index.name = t(out.index.name, lang)
     return out
+
+
+# Data-quality rules and their explanations in Dutch (English is the rule table itself).
+RULES_NL: dict[str, str] = {
+    "rows read": "rijen ingelezen", "rows kept": "rijen behouden", "rows in the source": "rijen in de bron",
+    "rows analysed": "rijen geanalyseerd", "duplicate row": "dubbele rij",
+    "missing customer id": "klantnummer ontbreekt", "missing order date": "besteldatum ontbreekt",
+    "missing revenue": "bedrag ontbreekt", "cancelled": "geannuleerd",
+    "return (negative revenue)": "retour (negatief bedrag)", "after observation end": "na einde observatieperiode",
+    "missing order id": "ordernummer ontbreekt", "missing product id": "productnummer ontbreekt",
+    "missing quantity or price": "aantal of prijs ontbreekt", "return (negative quantity)": "retour (negatief aantal)",
+    "line of an order not kept": "regel van een niet behouden order", "duplicate product id": "dubbel productnummer",
+    "missing category": "categorie ontbreekt", "missing user id": "gebruikersnummer ontbreekt",
+    "missing session id": "sessienummer ontbreekt", "missing time": "tijdstip ontbreekt",
+    "missing event type": "gebeurtenistype ontbreekt", "user id taken from customer id": "gebruikersnummer = klantnummer",
+    "missing customer or product": "klant of product ontbreekt", "missing or impossible rating": "beoordeling ontbreekt of onmogelijk",
+    "an exact copy of an earlier row; counted once": "een exacte kopie van een eerdere rij; eenmaal geteld",
+    "an order nobody can be linked to": "een bestelling die aan niemand te koppelen is",
+    "an order without a date cannot be placed in time": "een bestelling zonder datum is niet in de tijd te plaatsen",
+    "an order without an amount": "een bestelling zonder bedrag", "the order did not happen": "de bestelling is niet doorgegaan",
+    "a return or refund, not a purchase": "een retour of terugbetaling, geen aankoop",
+    "outside the period analysed (or a future date)": "buiten de geanalyseerde periode (of een datum in de toekomst)",
+    "an id was assigned from the file line": "een nummer is toegekend op basis van de bestandsregel",
+    "its order was dropped above or is not in the orders table": "de bijbehorende bestelling is hierboven weggelaten of ontbreekt",
+}
+
+
+def translate_rule(text: str, lang: str = "en") -> str:
+    """A data-quality rule or explanation in ``lang`` (unknown texts stay as they are)."""
+    return RULES_NL.get(text, text) if lang == "nl" else text

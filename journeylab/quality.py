@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from .i18n import LABELS, t
+from .i18n import LABELS, t, translate_rule
 from .shop import Shop
 
 
@@ -18,6 +18,8 @@ def quality_table(shop: Shop, lang: str = "en", *, only_nonzero: bool = True) ->
     dq["revenue"] = dq["revenue"].round(2)
     dq = dq[["table", "rule", "action", "rows", "revenue", "explanation"]]
     dq["table"] = dq["table"].map(lambda name: t(name, lang) if name in LABELS else name)
+    dq["rule"] = dq["rule"].map(lambda r: translate_rule(r, lang))
+    dq["explanation"] = dq["explanation"].map(lambda r: translate_rule(r, lang))
     return dq.rename(columns={c: t(c, lang) for c in dq.columns}).reset_index(drop=True)
 
 
@@ -27,7 +29,8 @@ def plot_quality(shop: Shop, lang: str = "en") -> plt.Figure | None:
     dq = dq[dq["action"].isin(["dropped", "fixed", "merged"]) & (dq["rows"] > 0)].copy()
     if dq.empty:
         return None
-    dq["label"] = dq["table"] + ": " + dq["rule"]
+    dq["label"] = dq["table"].map(lambda name: t(name, lang) if name in LABELS else name) + ": " + dq["rule"].map(
+        lambda r: translate_rule(r, lang))
     dq["action"] = dq["action"].map(lambda a: t(a, lang))
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(dq) + 1.2))
     sns.barplot(data=dq, y="label", x="rows", hue="action", dodge=False, ax=ax, orient="h")

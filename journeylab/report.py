@@ -64,6 +64,9 @@ def read_report_options(config: Path) -> dict[str, Any]:
     if lang not in ("en", "nl"):
         raise ConfigError(f"client config {config}: report language must be 'en' or 'nl', not {lang!r}")
     opts.setdefault("clv_horizon_months", 12)
+    phase_model = opts.setdefault("phase_model", "five")
+    if phase_model not in ("four", "five", "six"):
+        raise ConfigError(f"client config {config}: report phase_model must be 'four', 'five' or 'six', not {phase_model!r}")
     opts.setdefault("discount_rate", 0.10)
     for key in ("clv_horizon_months", "discount_rate"):
         if not isinstance(opts[key], (int, float)) or opts[key] < 0:
@@ -118,6 +121,7 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
         "output_dir": str(run_dir.resolve()),
         "clv_horizon_months": opts["clv_horizon_months"],
         "discount_rate": opts["discount_rate"],
+        "phase_model": opts["phase_model"],
     }
     executed: list[Path] = []
     notebooks = [_notebook_path(config, nb) for nb in opts["notebooks"]]

@@ -36,6 +36,7 @@ from IPython.display import Markdown, display
 
 import journeylab as jl
 from journeylab.i18n import t
+from journeylab.display import show
 from journeylab.quality import headline_figures, plot_frequency, plot_quality, quality_table
 from journeylab.report import record
 
@@ -46,6 +47,7 @@ summary = jl.customer_summary(shop, freq="D")
     ("code", '''display(Markdown(f"## {t('data_quality', language)}\\n\\n{t('data_quality_intro', language)}"))
 display(quality_table(shop, language).style.hide(axis="index").format(precision=2))
 fig = plot_quality(shop, language)
+show(fig)
 if fig is None:
     display(Markdown(t("no_problems", language)))''', []),
     ("code", '''figures = headline_figures(shop, summary)
@@ -56,7 +58,7 @@ shown = pd.DataFrame(
         for k, v in figures.items()]}
 )
 display(shown.style.hide(axis="index"))
-fig = plot_frequency(summary, language)
+show(plot_frequency(summary, language))
 record(output_dir, {"shop": shop.name, "observation_end": shop.observation_end, "currency": shop.currency, **figures,
                     "rows_read": int(shop.data_quality.query("action == 'read'")["rows"].sum()),
                     "rows_dropped": int(shop.data_quality.query("action == 'dropped'")["rows"].sum())})''', []),
@@ -75,7 +77,7 @@ EXECUTIVE = [
 from IPython.display import Markdown, display
 
 import journeylab as jl
-from journeylab.display import format_table
+from journeylab.display import format_table, show
 from journeylab.i18n import t
 from journeylab.report import record
 from journeylab.sections import headline, value_models
@@ -107,12 +109,12 @@ record(output_dir, {"findings": top[["id", "phase", "p_value"]].to_dict("records
 ]
 
 JOURNEY = [
-    ("code", PARAMS, ["parameters"]),
+    ("code", PARAMS + '\nphase_model = "five"  # or "four", "six"', ["parameters"]),
     ("code", '''import pandas as pd
 from IPython.display import Markdown, display
 
 import journeylab as jl
-from journeylab.display import format_table
+from journeylab.display import format_table, show
 from journeylab.funnel import consideration_summary
 from journeylab.i18n import t
 from journeylab.journey import phase_counts
@@ -121,38 +123,41 @@ from journeylab.plots_journey import (attribution_plot, cohort_plot, considerati
 from journeylab.report import record
 
 shop = jl.load_shop(shop_config)
-phases = jl.journey_phases(shop)
+phases = jl.journey_phases(shop, model=phase_model)
 display(Markdown(f"## {t('journey_section', language)}"))
 if phases.attrs.get("note"):
     display(Markdown(phases.attrs["note"]))''', []),
     ("code", '''counts = phase_counts(phases, by="status")
 display(counts)
-fig = phase_plot(phases, by="involvement" if "involvement" in phases else None, lang=language)
+show(phase_plot(phases, by="involvement" if "involvement" in phases else None, lang=language))
 display(Markdown(f"### {t('phase_rules', language)}"))
-display(phases.attrs["rules"])
+rules = phases.attrs["rules"]
+cols = ["phase_nl", "needs", "rule", "description_nl"] if language == "nl" else ["phase", "needs", "rule", "description"]
+display(rules[[c for c in cols if c in rules]].style.hide(axis="index"))
 record(output_dir, {"phases": phases["phase"].value_counts().to_dict()})''', []),
     ("code", '''end = shop.observation_end
-flows = jl.phase_flows(shop, dates=[end - pd.DateOffset(months=6), end])
+flows = jl.phase_flows(shop, dates=[end - pd.DateOffset(months=6), end], model=phase_model)
 display(Markdown(f"### {t('phase_flows', language)}"))
-display(flows["transitions"])
-fig = phase_flow_plot(flows, lang=language)
-display(Markdown(f"### {t('cohorts', language)}"))
-fig = cohort_plot(jl.cohort_retention(shop, max_months=12), lang=language)''', []),
+show(phase_flow_plot(flows, lang=language))
+for matrix in flows["transitions"]:
+    display(matrix)''', []),
+    ("code", '''display(Markdown(f"### {t('cohorts', language)}"))
+show(cohort_plot(jl.cohort_retention(shop, max_months=12), lang=language))''', []),
     ("code", '''if shop.has("events"):
     result = jl.funnel(shop, breakdown="involvement")
     display(Markdown(f"### {t('funnel', language)}"))
     display(format_table(result.table.set_index(["group", "step"]), language,
                          percent=["step_conversion", "overall_conversion"]))
-    fig = funnel_plot(result, lang=language)
+    show(funnel_plot(result, lang=language))
     display(Markdown(f"#### {t('after_drop_off', language)}"))
     display(format_table(result.next_after_drop_off.set_index(["stopped_after", "next_event"]), language, percent=["share"]))
     cons = jl.consideration(shop)
     display(Markdown(f"### {t('consideration', language)}"))
     display(format_table(consideration_summary(cons).T, language))
-    fig = consideration_plot(cons, lang=language)
+    show(consideration_plot(cons, lang=language))
     attr = jl.attribution(shop, by_involvement=True)
     display(Markdown(f"### {t('attribution', language)}"))
-    fig = attribution_plot(attr, lang=language)
+    show(attribution_plot(attr, lang=language))
     last = result.table[result.table["step_no"] == result.table["step_no"].max()]
     record(output_dir, {"funnel_overall_conversion": dict(zip(last["group"], last["overall_conversion"].astype(float)))})
 else:
@@ -164,7 +169,7 @@ INVOLVEMENT = [
     ("code", '''from IPython.display import Markdown, display
 
 import journeylab as jl
-from journeylab.display import comparison_table, format_table
+from journeylab.display import comparison_table, format_table, show
 from journeylab.i18n import t
 from journeylab.plots_journey import comparison_plot
 from journeylab.report import record
@@ -175,7 +180,7 @@ levels = jl.classify_involvement(shop)
 display(levels)''', []),
     ("code", '''comparison = jl.compare_involvement(shop)
 display(comparison_table(comparison, language).style.hide(axis="index"))
-fig = comparison_plot(comparison, lang=language)
+show(comparison_plot(comparison, lang=language))
 display(Markdown(f"### {t('phase_kpis', language)}"))
 display(format_table(jl.phase_kpis(shop), language))''', []),
     ("code", '''found = jl.findings(shop, lang=language, comparison=comparison)
@@ -189,7 +194,7 @@ CUSTOMERS_RFM = [
     ("code", '''from IPython.display import Markdown, display
 
 import journeylab as jl
-from journeylab.display import format_table
+from journeylab.display import format_table, show
 from journeylab.i18n import t
 from journeylab.plots import segment_plot
 from journeylab.report import record
@@ -203,7 +208,7 @@ display(Markdown(f"## {t('customers_rfm', language)}"))''', []),
     ("code", '''shown = table.drop(columns=["action", "phase"])
 display(format_table(shown, language, percent=["share", "revenue_share"], money=["revenue", "mean_monetary"],
                      currency=shop.currency))
-fig = segment_plot(table, language)''', []),
+show(segment_plot(table, language))''', []),
     ("code", '''display(Markdown(f"### {t('suggested_action', language)}"))
 display(format_table(table[["phase", "action"]].rename(columns={"action": "suggested_action"}), language))
 display(Markdown(f"### {t('rfm_rule', language)}\\n\\n{rfm.attrs['f_rule']}; segment map {rfm.attrs['segment_map_version']}"))
@@ -220,7 +225,7 @@ from IPython.display import Markdown, display
 
 import journeylab as jl
 from journeylab.churn import CLASSES, CLASSES_NL
-from journeylab.display import format_table
+from journeylab.display import format_table, show
 from journeylab.i18n import t
 from journeylab.plots import calibration_holdout_plot, clv_distribution_plot, frequency_recency_heatmap
 from journeylab.report import record
@@ -236,7 +241,7 @@ else:
     display(Markdown(t("holdout_note", language).format(cal=f"{models.calibration_end:%Y-%m-%d}")))
     cols = ["label", "holdout_actual_total", "holdout_predicted_total", "total_error_pct", "mae", "rmse", "correlation"]
     display(format_table(models.comparison.metrics[cols], language))
-    fig = calibration_holdout_plot(models.comparison, language)
+    show(calibration_holdout_plot(models.comparison, language))
     display(Markdown(models.comparison.reason))''', []),
     ("code", '''if not models.ok:
     display(Markdown(models.message))
@@ -247,9 +252,9 @@ else:
     display(format_table(m.params_.set_index(["model", "parameter"]), language, decimals=3))
     if m.independence_ is not None:
         display(Markdown(f"#### {t('independence', language)}\\n\\n{m.independence_['message']}"))
-    fig = frequency_recency_heatmap(m, kind="p_alive", lang=language,
-                                    max_frequency=max(5, int(models.summary["frequency"].quantile(0.99))))
-    fig = clv_distribution_plot(p, currency=shop.currency, lang=language)''', []),
+    show(frequency_recency_heatmap(m, kind="p_alive", lang=language,
+                                    max_frequency=max(5, int(models.summary["frequency"].quantile(0.99)))))
+    show(clv_distribution_plot(p, currency=shop.currency, lang=language))''', []),
     ("code", '''if models.ok:
     counts = p["status"].value_counts().reindex(list(CLASSES), fill_value=0)
     if language == "nl":
