@@ -128,6 +128,13 @@ LABELS: dict[str, dict[str, str]] = {
     "low": {"en": "low involvement", "nl": "laag betrokken"},
     "high": {"en": "high involvement", "nl": "hoog betrokken"},
     "all": {"en": "all", "nl": "alle"},
+    "level": {"en": "level", "nl": "niveau"},
+    "source": {"en": "source of the level", "nl": "bron van het niveau"},
+    "median_price": {"en": "median price", "nl": "mediane prijs"},
+    "price_ratio": {"en": "price / shop median", "nl": "prijs / mediaan winkel"},
+    "interpurchase_days": {"en": "days between purchases", "nl": "dagen tussen aankopen"},
+    "consideration_days": {"en": "days of consideration", "nl": "dagen overweging"},
+    "score": {"en": "score (votes for high)", "nl": "score (stemmen voor hoog)"},
     "no_findings": {"en": "No findings stand out with enough certainty.", "nl": "Geen bevindingen die met voldoende zekerheid opvallen."},
 }
 

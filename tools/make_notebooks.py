@@ -177,7 +177,8 @@ from journeylab.report import record
 shop = jl.load_shop(shop_config)
 display(Markdown(f"## {t('involvement_section', language)}"))
 levels = jl.classify_involvement(shop)
-display(levels)''', []),
+evidence = ["level", "source", "median_price", "price_ratio", "repeat_rate", "interpurchase_days", "consideration_days", "score"]
+display(format_table(levels[[c for c in evidence if c in levels]], language, percent=["repeat_rate"]))''', []),
     ("code", '''comparison = jl.compare_involvement(shop)
 display(comparison_table(comparison, language).style.hide(axis="index"))
 show(comparison_plot(comparison, lang=language))

@@ -1,0 +1,39 @@
+"""Every label exists in Dutch and English, and the notebooks only ask for labels that exist."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from journeylab.i18n import LABELS, LANGUAGES, RULES_NL, t, translate_rule
+from journeylab.io.clean import RULES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_label_has_both_languages_and_differs_where_words_differ():
+    for key, texts in LABELS.items():
+        assert set(texts) == set(LANGUAGES), key
+        assert all(texts[lang].strip() for lang in LANGUAGES), key
+
+
+def test_unknown_language_and_key_are_refused():
+    with pytest.raises(ValueError):
+        t("customers", "de")
+    with pytest.raises(KeyError):
+        t("no such label", "en")
+
+
+def test_notebooks_use_existing_labels():
+    used = set()
+    for nb in (ROOT / "notebooks").rglob("*.ipynb"):
+        used |= set(re.findall(r"\bt\(\\?['\"]([a-z_0-9]+)\\?['\"]", nb.read_text(encoding="utf-8")))
+    assert used, "no labels found: the pattern is wrong"
+    assert not used - set(LABELS), sorted(used - set(LABELS))
+
+
+def test_every_cleaning_rule_has_a_dutch_name_and_explanation():
+    for rule in RULES:
+        assert translate_rule(rule.rule, "nl") != rule.rule or rule.rule in RULES_NL, rule.rule
+    assert translate_rule("cancelled", "nl") == "geannuleerd" and translate_rule("cancelled", "en") == "cancelled"
