@@ -99,9 +99,14 @@ display(pd.DataFrame(rows, columns=[t("figure", language), t("value", language)]
 if not models.ok:
     display(Markdown(models.message))
 record(output_dir, {"headline": figures})''', []),
-    ("code", '''top = jl.findings(shop, lang=language).head(3)
+    ("code", '''from journeylab.sections import attempt
+
+found = attempt(lambda: jl.findings(shop, lang=language), language)
+top = found.value.head(3) if found.ok else pd.DataFrame(columns=["id", "phase", "p_value"])
 display(Markdown(f"### {t('findings', language)}"))
-if top.empty:
+if not found.ok:
+    display(Markdown(found.message))
+elif top.empty:
     display(Markdown(t("no_findings", language)))
 for row in top.itertuples():
     display(Markdown(f"**{row.rank}. {row.finding}**  \\n{row.action}  \\n<small>{row.evidence}; {row.certainty}</small>"))
@@ -173,21 +178,30 @@ from journeylab.display import comparison_table, format_table, show
 from journeylab.i18n import t
 from journeylab.plots_journey import comparison_plot
 from journeylab.report import record
+from journeylab.sections import attempt
 
 shop = jl.load_shop(shop_config)
 display(Markdown(f"## {t('involvement_section', language)}"))
-levels = jl.classify_involvement(shop)
-evidence = ["level", "source", "median_price", "price_ratio", "repeat_rate", "interpurchase_days", "consideration_days", "score"]
-display(format_table(levels[[c for c in evidence if c in levels]], language, percent=["repeat_rate"]))''', []),
-    ("code", '''comparison = jl.compare_involvement(shop)
-display(comparison_table(comparison, language).style.hide(axis="index"))
-show(comparison_plot(comparison, lang=language))
-display(Markdown(f"### {t('phase_kpis', language)}"))
-display(format_table(jl.phase_kpis(shop), language))''', []),
-    ("code", '''found = jl.findings(shop, lang=language, comparison=comparison)
-display(Markdown(f"### {t('findings', language)}"))
-display(found[["rank", "phase", "finding", "action", "certainty"]].style.hide(axis="index"))
-record(output_dir, {"involvement_metrics": int(len(comparison))})''', []),
+levels = attempt(lambda: jl.classify_involvement(shop), language)
+if levels.ok:
+    evidence = ["level", "source", "median_price", "price_ratio", "repeat_rate", "interpurchase_days", "consideration_days", "score"]
+    display(format_table(levels.value[[c for c in evidence if c in levels.value]], language, percent=["repeat_rate"]))
+else:
+    display(Markdown(levels.message))''', []),
+    ("code", '''if levels.ok:
+    comparison = jl.compare_involvement(shop)
+    display(comparison_table(comparison, language).style.hide(axis="index"))
+    show(comparison_plot(comparison, lang=language))
+    display(Markdown(f"### {t('phase_kpis', language)}"))
+    display(format_table(jl.phase_kpis(shop), language))''', []),
+    ("code", '''if levels.ok:
+    found = jl.findings(shop, lang=language, comparison=comparison)
+    display(Markdown(f"### {t('findings', language)}"))
+    if found.empty:
+        display(Markdown(t("no_findings", language)))
+    else:
+        display(found[["rank", "phase", "finding", "action", "certainty"]].style.hide(axis="index"))
+    record(output_dir, {"involvement_metrics": int(len(comparison))})''', []),
 ]
 
 CUSTOMERS_RFM = [
