@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Union
 import duckdb
 import pandas as pd
 
+from .dialect import DUCKDB, Dialect
 from .engine import connect
 from .errors import DataError
 
@@ -48,7 +49,9 @@ def customer_summary(
     """One row per customer (index ``customer_id``) from orders.
 
     ``orders`` is a Shop, a DataFrame with ``customer_id``, ``ordered_at``, ``revenue``, a DuckDB
-    relation, or the path of a Parquet file (or glob) with those columns. ``observation_end``
+    relation, or the path of a Parquet file (or glob) with those columns; a Spark shop
+    (``load_shop(config, engine="spark")``) or Spark DataFrame is summarised by Spark SQL with the
+    same query (see ``summary_sql``; journeylab.spark.customer_summary_df keeps it in Spark). ``observation_end``
     defaults to the shop's observation end, else the last order. Without ``calibration_end`` the
     columns are frequency, recency, T, monetary_value (lifetimes' meaning, time in units of
     ``freq`` / ``freq_multiplier``), first_order_at, last_order_at, n_orders and total_revenue.
@@ -56,10 +59,12 @@ def customer_summary(
     recency_cal, T_cal, monetary_value_cal, frequency_holdout, monetary_value_holdout,
     duration_holdout) for customers whose first order is on or before ``calibration_end``.
     """
-    if freq not in _UNITS:
-        raise ValueError(f"freq must be one of {sorted(_UNITS)}, not {freq!r}")
-    if not freq_multiplier or freq_multiplier <= 0:
-        raise ValueError("freq_multiplier must be a positive number")
+    check_summary_args(freq, freq_multiplier)
+    if _is_spark(orders):
+        from .spark.summary import customer_summary as spark_summary
+
+        return spark_summary(orders, observation_end=observation_end, freq=freq, freq_multiplier=freq_multiplier,
+                             calibration_end=calibration_end)
     con, source = _source(orders, con)
     if observation_end is None and hasattr(orders, "observation_end"):
         observation_end = orders.observation_end
@@ -74,6 +79,11 @@ def customer_summary(
     if cal >= obs:
         raise ValueError(f"calibration_end {cal.date()} must be before observation_end {obs.date()}")
     return _calibration_holdout(con, source, cal, obs, freq, freq_multiplier)
+
+
+def _is_spark(orders: object) -> bool:
+    """A Spark shop (journeylab.spark.SparkShop) or a Spark DataFrame: summarised by Spark SQL."""
+    return getattr(orders, "engine", None) == "spark" or type(orders).__module__.startswith("pyspark.")
 
 
 def _source(orders: Orders, con: duckdb.DuckDBPyConnection | None) -> tuple[duckdb.DuckDBPyConnection, str]:
@@ -116,7 +126,42 @@ def _trunc(unit: str, expr: str) -> str:
     return f"date_trunc('{unit}', {expr})"
 
 
-def _summary_sql(source: str, unit: str, seconds: int, mult: float, obs_p: pd.Timestamp, where: str) -> str:
+def check_summary_args(freq: str, freq_multiplier: float) -> None:
+    """Raise ValueError for an unknown ``freq`` or a non-positive ``freq_multiplier``."""
+    if freq not in _UNITS:
+        raise ValueError(f"freq must be one of {sorted(_UNITS)}, not {freq!r}")
+    if not freq_multiplier or freq_multiplier <= 0:
+        raise ValueError("freq_multiplier must be a positive number")
+
+
+def summary_sql(
+    source: str,
+    observation_end: pd.Timestamp,
+    freq: str = "D",
+    freq_multiplier: float = 1,
+    calibration_end: pd.Timestamp | None = None,
+    dialect: Dialect = DUCKDB,
+) -> str:
+    """The customer summary query (one row per customer, unordered) over the table or view ``source``.
+
+    ``source`` has customer_id, ordered_at (TIMESTAMP) and revenue (DOUBLE). Without
+    ``calibration_end`` the columns are customer_id + SUMMARY_COLUMNS, else customer_id +
+    HOLDOUT_COLUMNS. The one implementation for every engine: DuckDB runs it with
+    ``dialect=DUCKDB``, Spark SQL (journeylab.spark) with ``dialect=SPARK``.
+    """
+    check_summary_args(freq, freq_multiplier)
+    unit, seconds = _UNITS[freq]
+    obs = pd.Timestamp(observation_end)
+    obs_p = _period_start(obs, unit)
+    if calibration_end is None:
+        where = f"{_trunc(unit, 'ordered_at')} <= {dialect.timestamp(obs_p)} AND customer_id IS NOT NULL"
+        return _summary_sql(source, unit, seconds, freq_multiplier, obs_p, where, dialect)
+    cal = pd.Timestamp(calibration_end)
+    return _holdout_sql(source, unit, seconds, freq_multiplier, cal, obs, dialect)
+
+
+def _summary_sql(source: str, unit: str, seconds: int, mult: float, obs_p: pd.Timestamp, where: str,
+                 d: Dialect = DUCKDB) -> str:
     # Two aggregations, no window: orders -> (customer, period) -> customer. The mean of the
     # repeat periods is (all periods' revenue - the first period's) / repeats; in floating point
     # this equals lifetimes' mean of the repeat periods to about 1e-12 relative.
@@ -124,9 +169,9 @@ def _summary_sql(source: str, unit: str, seconds: int, mult: float, obs_p: pd.Ti
     return f"""
         SELECT customer_id,
                CAST(count(*) - 1 AS DOUBLE) AS frequency,
-               (epoch(max(p)) - epoch(min(p))) / {div} AS recency,
-               (epoch(TIMESTAMP '{obs_p}') - epoch(min(p))) / {div} AS "T",
-               CASE WHEN count(*) > 1 THEN (sum(rev) - arg_min(rev, p)) / (count(*) - 1) ELSE 0 END AS monetary_value,
+               ({d.epoch('max(p)')} - {d.epoch('min(p)')}) / {div} AS recency,
+               ({d.epoch(d.timestamp(obs_p))} - {d.epoch('min(p)')}) / {div} AS {d.ident('T')},
+               CASE WHEN count(*) > 1 THEN (sum(rev) - {d.arg_min('rev', 'p')}) / (count(*) - 1) ELSE 0 END AS monetary_value,
                min(first_ts) AS first_order_at, max(last_ts) AS last_order_at,
                CAST(sum(n) AS BIGINT) AS n_orders, sum(rev) AS total_revenue
         FROM (
@@ -139,39 +184,39 @@ def _summary_sql(source: str, unit: str, seconds: int, mult: float, obs_p: pd.Ti
     """
 
 
-def _summary(con, source, obs: pd.Timestamp, freq: str, mult: float) -> pd.DataFrame:
-    unit, seconds = _UNITS[freq]
-    obs_p = _period_start(obs, unit)
-    where = f"{_trunc(unit, 'ordered_at')} <= TIMESTAMP '{obs_p}' AND customer_id IS NOT NULL"
-    df = _fetch(con, _summary_sql(source, unit, seconds, mult, obs_p, where) + " ORDER BY customer_id")
-    return df.set_index("customer_id")[SUMMARY_COLUMNS]
-
-
-def _calibration_holdout(con, source, cal: pd.Timestamp, obs: pd.Timestamp, freq: str, mult: float) -> pd.DataFrame:
-    unit, seconds = _UNITS[freq]
+def _holdout_sql(source: str, unit: str, seconds: int, mult: float, cal: pd.Timestamp, obs: pd.Timestamp,
+                 d: Dialect = DUCKDB) -> str:
     cal_p = _period_start(cal, unit)
     obs_p = _period_start(obs, unit)
-    cal_where = f"ordered_at <= TIMESTAMP '{cal}' AND customer_id IS NOT NULL"
+    cal_where = f"ordered_at <= {d.timestamp(cal)} AND customer_id IS NOT NULL"
     # lifetimes: holdout purchases are distinct periods; holdout monetary value is the mean of
     # the raw orders (not of periods); customers first seen in the holdout are not included.
-    sql = f"""
-        WITH cal AS ({_summary_sql(source, unit, seconds, mult, cal_p, cal_where)}),
+    return f"""
+        WITH cal AS ({_summary_sql(source, unit, seconds, mult, cal_p, cal_where, d)}),
         hold AS (
             SELECT customer_id, CAST(count(DISTINCT {_trunc(unit, 'ordered_at')}) AS DOUBLE) AS frequency_holdout,
                    avg(revenue) AS monetary_value_holdout
             FROM {source}
-            WHERE ordered_at > TIMESTAMP '{cal}' AND ordered_at <= TIMESTAMP '{obs}'
+            WHERE ordered_at > {d.timestamp(cal)} AND ordered_at <= {d.timestamp(obs)}
             GROUP BY customer_id
         )
         SELECT cal.customer_id,
-               cal.frequency AS frequency_cal, cal.recency AS recency_cal, cal."T" AS T_cal,
+               cal.frequency AS frequency_cal, cal.recency AS recency_cal, cal.{d.ident('T')} AS T_cal,
                cal.monetary_value AS monetary_value_cal,
                coalesce(hold.frequency_holdout, 0) AS frequency_holdout,
                coalesce(hold.monetary_value_holdout, 0) AS monetary_value_holdout,
-               (epoch(TIMESTAMP '{obs_p}') - epoch(TIMESTAMP '{cal_p}')) / {seconds * mult!r} AS duration_holdout
-        FROM cal LEFT JOIN hold USING (customer_id)
-        ORDER BY cal.customer_id
+               ({d.epoch(d.timestamp(obs_p))} - {d.epoch(d.timestamp(cal_p))}) / {seconds * mult!r} AS duration_holdout
+        FROM cal LEFT JOIN hold ON cal.customer_id = hold.customer_id
     """
+
+
+def _summary(con, source, obs: pd.Timestamp, freq: str, mult: float) -> pd.DataFrame:
+    df = _fetch(con, summary_sql(source, obs, freq, mult) + " ORDER BY customer_id")
+    return df.set_index("customer_id")[SUMMARY_COLUMNS]
+
+
+def _calibration_holdout(con, source, cal: pd.Timestamp, obs: pd.Timestamp, freq: str, mult: float) -> pd.DataFrame:
+    sql = summary_sql(source, obs, freq, mult, calibration_end=cal) + " ORDER BY cal.customer_id"
     return _fetch(con, sql).set_index("customer_id")[HOLDOUT_COLUMNS]
 
 
