@@ -5,7 +5,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from .i18n import LABELS, t
+from .i18n import LABELS, t, translate_metric
 
 
 def label(key: str, lang: str) -> str:
@@ -73,9 +73,9 @@ def comparison_table(comparison: pd.DataFrame, lang: str = "en") -> pd.DataFrame
         return f"{_num(row[col], unit)} ({_num(row[lo], unit)} – {_num(row[hi], unit)})"
 
     out = pd.DataFrame({
-        label("phase", lang): comparison["phase"],
-        label("metric", lang): comparison["metric"],
-        label("unit", lang): comparison["unit"],
+        label("phase", lang): comparison["phase"].map(lambda v: translate_metric(v, lang)),
+        label("metric", lang): comparison["metric"].map(lambda v: translate_metric(v, lang)),
+        label("unit", lang): comparison["unit"].map(lambda v: translate_metric(v, lang)),
         label("low_ci", lang): comparison.apply(cell, axis=1, col="low"),
         label("high_ci", lang): comparison.apply(cell, axis=1, col="high"),
         label("difference_ci", lang): comparison.apply(cell, axis=1, col="difference"),

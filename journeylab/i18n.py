@@ -182,3 +182,73 @@ RULES_NL: dict[str, str] = {
 def translate_rule(text: str, lang: str = "en") -> str:
     """A data-quality rule or explanation in ``lang`` (unknown texts stay as they are)."""
     return RULES_NL.get(text, text) if lang == "nl" else text
+
+
+# Metric names of the involvement comparison and the phase KPIs, in Dutch. Prefixes take a
+# channel, phase or parameter name after them ("channel share, first session: email").
+METRICS_NL: dict[str, str] = {
+    "CLV over 12 months": "CLV over 12 maanden",
+    "cart abandonment (cart sessions without purchase)": "verlaten winkelmandjes (sessies met mandje, zonder aankoop)",
+    "checkout abandonment": "afgebroken afrekenen",
+    "churn risk (1 - P(alive))": "verlooprisico (1 - P(actief))",
+    "consideration days (first visit to first purchase)": "dagen overweging (eerste bezoek tot eerste aankoop)",
+    "consideration sessions (first visit to first purchase)": "sessies overweging (eerste bezoek tot eerste aankoop)",
+    "conversion of sessions with a product view": "conversie van sessies met een productweergave",
+    "cross-category rate": "aandeel met een tweede categorie",
+    "days to second order": "dagen tot tweede bestelling",
+    "distinct channels before first purchase": "verschillende kanalen voor de eerste aankoop",
+    "inter-purchase time": "tijd tussen aankopen",
+    "order value": "orderwaarde",
+    "repeat rate (2+ orders)": "herhaalaankoopratio (2+ bestellingen)",
+    "research-page views before first purchase": "bezoeken aan informatiepagina's voor de eerste aankoop",
+    "return-visit rate": "aandeel terugkerende bezoekers",
+    "review rate (customers with a review)": "reviewratio (klanten met een review)",
+    "share lost (churn risk >= 0.7)": "aandeel verloren (verlooprisico >= 0,7)",
+    "visitor conversion (ever bought)": "bezoekersconversie (ooit gekocht)",
+    "new visitors": "nieuwe bezoekers",
+    "product views per session": "productweergaven per sessie",
+    "cart rate": "aandeel sessies met winkelmandje",
+    "visitor conversion": "bezoekersconversie",
+    "mean order value": "gemiddelde orderwaarde",
+    "repeat rate": "herhaalaankoopratio",
+    "median days to second order": "mediaan dagen tot tweede bestelling",
+    "review rate": "reviewratio",
+    "mean rating": "gemiddelde beoordeling",
+    "share Champions + Loyal Customers": "aandeel Topklanten + Trouwe klanten",
+    "mean CLV (12 months)": "gemiddelde CLV (12 maanden)",
+    # units
+    "channels": "kanalen", "days": "dagen", "page views": "paginaweergaven", "parameter (days)": "parameter (dagen)",
+    "probability": "kans", "sessions": "sessies", "share": "aandeel",
+    # phases
+    "awareness": "bewustwording", "consideration": "overweging", "purchase": "aankoop", "upsell": "upsell",
+    "ambassador": "ambassadeur", "decision": "beslissing", "loyalty": "loyaliteit", "use": "gebruik", "aftercare": "nazorg",
+}
+METRIC_PREFIXES_NL: dict[str, str] = {
+    "channel share, first session: ": "kanaalaandeel, eerste sessie: ",
+    "channel share, purchase session: ": "kanaalaandeel, aankoopsessie: ",
+    "first channel share: ": "aandeel eerste kanaal: ",
+    "phase share: ": "aandeel fase: ",
+}
+_CONSIDERATION_NL = {
+    "days_from_first_visit": "dagen vanaf eerste bezoek", "sessions_from_first_visit": "sessies vanaf eerste bezoek",
+    "days_from_first_product_view": "dagen vanaf eerste productweergave",
+    "sessions_from_first_product_view": "sessies vanaf eerste productweergave",
+    "touchpoints": "contactmomenten", "channels": "kanalen", "research_views": "bezoeken aan informatiepagina's",
+    "persons": "personen", "median": "mediaan", "mean": "gemiddelde", "p75": "P75",
+}
+
+
+def translate_metric(text: str, lang: str = "en") -> str:
+    """A metric, unit or phase name in ``lang``; identifiers like ``days_from_first_visit_median`` become words."""
+    if lang != "nl":
+        return str(text).replace("_", " ") if "_" in str(text) and " " not in str(text) else str(text)
+    if text in METRICS_NL:
+        return METRICS_NL[text]
+    for prefix, nl in METRIC_PREFIXES_NL.items():
+        if str(text).startswith(prefix):
+            rest = str(text)[len(prefix):]
+            return nl + METRICS_NL.get(rest, rest)
+    for stat in ("_median", "_mean", "_p75"):
+        if str(text).endswith(stat) and str(text)[: -len(stat)] in _CONSIDERATION_NL:
+            return f"{_CONSIDERATION_NL[str(text)[: -len(stat)]]} ({_CONSIDERATION_NL[stat[1:]]})"
+    return _CONSIDERATION_NL.get(str(text), str(text))

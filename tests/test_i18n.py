@@ -37,3 +37,18 @@ def test_every_cleaning_rule_has_a_dutch_name_and_explanation():
     for rule in RULES:
         assert translate_rule(rule.rule, "nl") != rule.rule or rule.rule in RULES_NL, rule.rule
     assert translate_rule("cancelled", "nl") == "geannuleerd" and translate_rule("cancelled", "en") == "cancelled"
+
+
+def test_every_comparison_and_kpi_metric_has_a_dutch_name():
+    import journeylab as jl
+    from journeylab.i18n import translate_metric
+
+    shop = jl.load_shop(ROOT / "data" / "demo" / "shop.yaml")
+    comparison = jl.compare_involvement(shop, n_boot=20)
+    kpis = jl.phase_kpis(shop)
+    names = set(comparison["metric"]) | set(comparison["unit"]) | set(comparison["phase"])
+    names |= set(kpis.index.get_level_values(1)) | set(kpis.index.get_level_values(0))
+    # model parameters (MBG/NBD r, Gamma-Gamma p) and currency codes read the same in Dutch
+    same = {n for n in names if n.startswith(("MBG/NBD", "BG/NBD", "Pareto/NBD", "Gamma-Gamma")) or n.isupper()}
+    untranslated = sorted(n for n in names - same if translate_metric(n, "nl") == n and n != "upsell")
+    assert not untranslated, untranslated

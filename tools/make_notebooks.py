@@ -121,7 +121,7 @@ from IPython.display import Markdown, display
 import journeylab as jl
 from journeylab.display import format_table, show
 from journeylab.funnel import consideration_summary
-from journeylab.i18n import t
+from journeylab.i18n import t, translate_metric
 from journeylab.journey import phase_counts
 from journeylab.plots_journey import (attribution_plot, cohort_plot, consideration_plot, funnel_plot,
                                       phase_flow_plot, phase_plot)
@@ -158,7 +158,10 @@ show(cohort_plot(jl.cohort_retention(shop, max_months=12), lang=language))''', [
     display(format_table(result.next_after_drop_off.set_index(["stopped_after", "next_event"]), language, percent=["share"]))
     cons = jl.consideration(shop)
     display(Markdown(f"### {t('consideration', language)}"))
-    display(format_table(consideration_summary(cons).T, language))
+    summary_table = consideration_summary(cons).T
+    summary_table.index = [translate_metric(i, language) for i in summary_table.index]
+    summary_table.columns = [translate_metric(c, language) if c not in ("low", "high") else t(c, language) for c in summary_table.columns]
+    display(format_table(summary_table, language))
     show(consideration_plot(cons, lang=language))
     attr = jl.attribution(shop, by_involvement=True)
     display(Markdown(f"### {t('attribution', language)}"))
@@ -171,11 +174,12 @@ else:
 
 INVOLVEMENT = [
     ("code", PARAMS, ["parameters"]),
-    ("code", '''from IPython.display import Markdown, display
+    ("code", '''import pandas as pd
+from IPython.display import Markdown, display
 
 import journeylab as jl
 from journeylab.display import comparison_table, format_table, show
-from journeylab.i18n import t
+from journeylab.i18n import t, translate_metric
 from journeylab.plots_journey import comparison_plot
 from journeylab.report import record
 from journeylab.sections import attempt
@@ -193,7 +197,9 @@ else:
     display(comparison_table(comparison, language).style.hide(axis="index"))
     show(comparison_plot(comparison, lang=language))
     display(Markdown(f"### {t('phase_kpis', language)}"))
-    display(format_table(jl.phase_kpis(shop), language))''', []),
+    kpis = jl.phase_kpis(shop)
+    kpis.index = pd.MultiIndex.from_tuples([(translate_metric(p, language), translate_metric(k, language)) for p, k in kpis.index])
+    display(format_table(kpis, language))''', []),
     ("code", '''if levels.ok:
     found = jl.findings(shop, lang=language, comparison=comparison)
     display(Markdown(f"### {t('findings', language)}"))
