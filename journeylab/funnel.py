@@ -122,15 +122,8 @@ def funnel(shop: "Shop", steps: Sequence[str] | Mapping[str, str] = DEFAULT_STEP
                               SELECT grp, {sums} FROM u GROUP BY grp""").df()
         times = None
     else:
-        lists = ", ".join(f"list(ts) FILTER (step = {k}) AS l{k}" for k in range(2, n + 1))
-        sql = f"""SELECT unit, arg_min(grp, ts) FILTER (step = 1) AS grp, min(ts) FILTER (step = 1) AS t1, {lists}
-                  FROM ({base}) GROUP BY unit HAVING min(ts) FILTER (step = 1) IS NOT NULL"""
-        limit = f" AND x <= t1 + to_seconds({w})" if w is not None else ""
-        for k in range(2, n + 1):
-            sql = f"""SELECT *, list_min(list_filter(l{k}, lambda x: x >= t{k - 1}{limit})) AS t{k}
-                      FROM ({sql})"""
         keep = ", ".join(["unit", "grp"] + [f"t{k}" for k in range(1, n + 1)])
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _jl_funnel AS SELECT {keep} FROM ({sql})")
+        _closed_funnel(con, base, n, w, keep)
         sums = ", ".join(f"count(t{k}) AS r{k}" for k in range(1, n + 1))
         q = ", ".join(f"quantile_cont(epoch(t{k} - t{k - 1}) / 60.0, 0.5) AS med{k}, "
                       f"quantile_cont(epoch(t{k} - t{k - 1}) / 60.0, 0.75) AS p75{k}" for k in range(2, n + 1))
@@ -155,6 +148,34 @@ def funnel(shop: "Shop", steps: Sequence[str] | Mapping[str, str] = DEFAULT_STEP
     definition = pd.DataFrame({"step": [s for s, _ in st], "condition": [c for _, c in st]})
     definition.attrs.update(unit=by, kind=kind, window=window, breakdown=breakdown)
     return FunnelResult(table, nxt, definition)
+
+
+def _closed_funnel(con, base: str, n: int, w: float | None, keep: str) -> None:
+    """Create ``_jl_funnel`` (unit, grp, t1..tn): the time each unit reached each step of a closed funnel.
+
+    t_k is the first step-k event at or after t_(k-1) and within the window of t1. Per unit and step, the
+    first and last step-k times decide that in almost every unit: if the first is at or after t_(k-1) it
+    is t_k; if the last is before t_(k-1) there is none. Only units where step-k events fall on both sides
+    of t_(k-1) need all their step-k times; those few get the exact list computation. This avoids building
+    a list of times for every unit (the lists made the aggregation ~3x slower on 50M events)."""
+    within = (lambda t: f" AND {t} <= t1 + to_seconds({w})") if w is not None else (lambda t: "")
+    head = "SELECT unit, arg_min(grp, ts) FILTER (step = 1) AS grp, min(ts) FILTER (step = 1) AS t1"
+    having = "GROUP BY unit HAVING min(ts) FILTER (step = 1) IS NOT NULL"
+    bounds = ", ".join(f"min(ts) FILTER (step = {k}) AS m{k}, max(ts) FILTER (step = {k}) AS x{k}" for k in range(2, n + 1))
+    fast = f"SELECT *, false AS _amb FROM ({head}, {bounds} FROM ({base}) {having})"
+    for k in range(2, n + 1):
+        fast = f"""SELECT * REPLACE (_amb OR coalesce(m{k} < t{k - 1} AND x{k} >= t{k - 1}, false) AS _amb),
+                          CASE WHEN NOT _amb AND m{k} >= t{k - 1}{within(f"m{k}")} THEN m{k} END AS t{k}
+                   FROM ({fast})"""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _jl_funnel_fast AS SELECT {keep}, _amb FROM ({fast})")
+    lists = ", ".join(f"list(ts) FILTER (step = {k}) AS l{k}" for k in range(2, n + 1))
+    slow = f"""{head}, {lists} FROM ({base}) AS b WHERE b.unit IN (SELECT unit FROM _jl_funnel_fast WHERE _amb) {having}"""
+    for k in range(2, n + 1):
+        slow = f"""SELECT *, list_min(list_filter(l{k}, lambda x: x >= t{k - 1}{within("x")})) AS t{k} FROM ({slow})"""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _jl_funnel AS
+                    SELECT {keep} FROM _jl_funnel_fast WHERE NOT _amb
+                    UNION ALL SELECT {keep} FROM ({slow})""")
+    con.execute("DROP TABLE _jl_funnel_fast")
 
 
 def _next_events(shop: "Shop", by: str, st: list[tuple[str, str]]) -> pd.DataFrame:
@@ -182,8 +203,8 @@ def consideration(shop: "Shop") -> pd.DataFrame:
     include the purchase session), touchpoints (sessions), channels (distinct), research_views (research and
     compare pages before the purchase), first_channel, purchase_channel."""
     require_events(shop, "consideration metrics")
+    s = ensure_sessions(shop)  # first: the user map and the first product views come from the sessions
     ensure_user_map(shop)
-    s = ensure_sessions(shop)
     has_levels = ensure_user_levels(shop)
     lvl_join = "LEFT JOIN _jl_user_level ul USING (user_id)" if has_levels else ""
     lvl = "ul.level AS involvement," if has_levels else ""
@@ -199,8 +220,8 @@ def consideration(shop: "Shop") -> pd.DataFrame:
                       count(DISTINCT p.channel) AS channels, sum(p.n_research) AS research_views,
                       arg_min(p.channel, p.started_at) AS first_channel, arg_max(p.channel, p.started_at) AS purchase_channel
                FROM pre p JOIN pv v USING (user_id) GROUP BY p.user_id),
-             fpv AS (SELECT e.user_id, min(e.ts) AS first_product_view_at FROM events e JOIN fp USING (user_id)
-                     WHERE e.event_type = 'product_view' AND e.ts <= fp.tp GROUP BY 1)
+             fpv AS (SELECT user_id, min(first_product_view_ts) FILTER (first_product_view_ts <= tp)
+                            AS first_product_view_at FROM pre GROUP BY 1)
         SELECT a.user_id, m.customer_id, {lvl} a.first_visit_at, f.first_product_view_at, a.first_purchase_at,
                epoch(a.first_purchase_at - a.first_visit_at) / 86400.0 AS days_from_first_visit,
                a.sessions_from_first_visit,

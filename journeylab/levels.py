@@ -217,11 +217,18 @@ def ensure_levels(shop: "Shop", override: Mapping[str, str] | None = None, rebui
 def ensure_user_map(shop: "Shop") -> str:
     """``_jl_user_map``: user_id -> customer_id (null for never-buyers), one row per events user.
 
-    Where events carry no customer_id, a user whose id is also a customer id is that customer."""
+    Where events carry no customer_id, a user whose id is also a customer id is that customer.
+    Built from ``_jl_sessions`` when that exists (far fewer rows than the events), else from the events."""
     require_events(shop, "this analysis")
-    cust = "max(customer_id)" if "customer_id" in columns(shop, "events") else "NULL::VARCHAR"
+    if temp_exists(shop, "_jl_user_map"):
+        return "_jl_user_map"
+    has_cust = "customer_id" in columns(shop, "events")
+    src = "events"
+    if temp_exists(shop, "_jl_sessions") and (not has_cust or "customer_id" in columns(shop, "_jl_sessions")):
+        src = "_jl_sessions"
+    cust = "max(customer_id)" if has_cust else "NULL::VARCHAR"
     return ensure_temp(shop, "_jl_user_map", f"""
-        WITH u AS (SELECT user_id, {cust} AS customer_id FROM events GROUP BY user_id)
+        WITH u AS (SELECT user_id, {cust} AS customer_id FROM {src} GROUP BY user_id)
         SELECT u.user_id, coalesce(u.customer_id, c.customer_id) AS customer_id
         FROM u LEFT JOIN (SELECT DISTINCT customer_id FROM orders) c ON c.customer_id = u.user_id""")
 
@@ -247,11 +254,14 @@ def ensure_user_levels(shop: "Shop") -> bool:
 def ensure_sessions(shop: "Shop") -> str:
     """``_jl_sessions``: one row per session: user_id, session_id, started_at, ended_at, channel (first event's),
     device, n_events, n_product_views, n_research (research/review/compare pages), has_cart, has_checkout,
-    has_purchase, first_purchase_ts (first purchase event of the session)."""
+    has_purchase, first_purchase_ts (first purchase event of the session), first_product_view_ts, and
+    customer_id (the session's, when events have that column: lets ``_jl_user_map`` and consideration
+    reuse this table instead of scanning the events again)."""
     require_events(shop, "this analysis")
     cols = columns(shop, "events")
     channel = "arg_min(channel, ts)" if "channel" in cols else "'(unknown)'"
     device = "arg_min(device, ts)" if "device" in cols else "NULL::VARCHAR"
+    cust = ", max(customer_id) AS customer_id" if "customer_id" in cols else ""
     research = ("count(*) FILTER (page_type LIKE 'research%' OR page_type = 'compare' OR event_type = 'compare')"
                 if "page_type" in cols else "count(*) FILTER (event_type = 'compare')")
     return ensure_temp(shop, "_jl_sessions", f"""
@@ -260,5 +270,6 @@ def ensure_sessions(shop: "Shop") -> str:
                count(*) FILTER (event_type = 'product_view') AS n_product_views, {research} AS n_research,
                bool_or(event_type = 'add_to_cart') AS has_cart, bool_or(event_type = 'begin_checkout') AS has_checkout,
                bool_or(event_type = 'purchase') AS has_purchase,
-               min(ts) FILTER (event_type = 'purchase') AS first_purchase_ts
+               min(ts) FILTER (event_type = 'purchase') AS first_purchase_ts,
+               min(ts) FILTER (event_type = 'product_view') AS first_product_view_ts{cust}
         FROM events GROUP BY user_id, session_id""")
