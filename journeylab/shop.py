@@ -68,8 +68,9 @@ class Shop:
         return f"Shop({self.name!r}, {sizes}, observation_end={self.observation_end.date()})"
 
 
-def load_shop(config: str | Path | Mapping[str, Any] | ShopConfig, *, database: str | Path | None = None) -> Shop:
-    """Load, map, validate and clean a shop's tables into DuckDB.
+def load_shop(config: str | Path | Mapping[str, Any] | ShopConfig, *, database: str | Path | None = None,
+              engine: str = "duckdb", spark: Any = None) -> Shop:
+    """Load, map, validate and clean a shop's tables into DuckDB (or Spark).
 
     ``config`` is a YAML path or dict (see journeylab.config) naming a file or DataFrame per
     table. ``database`` is a DuckDB file for data larger than memory (default: in memory).
@@ -80,7 +81,16 @@ def load_shop(config: str | Path | Mapping[str, Any] | ShopConfig, *, database: 
     builds the canonical tables from the export first; tables listed under ``tables:`` add
     what the export lacks. E-mail addresses and phone numbers used as customer or user ids are
     pseudonymised (journeylab.pii) before they reach a table.
+
+    ``engine="spark"`` (or a SparkSession as ``spark``) keeps the tables as Spark DataFrames and
+    returns a journeylab.spark.SparkShop with the same data_quality (needs the ``spark`` extra).
     """
+    if engine == "spark" or spark is not None:
+        from .spark import load_shop_spark
+
+        return load_shop_spark(config, spark=spark)  # type: ignore[return-value]
+    if engine != "duckdb":
+        raise ValueError(f"engine must be 'duckdb' or 'spark', not {engine!r}")
     cfg = read_shop_config(config)
     con = connect(database)
     if os.environ.get("JOURNEYLAB_MEMORY_LIMIT"):

@@ -1,0 +1,14 @@
+"""journeylab on Apache Spark: the same analyses for data beyond one machine (``pip install "journeylab[spark]"``).
+
+- :func:`load_shop_spark` (or ``journeylab.load_shop(config, engine="spark")``): canonical tables as
+  Spark DataFrames, cleaned with the same rules and data-quality counts as the DuckDB engine;
+- :func:`customer_summary_df` / :func:`customer_summary`: the shared summary SQL run by Spark;
+- :func:`score_customers`: a fitted CustomerValueModel applied to every customer inside Spark (pandas UDF);
+- :func:`rfm_scores_df`, :func:`funnel_counts`, :func:`consideration_df`, :func:`journey_paths_df`.
+"""
+from .session import configure, get_session, local_session
+from .shop import SparkShop, load_shop_spark, to_pandas
+from .summary import customer_summary, customer_summary_df
+
+__all__ = ["configure", "get_session", "local_session", "SparkShop", "load_shop_spark", "to_pandas",
+           "customer_summary", "customer_summary_df"]

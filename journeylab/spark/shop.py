@@ -1,0 +1,369 @@
+"""SparkShop: a shop's canonical tables as Spark DataFrames, read, typed and cleaned inside Spark.
+
+The same contract (journeylab.contract.TABLES), the same cleaning rules (journeylab.io.clean.RULES,
+their SQL conditions evaluated by Spark SQL as one CASE) and the same data-quality table as the
+DuckDB ``Shop``; only what differs between the engines is written here (reading files, typing
+text, exact-duplicate numbering, the one rule with a sub-query).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Mapping
+
+import pandas as pd
+
+from ..config import ShopConfig, TableSource, read_shop_config
+from ..contract import OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
+from ..errors import DataError
+from ..io.clean import _FIXES, DQ_COLUMNS, RULES
+from ..io.validate import MISSING_TEXT
+from ..pii import EMAIL_RE
+from .session import get_session
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+_SPARK_TYPES = {"VARCHAR": "STRING", "DOUBLE": "DOUBLE", "TIMESTAMP": "TIMESTAMP"}
+# The one rule whose condition is a sub-query, which Spark does not allow inside CASE: the same test
+# through a left join with the kept orders (_order_kept is NULL when the order id is not among them).
+_SUBQUERY_RULES = {
+    "order_id NOT IN (SELECT order_id FROM orders)": "(order_id IS NOT NULL AND _order_kept IS NULL)",
+}
+
+
+def q(name: str) -> str:
+    """A Spark SQL identifier."""
+    return "`" + str(name).replace("`", "``") + "`"
+
+
+@dataclass
+class SparkShop:
+    """The loaded tables of one shop as Spark DataFrames (``frames``), as ``Shop`` holds them in DuckDB.
+
+    ``data_quality`` has the same rows and columns as ``Shop.data_quality``; ``observation_end``,
+    ``currency``, ``involvement`` likewise. SQL from journeylab's shared builders runs on the
+    canonical table names (``orders``, ``events``, ...) through :meth:`sql` / :meth:`sql_df`.
+    """
+
+    name: str
+    spark: "SparkSession"
+    frames: dict[str, "DataFrame"]
+    data_quality: pd.DataFrame
+    observation_end: pd.Timestamp
+    currency: str = "EUR"
+    involvement: dict[str, str] = field(default_factory=dict)
+    config: ShopConfig | None = None
+    engine: str = "spark"
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return tuple(t for t in REQUIRED_TABLES + OPTIONAL_TABLES if t in self.frames)
+
+    def has(self, table: str) -> bool:
+        return table in self.frames
+
+    def frame(self, table: str) -> "DataFrame":
+        """A canonical table as a (lazy) Spark DataFrame."""
+        if not self.has(table):
+            raise KeyError(f"shop '{self.name}' has no {table} table; it has {list(self.tables)}")
+        return self.frames[table]
+
+    def table(self, table: str) -> pd.DataFrame:
+        """A canonical table as pandas (only for tables that fit the driver's memory)."""
+        return to_pandas(self.frame(table))
+
+    def activate(self) -> None:
+        """Register this shop's tables as temporary views under their canonical names."""
+        for name, df in self.frames.items():
+            df.createOrReplaceTempView(name)
+
+    def sql_df(self, query: str) -> "DataFrame":
+        """Spark SQL on the shop's tables, as a lazy Spark DataFrame."""
+        self.activate()
+        return self.spark.sql(query)
+
+    def sql(self, query: str) -> pd.DataFrame:
+        """Spark SQL on the shop's tables, collected to pandas (for per-customer or smaller results)."""
+        return to_pandas(self.sql_df(query))
+
+    def count(self, table: str) -> int:
+        return int(self.frame(table).count())
+
+    def quality_summary(self) -> pd.DataFrame:
+        """Per table: rows read, kept, dropped and fixed (as ``Shop.quality_summary``)."""
+        from ..shop import Shop
+
+        return Shop.quality_summary(self)  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        return f"SparkShop({self.name!r}, tables={list(self.tables)}, observation_end={self.observation_end.date()})"
+
+
+def to_pandas(df: "DataFrame") -> pd.DataFrame:
+    """Collect a Spark DataFrame to pandas through Arrow (text as pandas' default string type, as DuckDB gives)."""
+    out = df.toPandas()
+    for c in out.columns:
+        if out[c].dtype == object and out[c].map(lambda v: v is None or isinstance(v, str)).all():
+            out[c] = out[c].astype("str")
+    return out
+
+
+def load_shop_spark(config: str | Any | Mapping[str, Any] | ShopConfig, *, spark: "SparkSession | None" = None,
+                    storage: str | None = None) -> SparkShop:
+    """Load, map, validate and clean a shop's tables in Spark.
+
+    ``config`` as for ``journeylab.load_shop``; table paths may be Parquet files or folders, CSV files,
+    Excel workbooks (read on the driver) or object-storage URIs (``s3a://bucket/orders/``) that the
+    session can read. ``spark`` defaults to the active session or a new local one. ``storage`` is a
+    folder (or URI) where the cleaned tables are written as Parquet and read back; without it they
+    are persisted in Spark's memory and local disk. Shop-system formats (``format:``) are read by the
+    DuckDB engine only. Raises DataError as ``load_shop`` does.
+    """
+    cfg = read_shop_config(config)
+    if cfg.format is not None:
+        raise DataError(f"format '{cfg.format}' is read by the DuckDB engine only; convert the export to canonical "
+                        "tables (load_shop(config) then write them as Parquet) to use Spark", table="orders")
+    spark = get_session(spark)
+    typed: dict[str, tuple["DataFrame", list[str]]] = {}
+    for table in REQUIRED_TABLES + OPTIONAL_TABLES:
+        if table in cfg.tables:
+            source = cfg.tables[table]
+            typed[table] = _typed(spark, _read_raw(spark, source), source)
+    if "orders" not in typed:
+        raise DataError("the shop config has no orders table", table="orders")
+    obs_end = cfg.observation_end if cfg.observation_end is not None else _default_observation_end(typed, cfg)
+    frames: dict[str, DataFrame] = {}
+    records: list[dict] = []
+    for table in ("orders", "products", "order_lines", "events", "reviews"):
+        if table in typed:
+            df, present = typed[table]
+            kept, rec = _clean_one(spark, table, df, present, obs_end, cfg.tables[table], frames)
+            frames[table] = _store(kept, table, storage, spark)
+            records.extend(rec)
+    dq = pd.DataFrame.from_records(records, columns=DQ_COLUMNS)
+    dq["rows"] = dq["rows"].astype("int64")
+    dq["matching"] = dq["matching"].fillna(dq["rows"]).astype("int64")
+    kept_orders = int(dq[(dq["table"] == "orders") & (dq["action"] == "kept")]["rows"].iloc[0])
+    if kept_orders == 0:
+        why = dq[(dq["table"] == "orders") & (dq["action"] == "dropped") & (dq["rows"] > 0)]
+        reasons = "; ".join(f"{r.rule}: {r.rows:,}" for r in why.itertuples()) or "none"
+        raise DataError(f"no order is left after cleaning (dropped: {reasons})", file=cfg.tables["orders"].label,
+                        table="orders", hint="check the status, date and customer columns and the observation_end")
+    return SparkShop(name=cfg.name, spark=spark, frames=frames, data_quality=dq, observation_end=pd.Timestamp(obs_end),
+                     currency=cfg.currency, involvement=cfg.involvement, config=cfg)
+
+
+def uri(source: TableSource) -> str:
+    """The path Spark reads: a local path, or an object-storage URI the config turned into a Path
+    (``base/s3a:/bucket/key`` -> ``s3a://bucket/key``)."""
+    text = str(source.path)
+    m = re.search(r"(?:^|/)([A-Za-z][A-Za-z0-9+.\-]*):/+(.*)$", text)
+    return f"{m.group(1)}://{m.group(2)}" if m and m.group(1).lower() != "file" else text
+
+
+def _read_raw(spark: "SparkSession", source: TableSource) -> "DataFrame":
+    """The source's own columns plus ``_line`` (as journeylab.io.readers numbers rows: Parquet's row
+    number within its file from 0, CSV's file line with the header as line 1, a DataFrame's position)."""
+    from pyspark.sql import functions as F
+
+    if source.frame is not None:
+        frame = source.frame.reset_index(drop=True).copy()
+        frame["_line"] = range(len(frame))
+        return spark.createDataFrame(frame)
+    path = uri(source)
+    lower = path.lower().rstrip("/")
+    local = "://" not in path
+    if local and not source.path.exists():
+        raise DataError("file does not exist", file=path, table=source.table, hint="check 'path' in the shop config")
+    if lower.endswith((".xlsx", ".xlsm", ".xls")):
+        from ..io.readers import _read_excel
+
+        frame = _read_excel(source.path, source)
+        frame["_line"] = range(2, len(frame) + 2)
+        return spark.createDataFrame(frame)
+    if lower.endswith((".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz")):
+        opts = source.read
+        reader = spark.read.option("header", "true").option("inferSchema", "false").option("multiLine", "true")
+        if "sep" in opts:
+            reader = reader.option("sep", str(opts["sep"]))
+        elif lower.endswith((".tsv", ".tsv.gz")):
+            reader = reader.option("sep", "\t")
+        if "encoding" in opts:
+            reader = reader.option("encoding", str(opts["encoding"]))
+        df = reader.csv(path)
+        # file lines: one partition per (non-splittable multi-line) file keeps the file's order
+        rdd = df.rdd.zipWithIndex().map(lambda r: tuple(r[0]) + (r[1] + 2,))
+        return spark.createDataFrame(rdd, df.schema.add("_line", "long"))
+    df = spark.read.parquet(path)
+    return df.select("*", F.col("_metadata.row_index").alias("_line"))
+
+
+def _cast(col: str, sqltype: str, src_type: str, read: dict) -> str:
+    """Spark SQL reading ``col`` as ``sqltype``, as journeylab.io.validate.cast_sql does in DuckDB
+    (unreadable values become NULL and are reported by :func:`_check_casts`)."""
+    text = f"NULLIF(trim(CAST({col} AS STRING)), '')"
+    if sqltype == "VARCHAR":
+        missing = ", ".join(repr(v) for v in MISSING_TEXT)
+        text = f"CASE WHEN lower({text}) IN ({missing}) THEN NULL ELSE {text} END"
+        return f"regexp_replace({text}, '^(-?[0-9]+)\\\\.0+$', '$1')"
+    if sqltype == "DOUBLE":
+        if src_type in ("double", "float", "int", "bigint", "smallint", "tinyint") or src_type.startswith("decimal"):
+            return f"CAST({col} AS DOUBLE)"
+        num = text
+        if read.get("thousands"):
+            num = f"replace({num}, '{read['thousands']}', '')"
+        dec = read.get("decimal", ".")
+        if dec != ".":
+            num = (f"replace({num}, '{dec}', '.')" if read.get("thousands")
+                   else f"replace(replace({num}, '.', ''), '{dec}', '.')")
+        return f"try_cast({num} AS DOUBLE)"
+    if sqltype == "TIMESTAMP":
+        if src_type.startswith(("timestamp", "date")):
+            return f"CAST({col} AS TIMESTAMP)"
+        if read.get("date_format") or read.get("dayfirst") or read.get("timezone"):
+            raise DataError("the Spark engine reads time stamps as ISO text (YYYY-MM-DD [HH:MM:SS]) or Parquet "
+                            "timestamps; date_format, dayfirst and timezone options need the DuckDB engine",
+                            column=col.strip("`"))
+        return f"try_cast({text} AS TIMESTAMP)"
+    raise AssertionError(sqltype)
+
+
+def _typed(spark: "SparkSession", raw: "DataFrame", source: TableSource) -> tuple["DataFrame", list[str]]:
+    """Canonical columns (absent optional ones as NULL) plus ``_line``; DataError for a missing
+    required column, unreadable values, or e-mail addresses used as ids (pseudonymised by DuckDB only)."""
+    from ..io.validate import _column_hint
+
+    table = source.table
+    types = dict(raw.dtypes)
+    available = [c for c in raw.columns if c != "_line"]
+    selects, present = ["_line"], []
+    checks: list[tuple[str, str, str]] = []
+    for col, (sqltype, required) in TABLES[table].items():
+        src = source.columns.get(col, col)
+        if src not in available:
+            if required:
+                raise DataError(f"required column '{src}' is missing" + (f" (mapped to canonical '{col}')" if src != col else ""),
+                                file=source.label, table=table, column=src, hint=_column_hint(src, available))
+            selects.append(f"CAST(NULL AS {_SPARK_TYPES[sqltype]}) AS {q(col)}")
+            continue
+        present.append(col)
+        expr = _cast(q(src), sqltype, types[src], source.read)
+        selects.append(f"{expr} AS {q(col)}")
+        if sqltype != "VARCHAR":
+            checks.append((src, sqltype, expr))
+        if col in ("customer_id", "user_id"):
+            checks.append((src, "PII", f"CASE WHEN CAST({q(src)} AS STRING) RLIKE '{EMAIL_RE}' THEN NULL ELSE 1 END"))
+    _check_casts(raw, checks, source)
+    return raw.selectExpr(*selects), present
+
+
+def _check_casts(raw: "DataFrame", checks: list[tuple[str, str, str]], source: TableSource) -> None:
+    if not checks:
+        return
+    present = "NULLIF(trim(CAST({c} AS STRING)), '') IS NOT NULL"
+    bad = [f"({present.format(c=q(src))} AND ({expr}) IS NULL)" for src, _, expr in checks]
+    counts = raw.selectExpr(*[f"count_if({b})" for b in bad], "count(*)").first()
+    total = counts[-1]
+    for (src, sqltype, _), b, n_bad in zip(checks, bad, counts[:-1]):
+        if not n_bad:
+            continue
+        rows = raw.where(b).orderBy("_line").select("_line", q(src)).limit(5).collect()
+        if sqltype == "PII":
+            raise DataError(f"{n_bad:,} of {total:,} ids are e-mail addresses", file=source.label, table=source.table,
+                            column=src, hint="the DuckDB engine pseudonymises them (load_shop(config)); "
+                                             "pseudonymise before loading with Spark")
+        what = {"DOUBLE": "not a number", "TIMESTAMP": "not a date"}[sqltype]
+        raise DataError(f"{n_bad:,} of {total:,} values are {what}", file=source.label, table=source.table, column=src,
+                        examples=[(r[0], {src: r[1]}) for r in rows],
+                        hint="use a point as decimal separator and YYYY-MM-DD [HH:MM:SS] dates")
+
+
+def _default_observation_end(typed: dict, cfg: ShopConfig) -> pd.Timestamp:
+    """The last order (or event) time not after now, as journeylab.io.clean does."""
+    orders = typed["orders"][0]
+    last = orders.where("ordered_at <= CAST(current_timestamp() AS TIMESTAMP)").selectExpr("max(ordered_at)").first()[0]
+    if "events" in typed:
+        ev = typed["events"][0].where("ts <= CAST(current_timestamp() AS TIMESTAMP)").selectExpr("max(ts)").first()[0]
+        last = max(x for x in (last, ev) if x is not None) if (last or ev) else None
+    if last is None or orders.where("ordered_at IS NOT NULL").limit(1).count() == 0:
+        raise DataError("no order has a usable date", file=cfg.tables["orders"].label, table="orders", column="ordered_at")
+    return pd.Timestamp(last)
+
+
+def _spark_sql(cond: str) -> str:
+    """A cleaning rule's DuckDB condition or fix in Spark SQL (the few spellings that differ)."""
+    cond = _SUBQUERY_RULES.get(cond, cond)
+    return cond.replace("AS VARCHAR)", "AS STRING)")
+
+
+def _clean_one(spark, table: str, typed: "DataFrame", present: list[str], obs_end: pd.Timestamp,
+               source: TableSource, kept: dict[str, "DataFrame"]) -> tuple["DataFrame", list[dict]]:
+    """Flag each row with the first rule it meets (journeylab.io.clean.RULES), count per rule, keep the rest."""
+    from pyspark.sql import functions as F
+
+    cols = [c for c in TABLES[table] if c in present]
+    all_cols = ", ".join(q(c) for c in TABLES[table])
+    rules = [r for r in RULES if r.table == table]
+    df = typed.selectExpr("*", f"row_number() OVER (PARTITION BY {all_cols} ORDER BY _line) AS _dup",
+                          f"TIMESTAMP '{pd.Timestamp(obs_end).isoformat(sep=' ')}' AS _obs_end")
+    if table == "products":
+        df = df.selectExpr("*", "row_number() OVER (PARTITION BY product_id ORDER BY _line) AS _dup_id")
+    if table == "order_lines":
+        ids = kept["orders"].select(F.col("order_id").alias("_oid"), F.lit(True).alias("_order_kept")).distinct()
+        df = df.join(ids, df["order_id"] == ids["_oid"], "left").drop("_oid")
+    cases = " ".join(f"WHEN {_spark_sql(r.condition)} THEN {i}" for i, r in enumerate(rules))
+    flagged = df.selectExpr("*", f"CASE {cases} ELSE NULL END AS _rule").persist()
+    money = {"orders": "revenue", "order_lines": "quantity * unit_price"}.get(table)
+    money_sql = (f"coalesce(sum(CASE WHEN isnan({money}) OR abs({money}) = double('Infinity') THEN 0 ELSE {money} END), 0)"
+                 if money else "0D")
+    matches = [f"count_if(coalesce({_spark_sql(r.condition)}, false))" for r in rules]
+    counts, matching = {}, [0] * len(rules)
+    for row in flagged.groupBy("_rule").agg(F.expr("count(*)"), F.expr(money_sql), *[F.expr(m) for m in matches]).collect():
+        i, n, m, *per_rule = row
+        counts[int(i) if i is not None else None] = (int(n), float(m))
+        matching = [a + b for a, b in zip(matching, per_rule)]
+    fixed_ids = [i for i, r in enumerate(rules) if r.action == "fixed"]
+    keep_where = "_rule IS NULL" + "".join(f" OR _rule = {i}" for i in fixed_ids)
+    fixes = {c: _spark_sql(e) for i in fixed_ids for c, e in _FIXES[(table, rules[i].rule)].items()}
+    select = [(f"CASE WHEN _rule IS NOT NULL THEN {fixes[c]} ELSE {q(c)} END AS {q(c)}" if c in fixes else q(c)) for c in cols]
+    out = flagged.where(keep_where)
+    if table == "orders":
+        _check_unique_orders(out.selectExpr(*select, "_line"), source)
+    out = out.selectExpr(*select)
+    n_in = sum(n for n, _ in counts.values())
+    m_in = sum(m for _, m in counts.values())
+    rec = [dict(table=table, rule="rows read", action="read", rows=n_in, revenue=m_in, explanation="rows in the source")]
+    for i, r in enumerate(rules):
+        n, m = counts.get(i, (0, 0.0))
+        rec.append(dict(table=table, rule=r.rule, action=r.action, rows=n, revenue=m, explanation=r.explanation,
+                        matching=int(matching[i])))
+    dropped = [counts.get(i, (0, 0.0)) for i, r in enumerate(rules) if r.action == "dropped"]
+    rec.append(dict(table=table, rule="rows kept", action="kept", rows=n_in - sum(n for n, _ in dropped),
+                    revenue=m_in - sum(m for _, m in dropped), explanation="rows analysed"))
+    return out, rec
+
+
+def _check_unique_orders(orders: "DataFrame", source: TableSource) -> None:
+    """DataError when an order id occurs on more than one kept row (as the DuckDB loader)."""
+    dup_ids = orders.groupBy("order_id").count().where("count > 1")
+    n_ids = dup_ids.count()
+    if not n_ids:
+        return
+    rows = (orders.join(dup_ids.select("order_id"), "order_id").orderBy("order_id", "_line")
+            .select("_line", "order_id", "customer_id", "ordered_at", "revenue").limit(5).collect())
+    raise DataError(f"{n_ids:,} order ids occur on more than one row with different contents", file=source.label,
+                    table="orders", column=source.columns.get("order_id", "order_id"),
+                    examples=[(r[0], dict(order_id=r[1], customer_id=r[2], ordered_at=str(r[3]), revenue=r[4])) for r in rows],
+                    hint="one row per order is expected; for one row per order line use the order_lines table")
+
+
+def _store(df: "DataFrame", table: str, storage: str | None, spark: "SparkSession") -> "DataFrame":
+    """Materialise a cleaned table once: Parquet under ``storage`` (read back), else persisted in Spark."""
+    if storage is None:
+        from pyspark import StorageLevel
+
+        return df.persist(StorageLevel.MEMORY_AND_DISK)
+    path = f"{str(storage).rstrip('/')}/{table}"
+    df.write.mode("overwrite").parquet(path)
+    return spark.read.parquet(path)
