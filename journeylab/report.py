@@ -27,6 +27,7 @@ DEFAULT_NOTEBOOKS = (
 )
 REPORT_KEYS = {"language", "clv_horizon_months", "discount_rate", "phase_model", "logo", "notebooks", "title"}
 SUMMARY_FILE = "summary.json"
+BATCH_FILE = "last_batch.json"
 
 
 @dataclass
@@ -43,6 +44,15 @@ class ReportResult:
     notebooks: list[Path] = field(default_factory=list)
     pdf: Path | None = None
     pdf_note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready values (paths as strings)."""
+        return {
+            "client": self.client, "config": str(self.config), "ok": self.ok,
+            "run_dir": str(self.run_dir) if self.run_dir else None, "html": str(self.html) if self.html else None,
+            "pdf": str(self.pdf) if self.pdf else None, "pdf_note": self.pdf_note, "error": self.error,
+            "failed_notebook": self.failed_notebook, "notebooks": [str(p) for p in self.notebooks],
+        }
 
     def describe(self) -> str:
         """One line (or a few) for the command line."""
@@ -163,6 +173,10 @@ def run_batch(configs: Iterable[str | Path], *, out_root: str | Path = "reports"
     results = []
     for cfg in tqdm(configs, desc="clients", unit="client", disable=not progress or len(configs) < 2):
         results.append(run_report(cfg, out_root=out_root, progress=progress))
+    # One machine-readable line per client, for schedulers and dashboards that run batches.
+    Path(out_root).mkdir(parents=True, exist_ok=True)
+    (Path(out_root) / BATCH_FILE).write_text(
+        json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False), encoding="utf-8")
     return results
 
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from types import SimpleNamespace
+
 import nbformat
 import pytest
 
@@ -43,9 +45,19 @@ def batch(tmp_path_factory):
     (tmp / "pii.yaml").write_text(f"name: pii\nformat: shopify\npath: {shopify}\ncurrency: EUR\n")
     out = tmp / "out"
     configs = [DEMO, tmp / "broken.yaml", tmp / "failing.yaml", tmp / "one_time.yaml", tmp / "pii.yaml"]
-    first = run_batch(configs, out_root=out, progress=False)
+    # the batch goes through the command line, as an agency runs it
+    cli = subprocess.run([sys.executable, "-m", "journeylab", "report", *map(str, configs), "--out", str(out),
+                          "--no-progress"], capture_output=True, text=True)
+    assert cli.returncode == 1, cli.stderr  # some clients failed: non-zero at the end, after all of them ran
+    assert "Traceback" not in cli.stderr and cli.stdout.count("[ok]") == 3 and cli.stdout.count("[failed]") == 2
+    first = [_result(r) for r in json.loads((out / "last_batch.json").read_text())]
     second = run_batch([tmp / "one_time.yaml"], out_root=out, progress=False)
     return out, first, second
+
+
+def _result(record: dict) -> SimpleNamespace:
+    paths = {k: Path(v) if v else None for k, v in record.items() if k in ("run_dir", "html", "pdf", "config")}
+    return SimpleNamespace(**{**record, **paths, "notebooks": [Path(p) for p in record["notebooks"]]})
 
 
 def test_good_report_has_html_summary_and_notebooks(batch):
