@@ -135,6 +135,14 @@ LABELS: dict[str, dict[str, str]] = {
     "interpurchase_days": {"en": "days between purchases", "nl": "dagen tussen aankopen"},
     "consideration_days": {"en": "days of consideration", "nl": "dagen overweging"},
     "score": {"en": "score (votes for high)", "nl": "score (stemmen voor hoog)"},
+    "status_from_recency": {
+        "en": ("Status follows the time since the last order (active up to {at_risk:.0f} days, at risk up to {lost:.0f}, "
+               "lost after that): on the holdout, recency ranked who would not buy again better (AUC {auc_recency:.2f}) "
+               "than the model's churn risk (AUC {auc_model:.2f})."),
+        "nl": ("De status volgt de tijd sinds de laatste bestelling (actief tot {at_risk:.0f} dagen, risico tot {lost:.0f}, "
+               "daarna verloren): in de holdoutperiode voorspelde recency beter wie niet meer kocht (AUC {auc_recency:.2f}) "
+               "dan het verlooprisico van het model (AUC {auc_model:.2f})."),
+    },
     "no_findings": {"en": "No findings stand out with enough certainty.", "nl": "Geen bevindingen die met voldoende zekerheid opvallen."},
 }
 

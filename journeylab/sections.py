@@ -88,6 +88,7 @@ def value_models(
     discount_rate: float = 0.10,
     lang: str = "en",
     thresholds: ChurnThresholds = ChurnThresholds(),
+    recency_days: tuple[float, float] = (90.0, 365.0),
 ) -> ValueModels:
     """Fit and check the purchase and spend models on a shop (time in days).
 
@@ -130,9 +131,35 @@ def value_models(
         status_src = alt.value if alt.ok else p
     p["churn_risk"] = 1.0 - status_src["p_alive"]
     p["status"] = churn_classes(p["churn_risk"].to_numpy(), thresholds)
+    p["status_source"] = "model"
+    if out.churn is not None and _recency_ranks_better(out.churn):
+        # The holdout says the model's churn risk ranks customers worse than plain recency
+        # (e.g. a fitted dropout near zero gives everyone P(alive) ~ 1): status then follows recency.
+        since_last = (summary["T"] - summary["recency"]).reindex(p.index).to_numpy(float)
+        p["status"] = recency_status(since_last, recency_days)
+        p["status_source"] = "recency"
+        out.extras["status_note"] = t("status_from_recency", lang).format(
+            at_risk=recency_days[0], lost=recency_days[1],
+            auc_model=out.churn.metrics.iloc[0]["auc"], auc_recency=out.churn.metrics.iloc[2]["auc"])
     out.predictions = p
     out.extras["model_label"] = MODEL_LABELS[chosen]
     return out
+
+
+def recency_status(days_since_last_order, recency_days: tuple[float, float] = (90.0, 365.0)) -> pd.Categorical:
+    """Active / at risk / lost from days since the last order: up to ``recency_days[0]`` days active,
+    up to ``recency_days[1]`` at risk, beyond that lost (the journey's recency rule)."""
+    import numpy as np
+
+    from .churn import CLASSES
+
+    idx = np.searchsorted(np.asarray(recency_days, float), np.asarray(days_since_last_order, float), side="left")
+    return pd.Categorical.from_codes(np.clip(idx, 0, 2), categories=list(CLASSES), ordered=True)
+
+
+def _recency_ranks_better(evaluation) -> bool:
+    auc = evaluation.metrics["auc"]
+    return bool(auc.iloc[2] > auc.iloc[0])
 
 
 def headline(shop: Shop, models: ValueModels) -> dict[str, float | str | None]:

@@ -282,6 +282,8 @@ else:
         counts.index = [CLASSES_NL[c] for c in counts.index]
     display(Markdown(f"### {t('churn_status_counts', language)}"))
     display(counts.rename(t("customers", language)).to_frame())
+    if "status_note" in models.extras:
+        display(Markdown(models.extras["status_note"]))
     if models.churn is not None:
         display(Markdown(f"#### {t('churn_evaluation', language)}"))
         display(format_table(models.churn.metrics, language, decimals=3))
