@@ -77,6 +77,7 @@ def run_child(args: list[str]) -> dict:
         raise SystemExit(f"benchmark child {args} failed")
     res = json.loads(out.strip().splitlines()[-1])
     res["peak_rss_gb"] = usage.ru_maxrss / 1024 ** 2
+    res["cpu_s"] = usage.ru_utime + usage.ru_stime  # whole child (open + analyses): steadier than wall time under load
     res["load_avg"] = [round(x, 2) for x in (*load_before, *os.getloadavg())]  # 1/5/15 min before, then after
     return res
 
@@ -114,13 +115,14 @@ def main() -> None:
         r = run_child(["--child-analyses", "--threads", str(args.threads), "--memory-limit", args.memory_limit])
         result["runs"].append(r)
         print(f"run {i + 1}: funnel {r['funnel']:.1f} s, consideration {r['consideration']:.1f} s, "
-              f"attribution {r['attribution']:.1f} s -> {r['analyses_s']:.1f} s; peak RSS {r['peak_rss_gb']:.2f} GB; "
+              f"attribution {r['attribution']:.1f} s -> {r['analyses_s']:.1f} s (CPU {r['cpu_s']:.0f} s); "
+              f"peak RSS {r['peak_rss_gb']:.2f} GB; "
               f"load avg {r['load_avg']}", flush=True)
     if not result["runs"]:
         (OUT / "journey_bench_load.json").write_text(json.dumps(result, indent=1))
         return
     med = {k: statistics.median(r[k] for r in result["runs"])
-           for k in ("funnel", "consideration", "attribution", "analyses_s", "peak_rss_gb")}
+           for k in ("funnel", "consideration", "attribution", "analyses_s", "cpu_s", "peak_rss_gb")}
     result["median"] = med
     print(f"median of {args.repeats}: funnel {med['funnel']:.1f} s, consideration {med['consideration']:.1f} s, "
           f"attribution {med['attribution']:.1f} s -> {med['analyses_s']:.1f} s (budget 90 s); "

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .levels import ensure_sessions, ensure_user_levels, require_events
+from .levels import ensure_sessions, ensure_user_levels, require_events, unordered
 
 if TYPE_CHECKING:
     from .shop import Shop
@@ -42,6 +42,12 @@ def journey_paths(shop: "Shop") -> str:
     lvl = ensure_user_levels(shop)
     join = "LEFT JOIN _jl_user_level ul USING (user_id)" if lvl else ""
     level = "coalesce(ul.level, '(unknown)')" if lvl else "'all'"
+    with unordered(shop.con):
+        _create_paths(shop, s, join, level)
+    return "_jl_paths"
+
+
+def _create_paths(shop: "Shop", s: str, join: str, level: str) -> None:
     shop.con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _jl_paths AS
         WITH fp AS (SELECT user_id, min(first_purchase_ts) AS conv_at FROM {s} WHERE has_purchase GROUP BY user_id),
@@ -51,7 +57,6 @@ def journey_paths(shop: "Shop") -> str:
         SELECT t.user_id, row_number() OVER w AS pos, count(*) OVER (PARTITION BY t.user_id) AS n,
                t.channel, t.started_at, t.converted, t.conv_at, {level} AS level
         FROM t {join} WINDOW w AS (PARTITION BY t.user_id ORDER BY t.started_at, t.channel)""")
-    return "_jl_paths"
 
 
 def _heuristics(shop: "Shop", table: str, by_level: bool, half_life_days: float, direct: str) -> pd.DataFrame:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import pandas as pd
 
 from .errors import ConfigError
-from .levels import columns, ensure_sessions, ensure_user_levels, ensure_user_map, require_events
+from .levels import columns, ensure_sessions, ensure_user_levels, ensure_user_map, require_events, unordered
 
 if TYPE_CHECKING:
     from .shop import Shop
@@ -123,7 +123,8 @@ def funnel(shop: "Shop", steps: Sequence[str] | Mapping[str, str] = DEFAULT_STEP
         times = None
     else:
         keep = ", ".join(["unit", "grp"] + [f"t{k}" for k in range(1, n + 1)])
-        _closed_funnel(con, base, n, w, keep)
+        with unordered(con):
+            _closed_funnel(con, base, n, w, keep)
         sums = ", ".join(f"count(t{k}) AS r{k}" for k in range(1, n + 1))
         q = ", ".join(f"quantile_cont(epoch(t{k} - t{k - 1}) / 60.0, 0.5) AS med{k}, "
                       f"quantile_cont(epoch(t{k} - t{k - 1}) / 60.0, 0.75) AS p75{k}" for k in range(2, n + 1))

@@ -16,6 +16,7 @@ once per shop and reused, because the canonical tables never change after loadin
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Mapping
 
 import pandas as pd
@@ -56,8 +57,21 @@ def temp_exists(shop: "Shop", name: str) -> bool:
 def ensure_temp(shop: "Shop", name: str, sql: str, rebuild: bool = False) -> str:
     """Create temp table ``name`` AS ``sql`` unless it exists; returns ``name``."""
     if rebuild or not temp_exists(shop, name):
-        shop.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        with unordered(shop.con):
+            shop.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
     return name
+
+
+@contextmanager
+def unordered(con):
+    """Within the block, DuckDB need not keep rows in insertion order (less memory and time for large
+    CREATE TABLE AS of work tables, whose row order nothing relies on); the setting is restored after."""
+    before = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
 
 
 def require_events(shop: "Shop", what: str) -> None:
@@ -102,12 +116,12 @@ def category_evidence(shop: "Shop") -> pd.DataFrame:
         cat["median_price"] = lp["median_price"].reindex(cat.index)
     cat["price_ratio"] = cat["median_price"] / base_price if base_price else float("nan")
     if has_lines:
+        # (category, order) pairs first, then the orders: same as count(DISTINCT order_id) per (category,
+        # customer) over all lines, ~2x faster on 14M lines (no per-group distinct sets)
         rep = shop.sql("""
-            WITH cc AS (
-              SELECT p.category, o.customer_id, count(DISTINCT o.order_id) AS n,
-                     min(o.ordered_at) AS f, max(o.ordered_at) AS l
-              FROM order_lines ol JOIN orders o USING (order_id) JOIN products p USING (product_id)
-              GROUP BY ALL)
+            WITH oc AS (SELECT DISTINCT p.category, ol.order_id FROM order_lines ol JOIN products p USING (product_id)),
+                 cc AS (SELECT oc.category, o.customer_id, count(*) AS n, min(o.ordered_at) AS f, max(o.ordered_at) AS l
+                        FROM oc JOIN orders o USING (order_id) GROUP BY ALL)
             SELECT category, count(*) AS buyers, avg((n >= 2)::INT) AS repeat_rate,
                    median(CASE WHEN n >= 2 THEN epoch(l - f) / 86400.0 / (n - 1) END) AS interpurchase_days
             FROM cc GROUP BY category""").set_index("category")
