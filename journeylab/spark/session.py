@@ -22,8 +22,13 @@ def local_session(cores: int = 2, driver_memory: str = "2g", shuffle_partitions:
     it only takes effect when no Spark JVM runs yet in this Python process.
     """
     _require_pyspark()
+    import os
+    import sys
+
     from pyspark.sql import SparkSession
 
+    # Python workers (pandas UDFs) must run this interpreter, which has journeylab and its dependencies.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = (SparkSession.builder.master(f"local[{cores}]").appName(app_name)
              .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
              .config("spark.driver.memory", driver_memory)

@@ -1,0 +1,94 @@
+"""Fitting on compressed sufficient statistics from Spark, and scoring every customer inside Spark.
+
+Fitting: Spark reduces the customer summary to its distinct (frequency, recency, T, monetary_value)
+rows with counts, which is all the driver receives; the model is fitted there
+(journeylab.clv.CustomerValueModel). Scoring: the fitted parameters (a few numbers) are shipped to the
+executors, and a pandas UDF (``mapInPandas``) runs CustomerValueModel.predict on each batch of
+customers, so per-customer predictions never pass through the driver. Results can go to Parquet.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..clv import CustomerValueModel
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+SCORE_COLUMNS = ["p_alive", "expected_purchases", "p_no_purchase", "next_purchase_in_days",
+                 "expected_spend_per_order", "clv"]
+
+
+def compressed_summary(summary: "DataFrame") -> pd.DataFrame:
+    """Distinct (frequency, recency, T, monetary_value) rows of a Spark customer summary with their
+    count ``n`` (pandas; its size is the number of distinct histories, not of customers)."""
+    return summary.groupBy("frequency", "recency", "T", "monetary_value").count().toPandas().rename(columns={"count": "n"})
+
+
+def fit_spark(summary: "DataFrame", model: CustomerValueModel | None = None, time_unit: str | None = None) -> CustomerValueModel:
+    """Fit ``model`` (default BG/NBD + Gamma-Gamma) on a Spark customer summary.
+
+    Only the compressed rows are collected; they are expanded by their counts into numeric arrays on
+    the driver (8 bytes x 4 columns per customer) because CustomerValueModel.fit takes one row per
+    customer. The fit equals fitting the collected summary (up to the order of summation)."""
+    model = model or CustomerValueModel()
+    comp = compressed_summary(summary).sort_values(["frequency", "recency", "T", "monetary_value"], ignore_index=True)
+    rows = comp.loc[comp.index.repeat(comp["n"].to_numpy())].drop(columns="n").reset_index(drop=True)
+    if time_unit:
+        rows.attrs["time_unit"] = time_unit
+    return model.fit(rows)
+
+
+def _lean(model: CustomerValueModel) -> CustomerValueModel:
+    """A copy with only what predict needs (parameters), not the lifetimes fitters or the training summary."""
+    model._check_fitted()
+    lean = object.__new__(CustomerValueModel)
+    lean.purchase, lean.spend, lean.penalizer, lean.time_unit = model.purchase, model.spend, model.penalizer, model.time_unit
+    lean.time_unit_ = model.time_unit_
+    lean._purchase_res = model._purchase_res
+    lean.purchase_model_ = None  # marks it fitted
+    lean.spend_model_ = "gammagamma" if model.spend_model_ is not None else None
+    if model.spend_model_ is not None:
+        lean._spend_res = model._spend_res
+    return lean
+
+
+def score_customers(summary: "DataFrame", model: CustomerValueModel, *, horizon: float = 12, unit: str = "months",
+                    discount_rate: float = 0.01, path: str | None = None, segments: "DataFrame | None" = None,
+                    mode: str = "overwrite") -> "DataFrame":
+    """Score every customer of a Spark customer summary with a fitted model, inside Spark.
+
+    ``summary`` has customer_id, frequency, recency, T, monetary_value (journeylab.spark.customer_summary_df).
+    Columns out: customer_id, p_alive, expected_purchases, p_no_purchase, next_purchase_in_days
+    (days), expected_spend_per_order and clv (shop currency, discounted; NULL without a spend model),
+    as CustomerValueModel.predict(horizon, unit, discount_rate) gives them. With ``segments`` (e.g.
+    rfm_scores_df(...)) its columns R, F, M, segment and phase are joined on customer_id. With ``path``
+    the result is written there as Parquet (``mode`` as Spark's) and read back.
+    """
+    lean = _lean(model)
+    has_spend = lean.spend_model_ is not None
+    id_type = summary.schema["customer_id"].dataType.simpleString()
+    schema = f"customer_id {id_type}, " + ", ".join(f"{c} double" for c in SCORE_COLUMNS)
+
+    def predict(batches):
+        for pdf in batches:
+            if len(pdf) == 0:
+                continue
+            df = pdf.set_index("customer_id")
+            pred = lean.predict(horizon=horizon, unit=unit, discount_rate=discount_rate, summary=df)
+            out = pd.DataFrame({"customer_id": df.index.to_numpy()})
+            for c in SCORE_COLUMNS:
+                out[c] = pred[c].to_numpy(dtype=float) if c in pred.columns else np.nan
+            yield out
+
+    cols = ["customer_id", "frequency", "recency", "T"] + (["monetary_value"] if has_spend else [])
+    scored = summary.select(*cols).mapInPandas(predict, schema)
+    if segments is not None:
+        scored = scored.join(segments.select("customer_id", "R", "F", "M", "segment", "phase"), "customer_id", "left")
+    if path is not None:
+        scored.write.mode(mode).parquet(path)
+        scored = summary.sparkSession.read.parquet(path)
+    return scored
