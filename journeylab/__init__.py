@@ -13,6 +13,19 @@ from .findings import findings  # noqa: E402
 
 __version__ = "0.1.0"
 
+
+def quiet_warnings() -> None:
+    """Hide numerical RuntimeWarnings and library deprecation warnings in report notebooks.
+
+    Results are checked for finiteness where they are made; a client report should not show
+    warnings meant for developers. Analysts who want them call ``warnings.resetwarnings()``.
+    """
+    import warnings
+
+    warnings.filterwarnings("ignore", category=RuntimeWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=FutureWarning)
+
 __all__ = [
     "ConfigError",
     "DataError",

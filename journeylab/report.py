@@ -198,8 +198,14 @@ def export_html(notebooks: Sequence[Path], html: Path, *, title: str, logo: Path
         merged.cells.append(nbformat.v4.new_markdown_cell(f'<img src="data:{mime};base64,{data}" alt="logo" style="max-height:80px">'))
     for path in notebooks:
         nb = nbformat.read(str(path), as_version=4)
-        merged.cells.extend(c for c in nb.cells if "parameters" not in c.metadata.get("tags", [])
-                            and "injected-parameters" not in c.metadata.get("tags", []))
+        for cell in nb.cells:
+            tags = cell.metadata.get("tags", [])
+            if "parameters" in tags or "injected-parameters" in tags:
+                continue
+            if cell.cell_type == "code":
+                # Python warnings and log lines are for the analyst (in the executed notebook), not the client.
+                cell.outputs = [o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            merged.cells.append(cell)
     merged.metadata["title"] = title
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(merged)

@@ -77,6 +77,7 @@ def test_html_has_no_code_and_no_email(batch):
     assert "import journeylab" not in html and "jl.load_shop" not in html
     assert 'class="jp-InputArea' not in html
     assert "Customer journey report: demo" in html
+    assert "Warning" not in html and "Traceback" not in html
     assert "<img" in html and "data:image/png;base64" in html  # plots embedded: the file stands alone
     assert not EMAIL.findall(html)
 

@@ -35,6 +35,7 @@ DATA_QUALITY = [
 from IPython.display import Markdown, display
 
 import journeylab as jl
+jl.quiet_warnings()
 from journeylab.i18n import t
 from journeylab.display import show
 from journeylab.quality import headline_figures, plot_frequency, plot_quality, quality_table
@@ -77,6 +78,7 @@ EXECUTIVE = [
 from IPython.display import Markdown, display
 
 import journeylab as jl
+jl.quiet_warnings()
 from journeylab.display import format_table, show
 from journeylab.i18n import t
 from journeylab.report import record
@@ -119,6 +121,7 @@ JOURNEY = [
 from IPython.display import Markdown, display
 
 import journeylab as jl
+jl.quiet_warnings()
 from journeylab.display import format_table, show
 from journeylab.funnel import consideration_summary
 from journeylab.i18n import t, translate_metric
@@ -178,6 +181,7 @@ INVOLVEMENT = [
 from IPython.display import Markdown, display
 
 import journeylab as jl
+jl.quiet_warnings()
 from journeylab.display import comparison_table, format_table, show
 from journeylab.i18n import t, translate_metric
 from journeylab.plots_journey import comparison_plot
@@ -215,6 +219,7 @@ CUSTOMERS_RFM = [
     ("code", '''from IPython.display import Markdown, display
 
 import journeylab as jl
+jl.quiet_warnings()
 from journeylab.display import format_table, show
 from journeylab.i18n import t
 from journeylab.plots import segment_plot
@@ -245,6 +250,7 @@ CHURN_CLV = [
 from IPython.display import Markdown, display
 
 import journeylab as jl
+jl.quiet_warnings()
 from journeylab.churn import CLASSES, CLASSES_NL
 from journeylab.display import format_table, show
 from journeylab.i18n import t
@@ -428,6 +434,7 @@ A web shop sees its customers go through phases: **awareness** (first visits, no
 who writes reviews or refers others). In the data each phase is a *rule*; journeylab keeps those rules
 in a table you can read and change. Over the phases lies a status: active, at risk or lost.""", []),
     ("code", '''import journeylab as jl
+jl.quiet_warnings()
 from journeylab.plots_journey import funnel_plot, phase_plot
 from journeylab.teaching import check, course_shop
 
@@ -478,6 +485,7 @@ bicycle takes weeks of comparing, reviews and guarantees decide, and it is rarel
 involvement). journeylab classifies each category and compares every journey metric between the two levels,
 with 95% intervals and a test, so a difference is never just a pair of numbers.""", []),
     ("code", '''import journeylab as jl
+jl.quiet_warnings()
 from journeylab.display import comparison_table
 from journeylab.teaching import check, course_shop
 
