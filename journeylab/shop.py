@@ -169,12 +169,15 @@ def open_shop(database: str | Path) -> Shop:
 
     The canonical tables, the data quality counts, the observation end, currency and involvement
     mapping come from the file (``config`` is None). Analyses then run on the file's tables; their
-    ``_jl_*`` work tables are temporary and never written to the file.
+    ``_jl_*`` work tables are temporary and never written to the file. ``JOURNEYLAB_MEMORY_LIMIT`` (e.g.
+    '6GB') caps DuckDB's memory as in ``load_shop``; larger work spills to disk next to the file.
     """
     path = Path(database)
     if not path.exists():
         raise DataError("database file does not exist", file=str(path), hint="load it first: load_shop(config, database=path)")
     con = connect(path)
+    if os.environ.get("JOURNEYLAB_MEMORY_LIMIT"):
+        con.execute(f"SET memory_limit = '{os.environ['JOURNEYLAB_MEMORY_LIMIT']}'")
     try:
         name, obs_end, currency, tables, involvement = con.execute(
             f"SELECT name, observation_end, currency, tables, involvement FROM {_META}").fetchone()
