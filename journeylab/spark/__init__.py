@@ -4,11 +4,14 @@
   Spark DataFrames, cleaned with the same rules and data-quality counts as the DuckDB engine;
 - :func:`customer_summary_df` / :func:`customer_summary`: the shared summary SQL run by Spark;
 - :func:`score_customers`: a fitted CustomerValueModel applied to every customer inside Spark (pandas UDF);
-- :func:`rfm_scores_df`, :func:`funnel_counts`, :func:`consideration_df`, :func:`journey_paths_df`.
+- :func:`rfm_scores_df`: RFM scores and segments of every customer, by journeylab.rfm's rules.
 """
 from .session import configure, get_session, local_session
 from .shop import SparkShop, load_shop_spark, to_pandas
+from .rfm import rfm_scores_df
+from .score import compressed_summary, fit_spark, score_customers
 from .summary import customer_summary, customer_summary_df
 
 __all__ = ["configure", "get_session", "local_session", "SparkShop", "load_shop_spark", "to_pandas",
-           "customer_summary", "customer_summary_df"]
+           "customer_summary", "customer_summary_df", "rfm_scores_df", "compressed_summary", "fit_spark",
+           "score_customers"]
