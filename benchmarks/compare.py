@@ -45,6 +45,18 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def _jvm_peak_mb(spark) -> float:
+    """Peak resident set (VmHWM) of the local Spark JVM, from /proc (Linux); 0 when unknown."""
+    try:
+        pid = spark.sparkContext._gateway.proc.pid
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except Exception:  # not local mode, or no /proc
+        pass
+    return 0.0
+
+
 class Stages:
     """Times stages in a child and prints the JSON line the parent reads."""
 
@@ -138,8 +150,8 @@ def child(variant: str, path: str, spark_memory: str) -> None:
         scores = score_customers(sdf, model, horizon=12, discount_rate=0.01, path=str(OUT / f"scores_{Path(path).stem}"))
         clv = scores.selectExpr("sum(clv)").first()[0]
         st.done("score")
+        jvm = _jvm_peak_mb(spark)
         spark.stop()
-        jvm = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
         return st.emit(customers=n, clv=float(clv), jvm_peak_mb=jvm)
     raise SystemExit(f"unknown variant {variant}")
 
