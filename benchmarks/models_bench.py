@@ -63,9 +63,13 @@ def child(variant: str, path: str) -> None:
         from journeylab.summary import customer_summary
 
         summary = customer_summary(path, observation_end=OBS_END, freq="D")
+        t1 = time.perf_counter()
         model = CustomerValueModel("bgnbd", "gammagamma").fit(summary)
+        t2 = time.perf_counter()
         pred = model.predict(12, unit="months", discount_rate=0.01)
-        emit(time.perf_counter() - t0, customers=len(pred), clv=float(pred["clv"].sum()),
+        t3 = time.perf_counter()
+        emit(t3 - t0, summary_s=t1 - t0, fit_s=t2 - t1, predict_s=t3 - t2, customers=len(pred),
+             clv=float(pred["clv"].sum()),
              p_alive=float(pred["p_alive"].sum()), expected=float(pred["expected_purchases"].sum()),
              params=model.purchase_model_.params_.round(6).tolist())
     elif variant == "lifetimes":
@@ -117,9 +121,11 @@ def run(name: str, variant: str, path: Path, repeats: int) -> dict:
         numbers = json.loads(out.strip().splitlines()[-1])
         secs.append(numbers["seconds"])
         mbs.append(usage.ru_maxrss / 1024.0)
-        print(f"  {name}: {secs[-1]:.2f} s, {mbs[-1]:,.0f} MB", flush=True)
-    return {"seconds": float(np.median(secs)), "peak_mb": float(np.median(mbs)), **{k: v for k, v in numbers.items()
-                                                                                   if k != "seconds"}}
+        split = ", ".join(f"{k[:-2]} {numbers[k]:.2f} s" for k in ("summary_s", "fit_s", "predict_s") if k in numbers)
+        print(f"  {name}: {secs[-1]:.2f} s, {mbs[-1]:,.0f} MB" + (f" ({split})" if split else "")
+              + f", load {open('/proc/loadavg').read().split()[0]}", flush=True)
+    return {"seconds": float(np.median(secs)), "peak_mb": float(np.median(mbs)), "runs_s": secs, "runs_mb": mbs,
+            **{k: v for k, v in numbers.items() if k != "seconds"}}
 
 
 def main() -> None:
@@ -141,9 +147,10 @@ def main() -> None:
             t = time.perf_counter()
             make_transactions(rows, paths[rows])
             print(f"wrote {paths[rows].name} in {time.perf_counter() - t:.1f} s", flush=True)
-    print(f"BG/NBD + Gamma-Gamma + predictions, {args.rows:,} rows")
+    load_start = open("/proc/loadavg").read().split()[:3]
+    print(f"BG/NBD + Gamma-Gamma + predictions, {args.rows:,} rows (load {' '.join(load_start)})")
     jl = run("journeylab", "journeylab", paths[args.rows], args.repeats)
-    result = {"rows": args.rows, "journeylab": jl}
+    result = {"rows": args.rows, "load_avg_start": load_start, "journeylab": jl}
     if not args.skip_lifetimes:
         lt = run("lifetimes", "lifetimes", paths[args.rows], args.lifetimes_repeats)
         result["lifetimes"] = lt
