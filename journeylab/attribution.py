@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .levels import ensure_sessions, ensure_user_levels, require_events, unordered
+from .levels import columns, ensure_sessions, ensure_user_levels, require_events, unordered
 
 if TYPE_CHECKING:
     from .shop import Shop
@@ -35,7 +35,8 @@ START, CONV, NULL = "(start)", "(conversion)", "(null)"
 
 
 def journey_paths(shop: "Shop") -> str:
-    """Build temp table ``_jl_paths`` (user_id, pos, n, channel, started_at, converted, conv_at, level) and
+    """Build temp table ``_jl_paths`` (user_id, pos, n, channel, started_at, converted, conv_at, level,
+    prev_channel) and
     return its name. One row per touchpoint; see the module docstring for the path definition."""
     require_events(shop, "attribution")
     s = ensure_sessions(shop)
@@ -55,7 +56,8 @@ def _create_paths(shop: "Shop", s: str, join: str, level: str) -> None:
                    FROM {s} s LEFT JOIN fp USING (user_id)
                    WHERE fp.conv_at IS NULL OR s.started_at <= fp.conv_at)
         SELECT t.user_id, row_number() OVER w AS pos, count(*) OVER (PARTITION BY t.user_id) AS n,
-               t.channel, t.started_at, t.converted, t.conv_at, {level} AS level
+               t.channel, t.started_at, t.converted, t.conv_at, {level} AS level,
+               lag(t.channel) OVER w AS prev_channel
         FROM t {join} WINDOW w AS (PARTITION BY t.user_id ORDER BY t.started_at, t.channel)""")
 
 
@@ -81,9 +83,11 @@ def _heuristics(shop: "Shop", table: str, by_level: bool, half_life_days: float,
 
 def _transitions(shop: "Shop", table: str, by_level: bool) -> pd.DataFrame:
     grp = "level" if by_level else "'all'"
+    # _jl_paths carries the previous touch's channel (same window as pos): no second sort of all paths
+    prev = "prev_channel" if "prev_channel" in columns(shop, table) else "lag(channel) OVER w"
     return shop.sql(f"""
         WITH t AS (
-          SELECT {grp} AS grp, coalesce(lag(channel) OVER w, '{START}') AS src, channel AS dst FROM {table}
+          SELECT {grp} AS grp, coalesce({prev}, '{START}') AS src, channel AS dst FROM {table}
           WINDOW w AS (PARTITION BY user_id ORDER BY pos)
           UNION ALL
           SELECT {grp}, channel, CASE WHEN converted THEN '{CONV}' ELSE '{NULL}' END FROM {table} WHERE pos = n)

@@ -205,21 +205,29 @@ def ensure_levels(shop: "Shop", override: Mapping[str, str] | None = None, rebui
         SELECT p.product_id, p.category, c.level FROM products p JOIN _jl_cat_level_df c USING (category)""",
                 rebuild=True)
     shop.con.unregister("_jl_cat_level_df")
-    parts = []
-    if shop.has("order_lines"):
-        parts.append("""SELECT ol.order_id, pl.level, ol.quantity * ol.unit_price AS w
-                        FROM order_lines ol JOIN _jl_product_level pl USING (product_id)""")
     ecols = columns(shop, "events")
-    if {"order_id", "product_id"} <= ecols:
-        # orders without lines: the product on the purchase event
-        parts.append("""SELECT e.order_id, pl.level, 0.0 AS w FROM events e JOIN _jl_product_level pl USING (product_id)
-                        WHERE e.event_type = 'purchase' AND e.order_id IS NOT NULL""")
-    if not parts:
+    from_events = {"order_id", "product_id"} <= ecols
+    if not shop.has("order_lines") and not from_events:
         return False
-    # an order is of the level that carries most of its value (ties and line-less orders: first seen)
-    ensure_temp(shop, "_jl_order_level", f"""
-        SELECT order_id, arg_max(level, w) AS level FROM ({' UNION ALL '.join(parts)}) GROUP BY order_id""",
-                rebuild=True)
+    # An order is of the level that carries most of its value; an order without (priced, known-product)
+    # lines takes the level of the product on its purchase event. Lines first, then only the purchase
+    # events of orders the lines left out (not all purchase events grouped together with the lines).
+    if shop.has("order_lines"):
+        ensure_temp(shop, "_jl_order_level", """
+            SELECT ol.order_id, arg_max(pl.level, ol.quantity * ol.unit_price) AS level
+            FROM order_lines ol JOIN _jl_product_level pl USING (product_id) GROUP BY ol.order_id""", rebuild=True)
+    else:
+        ensure_temp(shop, "_jl_order_level", "SELECT NULL::VARCHAR AS order_id, NULL::VARCHAR AS level WHERE false",
+                    rebuild=True)
+    if from_events:
+        with unordered(shop.con):
+            shop.con.execute("""
+                INSERT INTO _jl_order_level
+                SELECT e.order_id, arg_min(pl.level, e.ts) AS level
+                FROM events e JOIN _jl_product_level pl USING (product_id)
+                WHERE e.event_type = 'purchase' AND e.order_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM _jl_order_level l WHERE l.order_id = e.order_id)
+                GROUP BY e.order_id""")
     ensure_temp(shop, "_jl_customer_level", """
         SELECT o.customer_id, arg_min(l.level, o.ordered_at) AS level
         FROM orders o JOIN _jl_order_level l USING (order_id) GROUP BY o.customer_id""", rebuild=True)
