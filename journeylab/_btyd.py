@@ -37,6 +37,7 @@ PARAM_NAMES = {
 TIME_PARAMS = {"bgnbd": ("alpha",), "mbgnbd": ("alpha",), "paretonbd": ("alpha", "beta"), "gammagamma": ()}
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(24)
+_GL_LOGW = np.log(_GL_WEIGHTS)
 _GL48_NODES, _GL48_WEIGHTS = np.polynomial.legendre.leggauss(48)  # P(no purchase): prediction only
 _CHUNK = 40_000  # rows per quadrature block: 40k x 24 doubles = 7.7 MB per temporary
 
@@ -193,7 +194,7 @@ def _quad_nodes(lo, hi):
     half = 0.5 * (hi - lo)[:, None]
     z = 0.5 * (hi + lo)[:, None] + half * _GL_NODES[None, :]
     with np.errstate(divide="ignore"):
-        logw = np.log(half * _GL_WEIGHTS[None, :])
+        logw = np.log(half) + _GL_LOGW[None, :]  # n logs, not n x K
     return z, logw
 
 
@@ -251,9 +252,10 @@ def _pareto_block(params, x, tx, T, need_grad):
         return ll, None, u1
     u2 = 1.0 - u1
     with np.errstate(invalid="ignore", divide="ignore"):
-        wq = e / S[:, None]  # quadrature weights of the integral's "distribution"
-    wq = np.nan_to_num(wq)
-    E = lambda v: (wq * v).sum(axis=1)  # noqa: E731
+        wq = e * np.where(S > 0, 1.0 / S, 0.0)[:, None]  # quadrature weights of the integral's "distribution"
+    if not np.isfinite(wq).all():
+        wq = np.nan_to_num(wq)
+    E = lambda v: np.einsum("ij,ij->i", wq, v)  # noqa: E731  (row sums without a temporary)
     inv_a, inv_b = 1.0 / a_, 1.0 / b_
     g = np.empty((len(x), 4))
     g[:, 0] = _by_x(lambda u: psi(r + u), x) - psi(r) + np.log(alpha) - u1 * np.log(alpha + T) - u2 * E(la)
@@ -685,6 +687,8 @@ Returns _fit_pareto's tuple, or None (the caller runs L-BFGS-B instead)."""
         if np.max(np.abs(t * step)) < 1e-7 or small_gain:
             flat = np.abs((Q.T @ g)[~stiff])
             if np.all(flat < 1e-7):
+                if np.any(np.abs(Q[3, ~stiff]) < 0.9):  # a flat direction other than log s: not the ridge
+                    return None
                 on_ridge = bool(phi[3] >= _PARETO_LOG_S_MAX - 1e-3) or bool((~stiff).any())
                 msg = "quasi-Newton from a subsample fit in ridge coordinates: converged"
                 if on_ridge:
@@ -807,6 +811,10 @@ def fit(model: str, cols: tuple, weights: np.ndarray, penalizer: float = 0.0, x0
         cov = np.linalg.inv(H)
     except np.linalg.LinAlgError:
         cov = np.full((len(names), len(names)), np.nan)
+    if on_ridge:  # s and beta are not identified (only s / beta is): unbounded intervals, no covariances
+        cov[2:, :] = np.nan
+        cov[:, 2:] = np.nan
+        cov[2, 2] = cov[3, 3] = np.inf
     if model == "paretonbd":  # bounds apply to (log r, log alpha, log(s / beta)); log s is capped (ridge)
         phi = np.linalg.solve(_PARETO_M, logp)
         at_bound = np.any(np.abs(phi[:3]) >= 19.9) or phi[3] <= -19.9
