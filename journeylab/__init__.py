@@ -10,6 +10,9 @@ from .funnel import consideration, funnel  # noqa: E402
 from .attribution import attribution  # noqa: E402
 from .involvement import classify_involvement, compare_involvement, phase_kpis  # noqa: E402
 from .findings import findings  # noqa: E402
+from .rfm import rfm_segments, segment_table  # noqa: E402
+from .clv import CustomerValueModel, compare_models  # noqa: E402
+from .churn import churn_classes, evaluate_churn  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -35,7 +38,13 @@ __all__ = [
     "customer_summary",
     "load_shop",
     "__version__",
+    "CustomerValueModel",
     "attribution",
+    "churn_classes",
+    "compare_models",
+    "evaluate_churn",
+    "rfm_segments",
+    "segment_table",
     "classify_involvement",
     "cohort_retention",
     "compare_involvement",

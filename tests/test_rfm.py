@@ -115,3 +115,12 @@ def test_segment_table_sums_and_dutch_labels():
     nl = segment_table(rfm, lang="nl")
     assert "Topklanten" in nl.index and nl["customers"].sum() == len(df)
     assert nl.loc["Topklanten", "action"].startswith("Beloon")
+
+
+def test_public_api_names():
+    import journeylab as jl
+
+    assert jl.rfm_segments is rfm_segments and jl.segment_table is segment_table
+    from journeylab.clv import CustomerValueModel
+
+    assert jl.CustomerValueModel is CustomerValueModel
