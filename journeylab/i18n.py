@@ -26,6 +26,7 @@ LABELS: dict[str, dict[str, str]] = {
     "dropped": {"en": "dropped", "nl": "weggelaten"},
     "fixed": {"en": "fixed", "nl": "gecorrigeerd"},
     "merged": {"en": "merged", "nl": "samengevoegd"},
+    "flagged": {"en": "flagged (kept)", "nl": "gemarkeerd (behouden)"},
     "order_lines": {"en": "order lines", "nl": "orderregels"},
     "products": {"en": "products", "nl": "producten"},
     "events": {"en": "events", "nl": "gebeurtenissen"},

@@ -26,7 +26,7 @@ def quality_table(shop: Shop, lang: str = "en", *, only_nonzero: bool = True) ->
 def plot_quality(shop: Shop, lang: str = "en") -> plt.Figure | None:
     """Bar chart of rows dropped or fixed per table and rule; None when nothing was dropped or fixed."""
     dq = shop.data_quality
-    dq = dq[dq["action"].isin(["dropped", "fixed", "merged"]) & (dq["rows"] > 0)].copy()
+    dq = dq[dq["action"].isin(["dropped", "fixed", "merged", "flagged"]) & (dq["rows"] > 0)].copy()
     if dq.empty:
         return None
     dq["label"] = dq["table"].map(lambda name: t(name, lang) if name in LABELS else name) + ": " + dq["rule"].map(

@@ -196,3 +196,14 @@ def test_cli_validate_prints_table_and_exit_codes(tmp_path):
     assert res.returncode == 2
     assert "bad.csv" in res.stderr and "ordered_at" in res.stderr and "line 2" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_extreme_amounts_are_flagged_kept_and_counted(tmp_path):
+    rows = "".join(f"{i},c{i},2024-01-{i:02d},{10 + i},paid\n" for i in range(1, 11))
+    shop = shop_from_csv(tmp_path, HEADER + rows + "99,c1,2024-01-20,999999999,paid\n")
+    dq = shop.data_quality
+    flagged = dq[dq["action"] == "flagged"]
+    assert flagged["rows"].sum() == 1 and flagged["revenue"].sum() == 999999999
+    assert shop.count("orders") == 11  # kept: it may be a real wholesale deal
+    kept = dq[(dq["action"] == "kept")]["rows"].sum()
+    assert kept == 11

@@ -1,8 +1,9 @@
 """Clean typed tables into the canonical ones, counting every row dropped or changed.
 
 Each rule is one row of ``RULES``: the table, the rule's name, an SQL condition, and what is done
-(``dropped`` or ``fixed``). A row is counted by the first rule it meets, so
-rows read = rows kept + rows dropped (and revenue likewise); ``fixed`` rows stay in.
+(``dropped``, ``fixed`` or ``flagged``). A row is counted by the first rule it meets, so
+rows read = rows kept + rows dropped (and revenue likewise); ``fixed`` and ``flagged`` rows stay in
+(flagged: kept as they are, but counted and shown, e.g. an order of an absurd amount).
 ``matching`` counts every row meeting a rule's condition, also those an earlier rule already
 took (e.g. all cancellation lines, whether or not they were duplicates too), so published
 counts of a data set can be checked against it.
@@ -25,7 +26,7 @@ class Rule:
     table: str
     rule: str
     condition: str  # SQL over the typed table's columns; may use _dup (copy number) and _obs_end
-    action: str  # 'dropped' or 'fixed'
+    action: str  # 'dropped', 'fixed' or 'flagged'
     explanation: str
 
 
@@ -40,6 +41,8 @@ RULES: tuple[Rule, ...] = (
     Rule("orders", "return (negative revenue)", "revenue < 0", "dropped", "a return or refund, not a purchase"),
     Rule("orders", "after observation end", "ordered_at > _obs_end", "dropped", "outside the period analysed (or a future date)"),
     Rule("orders", "missing order id", "order_id IS NULL", "fixed", "an id was assigned from the file line"),
+    Rule("orders", "extreme amount (over 100x the median order)", "revenue > _outlier_limit", "flagged",
+         "kept, but check it: such an amount is often a test order, a typo or a one-off wholesale deal"),
     Rule("order_lines", "duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier row"),
     Rule("order_lines", "missing product id", "product_id IS NULL", "dropped", "a line without a product"),
     Rule("order_lines", "missing quantity or price", "quantity IS NULL OR unit_price IS NULL", "dropped", "a line without an amount"),
@@ -62,6 +65,10 @@ RULES: tuple[Rule, ...] = (
     Rule("reviews", "missing time", "ts IS NULL", "dropped", "a review without a date"),
     Rule("reviews", "after observation end", "ts > _obs_end", "dropped", "outside the period analysed"),
 )
+
+# An order is flagged as extreme above this multiple of the median positive order amount.
+OUTLIER_FACTOR = 100
+OUTLIER_LIMIT_SQL = f"{OUTLIER_FACTOR} * median(CASE WHEN revenue > 0 THEN revenue END) OVER () AS _outlier_limit"
 
 _FIXES = {
     ("orders", "missing order id"): {"order_id": "'line-' || CAST(_line AS VARCHAR)"},
@@ -117,6 +124,8 @@ def _clean_one(
     money = "revenue" if table == "orders" else ("quantity * unit_price" if table == "order_lines" else "0")
     cases = " ".join(f"WHEN {r.condition} THEN {i}" for i, r in enumerate(rules))
     obs = f"TIMESTAMP '{obs_end.isoformat(sep=' ')}' AS _obs_end"
+    if table == "orders":
+        obs += ", " + OUTLIER_LIMIT_SQL
     # Exact copies: a row is a duplicate when an earlier row (by _line) has the same values in every column.
     # A window over all columns sorts the whole table; instead, rows whose hash occurs once are certainly
     # not copies, and only the (usually few or no) rows with a repeated hash get the exact window.
@@ -144,12 +153,11 @@ def _clean_one(
     n_in = sum(n for n, _ in counts.values())
     m_in = sum(m for _, m in counts.values())
     dropped_ids = [i for i, r in enumerate(rules) if r.action == "dropped"]
-    keep_where = "_rule IS NULL" + "".join(f" OR _rule = {i}" for i, r in enumerate(rules) if r.action == "fixed")
-    fixes = {c: expr for i, r in enumerate(rules) if r.action == "fixed" for c, expr in _FIXES[(table, r.rule)].items()}
-    select = ", ".join(
-        (f"CASE WHEN _rule IS NOT NULL THEN {fixes[c]} ELSE {quote(c)} END AS {quote(c)}" if c in fixes else quote(c))
-        for c in cols
-    )
+    keep_where = "_rule IS NULL" + "".join(f" OR _rule = {i}" for i, r in enumerate(rules) if r.action in ("fixed", "flagged"))
+    # each fix applies to the rows of its own rule only (flagged rows are kept unchanged)
+    fixes = {c: f"CASE WHEN _rule = {i} THEN {expr} ELSE {quote(c)} END"
+             for i, r in enumerate(rules) if r.action == "fixed" for c, expr in _FIXES[(table, r.rule)].items()}
+    select = ", ".join((f"{fixes[c]} AS {quote(c)}" if c in fixes else quote(c)) for c in cols)
     if table == "orders":
         _check_unique_orders(con, keep_where, fixes, source)
     order = " ORDER BY _line" if ordered else ""
@@ -189,7 +197,7 @@ def _money_expr(money: str) -> str:
 
 
 def _check_unique_orders(con: duckdb.DuckDBPyConnection, keep_where: str, fixes: dict[str, str], source: TableSource) -> None:
-    order_id = f"CASE WHEN _rule IS NOT NULL THEN {fixes['order_id']} ELSE order_id END" if "order_id" in fixes else "order_id"
+    order_id = fixes.get("order_id", "order_id")
     dup = f"""
         SELECT _line, oid, customer_id, ordered_at, revenue, count(*) OVER (PARTITION BY oid) AS n
         FROM (SELECT *, {order_id} AS oid FROM _flagged WHERE {keep_where})

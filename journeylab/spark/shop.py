@@ -16,7 +16,7 @@ import pandas as pd
 from ..config import ShopConfig, TableSource, read_shop_config
 from ..contract import OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
 from ..errors import DataError
-from ..io.clean import _FIXES, DQ_COLUMNS, RULES
+from ..io.clean import _FIXES, DQ_COLUMNS, OUTLIER_LIMIT_SQL, RULES
 from ..io.validate import MISSING_TEXT
 from ..pii import EMAIL_RE
 from .session import get_session
@@ -307,6 +307,8 @@ def _clean_one(spark, table: str, typed: "DataFrame", present: list[str], obs_en
     rules = [r for r in RULES if r.table == table]
     df = typed.selectExpr("*", f"row_number() OVER (PARTITION BY {all_cols} ORDER BY _line) AS _dup",
                           f"TIMESTAMP '{pd.Timestamp(obs_end).isoformat(sep=' ')}' AS _obs_end")
+    if table == "orders":
+        df = df.selectExpr("*", OUTLIER_LIMIT_SQL)
     if table == "products":
         df = df.selectExpr("*", "row_number() OVER (PARTITION BY product_id ORDER BY _line) AS _dup_id")
     if table == "order_lines":
@@ -324,9 +326,11 @@ def _clean_one(spark, table: str, typed: "DataFrame", present: list[str], obs_en
         counts[int(i) if i is not None else None] = (int(n), float(m))
         matching = [a + b for a, b in zip(matching, per_rule)]
     fixed_ids = [i for i, r in enumerate(rules) if r.action == "fixed"]
-    keep_where = "_rule IS NULL" + "".join(f" OR _rule = {i}" for i in fixed_ids)
-    fixes = {c: _spark_sql(e) for i in fixed_ids for c, e in _FIXES[(table, rules[i].rule)].items()}
-    select = [(f"CASE WHEN _rule IS NOT NULL THEN {fixes[c]} ELSE {q(c)} END AS {q(c)}" if c in fixes else q(c)) for c in cols]
+    flagged_ids = [i for i, r in enumerate(rules) if r.action == "flagged"]
+    keep_where = "_rule IS NULL" + "".join(f" OR _rule = {i}" for i in fixed_ids + flagged_ids)
+    fixes = {c: f"CASE WHEN _rule = {i} THEN {_spark_sql(e)} ELSE {q(c)} END"
+             for i in fixed_ids for c, e in _FIXES[(table, rules[i].rule)].items()}
+    select = [(f"{fixes[c]} AS {q(c)}" if c in fixes else q(c)) for c in cols]
     out = flagged.where(keep_where)
     if table == "orders":
         _check_unique_orders(out.selectExpr(*select, "_line"), source)
