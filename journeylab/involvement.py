@@ -70,14 +70,21 @@ def involvement_data(shop: "Shop", horizon_months: float = 12) -> dict[str, pd.D
     models = {}
     for level in LEVELS:
         part = cust[cust["level"] == level]
+        cols = ["frequency", "recency", "T", "monetary_value"]
         try:
-            m = CustomerValueModel("mbgnbd").fit(part[["frequency", "recency", "T", "monetary_value"]])
-            pred = m.predict(horizon_months, unit="months")
-            cust.loc[pred.index, "clv"] = pred["clv"]
-            cust.loc[pred.index, "churn_risk"] = 1 - pred["p_alive"]
-            models[level] = m
+            m = CustomerValueModel("mbgnbd").fit(part[cols])
         except ModelError:
-            continue
+            # the spend model may fail where the purchase model does not (heavy-tailed spend of
+            # expensive products): keep the purchase model's parameters and churn risk, without CLV
+            try:
+                m = CustomerValueModel("mbgnbd", spend=None).fit(part[cols])
+            except ModelError:
+                continue
+        pred = m.predict(horizon_months, unit="months")
+        if "clv" in pred:
+            cust.loc[pred.index, "clv"] = pred["clv"]
+        cust.loc[pred.index, "churn_risk"] = 1 - pred["p_alive"]
+        models[level] = m
     out["customers"] = cust
     out["orders"] = shop.sql("""SELECT o.order_id, o.customer_id, o.revenue, l.level FROM orders o
                                 JOIN _jl_order_level l USING (order_id)""")
