@@ -21,7 +21,7 @@ _L = {
            "flow": "Stromen tussen fasen", "cohort": "Cohortretentie (aandeel dat bestelt in maand k)",
            "months": "maanden sinds eerste bestelling", "cohort_y": "cohort (eerste bestelling)",
            "attribution": "Toegekende conversies per kanaal", "channel": "kanaal", "conversions": "conversies",
-           "model": "model", "compare": "Low vs high involvement (95%-intervallen)", "low": "low", "high": "high",
+           "model": "model", "compare": "Laag vs hoog betrokken (95%-intervallen)", "low": "laag", "high": "hoog",
            "consideration": "Dagen van eerste bezoek tot eerste aankoop", "days": "dagen", "involvement": "betrokkenheid"},
 }
 
@@ -32,13 +32,21 @@ def _l(lang: str) -> dict[str, str]:
     return _L[lang]
 
 
+def _levels(values: pd.Series, lang: str) -> pd.Series:
+    """Involvement levels (and the 'all' group) as words of the report's language; other values unchanged."""
+    L = _l(lang)
+    words = {"low": L["low"], "high": L["high"], "all": "alle" if lang == "nl" else "all", "?": "?"}
+    return values.map(lambda v: words.get(v, v))
+
+
 def funnel_plot(result, lang: str = "en") -> Figure:
     """Bars of units per step (per breakdown group), labelled with the overall conversion."""
     L = _l(lang)
-    t = result.table
+    t = result.table.assign(group=lambda d: _levels(d["group"], lang))
     fig, ax = plt.subplots(figsize=(7, 4))
     sns.barplot(data=t, x="step", y="units", hue="group", ax=ax)
     ax.set(title=L["funnel"], xlabel=L["step"], ylabel=L["units"])
+    ax.legend(title=L["involvement"] if set(result.table["group"]) & {"low", "high"} else None)
     return fig
 
 
@@ -50,8 +58,10 @@ def phase_plot(phases: pd.DataFrame, by: str | None = "involvement", lang: str =
         d["phase"] = pd.Categorical(d["phase_nl"], categories=list(dict.fromkeys(
             d.sort_values("phase")["phase_nl"])), ordered=True)
     fig, ax = plt.subplots(figsize=(7, 4))
-    sns.countplot(data=d.assign(**{by: d[by].fillna("?")}) if by else d, x="phase", hue=by, ax=ax)
+    sns.countplot(data=d.assign(**{by: _levels(d[by].fillna("?"), lang)}) if by else d, x="phase", hue=by, ax=ax)
     ax.set(title=L["phases"], xlabel="", ylabel=L["persons"])
+    if by and ax.get_legend() is not None:
+        ax.get_legend().set_title(L.get(by, by))
     return fig
 
 
@@ -142,7 +152,11 @@ def consideration_plot(cons: pd.DataFrame, lang: str = "en") -> Figure:
     L = _l(lang)
     fig, ax = plt.subplots(figsize=(7, 4))
     d = cons.assign(days=cons["days_from_first_visit"].clip(lower=1e-3))
+    if "involvement" in d:
+        d = d.assign(involvement=_levels(d["involvement"], lang))
     sns.histplot(data=d, x="days", hue="involvement" if "involvement" in d else None, log_scale=True,
                  element="step", stat="density", common_norm=False, ax=ax)
     ax.set(title=L["consideration"], xlabel=L["days"])
+    if ax.get_legend() is not None:
+        ax.get_legend().set_title(L["involvement"])
     return fig

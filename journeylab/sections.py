@@ -146,6 +146,36 @@ def value_models(
     return out
 
 
+def comparison_reason(comparison, lang: str = "en") -> str:
+    """Why the recommended purchase model was chosen, in the report's language (``compare_models`` result)."""
+    if lang != "nl":
+        return comparison.reason
+    m = comparison.metrics
+    rec = comparison.recommended
+    others = "; ".join(f"{MODEL_LABELS[k]} {v:.3f}" for k, v in m["rmse"].items() if k != rec)
+    text = (f"{MODEL_LABELS[rec]} voorspelt de aankopen per klant in de holdoutperiode het best (RMSE "
+            f"{m.loc[rec, 'rmse']:.3f}" + (f"; {others}" if others else "") + ") en wijkt "
+            f"{m.loc[rec, 'total_error_pct']:+.1f}% af van het werkelijke totaal")
+    close = m.index[m["rmse"] <= m["rmse"].min() * 1.01]
+    if len(close) > 1:
+        text += (f"; {', '.join(MODEL_LABELS[k] for k in close if k != rec)} liggen binnen 1% RMSE, dus gaf de "
+                 "kleinste afwijking van het totaal (daarna het eenvoudigste model) de doorslag")
+    return text + "."
+
+
+def rfm_rule_text(rfm: pd.DataFrame, lang: str = "en") -> str:
+    """How the RFM scores were made for this shop, in the report's language."""
+    fixed = str(rfm.attrs.get("f_rule", "")).startswith("fixed")
+    version = rfm.attrs.get("segment_map_version", "")
+    if lang == "nl":
+        f = ("F telt bestellingen in vaste klassen (1, 2, 3, 4-5, 6 of meer), omdat de meeste klanten even vaak bestelden"
+             if fixed else "F is het kwintiel van het aantal bestellingen")
+        return (f"R, F en M zijn scores van 1 tot 5: R naar de tijd sinds de laatste bestelling, M naar de gemiddelde "
+                f"orderwaarde (kwintielen; gelijke waarden krijgen dezelfde score); {f}. Segmentenkaart {version}.")
+    return (f"R, F and M are scores from 1 to 5: R by the time since the last order, M by the mean order value "
+            f"(quintiles; equal values get the same score); F: {rfm.attrs.get('f_rule', '')}. Segment map {version}.")
+
+
 def recency_status(days_since_last_order, recency_days: tuple[float, float] = (90.0, 365.0)) -> pd.Categorical:
     """Active / at risk / lost from days since the last order: up to ``recency_days[0]`` days active,
     up to ``recency_days[1]`` at risk, beyond that lost (the journey's recency rule)."""

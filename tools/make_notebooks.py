@@ -224,7 +224,9 @@ from journeylab.display import format_table, show
 from journeylab.i18n import t
 from journeylab.plots import segment_plot
 from journeylab.report import record
+from journeylab.i18n import translate_metric
 from journeylab.rfm import rfm_segments, segment_table
+from journeylab.sections import rfm_rule_text
 
 shop = jl.load_shop(shop_config)
 summary = jl.customer_summary(shop, freq="D")
@@ -236,8 +238,9 @@ display(format_table(shown, language, percent=["share", "revenue_share"], money=
                      currency=shop.currency))
 show(segment_plot(table, language))''', []),
     ("code", '''display(Markdown(f"### {t('suggested_action', language)}"))
-display(format_table(table[["phase", "action"]].rename(columns={"action": "suggested_action"}), language))
-display(Markdown(f"### {t('rfm_rule', language)}\\n\\n{rfm.attrs['f_rule']}; segment map {rfm.attrs['segment_map_version']}"))
+display(format_table(table[["phase", "action"]].assign(phase=table["phase"].map(lambda p: translate_metric(p, language)))
+                     .rename(columns={"action": "suggested_action"}), language))
+display(Markdown(f"### {t('rfm_rule', language)}\\n\\n{rfm_rule_text(rfm, language)}"))
 record(output_dir, {"rfm_segments": table["customers"].to_dict()})''', []),
     ("code", '''# Checked golden numbers (nbval, lax mode): every customer is in exactly one segment
 assert table["customers"].sum() == len(summary) == shop.sql("SELECT count(DISTINCT customer_id) AS n FROM orders")["n"].iloc[0]
@@ -256,7 +259,7 @@ from journeylab.display import format_table, show
 from journeylab.i18n import t
 from journeylab.plots import calibration_holdout_plot, clv_distribution_plot, frequency_recency_heatmap
 from journeylab.report import record
-from journeylab.sections import value_models
+from journeylab.sections import comparison_reason, value_models
 
 shop = jl.load_shop(shop_config)
 models = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language)
@@ -269,7 +272,7 @@ else:
     cols = ["label", "holdout_actual_total", "holdout_predicted_total", "total_error_pct", "mae", "rmse", "correlation"]
     display(format_table(models.comparison.metrics[cols], language))
     show(calibration_holdout_plot(models.comparison, language))
-    display(Markdown(models.comparison.reason))''', []),
+    display(Markdown(comparison_reason(models.comparison, language)))''', []),
     ("code", '''if not models.ok:
     display(Markdown(models.message))
 else:
