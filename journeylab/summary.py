@@ -14,6 +14,8 @@ Orders whose period lies after the observation end's period are left out, as lif
 """
 from __future__ import annotations
 
+import math
+
 from typing import TYPE_CHECKING, Union
 
 import duckdb
@@ -66,6 +68,8 @@ def customer_summary(
         return spark_summary(orders, observation_end=observation_end, freq=freq, freq_multiplier=freq_multiplier,
                              calibration_end=calibration_end)
     con, source = _source(orders, con)
+    # re-reading Parquet per partition costs decoding; scans of in-memory data are cheap
+    rows_per_part = ROWS_PER_PARTITION_PARQUET if isinstance(orders, str) else ROWS_PER_PARTITION
     if observation_end is None and hasattr(orders, "observation_end"):
         observation_end = orders.observation_end
     if observation_end is None:
@@ -74,11 +78,11 @@ def customer_summary(
             raise DataError("there are no orders to summarise", table="orders")
     obs = pd.Timestamp(observation_end)
     if calibration_end is None:
-        return _summary(con, source, obs, freq, freq_multiplier)
+        return _summary(con, source, obs, freq, freq_multiplier, rows_per_part)
     cal = pd.Timestamp(calibration_end)
     if cal >= obs:
         raise ValueError(f"calibration_end {cal.date()} must be before observation_end {obs.date()}")
-    return _calibration_holdout(con, source, cal, obs, freq, freq_multiplier)
+    return _calibration_holdout(con, source, cal, obs, freq, freq_multiplier, rows_per_part)
 
 
 def _is_spark(orders: object) -> bool:
@@ -210,33 +214,72 @@ def _holdout_sql(source: str, unit: str, seconds: int, mult: float, cal: pd.Time
     """
 
 
-def _summary(con, source, obs: pd.Timestamp, freq: str, mult: float) -> pd.DataFrame:
-    df = _fetch(con, summary_sql(source, obs, freq, mult) + " ORDER BY customer_id")
+# Orders per pass of the summary query. Above this, customers are split into ranges of their id and
+# summarised one range at a time: the first aggregation's hash table (one entry per customer and
+# period, about 100 bytes each) then holds one range, not all customers. 10M orders from a DataFrame
+# (benchmarks/summary_bench.py): one pass 4.6 s / 2.1 GB peak, 16 passes 7.2 s / 1.2 GB.
+ROWS_PER_PARTITION = 600_000
+ROWS_PER_PARTITION_PARQUET = 1_250_000
+_SAMPLE_ROWS = 100_000
+
+
+def _summary(con, source, obs: pd.Timestamp, freq: str, mult: float, rows_per_part: int) -> pd.DataFrame:
+    df = _fetch(con, source, lambda src: summary_sql(src, obs, freq, mult) + " ORDER BY customer_id", rows_per_part)
     return df.set_index("customer_id")[SUMMARY_COLUMNS]
 
 
-def _calibration_holdout(con, source, cal: pd.Timestamp, obs: pd.Timestamp, freq: str, mult: float) -> pd.DataFrame:
-    sql = summary_sql(source, obs, freq, mult, calibration_end=cal) + " ORDER BY cal.customer_id"
-    return _fetch(con, sql).set_index("customer_id")[HOLDOUT_COLUMNS]
+def _calibration_holdout(con, source, cal: pd.Timestamp, obs: pd.Timestamp, freq: str, mult: float,
+                         rows_per_part: int) -> pd.DataFrame:
+    df = _fetch(con, source, lambda src: summary_sql(src, obs, freq, mult, calibration_end=cal)
+                + " ORDER BY cal.customer_id", rows_per_part)
+    return df.set_index("customer_id")[HOLDOUT_COLUMNS]
 
 
-def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
-    """Run the summary query with one thread and no insertion order, then restore the connection's settings.
+def _fetch(con: duckdb.DuckDBPyConnection, source: str, sql_for, rows_per_part: int) -> pd.DataFrame:
+    """Run the summary query (``sql_for(view)``) over ``source``, range by range of customer id when large.
 
-    Through Arrow: several times faster than .df() for millions of string ids. One thread: DuckDB
-    builds one partitioned hash table per thread for the ~10M (customer, period) groups of the first
-    aggregation; on 10M orders (benchmarks/summary_bench.py, this 2-core machine) two threads peaked
-    at 2.3 GB against 1.6 GB for one, in the same time (the aggregation is memory-bound).
+    Ranges come from a sample of the ids, so each pass's result is sorted and their concatenation is
+    sorted too. One thread and no insertion order, then the connection's settings are restored: DuckDB
+    builds one hash table per thread, and on this 2-core machine two threads took more memory in the
+    same time (the aggregation is memory-bound). Results go through Arrow: several times faster than
+    .df() for millions of string ids.
     """
+    import pyarrow as pa
+
     keep_order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
     threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET threads = 1")
     try:
-        return con.sql(sql).to_arrow_table().to_pandas()
+        parts = []
+        for i, where in enumerate(_id_ranges(con, source, rows_per_part)):
+            view = f"_jl_part_{i}"
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {source} WHERE {where}")
+            parts.append(con.sql(sql_for(view)).to_arrow_table())
+            con.execute(f"DROP VIEW {view}")
+        table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+        del parts
+        return table.to_pandas(self_destruct=True, split_blocks=True)
     finally:
         con.execute(f"SET preserve_insertion_order = {str(bool(keep_order)).lower()}")
         con.execute(f"SET threads = {int(threads)}")
+
+
+def _id_ranges(con: duckdb.DuckDBPyConnection, source: str, rows_per_part: int) -> list[str]:
+    """SQL conditions splitting customers into about n_rows / rows_per_part ranges of their id, in id order."""
+    n_rows = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
+    k = math.ceil(n_rows / rows_per_part)
+    if k <= 1:
+        return ["true"]
+    sample = sorted(r[0] for r in con.execute(
+        f"SELECT customer_id FROM {source} WHERE customer_id IS NOT NULL USING SAMPLE {_SAMPLE_ROWS} ROWS").fetchall())
+    # Python orders ints and str by value / code point, as DuckDB's binary collation does
+    bounds = sorted({sample[len(sample) * j // k] for j in range(1, k)})
+    lit = [(str(b) if isinstance(b, int) else "'" + str(b).replace("'", "''") + "'") for b in bounds]
+    conds = [f"customer_id < {lit[0]}"]
+    conds += [f"customer_id >= {a} AND customer_id < {b}" for a, b in zip(lit, lit[1:])]
+    conds.append(f"customer_id >= {lit[-1]}")
+    return conds
 
 
 def _period_start(ts: pd.Timestamp, unit: str) -> pd.Timestamp:
