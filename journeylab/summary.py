@@ -217,9 +217,9 @@ def _holdout_sql(source: str, unit: str, seconds: int, mult: float, cal: pd.Time
 # Orders per pass of the summary query. Above this, customers are split into ranges of their id and
 # summarised one range at a time: the first aggregation's hash table (one entry per customer and
 # period, about 100 bytes each) then holds one range, not all customers. 10M orders from a DataFrame
-# (benchmarks/summary_bench.py): one pass 4.6 s / 2.1 GB peak, 16 passes 7.2 s / 1.2 GB.
-ROWS_PER_PARTITION = 600_000
-ROWS_PER_PARTITION_PARQUET = 1_250_000
+# (benchmarks/summary_bench.py): one pass 4.6 s / 2.1 GB peak; 12 ranges 6.9 s / 1.2 GB; Parquet 4 ranges 6.8 s / 1.1 GB.
+ROWS_PER_PARTITION = 900_000
+ROWS_PER_PARTITION_PARQUET = 2_500_000
 _SAMPLE_ROWS = 100_000
 
 
