@@ -25,7 +25,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
-from scipy.special import expit, gammaln, logsumexp, psi
+from scipy.special import expit, gammaln, psi
 
 PARAM_NAMES = {
     "bgnbd": ("r", "alpha", "a", "b"),

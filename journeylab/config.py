@@ -88,6 +88,29 @@ class ShopConfig:
         return self.source.parent if self.source is not None else Path.cwd()
 
 
+def load_yaml_data(source: str | Path | Mapping | None, default: str, what: str) -> dict[str, Any]:
+    """Rules kept as data: the packaged ``journeylab/<default>`` YAML, a YAML path, or an equivalent dict.
+
+    ``what`` names the data in errors ("segment map", "phase models", ...).
+    """
+    from importlib import resources
+
+    if source is None:
+        return yaml.safe_load(resources.files("journeylab").joinpath(default).read_text("utf-8"))
+    if isinstance(source, Mapping):
+        return dict(source)
+    path = Path(source)
+    if not path.exists():
+        raise ConfigError(f"{what} {path} does not exist")
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{what} {path} is not valid YAML: {exc}") from None
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{what} {path} must be a mapping of keys to values")
+    return dict(data)
+
+
 def read_shop_config(config: str | Path | Mapping[str, Any] | ShopConfig) -> ShopConfig:
     """Parse and check a shop config given as a YAML path, a dict, or an existing ShopConfig."""
     if isinstance(config, ShopConfig):

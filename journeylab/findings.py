@@ -8,14 +8,13 @@ to the smaller level (a log ratio), most significant first among equals; each st
 """
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from .config import load_yaml_data
 from .errors import ConfigError
 
 if TYPE_CHECKING:
@@ -26,12 +25,7 @@ CONDITIONS = ("high_over_low", "low_over_high", "high_above", "low_above")
 
 def load_rules(source: str | Path | Mapping | None = None) -> dict[str, Any]:
     """The findings rules (default: journeylab/findings_rules.yaml), from a YAML path or a dict."""
-    if source is None:
-        data = yaml.safe_load(resources.files("journeylab").joinpath("findings_rules.yaml").read_text("utf-8"))
-    elif isinstance(source, Mapping):
-        data = dict(source)
-    else:
-        data = yaml.safe_load(Path(source).read_text("utf-8"))
+    data = load_yaml_data(source, "findings_rules.yaml", "findings rules")
     for r in data.get("rules", []):
         if r.get("condition") not in CONDITIONS:
             raise ConfigError(f"findings rule {r.get('id')}: condition must be one of {CONDITIONS}")

@@ -18,15 +18,14 @@ otherwise (and always for visitors without an order) recency decides: days since
 """
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .churn import ChurnThresholds, churn_classes
+from .config import load_yaml_data
 from .errors import ConfigError, DataError, ModelError
 from .levels import columns, ensure_levels, sql_ts
 
@@ -48,12 +47,7 @@ def phase_rules(model: str = "five", source: str | Path | Mapping | None = None)
     needs (events / orders), rule (SQL over FACT_COLUMNS), description, description_nl.
 
     ``source`` is a YAML path or dict with a ``models`` mapping (default: journeylab/phase_models.yaml)."""
-    if source is None:
-        data = yaml.safe_load(resources.files("journeylab").joinpath("phase_models.yaml").read_text("utf-8"))
-    elif isinstance(source, Mapping):
-        data = dict(source)
-    else:
-        data = yaml.safe_load(Path(source).read_text("utf-8"))
+    data = load_yaml_data(source, "phase_models.yaml", "phase models")
     models = data.get("models", {})
     if model not in models:
         raise ConfigError(f"unknown phase model {model!r}; known: {sorted(models)}")
@@ -93,7 +87,7 @@ def person_facts(shop: "Shop", at: Any = None) -> pd.DataFrame:
     first_seen, last_seen, first_order_at, last_order_at, has_events."""
     at = pd.Timestamp(at if at is not None else shop.observation_end)
     t = sql_ts(at)
-    parts, cols = [], {}
+    parts = []
     if shop.has("events"):
         from .levels import ensure_user_map
         ensure_user_map(shop)

@@ -18,15 +18,14 @@ Scoring rules (shown in reports through ``SCORING_RULES``):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .clv import as_summary
+from .config import load_yaml_data
 from .errors import ConfigError, DataError
 
 SCORING_RULES = __doc__.split("Scoring rules")[1].strip() if __doc__ else ""
@@ -53,15 +52,7 @@ class SegmentMap:
 
 def load_segment_map(source: str | Path | Mapping | None = None) -> SegmentMap:
     """The default map (``journeylab/segments.yaml``), or one from a YAML path or an equivalent dict."""
-    if source is None:
-        data = yaml.safe_load(resources.files("journeylab").joinpath("segments.yaml").read_text("utf-8"))
-    elif isinstance(source, Mapping):
-        data = dict(source)
-    else:
-        path = Path(source)
-        if not path.exists():
-            raise ConfigError(f"segment map {path} does not exist")
-        data = yaml.safe_load(path.read_text("utf-8"))
+    data = load_yaml_data(source, "segments.yaml", "segment map")
     if not isinstance(data, Mapping) or "segments" not in data or "version" not in data:
         raise ConfigError("a segment map needs a 'version' and a list of 'segments'")
     rows = []

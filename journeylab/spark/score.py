@@ -8,7 +8,7 @@ customers, so per-customer predictions never pass through the driver. Results ca
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd

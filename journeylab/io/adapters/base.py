@@ -146,7 +146,6 @@ def apply_rules(
         if rules
         else ()
     )
-    dropped = [i for i, r in enumerate(rules) if r.action == "dropped"]
     keep = "_arule IS NULL" + "".join(f" OR _arule = {i}" for i, r in enumerate(rules) if r.action != "dropped")
     kept = f"{stage}_kept"
     con.execute(f"CREATE OR REPLACE TABLE {kept} AS SELECT * FROM _aflag WHERE {keep}")
