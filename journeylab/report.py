@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +30,7 @@ DEFAULT_NOTEBOOKS = (
 REPORT_KEYS = {"language", "clv_horizon_months", "discount_rate", "phase_model", "logo", "notebooks", "title"}
 SUMMARY_FILE = "summary.json"
 BATCH_FILE = "last_batch.json"
+SHOP_DATABASE = "shop.duckdb"
 
 
 @dataclass
@@ -121,12 +124,21 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
         shop_cfg = read_shop_config(config)
         client = shop_cfg.name
         opts = read_report_options(config)
-        load_shop(shop_cfg)
+        # Loaded once, into a database file every notebook reopens, instead of once per notebook.
+        staging = Path(tempfile.mkdtemp(prefix="journeylab-report-"))
+        try:
+            load_shop(shop_cfg, database=staging / SHOP_DATABASE).con.close()
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     except JourneylabError as exc:
         return ReportResult(client=client, config=config, run_dir=None, ok=False, error=str(exc))
     run_dir = new_run_dir(Path(out_root), client)
+    database = run_dir / SHOP_DATABASE
+    shutil.move(str(staging / SHOP_DATABASE), database)
+    shutil.rmtree(staging, ignore_errors=True)
     params = {
-        "shop_config": str(config),
+        "shop_config": str(database.resolve()),
         "language": opts["language"],
         "output_dir": str(run_dir.resolve()),
         "clv_horizon_months": opts["clv_horizon_months"],
@@ -157,6 +169,8 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
             return ReportResult(client, config, run_dir, False, error=f"{type(exc).__name__}: {_first_line(str(exc))}",
                                 failed_notebook=nb, notebooks=executed)
         executed.append(out)
+    # A failed run keeps the database so its partly executed notebook can be rerun; a good run drops it.
+    database.unlink()
     html = run_dir / "report.html"
     export_html(executed, html, title=opts.get("title") or client, logo=_logo_path(config, opts))
     pdf, pdf_note = render_pdf(html, run_dir / "report.pdf")

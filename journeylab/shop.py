@@ -73,7 +73,7 @@ def load_shop(config: str | Path | Mapping[str, Any] | ShopConfig, *, database: 
     """Load, map, validate and clean a shop's tables into DuckDB (or Spark).
 
     ``config`` is a YAML path or dict (see journeylab.config) naming a file or DataFrame per
-    table. ``database`` is a DuckDB file for data larger than memory (default: in memory).
+    table, or the ``.duckdb`` file of a shop loaded before with ``database=`` (reopened, see open_shop). ``database`` is a DuckDB file for data larger than memory (default: in memory).
     Raises DataError for a user mistake (file, column, problem, example rows); everything that
     can be cleaned is cleaned and counted in ``Shop.data_quality``.
 
@@ -91,6 +91,8 @@ def load_shop(config: str | Path | Mapping[str, Any] | ShopConfig, *, database: 
         return load_shop_spark(config, spark=spark)  # type: ignore[return-value]
     if engine != "duckdb":
         raise ValueError(f"engine must be 'duckdb' or 'spark', not {engine!r}")
+    if isinstance(config, (str, Path)) and Path(config).suffix == ".duckdb":
+        return open_shop(config)  # a shop loaded before, e.g. once per report run for all its notebooks
     cfg = read_shop_config(config)
     con = connect(database)
     if os.environ.get("JOURNEYLAB_MEMORY_LIMIT"):

@@ -39,3 +39,16 @@ def test_open_shop_refuses_other_files(tmp_path):
     duckdb.connect(str(tmp_path / "other.duckdb")).close()
     with pytest.raises(jl.DataError, match="not a journeylab shop database"):
         open_shop(tmp_path / "other.duckdb")
+
+
+def test_load_shop_reopens_a_loaded_database(tmp_path):
+    # report runs load once into a file and every notebook reopens it through load_shop
+    import journeylab as jl
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parent.parent / "data" / "demo" / "shop.yaml"
+    first = jl.load_shop(demo, database=tmp_path / "shop.duckdb")
+    counts = {t: first.count(t) for t in first.tables}
+    first.con.close()
+    again = jl.load_shop(tmp_path / "shop.duckdb")
+    assert {t: again.count(t) for t in again.tables} == counts and again.name == "demo"
