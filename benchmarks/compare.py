@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/compare.py --rows 100000000 --only duckdb-file # out-of-core run
 
 Data: the BG/NBD-like shop of models_bench.py (about 2.5 orders per customer over two years), written
-once per size to benchmarks/out/models_transactions_<rows>.parquet. Every variant runs in its own
+once per size to benchmarks/out/models_transactions_<rows>.parquet. Every variant runs ``--repeat`` times (default 3), each run in its own
 subprocess (benchmarks/_harness.py); it times three stages: ``summary`` (Parquet orders -> one row per
 customer), ``fit`` (BG/NBD + Gamma-Gamma; pymc-marketing: MAP) and ``score`` (P(alive), expected
 purchases and 12-month CLV of every customer). Memory: peak resident set of the Python process after
@@ -175,11 +175,30 @@ def run(variant: str, path: Path, spark_memory: str, timeout: float) -> dict:
     if proc.returncode != 0:
         last = (err.strip().splitlines() or ["failed"])[-1]
         return {"error": last[:120]}
-    return json.loads(out.strip().splitlines()[-1])
+    res = json.loads(out.strip().splitlines()[-1])
+    res["load_after"] = round(os.getloadavg()[0], 2)  # the machine is shared: how busy it was
+    return res
+
+
+def median_run(runs: list[dict]) -> dict:
+    """Per stage, the median seconds and median peak MB of several runs of one variant (the first error
+    if any run failed); ``runs`` keeps each run's total seconds."""
+    import statistics
+
+    bad = [r for r in runs if "error" in r]
+    if bad:
+        return bad[0]
+    out = dict(runs[0])
+    out["stages"] = {st: {k: statistics.median(r["stages"][st][k] for r in runs) for k in ("seconds", "peak_mb")}
+                     for st in runs[0]["stages"]}
+    if "jvm_peak_mb" in out:
+        out["jvm_peak_mb"] = statistics.median(r["jvm_peak_mb"] for r in runs)
+    out["runs"] = [round(sum(v["seconds"] for v in r["stages"].values()), 2) for r in runs]
+    return out
 
 
 def table(results: dict[int, dict[str, dict]]) -> str:
-    """One text table: per size and variant, seconds and peak MB per stage, and total time relative to lifetimes."""
+    """One text table: per size and variant, median seconds and peak MB per stage, and total time relative to lifetimes."""
     lines = [f"{'rows':>11} {'variant':<24}{'summary s':>10}{'fit s':>8}{'score s':>9}{'total s':>9}"
              f"{'peak MB':>9}{'JVM MB':>8}{'vs lifetimes':>13}"]
     for rows, res in results.items():
@@ -195,7 +214,8 @@ def table(results: dict[int, dict[str, dict]]) -> str:
             ratio = f"{base_total / total:.1f}x" if base_total else "-"
             jvm = f"{r['jvm_peak_mb']:,.0f}" if "jvm_peak_mb" in r else ""
             lines.append(f"{rows:>11,} {variant:<24}{s['summary']['seconds']:>10.2f}{s['fit']['seconds']:>8.2f}"
-                         f"{s['score']['seconds']:>9.2f}{total:>9.2f}{peak:>9,.0f}{jvm:>8}{ratio:>13}")
+                         f"{s['score']['seconds']:>9.2f}{total:>9.2f}{peak:>9,.0f}{jvm:>8}{ratio:>13}"
+                         f"   runs: {r.get('runs', '')}")
     return "\n".join(lines)
 
 
@@ -205,6 +225,7 @@ def main() -> None:
     ap.add_argument("--only", nargs="+", choices=VARIANTS, help="variants to run (default: all but duckdb-file)")
     ap.add_argument("--spark-memory", default="6g", help="JVM heap of local Spark (driver = executor)")
     ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--repeat", type=int, default=3, help="runs per variant; the table shows medians")
     ap.add_argument("--child", nargs=2, metavar=("VARIANT", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -222,8 +243,13 @@ def main() -> None:
         results[rows] = {}
         for variant in variants:
             print(f"{rows:,} {variant} ...", flush=True)
-            results[rows][variant] = run(variant, path, args.spark_memory, args.timeout)
-            print("   ", json.dumps(results[rows][variant]), flush=True)
+            runs = []
+            for _ in range(args.repeat):
+                runs.append(run(variant, path, args.spark_memory, args.timeout))
+                print("   ", json.dumps(runs[-1]), flush=True)
+                if "error" in runs[-1]:
+                    break
+            results[rows][variant] = median_run(runs)
     (OUT / "compare.json").write_text(json.dumps({str(k): v for k, v in results.items()}, indent=1))
     print(table(results))
 

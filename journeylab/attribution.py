@@ -16,7 +16,8 @@ Models, per converting path of n touchpoints (credits sum to 1 per conversion):
   paths; the removal effect of a channel is 1 - P(conversion without it) / P(conversion), where removing
   a channel sends every transition into it to (null); conversions are shared in proportion to the
   removal effects.
-Heuristics run in SQL; the Markov chain gets the (small) table of transition counts.
+Heuristics run in SQL in the shop's engine (DuckDB, or Spark for a SparkShop: one SQL builder, see
+journeylab.dialect); the Markov chain gets the (small) table of transition counts.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .levels import columns, ensure_sessions, ensure_user_levels, require_events, unordered
+from .levels import ensure_sessions, ensure_user_levels, require_events
 
 if TYPE_CHECKING:
     from .shop import Shop
@@ -43,14 +44,7 @@ def journey_paths(shop: "Shop") -> str:
     lvl = ensure_user_levels(shop)
     join = "LEFT JOIN _jl_user_level ul USING (user_id)" if lvl else ""
     level = "coalesce(ul.level, '(unknown)')" if lvl else "'all'"
-    with unordered(shop.con):
-        _create_paths(shop, s, join, level)
-    return "_jl_paths"
-
-
-def _create_paths(shop: "Shop", s: str, join: str, level: str) -> None:
-    shop.con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _jl_paths AS
+    return shop.create_work("_jl_paths", f"""
         WITH fp AS (SELECT user_id, min(first_purchase_ts) AS conv_at FROM {s} WHERE has_purchase GROUP BY user_id),
              t AS (SELECT s.user_id, s.channel, s.started_at, fp.conv_at, fp.conv_at IS NOT NULL AS converted
                    FROM {s} s LEFT JOIN fp USING (user_id)
@@ -64,19 +58,21 @@ def _create_paths(shop: "Shop", s: str, join: str, level: str) -> None:
 def _heuristics(shop: "Shop", table: str, by_level: bool, half_life_days: float, direct: str) -> pd.DataFrame:
     grp = "level" if by_level else "'all'"
     hl = float(half_life_days) * 86400.0
+    d = shop.dialect
     return shop.sql(f"""
         WITH c AS (
-          SELECT *, max(pos) FILTER (channel <> '{direct}') OVER (PARTITION BY user_id) AS lnd,
-                 power(2.0, -epoch(conv_at - started_at) / {hl}) AS decay
+          SELECT *, max(CASE WHEN channel <> '{direct}' THEN pos END) OVER (PARTITION BY user_id) AS lnd,
+                 power(2.0, -{d.seconds_between("conv_at", "started_at")} / {hl}) AS decay
           FROM {table} WHERE converted),
         w AS (SELECT *, sum(decay) OVER (PARTITION BY user_id) AS decay_sum FROM c)
         SELECT {grp} AS grp, channel,
-               sum((pos = 1)::DOUBLE) AS first_touch,
-               sum((pos = n)::DOUBLE) AS last_touch,
-               sum((pos = coalesce(lnd, n))::DOUBLE) AS last_non_direct,
-               sum(1.0 / n) AS linear,
-               sum(CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN 0.5
-                        WHEN pos = 1 OR pos = n THEN 0.4 ELSE 0.2 / (n - 2) END) AS position_based,
+               sum(CAST(pos = 1 AS DOUBLE)) AS first_touch,
+               sum(CAST(pos = n AS DOUBLE)) AS last_touch,
+               sum(CAST(pos = coalesce(lnd, n) AS DOUBLE)) AS last_non_direct,
+               sum(CAST(1 AS DOUBLE) / n) AS linear,
+               sum(CASE WHEN n = 1 THEN CAST(1 AS DOUBLE) WHEN n = 2 THEN CAST(0.5 AS DOUBLE)
+                        WHEN pos = 1 OR pos = n THEN CAST(0.4 AS DOUBLE) ELSE CAST(0.2 AS DOUBLE) / (n - 2) END)
+                   AS position_based,
                sum(decay / decay_sum) AS time_decay
         FROM w GROUP BY 1, 2""")
 
@@ -84,11 +80,9 @@ def _heuristics(shop: "Shop", table: str, by_level: bool, half_life_days: float,
 def _transitions(shop: "Shop", table: str, by_level: bool) -> pd.DataFrame:
     grp = "level" if by_level else "'all'"
     # _jl_paths carries the previous touch's channel (same window as pos): no second sort of all paths
-    prev = "prev_channel" if "prev_channel" in columns(shop, table) else "lag(channel) OVER w"
     return shop.sql(f"""
         WITH t AS (
-          SELECT {grp} AS grp, coalesce({prev}, '{START}') AS src, channel AS dst FROM {table}
-          WINDOW w AS (PARTITION BY user_id ORDER BY pos)
+          SELECT {grp} AS grp, coalesce(prev_channel, '{START}') AS src, channel AS dst FROM {table}
           UNION ALL
           SELECT {grp}, channel, CASE WHEN converted THEN '{CONV}' ELSE '{NULL}' END FROM {table} WHERE pos = n)
         SELECT grp, src, dst, count(*) AS n FROM t GROUP BY ALL""")
@@ -142,7 +136,7 @@ def attribution(shop: "Shop", by_involvement: bool = False, half_life_days: floa
     heur = _heuristics(shop, table, by_involvement, half_life_days, direct)
     trans = _transitions(shop, table, by_involvement)
     parts = []
-    stats = shop.sql(f"""SELECT {'level' if by_involvement else "'all'"} AS grp, count(*) FILTER (converted) AS conversions,
+    stats = shop.sql(f"""SELECT {'level' if by_involvement else "'all'"} AS grp, count(*) FILTER (WHERE converted) AS conversions,
                                 count(*) AS paths FROM {table} WHERE pos = 1 GROUP BY 1""").set_index("grp")
     p_conv = {}
     for g, tr in trans.groupby("grp"):

@@ -1,9 +1,15 @@
 """The few SQL spellings that differ between DuckDB and Spark SQL, so one query builder serves both.
 
-A builder (e.g. ``journeylab.summary.summary_sql``) takes a :class:`Dialect` and writes the same
-query for either engine; only the pieces below differ. Everything else the builders use
-(``date_trunc``, ``count(DISTINCT ...)``, ``coalesce``, ``GROUP BY ALL``, ``FILTER (WHERE ...)``,
-``TIMESTAMP '...'`` literals, ``LEFT JOIN ... USING``) means the same in DuckDB and Spark SQL 3.4+.
+A builder (e.g. ``journeylab.summary.summary_sql``, ``journeylab.funnel.funnel``) takes a
+:class:`Dialect` (a shop's ``dialect``) and writes the same query for either engine; only the pieces
+below differ. Everything else the builders use (``date_trunc``, ``count(DISTINCT ...)``, ``coalesce``,
+``GROUP BY ALL``, ``count(*) FILTER (WHERE ...)`` (always with WHERE), ``min_by`` / ``max_by``,
+``bool_or``, ``any_value``, ``median``, ``CAST(... AS DOUBLE | STRING | INT)``, ``TIMESTAMP '...'``
+literals, ``LEFT JOIN ... USING``, ``FULL OUTER JOIN ... USING``, named ``WINDOW`` clauses) means the
+same in DuckDB and Spark SQL 3.5+. Not shared: DuckDB's ``::`` casts, ``SELECT * REPLACE``,
+``FILTER`` without WHERE or on window functions, ``INSERT INTO`` a work table. Mind that a literal
+such as ``0.5`` is DECIMAL in Spark but DOUBLE in DuckDB: write ``CAST(0.5 AS DOUBLE)`` where it decides
+the type of a result.
 Spark must run with ``spark.sql.session.timeZone=UTC`` (journeylab.spark.session does), as DuckDB does.
 """
 from __future__ import annotations
@@ -30,6 +36,39 @@ class Dialect:
         if self.name == "spark":
             return f"(CAST(unix_micros({expr}) AS DOUBLE) / 1000000.0)"
         return f"epoch({expr})"
+
+    def seconds_between(self, later: str, earlier: str) -> str:
+        """Seconds from TIMESTAMP ``earlier`` to ``later`` as DOUBLE, exact to the microsecond."""
+        if self.name == "spark":
+            return f"(CAST(unix_micros({later}) - unix_micros({earlier}) AS DOUBLE) / 1000000.0)"
+        return f"epoch({later} - {earlier})"
+
+    def plus_seconds(self, ts: str, seconds: float) -> str:
+        """TIMESTAMP ``ts`` plus ``seconds`` (a number)."""
+        if self.name == "spark":
+            return f"timestamp_micros(unix_micros({ts}) + {int(round(float(seconds) * 1e6))})"
+        return f"({ts} + to_microseconds({int(round(float(seconds) * 1e6))}))"
+
+    def quantile(self, expr: str, q: float) -> str:
+        """The ``q`` quantile of ``expr`` in a group, interpolated linearly between the two nearest values."""
+        return f"percentile({expr}, {float(q)!r})" if self.name == "spark" else f"quantile_cont({expr}, {float(q)!r})"
+
+    def collect_list(self, expr: str, where: str) -> str:
+        """The values of ``expr`` in a group, for rows where ``where`` holds, as a list (NULL or empty if none)."""
+        fn = "collect_list" if self.name == "spark" else "list"
+        return f"{fn}({expr}) FILTER (WHERE {where})"
+
+    def list_min_where(self, lst: str, var: str, cond: str) -> str:
+        """The smallest element ``var`` of list ``lst`` for which ``cond`` (over ``var``) holds; NULL if none."""
+        if self.name == "spark":
+            return f"array_min(filter({lst}, {var} -> {cond}))"
+        return f"list_min(list_filter({lst}, lambda {var}: {cond}))"
+
+    def months_between(self, later: str, earlier: str) -> str:
+        """Whole months from ``earlier`` to ``later`` (both truncated to the month)."""
+        if self.name == "spark":
+            return f"timestampdiff(MONTH, {earlier}, {later})"
+        return f"date_diff('month', {earlier}, {later})"
 
     def arg_min(self, value: str, key: str) -> str:
         """``value`` of the row with the smallest ``key`` in the group."""

@@ -1,4 +1,5 @@
-"""Funnels and consideration metrics, computed in DuckDB on the events table.
+"""Funnels and consideration metrics, computed in the shop's engine (DuckDB, or Spark for a SparkShop) on
+the events table, by one SQL builder for both (journeylab.dialect); only the result tables reach pandas.
 
 Funnel definitions (``funnel``):
 - A step is an event type (``"add_to_cart"``) or a named SQL condition on the events table
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import pandas as pd
 
 from .errors import ConfigError
-from .levels import columns, ensure_sessions, ensure_user_levels, ensure_user_map, require_events, unordered
+from .levels import columns, ensure_sessions, ensure_user_levels, ensure_user_map, require_events
 
 if TYPE_CHECKING:
     from .shop import Shop
@@ -114,21 +115,21 @@ def funnel(shop: "Shop", steps: Sequence[str] | Mapping[str, str] = DEFAULT_STEP
     base = f"""SELECT {unit} AS unit, e.ts, CASE {case} END AS step, {grp} AS grp
                FROM events e {join} WHERE {anystep.replace('event_type', 'e.event_type')}"""
     w = _window_seconds(window)
-    con = shop.con
+    d = shop.dialect
     if kind == "open":
         aggs = ", ".join(f"bool_or(step = {k}) AS s{k}" for k in range(1, n + 1))
-        sums = ", ".join(f"count(*) FILTER (s{k}) AS r{k}" for k in range(1, n + 1))
-        res = con.execute(f"""WITH b AS ({base}), u AS (SELECT unit, arg_min(grp, ts) AS grp, {aggs} FROM b GROUP BY unit)
-                              SELECT grp, {sums} FROM u GROUP BY grp""").df()
+        sums = ", ".join(f"count(*) FILTER (WHERE s{k}) AS r{k}" for k in range(1, n + 1))
+        res = shop.sql(f"""WITH b AS ({base}), u AS (SELECT unit, min_by(grp, ts) AS grp, {aggs} FROM b GROUP BY unit)
+                           SELECT grp, {sums} FROM u GROUP BY grp""")
         times = None
     else:
         keep = ", ".join(["unit", "grp"] + [f"t{k}" for k in range(1, n + 1)])
-        with unordered(con):
-            _closed_funnel(con, base, n, w, keep)
+        _closed_funnel(shop, base, n, w, keep)
         sums = ", ".join(f"count(t{k}) AS r{k}" for k in range(1, n + 1))
-        q = ", ".join(f"quantile_cont(epoch(t{k} - t{k - 1}) / 60.0, 0.5) AS med{k}, "
-                      f"quantile_cont(epoch(t{k} - t{k - 1}) / 60.0, 0.75) AS p75{k}" for k in range(2, n + 1))
-        res = con.execute(f"SELECT grp, {sums}, {q} FROM _jl_funnel GROUP BY grp").df()
+        q = ", ".join(f"{d.quantile(d.seconds_between(f't{k}', f't{k - 1}') + ' / 60.0', 0.5)} AS med{k}, "
+                      f"{d.quantile(d.seconds_between(f't{k}', f't{k - 1}') + ' / 60.0', 0.75)} AS p75{k}"
+                      for k in range(2, n + 1))
+        res = shop.sql(f"SELECT grp, {sums}, {q} FROM _jl_funnel GROUP BY grp")
         times = res
     rows = []
     for r in res.itertuples(index=False):  # groups x steps: a small table
@@ -151,32 +152,36 @@ def funnel(shop: "Shop", steps: Sequence[str] | Mapping[str, str] = DEFAULT_STEP
     return FunnelResult(table, nxt, definition)
 
 
-def _closed_funnel(con, base: str, n: int, w: float | None, keep: str) -> None:
-    """Create ``_jl_funnel`` (unit, grp, t1..tn): the time each unit reached each step of a closed funnel.
+def _closed_funnel(shop: "Shop", base: str, n: int, w: float | None, keep: str) -> None:
+    """Create work table ``_jl_funnel`` (unit, grp, t1..tn): the time each unit reached each step of a closed funnel.
 
     t_k is the first step-k event at or after t_(k-1) and within the window of t1. Per unit and step, the
     first and last step-k times decide that in almost every unit: if the first is at or after t_(k-1) it
     is t_k; if the last is before t_(k-1) there is none. Only units where step-k events fall on both sides
     of t_(k-1) need all their step-k times; those few get the exact list computation. This avoids building
     a list of times for every unit (the lists made the aggregation ~3x slower on 50M events)."""
-    within = (lambda t: f" AND {t} <= t1 + to_seconds({w})") if w is not None else (lambda t: "")
-    head = "SELECT unit, arg_min(grp, ts) FILTER (step = 1) AS grp, min(ts) FILTER (step = 1) AS t1"
-    having = "GROUP BY unit HAVING min(ts) FILTER (step = 1) IS NOT NULL"
-    bounds = ", ".join(f"min(ts) FILTER (step = {k}) AS m{k}, max(ts) FILTER (step = {k}) AS x{k}" for k in range(2, n + 1))
-    fast = f"SELECT *, false AS _amb FROM ({head}, {bounds} FROM ({base}) {having})"
+    d = shop.dialect
+    within = (lambda t: f" AND {t} <= {d.plus_seconds('t1', w)}") if w is not None else (lambda t: "")
+    head = "SELECT unit, min_by(grp, ts) FILTER (WHERE step = 1) AS grp, min(ts) FILTER (WHERE step = 1) AS t1"
+    having = "GROUP BY unit HAVING min(ts) FILTER (WHERE step = 1) IS NOT NULL"
+    bounds = ", ".join(f"min(ts) FILTER (WHERE step = {k}) AS m{k}, max(ts) FILTER (WHERE step = {k}) AS x{k}"
+                       for k in range(2, n + 1))
+    # a1 .. an: whether the unit is ambiguous at some step up to k (then it takes the exact path)
+    fast = f"SELECT *, false AS a1 FROM ({head}, {bounds} FROM ({base}) b {having}) f1"
     for k in range(2, n + 1):
-        fast = f"""SELECT * REPLACE (_amb OR coalesce(m{k} < t{k - 1} AND x{k} >= t{k - 1}, false) AS _amb),
-                          CASE WHEN NOT _amb AND m{k} >= t{k - 1}{within(f"m{k}")} THEN m{k} END AS t{k}
-                   FROM ({fast})"""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _jl_funnel_fast AS SELECT {keep}, _amb FROM ({fast})")
-    lists = ", ".join(f"list(ts) FILTER (step = {k}) AS l{k}" for k in range(2, n + 1))
-    slow = f"""{head}, {lists} FROM ({base}) AS b WHERE b.unit IN (SELECT unit FROM _jl_funnel_fast WHERE _amb) {having}"""
+        amb = f"(a{k - 1} OR coalesce(m{k} < t{k - 1} AND x{k} >= t{k - 1}, false))"
+        fast = f"""SELECT *, {amb} AS a{k},
+                          CASE WHEN NOT {amb} AND m{k} >= t{k - 1}{within(f"m{k}")} THEN m{k} END AS t{k}
+                   FROM ({fast}) f{k}"""
+    shop.create_work("_jl_funnel_fast", f"SELECT {keep}, a{n} AS _amb FROM ({fast}) ff")
+    lists = ", ".join(f"{d.collect_list('ts', f'step = {k}')} AS l{k}" for k in range(2, n + 1))
+    slow = f"""{head}, {lists} FROM ({base}) b WHERE b.unit IN (SELECT unit FROM _jl_funnel_fast WHERE _amb) {having}"""
     for k in range(2, n + 1):
-        slow = f"""SELECT *, list_min(list_filter(l{k}, lambda x: x >= t{k - 1}{within("x")})) AS t{k} FROM ({slow})"""
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _jl_funnel AS
-                    SELECT {keep} FROM _jl_funnel_fast WHERE NOT _amb
-                    UNION ALL SELECT {keep} FROM ({slow})""")
-    con.execute("DROP TABLE _jl_funnel_fast")
+        slow = f"""SELECT *, {d.list_min_where(f"l{k}", "x", f"x >= t{k - 1}" + within("x"))} AS t{k} FROM ({slow}) s{k}"""
+    shop.create_work("_jl_funnel", f"""SELECT {keep} FROM _jl_funnel_fast WHERE NOT _amb
+                                      UNION ALL SELECT {keep} FROM ({slow}) sl""")
+    if d.name == "duckdb":  # Spark's _jl_funnel is computed lazily from it
+        shop.drop_work("_jl_funnel_fast")
 
 
 def _next_events(shop: "Shop", by: str, st: list[tuple[str, str]]) -> pd.DataFrame:
@@ -187,8 +192,8 @@ def _next_events(shop: "Shop", by: str, st: list[tuple[str, str]]) -> pd.DataFra
     at = " ".join(f"WHEN {k} THEN t{k}" for k in range(1, n))
     df = shop.sql(f"""
         WITH d AS (SELECT unit, k, CASE k {at} END AS t FROM
-                     (SELECT *, CASE {stop} END AS k FROM _jl_funnel) WHERE k IS NOT NULL),
-             nx AS (SELECT d.unit, d.k, arg_min(e.event_type, e.ts) AS next_event
+                     (SELECT *, CASE {stop} END AS k FROM _jl_funnel) f WHERE k IS NOT NULL),
+             nx AS (SELECT d.unit, d.k, min_by(e.event_type, e.ts) AS next_event
                     FROM d LEFT JOIN events e ON e.{key} = d.unit AND e.ts > d.t GROUP BY d.unit, d.k)
         SELECT k, coalesce(next_event, '(left)') AS next_event, count(*) AS units FROM nx GROUP BY 1, 2""")
     df["stopped_after"] = [st[k - 1][0] for k in df["k"]]
@@ -204,6 +209,7 @@ def consideration(shop: "Shop") -> pd.DataFrame:
     include the purchase session), touchpoints (sessions), channels (distinct), research_views (research and
     compare pages before the purchase), first_channel, purchase_channel."""
     require_events(shop, "consideration metrics")
+    d = shop.dialect
     s = ensure_sessions(shop)  # first: the user map and the first product views come from the sessions
     ensure_user_map(shop)
     has_levels = ensure_user_levels(shop)
@@ -212,21 +218,21 @@ def consideration(shop: "Shop") -> pd.DataFrame:
     df = shop.sql(f"""
         WITH fp AS (SELECT user_id, min(first_purchase_ts) AS tp FROM {s} WHERE has_purchase GROUP BY user_id),
              pre AS (SELECT s.*, fp.tp FROM {s} s JOIN fp USING (user_id) WHERE s.started_at <= fp.tp),
-             pv AS (SELECT user_id, min(started_at) FILTER (n_product_views > 0) AS pv_session FROM pre GROUP BY 1),
+             pv AS (SELECT user_id, min(started_at) FILTER (WHERE n_product_views > 0) AS pv_session FROM pre GROUP BY 1),
              agg AS (
                SELECT p.user_id, min(p.started_at) AS first_visit_at, any_value(p.tp) AS first_purchase_at,
                       any_value(v.pv_session) AS pv_session,
                       count(*) AS sessions_from_first_visit,
-                      count(*) FILTER (p.started_at >= v.pv_session) AS sessions_from_first_product_view,
+                      count(*) FILTER (WHERE p.started_at >= v.pv_session) AS sessions_from_first_product_view,
                       count(DISTINCT p.channel) AS channels, sum(p.n_research) AS research_views,
-                      arg_min(p.channel, p.started_at) AS first_channel, arg_max(p.channel, p.started_at) AS purchase_channel
+                      min_by(p.channel, p.started_at) AS first_channel, max_by(p.channel, p.started_at) AS purchase_channel
                FROM pre p JOIN pv v USING (user_id) GROUP BY p.user_id),
-             fpv AS (SELECT user_id, min(first_product_view_ts) FILTER (first_product_view_ts <= tp)
+             fpv AS (SELECT user_id, min(first_product_view_ts) FILTER (WHERE first_product_view_ts <= tp)
                             AS first_product_view_at FROM pre GROUP BY 1)
         SELECT a.user_id, m.customer_id, {lvl} a.first_visit_at, f.first_product_view_at, a.first_purchase_at,
-               epoch(a.first_purchase_at - a.first_visit_at) / 86400.0 AS days_from_first_visit,
+               {d.seconds_between("a.first_purchase_at", "a.first_visit_at")} / 86400.0 AS days_from_first_visit,
                a.sessions_from_first_visit,
-               epoch(a.first_purchase_at - f.first_product_view_at) / 86400.0 AS days_from_first_product_view,
+               {d.seconds_between("a.first_purchase_at", "f.first_product_view_at")} / 86400.0 AS days_from_first_product_view,
                CASE WHEN a.pv_session IS NULL THEN NULL ELSE a.sessions_from_first_product_view END
                    AS sessions_from_first_product_view,
                a.sessions_from_first_visit AS touchpoints, a.channels, a.research_views,

@@ -26,6 +26,7 @@ import pandas as pd
 
 from .churn import ChurnThresholds, churn_classes
 from .config import load_yaml_data
+from .engine import connect
 from .errors import ConfigError, DataError, ModelError
 from .levels import columns, ensure_levels, sql_ts
 
@@ -84,9 +85,20 @@ def _rules(model: str, rules: pd.DataFrame | Mapping[str, str] | None) -> pd.Dat
 def person_facts(shop: "Shop", at: Any = None) -> pd.DataFrame:
     """One row per person (index ``person_id``: customer_id where known, else the events user_id) with the
     FACT_COLUMNS measured on everything before ``at`` (default: the shop's observation end), plus
-    first_seen, last_seen, first_order_at, last_order_at, has_events."""
+    first_seen, last_seen, first_order_at, last_order_at, has_events. (``segment`` is empty here;
+    journey_phases fills it.)"""
     at = pd.Timestamp(at if at is not None else shop.observation_end)
+    df = shop.sql(person_facts_sql(shop, at)).set_index("person_id")
+    df["segment"] = pd.Series(pd.NA, index=df.index, dtype="object")
+    df.attrs["at"] = at
+    return df
+
+
+def person_facts_sql(shop: "Shop", at: pd.Timestamp) -> str:
+    """The query behind :func:`person_facts` (column person_id and the facts, no segment), for the shop's
+    engine: DuckDB, or Spark (journeylab.spark.journey_phases_df keeps its result in Spark)."""
     t = sql_ts(at)
+    d = shop.dialect
     parts = []
     if shop.has("events"):
         from .levels import ensure_user_map
@@ -95,14 +107,14 @@ def person_facts(shop: "Shop", at: Any = None) -> pd.DataFrame:
         research = ("page_type LIKE 'research%'" if "page_type" in ec else "false")
         parts.append(f"""
           SELECT coalesce(m.customer_id, e.user_id) AS person_id, count(DISTINCT e.session_id) AS n_sessions,
-                 count(*) FILTER (e.event_type = 'product_view') AS n_product_views,
-                 count(*) FILTER (e.event_type = 'compare') AS n_compares,
-                 count(*) FILTER (e.event_type = 'add_to_cart') AS n_carts,
-                 count(*) FILTER (e.event_type = 'begin_checkout') AS n_checkouts,
-                 count(*) FILTER ({research} OR e.event_type = 'compare') AS n_research,
-                 count(*) FILTER (e.event_type = 'email_click') AS n_email_clicks,
-                 count(*) FILTER (e.event_type = 'referral') AS n_referrals,
-                 count(*) FILTER (e.event_type = 'review') AS n_review_events,
+                 count(*) FILTER (WHERE e.event_type = 'product_view') AS n_product_views,
+                 count(*) FILTER (WHERE e.event_type = 'compare') AS n_compares,
+                 count(*) FILTER (WHERE e.event_type = 'add_to_cart') AS n_carts,
+                 count(*) FILTER (WHERE e.event_type = 'begin_checkout') AS n_checkouts,
+                 count(*) FILTER (WHERE {research} OR e.event_type = 'compare') AS n_research,
+                 count(*) FILTER (WHERE e.event_type = 'email_click') AS n_email_clicks,
+                 count(*) FILTER (WHERE e.event_type = 'referral') AS n_referrals,
+                 count(*) FILTER (WHERE e.event_type = 'review') AS n_review_events,
                  min(e.ts) AS first_seen, max(e.ts) AS last_seen
           FROM events e JOIN _jl_user_map m USING (user_id) WHERE e.ts < {t} GROUP BY 1""")
     cats = ("(SELECT ol.order_id, p.category FROM order_lines ol JOIN products p USING (product_id))"
@@ -114,12 +126,12 @@ def person_facts(shop: "Shop", at: Any = None) -> pd.DataFrame:
                min(o.ordered_at) AS first_order_at, max(o.ordered_at) AS last_order_at
         FROM orders o {join_cat} WHERE o.ordered_at < {t} GROUP BY 1"""
     reviews = (f"SELECT customer_id AS person_id, count(*) AS n_reviews FROM reviews WHERE ts < {t} GROUP BY 1"
-               if shop.has("reviews") else "SELECT NULL::VARCHAR AS person_id, 0 AS n_reviews WHERE false")
-    ev = parts[0] if parts else ("SELECT NULL::VARCHAR AS person_id, 0 AS n_sessions, 0 AS n_product_views, "
+               if shop.has("reviews") else "SELECT CAST(NULL AS STRING) AS person_id, 0 AS n_reviews WHERE false")
+    ev = parts[0] if parts else ("SELECT CAST(NULL AS STRING) AS person_id, 0 AS n_sessions, 0 AS n_product_views, "
                                  "0 AS n_compares, 0 AS n_carts, 0 AS n_checkouts, 0 AS n_research, "
                                  "0 AS n_email_clicks, 0 AS n_referrals, 0 AS n_review_events, "
-                                 "NULL::TIMESTAMP AS first_seen, NULL::TIMESTAMP AS last_seen WHERE false")
-    df = shop.sql(f"""
+                                 "CAST(NULL AS TIMESTAMP) AS first_seen, CAST(NULL AS TIMESTAMP) AS last_seen WHERE false")
+    return f"""
         WITH ev AS ({ev}), od AS ({orders}), rv AS ({reviews})
         SELECT person_id,
                coalesce(ev.n_sessions, 0) AS n_sessions, coalesce(ev.n_product_views, 0) AS n_product_views,
@@ -127,16 +139,21 @@ def person_facts(shop: "Shop", at: Any = None) -> pd.DataFrame:
                coalesce(ev.n_checkouts, 0) AS n_checkouts, coalesce(ev.n_research, 0) AS n_research,
                coalesce(ev.n_email_clicks, 0) AS n_email_clicks, coalesce(ev.n_referrals, 0) AS n_referrals,
                coalesce(od.n_orders, 0) AS n_orders, coalesce(od.n_categories, 0) AS n_categories,
-               epoch({t} - od.first_order_at) / 86400.0 AS days_since_first_order,
-               epoch({t} - od.last_order_at) / 86400.0 AS days_since_last_order,
+               {d.seconds_between(t, "od.first_order_at")} / 86400.0 AS days_since_first_order,
+               {d.seconds_between(t, "od.last_order_at")} / 86400.0 AS days_since_last_order,
                greatest(coalesce(rv.n_reviews, 0), coalesce(ev.n_review_events, 0)) AS n_reviews,
-               epoch({t} - greatest(ev.last_seen, od.last_order_at)) / 86400.0 AS days_since_last_seen,
+               {d.seconds_between(t, "greatest(ev.last_seen, od.last_order_at)")} / 86400.0 AS days_since_last_seen,
                ev.first_seen, ev.last_seen, od.first_order_at, od.last_order_at, ev.person_id IS NOT NULL AS has_events
         FROM ev FULL OUTER JOIN od USING (person_id) LEFT JOIN rv USING (person_id)
-        WHERE person_id IS NOT NULL""").set_index("person_id")
-    df["segment"] = pd.Series(pd.NA, index=df.index, dtype="object")
-    df.attrs["at"] = at
-    return df
+        WHERE person_id IS NOT NULL"""
+
+
+def phase_case_sql(table: pd.DataFrame) -> str:
+    """A CASE expression over the FACT_COLUMNS giving the index (0-based, journey order) of the furthest
+    phase of rule table ``table`` whose rule holds, -1 for none. The same text runs in DuckDB and Spark."""
+    # the furthest phase whose rule holds: test the rules from the last phase back
+    return "CASE " + " ".join(f"WHEN ({r.rule}) THEN {i}" for i, r in reversed(list(enumerate(table.itertuples())))) \
+        + " ELSE -1 END"
 
 
 def _rfm_at(shop: "Shop", at: pd.Timestamp) -> pd.DataFrame | None:
@@ -193,16 +210,14 @@ def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
     summ = _rfm_at(shop, at) if shop.count("orders") else None
     if summ is not None:
         facts.loc[summ.index.intersection(facts.index), "segment"] = summ["segment"]
-    con = shop.con
+    con = connect()  # the facts are per person and in pandas already (whichever engine made them)
     con.register("_jl_facts_df", facts.reset_index())
-    # the furthest phase whose rule holds: test the rules from the last phase back
-    cases = " ".join(f"WHEN ({r.rule}) THEN {i}" for i, r in reversed(list(enumerate(table.itertuples()))))
     try:
-        codes = con.execute(f"SELECT CASE {cases} ELSE -1 END AS c FROM _jl_facts_df").df()["c"].to_numpy()
+        codes = con.execute(f"SELECT {phase_case_sql(table)} AS c FROM _jl_facts_df").df()["c"].to_numpy()
     except Exception as exc:  # a user-written rule that DuckDB cannot parse
         raise ConfigError(f"a phase rule could not be evaluated: {exc}; rules may use {list(FACT_COLUMNS)}") from None
     finally:
-        con.unregister("_jl_facts_df")
+        con.close()
     out = facts.copy()
     out.insert(0, "phase", pd.Categorical.from_codes(codes, categories=list(table["phase"]), ordered=True))
     out.insert(1, "phase_nl", out["phase"].map(dict(zip(table["phase"], table["phase_nl"]))).astype(object))
@@ -271,10 +286,11 @@ def cohort_retention(shop: "Shop", max_months: int = 24) -> pd.DataFrame:
     """Monthly cohort retention: rows = month of first order (cohort), columns = months since the first
     order (0..max_months), values = share of the cohort's customers with an order in that month.
     ``attrs["sizes"]`` holds the customers per cohort."""
+    d = shop.dialect
     df = shop.sql(f"""
         WITH o AS (SELECT customer_id, date_trunc('month', ordered_at) AS m FROM orders),
              f AS (SELECT customer_id, min(m) AS cohort FROM o GROUP BY 1),
-             a AS (SELECT DISTINCT o.customer_id, f.cohort, date_diff('month', f.cohort, o.m) AS k
+             a AS (SELECT DISTINCT o.customer_id, f.cohort, {d.months_between("o.m", "f.cohort")} AS k
                    FROM o JOIN f USING (customer_id))
         SELECT cohort, k, count(*) AS customers FROM a WHERE k <= {int(max_months)} GROUP BY 1, 2""")
     if df.empty:

@@ -11,12 +11,12 @@ order lines), repeat rate of the category's buyers, median inter-purchase time o
 and median consideration time (days from a person's first view of the category to their first purchase
 of it; needs events).
 
-The shared temp tables live in the shop's DuckDB connection (names start with ``_jl_``); they are built
-once per shop and reused, because the canonical tables never change after loading.
+The shared work tables live in the shop's engine (DuckDB temp tables, or persisted Spark views for a
+journeylab.spark.SparkShop; names start with ``_jl_``); they are built once per shop and reused, because the
+canonical tables never change after loading. The SQL is written once for both engines (journeylab.dialect).
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Mapping
 
 import pandas as pd
@@ -46,32 +46,19 @@ def columns(shop: "Shop", table: str) -> set[str]:
     """Column names of a table in the shop's engine (empty set if the table is absent)."""
     if not shop.has(table) and not table.startswith("_jl_"):
         return set()
-    return set(shop.con.execute(f"SELECT * FROM {table} LIMIT 0").df().columns)
+    return set(shop.columns(table))
 
 
 def temp_exists(shop: "Shop", name: str) -> bool:
-    q = "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary"
-    return bool(shop.con.execute(q, [name]).fetchone()[0])
+    """Whether the shop's engine holds work table ``name``."""
+    return shop.has_work(name)
 
 
 def ensure_temp(shop: "Shop", name: str, sql: str, rebuild: bool = False) -> str:
-    """Create temp table ``name`` AS ``sql`` unless it exists; returns ``name``."""
-    if rebuild or not temp_exists(shop, name):
-        with unordered(shop.con):
-            shop.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+    """Create work table ``name`` AS ``sql`` unless it exists; returns ``name``."""
+    if rebuild or not shop.has_work(name):
+        shop.create_work(name, sql)
     return name
-
-
-@contextmanager
-def unordered(con):
-    """Within the block, DuckDB need not keep rows in insertion order (less memory and time for large
-    CREATE TABLE AS of work tables, whose row order nothing relies on); the setting is restored after."""
-    before = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
-    con.execute("SET preserve_insertion_order = false")
-    try:
-        yield
-    finally:
-        con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
 
 
 def require_events(shop: "Shop", what: str) -> None:
@@ -91,7 +78,7 @@ def _price_expr(shop: "Shop") -> str:
     pcols = columns(shop, "products")
     if "price" in pcols:
         return "p.price"
-    return "NULL::DOUBLE"
+    return "CAST(NULL AS DOUBLE)"
 
 
 def category_evidence(shop: "Shop") -> pd.DataFrame:
@@ -101,12 +88,13 @@ def category_evidence(shop: "Shop") -> pd.DataFrame:
         raise DataError("involvement needs a products table with a category per product (or the shop config's "
                         "'involvement' mapping)", table="products")
     price = _price_expr(shop)
+    d = shop.dialect
     has_lines = shop.has("order_lines")
     base_price = None
     if has_lines:
-        base_price = shop.con.execute("SELECT median(unit_price) FROM order_lines WHERE unit_price > 0").fetchone()[0]
+        base_price = shop.scalar("SELECT median(unit_price) FROM order_lines WHERE unit_price > 0")
     if base_price is None:
-        base_price = shop.con.execute(f"SELECT median({price}) FROM products p").fetchone()[0]
+        base_price = shop.scalar(f"SELECT median({price}) FROM products p")
     cat = shop.sql(f"""
         SELECT category, count(*) AS n_products, median({price}) AS median_price
         FROM products p WHERE category IS NOT NULL GROUP BY category""").set_index("category")
@@ -118,25 +106,25 @@ def category_evidence(shop: "Shop") -> pd.DataFrame:
     if has_lines:
         # (category, order) pairs first, then the orders: same as count(DISTINCT order_id) per (category,
         # customer) over all lines, ~2x faster on 14M lines (no per-group distinct sets)
-        rep = shop.sql("""
+        rep = shop.sql(f"""
             WITH oc AS (SELECT DISTINCT p.category, ol.order_id FROM order_lines ol JOIN products p USING (product_id)),
                  cc AS (SELECT oc.category, o.customer_id, count(*) AS n, min(o.ordered_at) AS f, max(o.ordered_at) AS l
                         FROM oc JOIN orders o USING (order_id) GROUP BY ALL)
-            SELECT category, count(*) AS buyers, avg((n >= 2)::INT) AS repeat_rate,
-                   median(CASE WHEN n >= 2 THEN epoch(l - f) / 86400.0 / (n - 1) END) AS interpurchase_days
+            SELECT category, count(*) AS buyers, avg(CAST(n >= 2 AS INT)) AS repeat_rate,
+                   median(CASE WHEN n >= 2 THEN {d.seconds_between("l", "f")} / 86400.0 / (n - 1) END) AS interpurchase_days
             FROM cc GROUP BY category""").set_index("category")
         cat = cat.join(rep)
     else:
         cat["buyers"], cat["repeat_rate"], cat["interpurchase_days"] = float("nan"), float("nan"), float("nan")
     if shop.has("events") and "product_id" in columns(shop, "events"):
-        con = shop.sql("""
+        con = shop.sql(f"""
             WITH uc AS (
               SELECT e.user_id, p.category,
-                     min(e.ts) FILTER (e.event_type = 'product_view') AS fv,
-                     min(e.ts) FILTER (e.event_type = 'purchase') AS fp
+                     min(e.ts) FILTER (WHERE e.event_type = 'product_view') AS fv,
+                     min(e.ts) FILTER (WHERE e.event_type = 'purchase') AS fp
               FROM events e JOIN products p USING (product_id)
               WHERE e.event_type IN ('product_view', 'purchase') GROUP BY ALL)
-            SELECT category, median(epoch(fp - fv) / 86400.0) AS consideration_days
+            SELECT category, median({d.seconds_between("fp", "fv")} / 86400.0) AS consideration_days
             FROM uc WHERE fp >= fv GROUP BY category""").set_index("category")
         cat = cat.join(con)
     else:
@@ -177,8 +165,10 @@ def classify_involvement(shop: "Shop", override: Mapping[str, str] | None = None
     out["inferred_level"] = inferred
     out["level"], out["source"] = inferred, "inferred"
     if "involvement" in columns(shop, "products"):
-        given = shop.sql("""SELECT category, mode(lower(involvement)) AS lvl FROM products
-                            WHERE lower(involvement) IN ('low', 'high') GROUP BY 1""").set_index("category")["lvl"]
+        # the most common level of the category's products; a tie goes to high (deterministic in both engines)
+        given = shop.sql("""SELECT category, CASE WHEN count_if(lower(involvement) = 'high')
+                                                      >= count_if(lower(involvement) = 'low') THEN 'high' ELSE 'low' END AS lvl
+                            FROM products WHERE lower(involvement) IN ('low', 'high') GROUP BY 1""").set_index("category")["lvl"]
         given = given.reindex(out.index).dropna()
         out.loc[given.index, "level"], out.loc[given.index, "source"] = given, "products table"
     for src, mapping in (("config mapping", shop.involvement or {}), ("override", override or {})):
@@ -200,11 +190,13 @@ def ensure_levels(shop: "Shop", override: Mapping[str, str] | None = None, rebui
     if not rebuild and override is None and temp_exists(shop, "_jl_customer_level"):
         return True
     cls = classify_involvement(shop, override)
-    shop.con.register("_jl_cat_level_df", cls[["level"]].reset_index())
-    ensure_temp(shop, "_jl_product_level", """
-        SELECT p.product_id, p.category, c.level FROM products p JOIN _jl_cat_level_df c USING (category)""",
-                rebuild=True)
-    shop.con.unregister("_jl_cat_level_df")
+    shop.register("_jl_cat_level_df", cls[["level"]].reset_index())
+    try:
+        ensure_temp(shop, "_jl_product_level", """
+            SELECT p.product_id, p.category, c.level FROM products p JOIN _jl_cat_level_df c USING (category)""",
+                    rebuild=True)
+    finally:
+        shop.unregister("_jl_cat_level_df")
     ecols = columns(shop, "events")
     from_events = {"order_id", "product_id"} <= ecols
     if not shop.has("order_lines") and not from_events:
@@ -213,26 +205,26 @@ def ensure_levels(shop: "Shop", override: Mapping[str, str] | None = None, rebui
     # lines takes the level of the product on its purchase event. Lines first, then only the purchase
     # events of orders the lines left out (not all purchase events grouped together with the lines).
     if shop.has("order_lines"):
-        ensure_temp(shop, "_jl_order_level", """
-            SELECT ol.order_id, arg_max(pl.level, ol.quantity * ol.unit_price) AS level
-            FROM order_lines ol JOIN _jl_product_level pl USING (product_id) GROUP BY ol.order_id""", rebuild=True)
+        lines = """SELECT ol.order_id, max_by(pl.level, ol.quantity * ol.unit_price) AS level
+                   FROM order_lines ol JOIN _jl_product_level pl USING (product_id) GROUP BY ol.order_id"""
     else:
-        ensure_temp(shop, "_jl_order_level", "SELECT NULL::VARCHAR AS order_id, NULL::VARCHAR AS level WHERE false",
-                    rebuild=True)
+        lines = "SELECT CAST(NULL AS STRING) AS order_id, CAST(NULL AS STRING) AS level WHERE false"
     if from_events:
-        with unordered(shop.con):
-            shop.con.execute("""
-                INSERT INTO _jl_order_level
-                SELECT e.order_id, arg_min(pl.level, e.ts) AS level
-                FROM events e JOIN _jl_product_level pl USING (product_id)
-                WHERE e.event_type = 'purchase' AND e.order_id IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM _jl_order_level l WHERE l.order_id = e.order_id)
-                GROUP BY e.order_id""")
+        ensure_temp(shop, "_jl_order_level_lines", lines, rebuild=True)
+        ensure_temp(shop, "_jl_order_level", """
+            SELECT order_id, level FROM _jl_order_level_lines
+            UNION ALL
+            SELECT e.order_id, min_by(pl.level, e.ts) AS level
+            FROM events e JOIN _jl_product_level pl USING (product_id)
+            WHERE e.event_type = 'purchase' AND e.order_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM _jl_order_level_lines l WHERE l.order_id = e.order_id)
+            GROUP BY e.order_id""", rebuild=True)
+    else:
+        ensure_temp(shop, "_jl_order_level", lines, rebuild=True)
     ensure_temp(shop, "_jl_customer_level", """
-        SELECT o.customer_id, arg_min(l.level, o.ordered_at) AS level
+        SELECT o.customer_id, min_by(l.level, o.ordered_at) AS level
         FROM orders o JOIN _jl_order_level l USING (order_id) GROUP BY o.customer_id""", rebuild=True)
-    for t in ("_jl_user_level",):
-        shop.con.execute(f"DROP TABLE IF EXISTS {t}")
+    shop.drop_work("_jl_user_level")
     return True
 
 
@@ -248,7 +240,7 @@ def ensure_user_map(shop: "Shop") -> str:
     src = "events"
     if temp_exists(shop, "_jl_sessions") and (not has_cust or "customer_id" in columns(shop, "_jl_sessions")):
         src = "_jl_sessions"
-    cust = "max(customer_id)" if has_cust else "NULL::VARCHAR"
+    cust = "max(customer_id)" if has_cust else "CAST(NULL AS STRING)"
     return ensure_temp(shop, "_jl_user_map", f"""
         WITH u AS (SELECT user_id, {cust} AS customer_id FROM {src} GROUP BY user_id)
         SELECT u.user_id, coalesce(u.customer_id, c.customer_id) AS customer_id
@@ -262,10 +254,12 @@ def ensure_user_levels(shop: "Shop") -> bool:
         return False
     ensure_user_map(shop)
     if "product_id" not in columns(shop, "events"):
-        viewed = "SELECT NULL::VARCHAR AS user_id, NULL::VARCHAR AS level WHERE false"
+        viewed = "SELECT CAST(NULL AS STRING) AS user_id, CAST(NULL AS STRING) AS level WHERE false"
     else:
-        viewed = """SELECT e.user_id, mode(pl.level) AS level FROM events e
-                    JOIN _jl_product_level pl USING (product_id) GROUP BY e.user_id"""
+        # the level viewed most; a tie goes to the level that sorts last ("low" before "high": high wins)
+        viewed = """SELECT user_id, max_by(level, n * 2 + CASE WHEN level = 'low' THEN 0 ELSE 1 END) AS level FROM (
+                      SELECT e.user_id, pl.level, count(*) AS n FROM events e
+                      JOIN _jl_product_level pl USING (product_id) GROUP BY ALL) GROUP BY user_id"""
     ensure_temp(shop, "_jl_user_level", f"""
         SELECT m.user_id, coalesce(c.level, v.level) AS level
         FROM _jl_user_map m LEFT JOIN _jl_customer_level c USING (customer_id)
@@ -281,17 +275,17 @@ def ensure_sessions(shop: "Shop") -> str:
     reuse this table instead of scanning the events again)."""
     require_events(shop, "this analysis")
     cols = columns(shop, "events")
-    channel = "arg_min(channel, ts)" if "channel" in cols else "'(unknown)'"
-    device = "arg_min(device, ts)" if "device" in cols else "NULL::VARCHAR"
+    channel = "min_by(channel, ts)" if "channel" in cols else "'(unknown)'"
+    device = "min_by(device, ts)" if "device" in cols else "CAST(NULL AS STRING)"
     cust = ", max(customer_id) AS customer_id" if "customer_id" in cols else ""
-    research = ("count(*) FILTER (page_type LIKE 'research%' OR page_type = 'compare' OR event_type = 'compare')"
-                if "page_type" in cols else "count(*) FILTER (event_type = 'compare')")
+    research = ("count(*) FILTER (WHERE page_type LIKE 'research%' OR page_type = 'compare' OR event_type = 'compare')"
+                if "page_type" in cols else "count(*) FILTER (WHERE event_type = 'compare')")
     return ensure_temp(shop, "_jl_sessions", f"""
         SELECT user_id, session_id, min(ts) AS started_at, max(ts) AS ended_at,
                coalesce({channel}, '(unknown)') AS channel, {device} AS device, count(*) AS n_events,
-               count(*) FILTER (event_type = 'product_view') AS n_product_views, {research} AS n_research,
+               count(*) FILTER (WHERE event_type = 'product_view') AS n_product_views, {research} AS n_research,
                bool_or(event_type = 'add_to_cart') AS has_cart, bool_or(event_type = 'begin_checkout') AS has_checkout,
                bool_or(event_type = 'purchase') AS has_purchase,
-               min(ts) FILTER (event_type = 'purchase') AS first_purchase_ts,
-               min(ts) FILTER (event_type = 'product_view') AS first_product_view_ts{cust}
+               min(ts) FILTER (WHERE event_type = 'purchase') AS first_purchase_ts,
+               min(ts) FILTER (WHERE event_type = 'product_view') AS first_product_view_ts{cust}
         FROM events GROUP BY user_id, session_id""")

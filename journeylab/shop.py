@@ -12,6 +12,7 @@ import pandas as pd
 
 from .config import ShopConfig, read_shop_config
 from .contract import OPTIONAL_TABLES, REQUIRED_TABLES
+from .dialect import DUCKDB, Dialect
 from .engine import connect
 from .errors import DataError
 from .io import clean_tables, read_raw, typed_table
@@ -56,6 +57,49 @@ class Shop:
     def count(self, table: str) -> int:
         """Number of rows in a canonical table."""
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    # The work-table interface journeylab's shared SQL builders use (journeylab.spark.SparkShop has the same).
+    @property
+    def dialect(self) -> Dialect:
+        """The SQL dialect of this shop's engine (journeylab.dialect)."""
+        return DUCKDB
+
+    def columns(self, table: str) -> list[str]:
+        """Column names of a canonical or work table."""
+        return list(self.con.execute(f"SELECT * FROM {table} LIMIT 0").df().columns)
+
+    def has_work(self, name: str) -> bool:
+        """Whether work table ``name`` (a ``_jl_*`` temp table) exists."""
+        q = "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary"
+        return bool(self.con.execute(q, [name]).fetchone()[0])
+
+    def create_work(self, name: str, query: str) -> str:
+        """Create (or replace) work table ``name`` as the result of ``query``; returns ``name``.
+
+        Work tables are temporary (never written to a database file); their row order is not kept,
+        which saves memory and time on large tables and which nothing relies on."""
+        before = self.con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+        self.con.execute("SET preserve_insertion_order = false")
+        try:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {query}")
+        finally:
+            self.con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
+        return name
+
+    def drop_work(self, name: str) -> None:
+        """Drop work table ``name`` if it exists."""
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """Make a (small) pandas DataFrame queryable as ``name`` until :meth:`unregister`."""
+        self.con.register(name, frame)
+
+    def unregister(self, name: str) -> None:
+        self.con.unregister(name)
+
+    def scalar(self, query: str) -> Any:
+        """The single value of a one-row, one-column query."""
+        return self.con.execute(query).fetchone()[0]
 
     def quality_summary(self) -> pd.DataFrame:
         """Per table: rows read, kept, dropped and fixed, and the revenue of each (shop currency)."""

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..config import ShopConfig, TableSource, read_shop_config
 from ..contract import OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
+from ..dialect import SPARK, Dialect
 from ..errors import DataError
 from ..io.clean import _FIXES, DQ_COLUMNS, OUTLIER_LIMIT_SQL, RULES
 from ..io.validate import MISSING_TEXT
@@ -55,6 +56,7 @@ class SparkShop:
     involvement: dict[str, str] = field(default_factory=dict)
     config: ShopConfig | None = None
     engine: str = "spark"
+    work: dict[str, "DataFrame"] = field(default_factory=dict, repr=False)
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -74,9 +76,51 @@ class SparkShop:
         return to_pandas(self.frame(table))
 
     def activate(self) -> None:
-        """Register this shop's tables as temporary views under their canonical names."""
-        for name, df in self.frames.items():
+        """Register this shop's tables and work tables as temporary views under their names (Spark's
+        views are per session: re-registering before each query lets several shops share a session)."""
+        for name, df in {**self.frames, **self.work}.items():
             df.createOrReplaceTempView(name)
+
+    # The work-table interface of journeylab.shop.Shop, so the shared SQL builders run here too.
+    @property
+    def dialect(self) -> Dialect:
+        return SPARK
+
+    def columns(self, table: str) -> list[str]:
+        """Column names of a canonical or work table."""
+        return list(self.sql_df(f"SELECT * FROM {table}").columns)
+
+    def has_work(self, name: str) -> bool:
+        return name in self.work
+
+    def create_work(self, name: str, query: str) -> str:
+        """Work table ``name``: the result of ``query``, persisted (memory, spilling to local disk) and
+        registered as a temporary view; computed once, when first used."""
+        from pyspark import StorageLevel
+
+        df = self.sql_df(query).persist(StorageLevel.MEMORY_AND_DISK)
+        self.drop_work(name)
+        self.work[name] = df
+        df.createOrReplaceTempView(name)
+        return name
+
+    def drop_work(self, name: str) -> None:
+        old = self.work.pop(name, None)
+        if old is not None:
+            old.unpersist()
+            self.spark.catalog.dropTempView(name)
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """Make a small pandas DataFrame queryable as ``name`` (a temporary view) until :meth:`unregister`."""
+        self.work[name] = self.spark.createDataFrame(frame)
+        self.work[name].createOrReplaceTempView(name)
+
+    def unregister(self, name: str) -> None:
+        if self.work.pop(name, None) is not None:
+            self.spark.catalog.dropTempView(name)
+
+    def scalar(self, query: str) -> Any:
+        return self.sql_df(query).first()[0]
 
     def sql_df(self, query: str) -> "DataFrame":
         """Spark SQL on the shop's tables, as a lazy Spark DataFrame."""
