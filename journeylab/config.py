@@ -12,7 +12,10 @@ A shop config is a YAML file or a dict::
         read: {sep: ";", decimal: ",", encoding: latin-1, date_format: "%d-%m-%Y", sheet: Orders}
       products: {path: products.parquet}
 
-Instead of ``path`` a table may be given as a pandas DataFrame (``tables: {orders: df}``).
+Instead of ``path`` a table may be given as a pandas DataFrame (``tables: {orders: df}``). A ``path``
+with a scheme (``s3a://bucket/shop/orders/``, ``gs://...``, ``file:///data/orders/``) is an object-storage
+URI: it is kept as text (``TableSource.uri``), never resolved against the config's folder, and read by
+the Spark engine (``load_shop(config, engine="spark")``).
 
 A shop-system export is read by an adapter chosen with ``format`` (see docs/formats.md and
 journeylab.io.adapters)::
@@ -31,6 +34,7 @@ zone; values without one are taken to be in it already.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -47,22 +51,27 @@ SHOP_KEYS = {
 }
 TABLE_KEYS = {"path", "columns", "read"}
 READ_KEYS = {"sep", "decimal", "thousands", "encoding", "date_format", "dayfirst", "sheet", "header", "timezone"}
+# scheme://...: a URI, not a local path (a Windows drive such as C:/ has no "//" after its colon).
+URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 FORMATS = ("shopify", "woocommerce", "ga4", "uci_online_retail", "olist", "rees46")
 
 
 @dataclass
 class TableSource:
-    """Where one canonical table comes from."""
+    """Where one canonical table comes from: a local ``path``, an object-storage ``uri`` or a ``frame``."""
 
     table: str
     path: Path | None = None
     frame: pd.DataFrame | None = None
     columns: dict[str, str] = field(default_factory=dict)
     read: dict[str, Any] = field(default_factory=dict)
+    uri: str | None = None  # e.g. "s3a://bucket/shop/orders/", kept as written (a Path would collapse "//")
 
     @property
     def label(self) -> str:
-        """How messages name the source: the file path, or 'DataFrame for <table>'."""
+        """How messages name the source: the URI, the file path, or 'DataFrame for <table>'."""
+        if self.uri is not None:
+            return self.uri
         return str(self.path) if self.path is not None else f"<DataFrame for {self.table}>"
 
 
@@ -214,6 +223,11 @@ def _resolve(path: Any, base: Path) -> Path:
     return p if p.is_absolute() else base / p
 
 
+def is_uri(path: Any) -> bool:
+    """Whether a configured path is a URI with a scheme (``s3a://...``), not a local path."""
+    return isinstance(path, str) and bool(URI_RE.match(path))
+
+
 def _check_timezone(tz: str, where: str) -> None:
     try:
         from zoneinfo import ZoneInfo
@@ -252,6 +266,8 @@ def _table_source(name: str, spec: Any, base: Path, where: str) -> TableSource:
         return TableSource(table=name, frame=frame, columns=columns, read=read)
     if "path" not in spec:
         raise ConfigError(f"{where}: table '{name}' needs a 'path'")
+    if is_uri(spec["path"]):
+        return TableSource(table=name, uri=str(spec["path"]), columns=columns, read=read)
     path = Path(spec["path"])
     if not path.is_absolute():
         path = base / path

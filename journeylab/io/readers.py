@@ -25,8 +25,12 @@ def read_raw(con: duckdb.DuckDBPyConnection, source: TableSource) -> str:
     """Load ``source`` into the table ``raw_<table>`` of ``con``; return that table's name.
 
     Raises DataError when the file does not exist, is empty, has only a header, or cannot be
-    parsed as its format.
+    parsed as its format, and for an object-storage URI (read by the Spark engine).
     """
+    if source.uri is not None:
+        raise DataError("object-storage URIs are read by the Spark engine: load_shop(config, engine='spark')",
+                        file=source.uri, table=source.table,
+                        hint="or copy the table to a local file and give its path in the shop config")
     name = f"raw_{source.table}"
     con.execute(f"DROP TABLE IF EXISTS {name}")
     if source.frame is not None:

@@ -7,7 +7,6 @@ text, exact-duplicate numbering, the one rule with a sub-query).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -112,6 +111,8 @@ class SparkShop:
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """Make a small pandas DataFrame queryable as ``name`` (a temporary view) until :meth:`unregister`."""
+        frame = frame.copy()
+        frame.attrs = {}  # metadata such as rule tables is not for Spark (which would try to serialise it)
         self.work[name] = self.spark.createDataFrame(frame)
         self.work[name].createOrReplaceTempView(name)
 
@@ -199,11 +200,8 @@ def load_shop_spark(config: str | Any | Mapping[str, Any] | ShopConfig, *, spark
 
 
 def uri(source: TableSource) -> str:
-    """The path Spark reads: a local path, or an object-storage URI the config turned into a Path
-    (``base/s3a:/bucket/key`` -> ``s3a://bucket/key``)."""
-    text = str(source.path)
-    m = re.search(r"(?:^|/)([A-Za-z][A-Za-z0-9+.\-]*):/+(.*)$", text)
-    return f"{m.group(1)}://{m.group(2)}" if m and m.group(1).lower() != "file" else text
+    """The path Spark reads: the config's object-storage URI as written (``s3a://bucket/key``), else the local path."""
+    return source.uri if source.uri is not None else str(source.path)
 
 
 def _read_raw(spark: "SparkSession", source: TableSource) -> "DataFrame":
@@ -217,10 +215,13 @@ def _read_raw(spark: "SparkSession", source: TableSource) -> "DataFrame":
         return spark.createDataFrame(frame)
     path = uri(source)
     lower = path.lower().rstrip("/")
-    local = "://" not in path
+    local = source.uri is None
     if local and not source.path.exists():
         raise DataError("file does not exist", file=path, table=source.table, hint="check 'path' in the shop config")
     if lower.endswith((".xlsx", ".xlsm", ".xls")):
+        if not local:
+            raise DataError("Excel workbooks are read from local files only", file=path, table=source.table,
+                            hint="save the sheet as CSV or Parquet in object storage, or give a local path")
         from ..io.readers import _read_excel
 
         frame = _read_excel(source.path, source)
