@@ -91,3 +91,80 @@ def test_spark_reads_uri_parquet_folder(spark, tmp_path):
     assert sp.config.tables["orders"].uri == folder.as_uri() + "/"
     _same_quality(sp.data_quality, duck.data_quality)
     _same_table(sp.table("orders"), duck.table("orders"), ["order_id"])
+
+
+# --- 2. date_format, dayfirst, timezone -----------------------------------------------------------------------
+
+def _csv(tmp_path: Path, times: list[str], name: str = "orders.csv") -> Path:
+    path = tmp_path / name
+    rows = [f'{i},c{i % 3},"{t}",{10 + i}.5' for i, t in enumerate(times, start=1)]
+    path.write_text("order_id,customer_id,ordered_at,revenue\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def _both(spark, cfg: dict) -> tuple[jl.Shop, "jl.spark.SparkShop"]:
+    return jl.load_shop(cfg), jl.load_shop(cfg, engine="spark", spark=spark)
+
+
+@pytest.mark.parametrize("read,times,expected", [
+    ({"date_format": "%d-%m-%Y %H:%M"}, ["31-01-2024 10:05", "1-2-2024 7:30", "29-02-2024 23:59"],
+     ["2024-01-31 10:05", "2024-02-01 07:30", "2024-02-29 23:59"]),
+    ({"date_format": "%Y%m%d"}, ["20240131", "20240201"], ["2024-01-31", "2024-02-01"]),
+    ({"date_format": "%d/%m/%y"}, ["31/01/24", "01/02/99", "15/06/68", "15/06/69"],
+     ["2024-01-31", "1999-02-01", "2068-06-15", "1969-06-15"]),
+    ({"date_format": "%d %b %Y %I:%M %p"}, ["31 Jan 2024 01:05 PM", "2 Feb 2024 9:00 AM"],
+     ["2024-01-31 13:05", "2024-02-02 09:00"]),
+    ({"date_format": "%Y-%m-%dT%H:%M:%S.%f"}, ["2024-01-31T10:05:07.25", "2024-02-01T00:00:00.000001"],
+     ["2024-01-31 10:05:07.25", "2024-02-01 00:00:00.000001"]),
+    ({"dayfirst": True}, ["31-01-2024", "01/02/2024 10:30", "02.03.2024", "5/3/2024 08:15:30", "2024-03-06"],
+     ["2024-01-31", "2024-02-01 10:30", "2024-03-02", "2024-03-05 08:15:30", "2024-03-06"]),
+    ({"timezone": "Europe/Amsterdam"}, ["2024-03-01T10:00:00+01:00", "2024-07-01 10:00:00Z", "2024-07-02 10:00:00",
+                                        "2024-07-03 10:00:00 UTC", "2024-07-04 10:00:00 +0000", "2024-12-01 08:00:00 Europe/London"],
+     ["2024-03-01 10:00", "2024-07-01 12:00", "2024-07-02 10:00", "2024-07-03 12:00", "2024-07-04 12:00", "2024-12-01 09:00"]),
+    ({"timezone": "America/New_York"}, ["2024-03-01T10:00:00+01:00", "2024-07-02 10:00:00"],
+     ["2024-03-01 04:00", "2024-07-02 10:00"]),
+])
+def test_read_options_load_equal_tables(spark, tmp_path, read, times, expected):
+    cfg = {"observation_end": "2100-01-01", "tables": {"orders": {"path": str(_csv(tmp_path, times)), "read": read}}}
+    duck, sp = _both(spark, cfg)
+    assert duck.table("orders").sort_values("order_id")["ordered_at"].tolist() == [pd.Timestamp(t) for t in expected]
+    _same_table(sp.table("orders"), duck.table("orders"), ["order_id"])
+    _same_quality(sp.data_quality, duck.data_quality)
+
+
+def test_shop_timezone_converts_aware_parquet_and_dataframe(spark, tmp_path):
+    aware = pd.DataFrame({"order_id": ["1", "2"], "customer_id": ["a", "b"], "revenue": [1.0, 2.0],
+                          "ordered_at": pd.to_datetime(["2024-03-01 09:00", "2024-07-01 09:00"]).tz_localize("UTC")})
+    naive = aware.assign(ordered_at=aware["ordered_at"].dt.tz_localize(None), order_id=["3", "4"])
+    aware.to_parquet(tmp_path / "aware.parquet", index=False)
+    naive.to_parquet(tmp_path / "naive.parquet", index=False)
+    expected = {"aware": [pd.Timestamp("2024-03-01 10:00"), pd.Timestamp("2024-07-01 11:00")],
+                "naive": [pd.Timestamp("2024-03-01 09:00"), pd.Timestamp("2024-07-01 09:00")]}
+    for name, orders in [("aware", aware), ("naive", naive), ("aware", str(tmp_path / "aware.parquet")),
+                         ("naive", str(tmp_path / "naive.parquet"))]:
+        duck, sp = _both(spark, {"timezone": "Europe/Amsterdam", "tables": {"orders": orders}})
+        assert duck.table("orders")["ordered_at"].tolist() == expected[name]
+        _same_table(sp.table("orders"), duck.table("orders"), ["order_id"])
+
+
+@pytest.mark.parametrize("read,times", [
+    ({"date_format": "%d-%m-%Y"}, ["31-01-2024", "2024-02-01", "30-02-2024", "01-03-2024 10:00", "02-03-2024"]),
+    ({"dayfirst": True}, ["31-01-2024", "31-13-2024", "tomorrow", "02.03.2024"]),
+    ({"timezone": "Europe/Amsterdam"}, ["2024-03-01T10:00:00+01:00", "2024-07-01 10:00:00 Mars/Olympus", "01-02-2024"]),
+])
+def test_unreadable_dates_reported_alike(spark, tmp_path, read, times):
+    cfg = {"tables": {"orders": {"path": str(_csv(tmp_path, times)), "read": read}}}
+    with pytest.raises(jl.DataError) as duck_err:
+        jl.load_shop(cfg)
+    with pytest.raises(jl.DataError) as spark_err:
+        jl.load_shop(cfg, engine="spark", spark=spark)
+    assert str(spark_err.value) == str(duck_err.value)
+    assert spark_err.value.column == "ordered_at" and spark_err.value.examples[0][0] >= 2
+    assert "values are not a date" in str(spark_err.value) and spark_err.value.file.endswith("orders.csv")
+
+
+def test_unsupported_date_format_directive_named(spark, tmp_path):
+    cfg = {"tables": {"orders": {"path": str(_csv(tmp_path, ["Wed 31-01-2024"])), "read": {"date_format": "%a %d-%m-%Y"}}}}
+    assert jl.load_shop(cfg).table("orders")["ordered_at"].tolist() == [pd.Timestamp("2024-01-31")]
+    with pytest.raises(jl.DataError, match="date_format '%a %d-%m-%Y': %a is not supported by the Spark engine"):
+        jl.load_shop(cfg, engine="spark", spark=spark)

@@ -30,6 +30,13 @@ MISSING_TEXT = ("nan", "null", "none", "n/a", "#n/a", "na", "<na>", "nat")
 # A time followed by a UTC offset or a zone name: such text is converted to the shop's zone.
 _AWARE_RE = r"[0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*(Z|z|[+-][0-9]{2}(:?[0-9]{2})?|\s+(UTC|GMT|[A-Za-z]+/[A-Za-z_]+))$"
 
+# What an unreadable value is, and how to fix it: one wording for both engines (journeylab.spark.shop too).
+CAST_PROBLEMS = {"DOUBLE": "not a number", "TIMESTAMP": "not a date"}
+CAST_HINTS = {
+    "DOUBLE": "use a point as decimal separator, or set read: {decimal: ','} (and thousands:) in the shop config",
+    "TIMESTAMP": "use YYYY-MM-DD [HH:MM:SS], or set read: {date_format: '%d-%m-%Y'} or {dayfirst: true}",
+}
+# Tried in this order with read: {dayfirst: true} (then the ISO cast); the Spark engine translates them.
 DAYFIRST_FORMATS = ("%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y")
 
 
@@ -148,18 +155,13 @@ def check_cast(
         return
     total = con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
     rows = con.execute(f"SELECT _line, CAST({src} AS VARCHAR) FROM {raw} WHERE {bad_where} ORDER BY _line LIMIT 5").fetchall()
-    what = {"DOUBLE": "not a number", "TIMESTAMP": "not a date"}[sqltype]
-    hint = {
-        "DOUBLE": "use a point as decimal separator, or set read: {decimal: ','} (and thousands:) in the shop config",
-        "TIMESTAMP": "use YYYY-MM-DD [HH:MM:SS], or set read: {date_format: '%d-%m-%Y'} or {dayfirst: true}",
-    }[sqltype]
     raise DataError(
-        f"{n_bad:,} of {total:,} values are {what}",
+        f"{n_bad:,} of {total:,} values are {CAST_PROBLEMS[sqltype]}",
         file=file,
         table=table,
         column=src.strip('"'),
         examples=[(line, {src.strip('"'): value}) for line, value in rows],
-        hint=hint,
+        hint=CAST_HINTS[sqltype],
     )
 
 

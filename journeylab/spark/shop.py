@@ -7,6 +7,7 @@ text, exact-duplicate numbering, the one rule with a sub-query).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -17,7 +18,7 @@ from ..contract import OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
 from ..dialect import SPARK, Dialect
 from ..errors import DataError
 from ..io.clean import _FIXES, DQ_COLUMNS, OUTLIER_LIMIT_SQL, RULES
-from ..io.validate import MISSING_TEXT
+from ..io.validate import _AWARE_RE, CAST_HINTS, CAST_PROBLEMS, DAYFIRST_FORMATS, MISSING_TEXT
 from ..pii import EMAIL_RE
 from .session import get_session
 
@@ -244,10 +245,61 @@ def _read_raw(spark: "SparkSession", source: TableSource) -> "DataFrame":
     return df.select("*", F.col("_metadata.row_index").alias("_line"))
 
 
-def _cast(col: str, sqltype: str, src_type: str, read: dict) -> str:
+# strptime directives (the config's date_format, as DuckDB reads it) -> Spark datetime pattern letters:
+# (next to separators, next to another directive: fixed width, as "%Y%m%d" needs).
+_STRPTIME_TO_SPARK = {
+    "Y": ("yyyy", "yyyy"), "y": ("yy", "yy"), "m": ("M", "MM"), "d": ("d", "dd"), "H": ("H", "HH"),
+    "I": ("h", "hh"), "M": ("m", "mm"), "S": ("s", "ss"), "f": ("SSSSSS", "SSSSSS"), "p": ("a", "a"),
+    "b": ("MMM", "MMM"), "B": ("MMMM", "MMMM"), "j": ("D", "DDD"),
+}
+
+
+def spark_datetime_pattern(fmt: str) -> str:
+    """A strptime format (``%d-%m-%Y %H:%M``, as DuckDB's strptime reads it) as a Spark datetime pattern
+    (``d-M-yyyy H:m``): letters of literal text quoted; DataError for a directive Spark cannot parse."""
+    tokens = re.findall(r"%.|[^%]+|%", fmt)
+    directive = [len(t) == 2 and t[0] == "%" and t != "%%" for t in tokens]
+    out = []
+    for k, tok in enumerate(tokens):
+        if not directive[k]:
+            out.append(_spark_literal("%" if tok == "%%" else tok))
+            continue
+        if tok[1] not in _STRPTIME_TO_SPARK:
+            raise DataError(f"date_format {fmt!r}: {tok} is not supported by the Spark engine",
+                            hint="supported: " + " ".join("%" + d for d in _STRPTIME_TO_SPARK)
+                            + "; zones in the text (+01:00, Z, UTC) are converted without a date_format")
+        adjacent = (k + 1 < len(tokens) and directive[k + 1]) or (k > 0 and directive[k - 1])
+        out.append(_STRPTIME_TO_SPARK[tok[1]][1 if adjacent else 0])
+    return "".join(out)
+
+
+def _spark_literal(text: str) -> str:
+    """Literal text in a Spark datetime pattern: letters and pattern symbols quoted ('T'), the rest as is."""
+    if all(not c.isalpha() and c not in "'[]{}#" for c in text):
+        return text
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _sql_literal(text: str) -> str:
+    """A Spark SQL string literal (backslashes and quotes escaped: Spark unescapes string literals)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _parse_sql(text: str, fmt: str) -> str:
+    """Spark SQL parsing ``text`` with strptime format ``fmt`` (NULL when it does not fit), as DuckDB's
+    try_strptime: a two-digit year 69-99 is 19xx there, while Spark's 'yy' gives 20xx."""
+    parsed = f"try_to_timestamp({text}, {_sql_literal(spark_datetime_pattern(fmt))})"
+    if "%y" in fmt.replace("%%", ""):
+        parsed = f"CASE WHEN year({parsed}) >= 2069 THEN {parsed} - INTERVAL 100 YEARS ELSE {parsed} END"
+    return parsed
+
+
+def _cast(col: str, sqltype: str, src_type: str, read: dict, aware: bool = False) -> str:
     """Spark SQL reading ``col`` as ``sqltype``, as journeylab.io.validate.cast_sql does in DuckDB
-    (unreadable values become NULL and are reported by :func:`_check_casts`)."""
+    (unreadable values become NULL and are reported by :func:`_check_casts`). ``aware``: a time stamp
+    column holding instants (zone-aware pandas, Parquet adjusted to UTC), converted to the shop's zone."""
     text = f"NULLIF(trim(CAST({col} AS STRING)), '')"
+    tz = _sql_literal(str(read.get("timezone") or "UTC"))
     if sqltype == "VARCHAR":
         missing = ", ".join(repr(v) for v in MISSING_TEXT)
         text = f"CASE WHEN lower({text}) IN ({missing}) THEN NULL ELSE {text} END"
@@ -257,21 +309,34 @@ def _cast(col: str, sqltype: str, src_type: str, read: dict) -> str:
             return f"CAST({col} AS DOUBLE)"
         num = text
         if read.get("thousands"):
-            num = f"replace({num}, '{read['thousands']}', '')"
-        dec = read.get("decimal", ".")
+            num = f"replace({num}, {_sql_literal(str(read['thousands']))}, '')"
+        dec = str(read.get("decimal", "."))
         if dec != ".":
-            num = (f"replace({num}, '{dec}', '.')" if read.get("thousands")
-                   else f"replace(replace({num}, '.', ''), '{dec}', '.')")
+            num = (f"replace({num}, {_sql_literal(dec)}, '.')" if read.get("thousands")
+                   else f"replace(replace({num}, '.', ''), {_sql_literal(dec)}, '.')")
         return f"try_cast({num} AS DOUBLE)"
     if sqltype == "TIMESTAMP":
+        # The session runs in UTC, so a TIMESTAMP shows its UTC wall time: from_utc_timestamp gives the
+        # shop-local wall time of an instant, as DuckDB's timezone(tz, TIMESTAMPTZ) does.
         if src_type.startswith(("timestamp", "date")):
-            return f"CAST({col} AS TIMESTAMP)"
-        if read.get("date_format") or read.get("dayfirst") or read.get("timezone"):
-            raise DataError("the Spark engine reads time stamps as ISO text (YYYY-MM-DD [HH:MM:SS]) or Parquet "
-                            "timestamps; date_format, dayfirst and timezone options need the DuckDB engine",
-                            column=col.strip("`"))
-        return f"try_cast({text} AS TIMESTAMP)"
+            return f"from_utc_timestamp(CAST({col} AS TIMESTAMP), {tz})" if aware else f"CAST({col} AS TIMESTAMP)"
+        if read.get("date_format"):
+            return _parse_sql(text, str(read["date_format"]))
+        if read.get("dayfirst"):
+            return f"coalesce({', '.join(_parse_sql(text, f) for f in DAYFIRST_FORMATS)}, try_cast({text} AS TIMESTAMP))"
+        # Spark's cast reads an offset or zone name itself (as the instant, shown in UTC); text without one
+        # is the shop's wall time already.
+        return (f"CASE WHEN {text} RLIKE {_sql_literal(_AWARE_RE)} "
+                f"THEN from_utc_timestamp(try_cast({text} AS TIMESTAMP), {tz}) ELSE try_cast({text} AS TIMESTAMP) END")
     raise AssertionError(sqltype)
+
+
+def _aware_columns(raw: "DataFrame", source: TableSource) -> set[str]:
+    """Source columns holding instants rather than wall times: zone-aware pandas columns (which Spark,
+    like naive ones, types as TIMESTAMP) and Parquet's TIMESTAMP (naive ones are TIMESTAMP_NTZ)."""
+    if source.frame is not None:
+        return {str(c) for c in source.frame.columns if isinstance(source.frame[c].dtype, pd.DatetimeTZDtype)}
+    return {c for c, t in raw.dtypes if t == "timestamp"}
 
 
 def _typed(spark: "SparkSession", raw: "DataFrame", source: TableSource) -> tuple["DataFrame", list[str]]:
@@ -281,6 +346,7 @@ def _typed(spark: "SparkSession", raw: "DataFrame", source: TableSource) -> tupl
 
     table = source.table
     types = dict(raw.dtypes)
+    aware = _aware_columns(raw, source)
     available = [c for c in raw.columns if c != "_line"]
     selects, present = ["_line"], []
     checks: list[tuple[str, str, str]] = []
@@ -293,7 +359,7 @@ def _typed(spark: "SparkSession", raw: "DataFrame", source: TableSource) -> tupl
             selects.append(f"CAST(NULL AS {_SPARK_TYPES[sqltype]}) AS {q(col)}")
             continue
         present.append(col)
-        expr = _cast(q(src), sqltype, types[src], source.read)
+        expr = _cast(q(src), sqltype, types[src], source.read, aware=src in aware)
         selects.append(f"{expr} AS {q(col)}")
         if sqltype != "VARCHAR":
             checks.append((src, sqltype, expr))
@@ -304,6 +370,8 @@ def _typed(spark: "SparkSession", raw: "DataFrame", source: TableSource) -> tupl
 
 
 def _check_casts(raw: "DataFrame", checks: list[tuple[str, str, str]], source: TableSource) -> None:
+    """DataError for the first column with values present but unreadable, worded as DuckDB's
+    journeylab.io.validate.check_cast words it (count, first five lines, the same hint)."""
     if not checks:
         return
     present = "NULLIF(trim(CAST({c} AS STRING)), '') IS NOT NULL"
@@ -313,15 +381,14 @@ def _check_casts(raw: "DataFrame", checks: list[tuple[str, str, str]], source: T
     for (src, sqltype, _), b, n_bad in zip(checks, bad, counts[:-1]):
         if not n_bad:
             continue
-        rows = raw.where(b).orderBy("_line").select("_line", q(src)).limit(5).collect()
+        rows = raw.where(b).orderBy("_line").selectExpr("_line", f"CAST({q(src)} AS STRING)").limit(5).collect()
         if sqltype == "PII":
             raise DataError(f"{n_bad:,} of {total:,} ids are e-mail addresses", file=source.label, table=source.table,
                             column=src, hint="the DuckDB engine pseudonymises them (load_shop(config)); "
                                              "pseudonymise before loading with Spark")
-        what = {"DOUBLE": "not a number", "TIMESTAMP": "not a date"}[sqltype]
-        raise DataError(f"{n_bad:,} of {total:,} values are {what}", file=source.label, table=source.table, column=src,
-                        examples=[(r[0], {src: r[1]}) for r in rows],
-                        hint="use a point as decimal separator and YYYY-MM-DD [HH:MM:SS] dates")
+        raise DataError(f"{n_bad:,} of {total:,} values are {CAST_PROBLEMS[sqltype]}", file=source.label,
+                        table=source.table, column=src, examples=[(r[0], {src: r[1]}) for r in rows],
+                        hint=CAST_HINTS[sqltype])
 
 
 def _default_observation_end(typed: dict, cfg: ShopConfig) -> pd.Timestamp:
