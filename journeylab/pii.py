@@ -5,9 +5,9 @@ addresses. Adapters drop the columns that hold them (Shopify ``Billing Name``, W
 ``billing_phone`` ...) or, where a column is needed as an identifier (an e-mail as the customer
 id), replace each value by a keyed hash before anything reaches a canonical table.
 
-The keyed hash is HMAC-SHA256 with a per-project secret, computed in DuckDB SQL (so millions of
-rows stay in the engine). The pseudonym is ``"pii-"`` plus the first 20 hex digits (80 bits) of
-the HMAC of the lower-cased, trimmed value: the same customer gets the same pseudonym in every
+The keyed hash is HMAC-SHA256 with a per-project secret, computed in SQL, DuckDB's or Spark's (so
+millions of rows stay in the engine; both spell the same HMAC and equal :func:`pseudonym`). The
+pseudonym is ``"pii-"`` plus the first 20 hex digits (80 bits) of the HMAC of the lower-cased, trimmed value: the same customer gets the same pseudonym in every
 file and every run of the project, and without the secret nobody can test a guessed e-mail.
 
 The secret (:func:`project_secret`):
@@ -27,6 +27,7 @@ import os
 import re
 import secrets
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -40,6 +41,8 @@ EMAIL_RE = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 # A phone number: optional +country code, then 8 to 15 digits, allowing spaces, dots, dashes,
 # and brackets between them (06-12345678, +31 6 1234 5678, (020) 123 4567).
 PHONE_RE = r"(\+|00|\()?[0-9][0-9 ().\-]{6,18}[0-9]"
+# A whole id that is a phone number (with the >= 9 digits test of looks_like_phone_sql).
+_PHONE_ID_RE = r"(\+|00|0)[0-9 ()./\-]{7,18}[0-9]"
 _EMAIL = re.compile(EMAIL_RE)
 _PHONE = re.compile(r"(?<![\w.\-:])" + PHONE_RE + r"(?![\w.\-:])")
 # dates, and compact time stamps such as report run folders (20261123-093752)
@@ -76,8 +79,21 @@ def pseudonym(value: str, key: bytes) -> str:
     return PREFIX + digest[:HEX_DIGITS]
 
 
-def hash_sql(expr: str, key: bytes) -> str:
-    """SQL for the pseudonym of the text expression ``expr`` (NULL stays NULL): HMAC-SHA256 in DuckDB.
+def _spark(dialect: Any) -> bool:
+    """Whether ``dialect`` (journeylab.dialect.Dialect or its name) is Spark SQL; anything else is DuckDB."""
+    return getattr(dialect, "name", dialect) == "spark"
+
+
+def _str(text: str, dialect: Any) -> str:
+    """An SQL string literal: Spark unescapes backslashes in literals, DuckDB keeps them."""
+    if _spark(dialect):
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return "'" + text.replace("'", "''") + "'"
+
+
+def hash_sql(expr: str, key: bytes, dialect: Any = "duckdb") -> str:
+    """SQL for the pseudonym of the text expression ``expr`` (NULL stays NULL): HMAC-SHA256 in DuckDB
+    or (``dialect="spark"``) Spark SQL, equal to :func:`pseudonym` in both.
 
     HMAC(K, m) = SHA256((K xor opad) || SHA256((K xor ipad) || m)) with the key padded to the
     64-byte block (RFC 2104); the padded keys are inlined as hex BLOB literals.
@@ -89,33 +105,45 @@ def hash_sql(expr: str, key: bytes) -> str:
     block = key.ljust(64, b"\0")
     ipad = bytes(b ^ 0x36 for b in block).hex()
     opad = bytes(b ^ 0x5C for b in block).hex()
+    if _spark(dialect):
+        # sha2 gives hex text, as DuckDB's sha256; encode/concat/unhex work on BINARY there.
+        msg = f"encode(lower(trim(CAST({expr} AS STRING))), 'UTF-8')"
+        inner = f"unhex(sha2(concat(unhex('{ipad}'), {msg}), 256))"
+        return (f"CASE WHEN {expr} IS NULL THEN NULL "
+                f"ELSE concat('{PREFIX}', left(sha2(concat(unhex('{opad}'), {inner}), 256), {HEX_DIGITS})) END")
     msg = f"encode(lower(trim(CAST({expr} AS VARCHAR))))"
     inner = f"unhex(sha256(unhex('{ipad}') || {msg}))"
     return f"CASE WHEN {expr} IS NULL THEN NULL ELSE '{PREFIX}' || left(sha256(unhex('{opad}') || {inner}), {HEX_DIGITS}) END"
 
 
-def looks_like_email_sql(expr: str) -> str:
+def looks_like_email_sql(expr: str, dialect: Any = "duckdb") -> str:
     """SQL: whether the text ``expr`` contains an e-mail address."""
+    if _spark(dialect):
+        return f"(CAST({expr} AS STRING) RLIKE {_str(EMAIL_RE, dialect)})"  # RLIKE finds the pattern anywhere
     return f"regexp_matches(CAST({expr} AS VARCHAR), '{EMAIL_RE}')"
 
 
-def looks_like_phone_sql(expr: str) -> str:
+def looks_like_phone_sql(expr: str, dialect: Any = "duckdb") -> str:
     """SQL: whether the whole text ``expr`` is a phone number with a + or 00 prefix or separators.
 
     Plain digit strings (customer numbers such as 17850) are not phone numbers here; a value
     needs a leading + / 00 / 0 and at least 9 digits to count.
     """
+    if _spark(dialect):
+        whole = _str("^(?:" + _PHONE_ID_RE + ")$", dialect)
+        return (f"(trim(CAST({expr} AS STRING)) RLIKE {whole} "
+                f"AND length(regexp_replace(CAST({expr} AS STRING), '[^0-9]', '')) >= 9)")
     return (
-        f"(regexp_full_match(trim(CAST({expr} AS VARCHAR)), '(\\+|00|0)[0-9 ()./\\-]{{7,18}}[0-9]') "
+        f"(regexp_full_match(trim(CAST({expr} AS VARCHAR)), '{_PHONE_ID_RE}') "
         f"AND length(regexp_replace(CAST({expr} AS VARCHAR), '[^0-9]', '', 'g')) >= 9)"
     )
 
 
-def pseudonymise_ids_sql(expr: str, key: bytes) -> str:
+def pseudonymise_ids_sql(expr: str, key: bytes, dialect: Any = "duckdb") -> str:
     """SQL: ``expr`` itself, or its pseudonym when it is an e-mail address or a phone number."""
     return (
-        f"CASE WHEN {looks_like_email_sql(expr)} OR {looks_like_phone_sql(expr)} "
-        f"THEN {hash_sql(expr, key)} ELSE {expr} END"
+        f"CASE WHEN {looks_like_email_sql(expr, dialect)} OR {looks_like_phone_sql(expr, dialect)} "
+        f"THEN {hash_sql(expr, key, dialect)} ELSE {expr} END"
     )
 
 

@@ -168,3 +168,39 @@ def test_unsupported_date_format_directive_named(spark, tmp_path):
     assert jl.load_shop(cfg).table("orders")["ordered_at"].tolist() == [pd.Timestamp("2024-01-31")]
     with pytest.raises(jl.DataError, match="date_format '%a %d-%m-%Y': %a is not supported by the Spark engine"):
         jl.load_shop(cfg, engine="spark", spark=spark)
+
+
+# --- 3. e-mail addresses and phone numbers as ids -------------------------------------------------------------
+
+def test_pii_ids_pseudonymised_alike(spark, tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_text("user_id,customer_id,session_id,ts,event_type\n"
+                      "Anna.Jansen@Example.nl ,,s1,2024-01-01 10:00,page_view\n"
+                      "+31 6 12345678,,s2,2024-01-02 11:00,product_view\n"
+                      "u-17,17850,s3,2024-01-03 12:00,add_to_cart\n"
+                      ",piet@example.com,s4,2024-01-04 13:00,purchase\n")
+    cfg = {"observation_end": "2024-12-31",
+           "tables": {"orders": str(CORPUS / "pii_customer_ids.csv"), "events": str(events)}}
+    duck, sp = _both(spark, cfg)
+    _same_quality(sp.data_quality, duck.data_quality)
+    _same_table(sp.table("orders"), duck.table("orders"), ["order_id"])
+    _same_table(sp.table("events"), duck.table("events"), ["session_id"])
+    key = b"test-secret"
+    ids = sp.table("orders").sort_values("order_id")["customer_id"].tolist()
+    assert ids[0] == ids[2] == pii.pseudonym("anna.jansen@example.nl", key)
+    assert ids[1] == pii.pseudonym("+31 6 12345678", key)
+    ev = sp.table("events").sort_values("session_id")
+    assert ev["user_id"].tolist() == [pii.pseudonym("anna.jansen@example.nl", key), pii.pseudonym("+31 6 12345678", key),
+                                      "u-17", pii.pseudonym("piet@example.com", key)]  # the last: fixed from customer_id
+    text = "\n".join([sp.table(t).to_csv() for t in sp.tables] + [sp.data_quality.to_csv()])
+    assert "@" not in text and pii.find_pii(text) == []
+
+
+def test_plain_ids_stay_and_need_no_secret(spark, tmp_path, monkeypatch):
+    monkeypatch.delenv("JOURNEYLAB_SECRET")
+    monkeypatch.chdir(tmp_path)
+    orders = pd.DataFrame({"order_id": ["1", "2"], "customer_id": ["17850", "0471"], "ordered_at": ["2024-01-01", "2024-01-02"],
+                           "revenue": [1.0, 2.0]})
+    sp = jl.load_shop({"base_dir": str(tmp_path), "tables": {"orders": orders}}, engine="spark", spark=spark)
+    assert sorted(sp.table("orders")["customer_id"]) == ["0471", "17850"]
+    assert not (tmp_path / pii.SECRET_FILE).exists()

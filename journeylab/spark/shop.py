@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 import pandas as pd
@@ -19,7 +20,7 @@ from ..dialect import SPARK, Dialect
 from ..errors import DataError
 from ..io.clean import _FIXES, DQ_COLUMNS, OUTLIER_LIMIT_SQL, RULES
 from ..io.validate import _AWARE_RE, CAST_HINTS, CAST_PROBLEMS, DAYFIRST_FORMATS, MISSING_TEXT
-from ..pii import EMAIL_RE
+from .. import pii
 from .session import get_session
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ def load_shop_spark(config: str | Any | Mapping[str, Any] | ShopConfig, *, spark
     for table in REQUIRED_TABLES + OPTIONAL_TABLES:
         if table in cfg.tables:
             source = cfg.tables[table]
-            typed[table] = _typed(spark, _read_raw(spark, source), source)
+            typed[table] = _typed(spark, _read_raw(spark, source), source, secret_folder=cfg.folder)
     if "orders" not in typed:
         raise DataError("the shop config has no orders table", table="orders")
     obs_end = cfg.observation_end if cfg.observation_end is not None else _default_observation_end(typed, cfg)
@@ -339,16 +340,18 @@ def _aware_columns(raw: "DataFrame", source: TableSource) -> set[str]:
     return {c for c, t in raw.dtypes if t == "timestamp"}
 
 
-def _typed(spark: "SparkSession", raw: "DataFrame", source: TableSource) -> tuple["DataFrame", list[str]]:
-    """Canonical columns (absent optional ones as NULL) plus ``_line``; DataError for a missing
-    required column, unreadable values, or e-mail addresses used as ids (pseudonymised by DuckDB only)."""
-    from ..io.validate import _column_hint
+def _typed(spark: "SparkSession", raw: "DataFrame", source: TableSource,
+           secret_folder: Path | None = None) -> tuple["DataFrame", list[str]]:
+    """Canonical columns (absent optional ones as NULL) plus ``_line``, as journeylab.io.validate.typed_table:
+    DataError for a missing required column or unreadable values; customer and user ids that are e-mail
+    addresses or phone numbers replaced by their pseudonym (journeylab.pii, the same HMAC as DuckDB's)."""
+    from ..io.validate import PII_ID_COLUMNS, _column_hint
 
     table = source.table
     types = dict(raw.dtypes)
     aware = _aware_columns(raw, source)
     available = [c for c in raw.columns if c != "_line"]
-    selects, present = ["_line"], []
+    exprs: dict[str, str] = {}
     checks: list[tuple[str, str, str]] = []
     for col, (sqltype, required) in TABLES[table].items():
         src = source.columns.get(col, col)
@@ -356,39 +359,42 @@ def _typed(spark: "SparkSession", raw: "DataFrame", source: TableSource) -> tupl
             if required:
                 raise DataError(f"required column '{src}' is missing" + (f" (mapped to canonical '{col}')" if src != col else ""),
                                 file=source.label, table=table, column=src, hint=_column_hint(src, available))
-            selects.append(f"CAST(NULL AS {_SPARK_TYPES[sqltype]}) AS {q(col)}")
             continue
-        present.append(col)
-        expr = _cast(q(src), sqltype, types[src], source.read, aware=src in aware)
-        selects.append(f"{expr} AS {q(col)}")
+        exprs[col] = _cast(q(src), sqltype, types[src], source.read, aware=src in aware)
         if sqltype != "VARCHAR":
-            checks.append((src, sqltype, expr))
-        if col in ("customer_id", "user_id"):
-            checks.append((src, "PII", f"CASE WHEN CAST({q(src)} AS STRING) RLIKE '{EMAIL_RE}' THEN NULL ELSE 1 END"))
-    _check_casts(raw, checks, source)
-    return raw.selectExpr(*selects), present
+            checks.append((src, sqltype, exprs[col]))
+    pii_cols = [c for c in PII_ID_COLUMNS if c in exprs]
+    with_pii = _check_casts(raw, checks, source, {c: source.columns.get(c, c) for c in pii_cols})
+    if with_pii:
+        # The key is only looked up (and its file created) when a shop really has such ids, as in DuckDB.
+        key = pii.project_secret(secret_folder)
+        for col in with_pii:
+            exprs[col] = pii.pseudonymise_ids_sql(f"({exprs[col]})", key, SPARK)
+    selects = ["_line"] + [f"{exprs[c]} AS {q(c)}" if c in exprs else f"CAST(NULL AS {_SPARK_TYPES[t]}) AS {q(c)}"
+                           for c, (t, _) in TABLES[table].items()]
+    return raw.selectExpr(*selects), [c for c in TABLES[table] if c in exprs]
 
 
-def _check_casts(raw: "DataFrame", checks: list[tuple[str, str, str]], source: TableSource) -> None:
+def _check_casts(raw: "DataFrame", checks: list[tuple[str, str, str]], source: TableSource,
+                 id_columns: Mapping[str, str] | None = None) -> list[str]:
     """DataError for the first column with values present but unreadable, worded as DuckDB's
-    journeylab.io.validate.check_cast words it (count, first five lines, the same hint)."""
-    if not checks:
-        return
+    journeylab.io.validate.check_cast words it (count, first five lines, the same hint). In the same
+    pass: which of ``id_columns`` (canonical -> source column) hold e-mail addresses or phone numbers."""
+    id_columns = dict(id_columns or {})
     present = "NULLIF(trim(CAST({c} AS STRING)), '') IS NOT NULL"
     bad = [f"({present.format(c=q(src))} AND ({expr}) IS NULL)" for src, _, expr in checks]
-    counts = raw.selectExpr(*[f"count_if({b})" for b in bad], "count(*)").first()
+    pii_counts = [f"count_if({pii.looks_like_email_sql(q(src), SPARK)} OR {pii.looks_like_phone_sql(q(src), SPARK)})"
+                  for src in id_columns.values()]
+    counts = raw.selectExpr(*[f"count_if({b})" for b in bad], *pii_counts, "count(*)").first()
     total = counts[-1]
-    for (src, sqltype, _), b, n_bad in zip(checks, bad, counts[:-1]):
+    for (src, sqltype, _), b, n_bad in zip(checks, bad, counts[:len(bad)]):
         if not n_bad:
             continue
         rows = raw.where(b).orderBy("_line").selectExpr("_line", f"CAST({q(src)} AS STRING)").limit(5).collect()
-        if sqltype == "PII":
-            raise DataError(f"{n_bad:,} of {total:,} ids are e-mail addresses", file=source.label, table=source.table,
-                            column=src, hint="the DuckDB engine pseudonymises them (load_shop(config)); "
-                                             "pseudonymise before loading with Spark")
         raise DataError(f"{n_bad:,} of {total:,} values are {CAST_PROBLEMS[sqltype]}", file=source.label,
                         table=source.table, column=src, examples=[(r[0], {src: r[1]}) for r in rows],
                         hint=CAST_HINTS[sqltype])
+    return [col for col, n in zip(id_columns, counts[len(bad):len(bad) + len(id_columns)]) if n]
 
 
 def _default_observation_end(typed: dict, cfg: ShopConfig) -> pd.Timestamp:
