@@ -58,15 +58,16 @@ def _lean(model: CustomerValueModel) -> CustomerValueModel:
 
 def score_customers(summary: "DataFrame", model: CustomerValueModel, *, horizon: float = 12, unit: str = "months",
                     discount_rate: float = 0.01, path: str | None = None, segments: "DataFrame | None" = None,
-                    mode: str = "overwrite") -> "DataFrame":
+                    phases: "DataFrame | None" = None, mode: str = "overwrite") -> "DataFrame":
     """Score every customer of a Spark customer summary with a fitted model, inside Spark.
 
     ``summary`` has customer_id, frequency, recency, T, monetary_value (journeylab.spark.customer_summary_df).
     Columns out: customer_id, p_alive, expected_purchases, p_no_purchase, next_purchase_in_days
     (days), expected_spend_per_order and clv (shop currency, discounted; NULL without a spend model),
     as CustomerValueModel.predict(horizon, unit, discount_rate) gives them. With ``segments`` (e.g.
-    rfm_scores_df(...)) its columns R, F, M, segment and phase are joined on customer_id. With ``path``
-    the result is written there as Parquet (``mode`` as Spark's) and read back.
+    rfm_scores_df(...)) its columns R, F, M and segment are joined on customer_id; with ``phases``
+    (journey_phases_df(shop)) the journey phase and phase_nl. With ``path`` the result is written
+    there as Parquet (``mode`` as Spark's) and read back.
     """
     lean = _lean(model)
     has_spend = lean.spend_model_ is not None
@@ -87,7 +88,13 @@ def score_customers(summary: "DataFrame", model: CustomerValueModel, *, horizon:
     cols = ["customer_id", "frequency", "recency", "T"] + (["monetary_value"] if has_spend else [])
     scored = summary.select(*cols).mapInPandas(predict, schema)
     if segments is not None:
-        scored = scored.join(segments.select("customer_id", "R", "F", "M", "segment", "phase"), "customer_id", "left")
+        scored = scored.join(segments.select("customer_id", "R", "F", "M", "segment"), "customer_id", "left")
+    if phases is not None:
+        from pyspark.sql import functions as F
+
+        ph = phases.select(F.col("person_id").alias("_pid"), "phase", "phase_nl")
+        # person ids are text; a summary of integer customer ids joins on their text form
+        scored = scored.join(ph, F.col("customer_id").cast("string") == F.col("_pid"), "left").drop("_pid")
     if path is not None:
         scored.write.mode(mode).parquet(path)
         scored = summary.sparkSession.read.parquet(path)

@@ -164,41 +164,77 @@ def load_shop_spark(config: str | Any | Mapping[str, Any] | ShopConfig, *, spark
     Excel workbooks (read on the driver) or object-storage URIs (``s3a://bucket/orders/``) that the
     session can read. ``spark`` defaults to the active session or a new local one. ``storage`` is a
     folder (or URI) where the cleaned tables are written as Parquet and read back; without it they
-    are persisted in Spark's memory and local disk. Shop-system formats (``format:``) are read by the
-    DuckDB engine only. Raises DataError as ``load_shop`` does.
+    are persisted in Spark's memory and local disk. The read options (``date_format``, ``dayfirst``,
+    ``timezone``, ``decimal`` ...) mean what they mean for DuckDB; e-mail addresses and phone numbers
+    used as customer or user ids get the same pseudonyms (journeylab.pii). A shop-system export
+    (``format:``) is read by its DuckDB adapter on the driver (exports are single-machine sized) and
+    its typed tables are cleaned in Spark. Raises DataError as ``load_shop`` does.
     """
     cfg = read_shop_config(config)
-    if cfg.format is not None:
-        raise DataError(f"format '{cfg.format}' is read by the DuckDB engine only; convert the export to canonical "
-                        "tables (load_shop(config) then write them as Parquet) to use Spark", table="orders")
     spark = get_session(spark)
     typed: dict[str, tuple["DataFrame", list[str]]] = {}
+    sources = dict(cfg.tables)
+    adapter_quality: list[dict] = []
+    if cfg.format is not None:
+        typed, adapted_sources, adapter_quality = _adapted(spark, cfg)
+        for table, src in adapted_sources.items():
+            sources.setdefault(table, src)
     for table in REQUIRED_TABLES + OPTIONAL_TABLES:
-        if table in cfg.tables:
+        if table in cfg.tables and table not in typed:
             source = cfg.tables[table]
             typed[table] = _typed(spark, _read_raw(spark, source), source, secret_folder=cfg.folder)
     if "orders" not in typed:
-        raise DataError("the shop config has no orders table", table="orders")
-    obs_end = cfg.observation_end if cfg.observation_end is not None else _default_observation_end(typed, cfg)
+        raise DataError(f"format '{cfg.format}' gives no orders table here; add one under 'tables:'"
+                        if cfg.format else "the shop config has no orders table", table="orders")
+    obs_end = cfg.observation_end if cfg.observation_end is not None else _default_observation_end(typed, sources)
     frames: dict[str, DataFrame] = {}
     records: list[dict] = []
     for table in ("orders", "products", "order_lines", "events", "reviews"):
         if table in typed:
             df, present = typed[table]
-            kept, rec = _clean_one(spark, table, df, present, obs_end, cfg.tables[table], frames)
+            kept, rec = _clean_one(spark, table, df, present, obs_end, sources[table], frames)
             frames[table] = _store(kept, table, storage, spark)
             records.extend(rec)
     dq = pd.DataFrame.from_records(records, columns=DQ_COLUMNS)
     dq["rows"] = dq["rows"].astype("int64")
     dq["matching"] = dq["matching"].fillna(dq["rows"]).astype("int64")
+    if adapter_quality:
+        from ..io.adapters import merge_quality
+
+        dq = merge_quality(adapter_quality, dq)
     kept_orders = int(dq[(dq["table"] == "orders") & (dq["action"] == "kept")]["rows"].iloc[0])
     if kept_orders == 0:
         why = dq[(dq["table"] == "orders") & (dq["action"] == "dropped") & (dq["rows"] > 0)]
         reasons = "; ".join(f"{r.rule}: {r.rows:,}" for r in why.itertuples()) or "none"
-        raise DataError(f"no order is left after cleaning (dropped: {reasons})", file=cfg.tables["orders"].label,
+        raise DataError(f"no order is left after cleaning (dropped: {reasons})", file=sources["orders"].label,
                         table="orders", hint="check the status, date and customer columns and the observation_end")
     return SparkShop(name=cfg.name, spark=spark, frames=frames, data_quality=dq, observation_end=pd.Timestamp(obs_end),
                      currency=cfg.currency, involvement=cfg.involvement, config=cfg)
+
+
+def _adapted(spark: "SparkSession", cfg: ShopConfig) -> tuple[dict[str, tuple["DataFrame", list[str]]],
+                                                               dict[str, TableSource], list[dict]]:
+    """A shop-system export (``format:``) through its DuckDB adapter on the driver, as ``load_shop`` runs it up
+    to the typed canonical tables, handed to Spark through Arrow; returns (typed, sources, adapter quality).
+
+    Exports are single-machine sized (one CSV, a GA4 day, the Olist folder), so one DuckDB adapter serves
+    both engines; the cleaning then runs in Spark like any other shop's."""
+    from ..engine import connect
+    from ..io.adapters import LABELS, Context, get_adapter
+
+    con = connect(None)
+    try:
+        adapted = get_adapter(cfg.format)(Context(con, cfg, LABELS[cfg.format]))
+        typed = {}
+        for table, (name, present) in adapted.typed.items():
+            arrow = con.sql(f"SELECT * FROM {name}").to_arrow_table()
+            # explicit canonical types: an all-NULL column must not come through as Arrow's null type
+            cols = ["CAST(_line AS BIGINT) AS _line"] + [f"CAST({q(c)} AS {_SPARK_TYPES[t]}) AS {q(c)}"
+                                                         for c, (t, _) in TABLES[table].items()]
+            typed[table] = (spark.createDataFrame(arrow).selectExpr(*cols), list(present))
+    finally:
+        con.close()
+    return typed, dict(adapted.sources), list(adapted.quality)
 
 
 def uri(source: TableSource) -> str:
@@ -397,7 +433,7 @@ def _check_casts(raw: "DataFrame", checks: list[tuple[str, str, str]], source: T
     return [col for col, n in zip(id_columns, counts[len(bad):len(bad) + len(id_columns)]) if n]
 
 
-def _default_observation_end(typed: dict, cfg: ShopConfig) -> pd.Timestamp:
+def _default_observation_end(typed: dict, sources: Mapping[str, TableSource]) -> pd.Timestamp:
     """The last order (or event) time not after now, as journeylab.io.clean does."""
     orders = typed["orders"][0]
     last = orders.where("ordered_at <= CAST(current_timestamp() AS TIMESTAMP)").selectExpr("max(ordered_at)").first()[0]
@@ -405,7 +441,7 @@ def _default_observation_end(typed: dict, cfg: ShopConfig) -> pd.Timestamp:
         ev = typed["events"][0].where("ts <= CAST(current_timestamp() AS TIMESTAMP)").selectExpr("max(ts)").first()[0]
         last = max(x for x in (last, ev) if x is not None) if (last or ev) else None
     if last is None or orders.where("ordered_at IS NOT NULL").limit(1).count() == 0:
-        raise DataError("no order has a usable date", file=cfg.tables["orders"].label, table="orders", column="ordered_at")
+        raise DataError("no order has a usable date", file=sources["orders"].label, table="orders", column="ordered_at")
     return pd.Timestamp(last)
 
 
