@@ -13,6 +13,7 @@ pytest.importorskip("pyspark")
 import journeylab as jl  # noqa: E402
 from journeylab import pii  # noqa: E402
 from journeylab.config import read_shop_config  # noqa: E402
+from journeylab.io.clean import RULES  # noqa: E402
 
 pytestmark = [pytest.mark.spark,
               # pyspark 4.3 warns that it does not yet fully support pandas 3; the results are checked here
@@ -204,3 +205,24 @@ def test_plain_ids_stay_and_need_no_secret(spark, tmp_path, monkeypatch):
     sp = jl.load_shop({"base_dir": str(tmp_path), "tables": {"orders": orders}}, engine="spark", spark=spark)
     assert sorted(sp.table("orders")["customer_id"]) == ["0471", "17850"]
     assert not (tmp_path / pii.SECRET_FILE).exists()
+
+
+# --- 4. shop-system exports -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cfg,keys", [
+    ({"format": "shopify", "timezone": "Europe/Amsterdam", "path": str(FIXTURES / "shopify_orders_export.csv")},
+     {"orders": ["order_id"], "order_lines": ["order_id", "product_id", "quantity"]}),
+    ({"format": "woocommerce", "path": str(FIXTURES / "woocommerce_orders_export.csv")},
+     {"orders": ["order_id"], "order_lines": ["order_id", "product_id", "quantity"]}),
+    ({"format": "ga4", "timezone": "Europe/Amsterdam", "path": str(FIXTURES / "ga4_events_20240301.parquet")},
+     {"orders": ["order_id"], "products": ["product_id"], "events": ["session_id", "ts", "event_type", "product_id"]}),
+])
+def test_export_formats_clean_alike(spark, cfg, keys):
+    duck, sp = _both(spark, {"name": "export", **cfg})
+    assert sp.tables == duck.tables and sp.observation_end == duck.observation_end
+    generic = {r.rule for r in RULES} | {"rows read", "rows kept"}
+    assert set(sp.data_quality["rule"]) - generic  # the adapter's own rules are merged in
+    _same_quality(sp.data_quality, duck.data_quality)
+    for table, key in keys.items():
+        _same_table(sp.table(table), duck.table(table), key)
+    assert sp.table("orders")["customer_id"].str.startswith("pii-").any()
