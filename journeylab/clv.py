@@ -194,27 +194,38 @@ class CustomerValueModel:
         self.time_unit = time_unit
 
     # -- fitting
-    def fit(self, summary, **summary_kwargs) -> "CustomerValueModel":
-        """Fit on a customer summary (or anything ``as_summary`` accepts). Returns self."""
+    def fit(self, summary, weights: Any = None, **summary_kwargs) -> "CustomerValueModel":
+        """Fit on a customer summary (or anything ``as_summary`` accepts). Returns self.
+
+        ``weights`` (array, or the name of a column of the summary): how many customers each row stands
+        for, e.g. the counts of identical (frequency, recency, T, monetary_value) histories that
+        journeylab.spark.fit_spark collects. The fit equals fitting each row repeated that many times
+        (the likelihood is a weighted sum over distinct histories either way); ``n_customers_`` is their
+        sum and predict() without a summary gives one row per input row."""
         df = as_summary(summary, **summary_kwargs)
         self.time_unit_ = _time_unit(df, self.time_unit)
         x, tx, T = _frt(df)
-        n_repeat = int((x > 0).sum())
+        w = _row_weights(df, weights)
+        n_repeat = int((x > 0).sum()) if w is None else int(w[x > 0].sum())
+        n_all = len(x) if w is None else int(w.sum())
         if n_repeat < MIN_REPEAT_BUYERS:
             raise ModelError(
-                f"only {n_repeat} of {len(x)} customers bought more than once; "
+                f"only {n_repeat} of {n_all} customers bought more than once; "
                 "a purchase model needs repeat buyers (at least 10)"
             )
         comp = _btyd.compress(x, tx, T)
+        if w is not None:
+            comp.weights = np.bincount(comp.inverse, weights=w, minlength=len(comp.weights))
         self._comp = comp
+        self._row_weights = w
         self._index = df.index
         res = _robust_fit(self.purchase, (comp.frequency, comp.recency, comp.T), comp.weights, self.penalizer)
         self._purchase_res = res
         self.purchase_model_ = _make_purchase_fitter(res, comp)
         self.log_likelihood_ = res.log_likelihood
         self.penalizer_used_ = res.penalizer
-        self.n_customers_ = len(x)
-        self.n_unique_ = len(comp.weights)
+        self.n_customers_ = n_all
+        self.n_unique_ = int((comp.weights > 0).sum())
         tables = [_params_table(res)]
         self.spend_model_ = None
         self.independence_ = None
@@ -222,8 +233,8 @@ class CustomerValueModel:
             _check_columns(df, ["monetary_value"], "the Gamma-Gamma spend model")
             m = df["monetary_value"].to_numpy(dtype=float)
             self._monetary = m
-            self.independence_ = independence_check(x, m)
-            gg, ggres = _fit_gammagamma(x, m, self.penalizer)
+            self.independence_ = independence_check(x, m, weights=w)
+            gg, ggres = _fit_gammagamma(x, m, self.penalizer, weights=w)
             self.spend_model_, self._spend_res = gg, ggres
             self.spend_log_likelihood_ = ggres.log_likelihood
             tables.append(_params_table(ggres))
@@ -349,8 +360,12 @@ class CustomerValueModel:
         x0 = np.log(self._purchase_res.params.values / np.array(
             [1 / self._purchase_res.scale if nm in _btyd.TIME_PARAMS[self.purchase] else 1.0
              for nm in self._purchase_res.params.index]))
+        rows = getattr(self, "_row_weights", None)
         for _ in range(n_boot):
-            counts = np.bincount(rng.integers(0, n, n), minlength=n)
+            if rows is None:
+                counts = np.bincount(rng.integers(0, n, n), minlength=n)
+            else:  # rows that stand for several customers: draw n customers over the rows
+                counts = rng.multinomial(n, rows / rows.sum())
             w = np.bincount(comp.inverse, weights=counts, minlength=len(comp.weights))
             keep = w > 0
             try:
@@ -372,7 +387,8 @@ class CustomerValueModel:
                     continue
                 row.update(gres.params)
                 spend = _expected_spend(gres.params.values, x_all, self._monetary)
-                tot["clv_total"] = float(u["discounted"][comp.inverse] @ spend)
+                per_row = u["discounted"][comp.inverse] * spend
+                tot["clv_total"] = float(per_row.sum() if rows is None else per_row @ rows)
             p_rows.append(row)
             totals.append(tot)
         if len(p_rows) < max(10, n_boot // 2):
@@ -405,15 +421,34 @@ def _expected_spend(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndar
     return (1 - wgt) * (v * p / (q - 1)) + wgt * m
 
 
-def _fit_gammagamma(x: np.ndarray, m: np.ndarray, penalizer: float):
+def _row_weights(df: pd.DataFrame, weights: Any) -> np.ndarray | None:
+    """Customers per summary row as floats (None: one each); DataError for negative or non-integer counts."""
+    if weights is None:
+        return None
+    w = df[weights] if isinstance(weights, str) else weights
+    w = np.asarray(w, dtype=float)
+    if w.shape != (len(df),):
+        raise ValueError(f"weights must have one value per summary row ({len(df)}), not shape {w.shape}")
+    bad = ~np.isfinite(w) | (w < 0) | (w != np.round(w))
+    if bad.any():
+        raise DataError(f"{int(bad.sum())} weight(s) are not whole numbers of customers >= 0", table="customer summary",
+                        column=weights if isinstance(weights, str) else "weights",
+                        examples=[(int(i), {"weight": float(w[i])}) for i in np.flatnonzero(bad)[:5]])
+    return w
+
+
+def _fit_gammagamma(x: np.ndarray, m: np.ndarray, penalizer: float, weights: np.ndarray | None = None):
     rep = (x > 0) & (m > 0)
-    if rep.sum() < MIN_REPEAT_BUYERS:
+    n_rep = int(rep.sum()) if weights is None else int(weights[rep].sum())
+    if n_rep < MIN_REPEAT_BUYERS:
         raise ModelError(
-            f"only {int(rep.sum())} customers have repeat purchases with a positive value; "
+            f"only {n_rep} customers have repeat purchases with a positive value; "
             "the spend model needs repeat buyers (at least 10)"
         )
     codes, (xu, mu) = _btyd.factorize_rows(x[rep], m[rep])
-    w = np.bincount(codes, minlength=len(xu)).astype(float)
+    w = np.bincount(codes, weights=None if weights is None else weights[rep], minlength=len(xu)).astype(float)
+    keep = w > 0
+    codes, xu, mu, w = None, xu[keep], mu[keep], w[keep]
     res = _robust_fit("gammagamma", (xu, mu), w, penalizer)
     if res.params["q"] <= 1:
         raise ModelError(
@@ -426,14 +461,28 @@ def _fit_gammagamma(x: np.ndarray, m: np.ndarray, penalizer: float):
     return gg, res
 
 
-def independence_check(frequency: np.ndarray, monetary_value: np.ndarray, threshold: float = 0.3) -> dict:
+def independence_check(frequency: np.ndarray, monetary_value: np.ndarray, threshold: float = 0.3,
+                       weights: np.ndarray | None = None) -> dict:
     """Gamma-Gamma assumes spend per order is independent of purchase frequency.
 
     Pearson and Spearman correlation among repeat buyers with their p-values (Spearman on a fixed-seed
     sample of 200,000 above that many, ``spearman_n``); ``ok`` when
     |Pearson r| < ``threshold`` (a practical bound: with many customers even tiny correlations are
-    significant, so significance alone is not the criterion).
+    significant, so significance alone is not the criterion). With ``weights`` (customers per row) the
+    rows stand for that many customers: up to 200,000 customers they are repeated (the same result as
+    unweighted rows), above that a fixed-seed sample of 200,000 customers is drawn from them.
     """
+    if weights is not None:
+        keep = (frequency > 0) & (monetary_value > 0) & (weights > 0)
+        f, m, w = frequency[keep], monetary_value[keep], weights[keep].astype(np.int64)
+        if w.sum() > _SPEARMAN_MAX_N:
+            rows = np.random.default_rng(0).choice(len(w), size=_SPEARMAN_MAX_N, p=w / w.sum())
+        else:
+            rows = np.repeat(np.arange(len(w)), w)
+        out = independence_check(f[rows], m[rows], threshold)
+        if w.sum() > _SPEARMAN_MAX_N:
+            out["message"] += f" (a sample of {_SPEARMAN_MAX_N:,} of {int(w.sum()):,} repeat buyers)"
+        return out
     rep = (frequency > 0) & (monetary_value > 0)
     f, m = frequency[rep], monetary_value[rep]
     if rep.sum() < 3 or np.ptp(f) == 0 or np.ptp(m) == 0:

@@ -321,3 +321,28 @@ def test_fit_accepts_object_with_customer_summary(cdnow):
 
     m = CustomerValueModel("bgnbd", time_unit="weeks").fit(FakeShop())
     assert m.n_customers_ == len(cdnow)
+
+
+def test_weighted_rows_fit_as_the_repeated_rows(cdnow):
+    """Distinct histories with their counts as weights (what fit_spark collects) give the fit, the
+    independence check and the predictions of the full per-customer summary."""
+    cols = ["frequency", "recency", "T", "monetary_value"]
+    counts = cdnow.groupby(cols).size().rename("n").reset_index()
+    counts.attrs["time_unit"] = "weeks"
+    assert len(counts) < 0.5 * len(cdnow)
+    full = CustomerValueModel("bgnbd", "gammagamma").fit(cdnow)
+    weighted = CustomerValueModel("bgnbd", "gammagamma").fit(counts, weights="n")
+    np.testing.assert_allclose(weighted.params_["estimate"], full.params_["estimate"], rtol=1e-7)
+    np.testing.assert_allclose(weighted.log_likelihood_, full.log_likelihood_, rtol=1e-9)
+    assert weighted.n_customers_ == full.n_customers_ == len(cdnow) and weighted.n_unique_ == full.n_unique_
+    assert weighted.independence_["n"] == full.independence_["n"]
+    assert weighted.independence_["pearson_r"] == pytest.approx(full.independence_["pearson_r"], rel=1e-9)
+    got = weighted.predict(6).set_index(counts.set_index(cols).index)
+    exp = full.predict(6).join(cdnow[cols]).groupby(cols).first()
+    np.testing.assert_allclose(got["clv"].sort_index(), exp["clv"].sort_index(), rtol=1e-6)
+    boot = weighted.bootstrap(n_boot=20, horizon=12)
+    total = weighted.predict(12)["clv"].to_numpy() @ counts["n"].to_numpy()
+    assert total == pytest.approx(full.predict(12)["clv"].sum(), rel=1e-9)
+    assert boot.totals.loc["clv_total", "lower"] < total < boot.totals.loc["clv_total", "upper"]
+    with pytest.raises(DataError, match="whole numbers"):
+        CustomerValueModel().fit(counts.assign(n=counts["n"] - 0.5), weights="n")

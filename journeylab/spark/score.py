@@ -31,15 +31,15 @@ def compressed_summary(summary: "DataFrame") -> pd.DataFrame:
 def fit_spark(summary: "DataFrame", model: CustomerValueModel | None = None, time_unit: str | None = None) -> CustomerValueModel:
     """Fit ``model`` (default BG/NBD + Gamma-Gamma) on a Spark customer summary.
 
-    Only the compressed rows are collected; they are expanded by their counts into numeric arrays on
-    the driver (8 bytes x 4 columns per customer) because CustomerValueModel.fit takes one row per
-    customer. The fit equals fitting the collected summary (up to the order of summation)."""
+    Only the compressed rows (distinct histories with their counts) reach the driver, and the model is
+    fitted on them with the counts as weights: the driver's memory grows with the number of distinct
+    histories, not of customers. The fit equals fitting the collected summary (up to the order of
+    summation)."""
     model = model or CustomerValueModel()
     comp = compressed_summary(summary).sort_values(["frequency", "recency", "T", "monetary_value"], ignore_index=True)
-    rows = comp.loc[comp.index.repeat(comp["n"].to_numpy())].drop(columns="n").reset_index(drop=True)
     if time_unit:
-        rows.attrs["time_unit"] = time_unit
-    return model.fit(rows)
+        comp.attrs["time_unit"] = time_unit
+    return model.fit(comp, weights="n")
 
 
 def _lean(model: CustomerValueModel) -> CustomerValueModel:
