@@ -7,8 +7,9 @@ id), replace each value by a keyed hash before anything reaches a canonical tabl
 
 The keyed hash is HMAC-SHA256 with a per-project secret, computed in SQL, DuckDB's or Spark's (so
 millions of rows stay in the engine; both spell the same HMAC and equal :func:`pseudonym`). The
-pseudonym is ``"pii-"`` plus the first 20 hex digits (80 bits) of the HMAC of the lower-cased, trimmed value: the same customer gets the same pseudonym in every
-file and every run of the project, and without the secret nobody can test a guessed e-mail.
+pseudonym is ``"pii-"`` plus the first 20 hex digits (80 bits) of the HMAC of the lower-cased,
+trimmed value: the same customer gets the same pseudonym in every file and every run of the
+project, and without the secret nobody can test a guessed e-mail.
 
 The secret (:func:`project_secret`):
 

@@ -3,7 +3,8 @@
 The same contract (journeylab.contract.TABLES), the same cleaning rules (journeylab.io.clean.RULES,
 their SQL conditions evaluated by Spark SQL as one CASE) and the same data-quality table as the
 DuckDB ``Shop``; only what differs between the engines is written here (reading files, typing
-text, exact-duplicate numbering, the one rule with a sub-query).
+text with the same read options and pseudonyms, exact-duplicate numbering, the one rule with a
+sub-query). Shop-system exports (``format:``) go through their DuckDB adapter on the driver.
 """
 from __future__ import annotations
 
