@@ -208,6 +208,12 @@ def consideration(shop: "Shop") -> pd.DataFrame:
     sessions_from_first_visit, days_from_first_product_view, sessions_from_first_product_view (days; sessions
     include the purchase session), touchpoints (sessions), channels (distinct), research_views (research and
     compare pages before the purchase), first_channel, purchase_channel."""
+    return shop.sql(consideration_sql(shop)).set_index("user_id")
+
+
+def consideration_sql(shop: "Shop") -> str:
+    """The query behind :func:`consideration` (column user_id plus the metrics), for the shop's engine;
+    it builds the work tables it reads first. journeylab.spark.consideration_df keeps its result in Spark."""
     require_events(shop, "consideration metrics")
     d = shop.dialect
     s = ensure_sessions(shop)  # first: the user map and the first product views come from the sessions
@@ -215,7 +221,7 @@ def consideration(shop: "Shop") -> pd.DataFrame:
     has_levels = ensure_user_levels(shop)
     lvl_join = "LEFT JOIN _jl_user_level ul USING (user_id)" if has_levels else ""
     lvl = "ul.level AS involvement," if has_levels else ""
-    df = shop.sql(f"""
+    return f"""
         WITH fp AS (SELECT user_id, min(first_purchase_ts) AS tp FROM {s} WHERE has_purchase GROUP BY user_id),
              pre AS (SELECT s.*, fp.tp FROM {s} s JOIN fp USING (user_id) WHERE s.started_at <= fp.tp),
              pv AS (SELECT user_id, min(started_at) FILTER (WHERE n_product_views > 0) AS pv_session FROM pre GROUP BY 1),
@@ -237,8 +243,7 @@ def consideration(shop: "Shop") -> pd.DataFrame:
                    AS sessions_from_first_product_view,
                a.sessions_from_first_visit AS touchpoints, a.channels, a.research_views,
                a.first_channel, a.purchase_channel
-        FROM agg a LEFT JOIN fpv f USING (user_id) LEFT JOIN _jl_user_map m USING (user_id) {lvl_join}""")
-    return df.set_index("user_id")
+        FROM agg a LEFT JOIN fpv f USING (user_id) LEFT JOIN _jl_user_map m USING (user_id) {lvl_join}"""
 
 
 def consideration_summary(cons: pd.DataFrame, by: str | None = "involvement") -> pd.DataFrame:

@@ -188,9 +188,13 @@ def test_spark_consideration_equals_duckdb(demo):
     from journeylab.funnel import consideration
 
     duck, sp = demo
+    from journeylab.spark import consideration_df, to_pandas
+
     expected, got = consideration(duck).sort_index(), consideration(sp).sort_index()
     assert len(expected) > 100 and expected["days_from_first_visit"].gt(0).any()
     _same_frames(got, expected)
+    in_spark = to_pandas(consideration_df(sp)).set_index("user_id").sort_index()
+    _same_frames(in_spark, got)
 
 
 @pytest.mark.parametrize("by_involvement", [False, True])

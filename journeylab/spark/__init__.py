@@ -12,11 +12,11 @@
 """
 from .session import configure, get_session, local_session
 from .shop import SparkShop, load_shop_spark, to_pandas
-from .journey import journey_phases_df
+from .journey import consideration_df, journey_phases_df
 from .rfm import rfm_scores_df
 from .score import compressed_summary, fit_spark, score_customers
 from .summary import customer_summary, customer_summary_df
 
 __all__ = ["configure", "get_session", "local_session", "SparkShop", "load_shop_spark", "to_pandas",
-           "customer_summary", "customer_summary_df", "journey_phases_df", "rfm_scores_df", "compressed_summary", "fit_spark",
+           "customer_summary", "customer_summary_df", "journey_phases_df", "consideration_df", "rfm_scores_df", "compressed_summary", "fit_spark",
            "score_customers"]

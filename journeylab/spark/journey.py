@@ -53,3 +53,11 @@ def journey_phases_df(shop: "SparkShop", at: Any = None, model: str = "five",
     out = coded.join(F.broadcast(names), "phase_no", "left")
     rest = [c for c in facts.columns if c != "person_id"]
     return out.select(*PHASE_COLUMNS, *rest)
+
+
+def consideration_df(shop: "SparkShop") -> "DataFrame":
+    """journeylab.funnel.consideration's per-person metrics (column user_id plus the metrics) as a lazy
+    Spark DataFrame, for more buyers than the driver should hold."""
+    from ..funnel import consideration_sql
+
+    return shop.sql_df(consideration_sql(shop))
