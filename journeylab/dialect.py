@@ -78,6 +78,21 @@ class Dialect:
         """A TIMESTAMP literal (naive, shop-local time; both engines run in UTC)."""
         return f"TIMESTAMP '{pd.Timestamp(ts).isoformat(sep=' ')}'"
 
+    def cast_text(self, expr: str) -> str:
+        """``expr`` as text, in each engine's own name for the type (VARCHAR in DuckDB, STRING in Spark)."""
+        return f"CAST({expr} AS {'STRING' if self.name == 'spark' else 'VARCHAR'})"
+
+    def is_finite(self, expr: str) -> str:
+        """TRUE when DOUBLE ``expr`` is neither NaN nor infinite (NULL for NULL); Spark has no isfinite."""
+        if self.name == "spark":
+            return f"NOT (isnan({expr}) OR abs({expr}) = double('Infinity'))"
+        return f"isfinite({expr})"
+
+    def subquery_in_case(self) -> bool:
+        """Whether a sub-query (``x NOT IN (SELECT ...)``) may stand inside CASE: not in Spark, which allows
+        predicate sub-queries only in a filter or join."""
+        return self.name != "spark"
+
 
 DUCKDB = Dialect("duckdb")
 SPARK = Dialect("spark")

@@ -19,7 +19,8 @@ from ..config import ShopConfig, TableSource, read_shop_config
 from ..contract import OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
 from ..dialect import SPARK, Dialect
 from ..errors import DataError
-from ..io.clean import _FIXES, DQ_COLUMNS, OUTLIER_LIMIT_SQL, RULES
+from ..io.clean import (DQ_COLUMNS, ORDER_KEPT, PRODUCT_COPY_SQL, copy_number_sql, count_sql, duplicate_orders_error,
+                        keep_sql, quality_records, rule_case_sql, rule_inputs_sql, select_sql)
 from ..io.validate import _AWARE_RE, CAST_HINTS, CAST_PROBLEMS, DAYFIRST_FORMATS, MISSING_TEXT
 from .. import pii
 from .session import get_session
@@ -28,11 +29,6 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 _SPARK_TYPES = {"VARCHAR": "STRING", "DOUBLE": "DOUBLE", "TIMESTAMP": "TIMESTAMP"}
-# The one rule whose condition is a sub-query, which Spark does not allow inside CASE: the same test
-# through a left join with the kept orders (_order_kept is NULL when the order id is not among them).
-_SUBQUERY_RULES = {
-    "order_id NOT IN (SELECT order_id FROM orders)": "(order_id IS NOT NULL AND _order_kept IS NULL)",
-}
 
 
 def q(name: str) -> str:
@@ -446,61 +442,30 @@ def _default_observation_end(typed: dict, sources: Mapping[str, TableSource]) ->
     return pd.Timestamp(last)
 
 
-def _spark_sql(cond: str) -> str:
-    """A cleaning rule's DuckDB condition or fix in Spark SQL (the few spellings that differ)."""
-    cond = _SUBQUERY_RULES.get(cond, cond)
-    return cond.replace("AS VARCHAR)", "AS STRING)")
-
-
 def _clean_one(spark, table: str, typed: "DataFrame", present: list[str], obs_end: pd.Timestamp,
                source: TableSource, kept: dict[str, "DataFrame"]) -> tuple["DataFrame", list[dict]]:
-    """Flag each row with the first rule it meets (journeylab.io.clean.RULES), count per rule, keep the rest."""
+    """Flag each row with the first rule it meets, count per rule, keep the rest: the SQL of
+    journeylab.io.clean (as DuckDB runs it) on Spark DataFrames.
+
+    Spark's own part: exact copies numbered by the window over all columns on every row (DuckDB first
+    narrows them down by a hash, see journeylab.io.clean), the kept orders joined in for the one rule
+    written as a sub-query (Spark allows none inside CASE), and the flagged rows persisted for the two
+    passes (counts, then the kept rows)."""
     from pyspark.sql import functions as F
 
-    cols = [c for c in TABLES[table] if c in present]
-    all_cols = ", ".join(q(c) for c in TABLES[table])
-    rules = [r for r in RULES if r.table == table]
-    df = typed.selectExpr("*", f"row_number() OVER (PARTITION BY {all_cols} ORDER BY _line) AS _dup",
-                          f"TIMESTAMP '{pd.Timestamp(obs_end).isoformat(sep=' ')}' AS _obs_end")
-    if table == "orders":
-        df = df.selectExpr("*", OUTLIER_LIMIT_SQL)
+    df = typed.selectExpr("*", copy_number_sql(table, SPARK), *rule_inputs_sql(table, obs_end, SPARK))
     if table == "products":
-        df = df.selectExpr("*", "row_number() OVER (PARTITION BY product_id ORDER BY _line) AS _dup_id")
+        df = df.selectExpr("*", PRODUCT_COPY_SQL)
     if table == "order_lines":
-        ids = kept["orders"].select(F.col("order_id").alias("_oid"), F.lit(True).alias("_order_kept")).distinct()
+        ids = kept["orders"].select(F.col("order_id").alias("_oid"), F.lit(True).alias(ORDER_KEPT)).distinct()
         df = df.join(ids, df["order_id"] == ids["_oid"], "left").drop("_oid")
-    cases = " ".join(f"WHEN {_spark_sql(r.condition)} THEN {i}" for i, r in enumerate(rules))
-    flagged = df.selectExpr("*", f"CASE {cases} ELSE NULL END AS _rule").persist()
-    money = {"orders": "revenue", "order_lines": "quantity * unit_price"}.get(table)
-    money_sql = (f"coalesce(sum(CASE WHEN isnan({money}) OR abs({money}) = double('Infinity') THEN 0 ELSE {money} END), 0)"
-                 if money else "0D")
-    matches = [f"count_if(coalesce({_spark_sql(r.condition)}, false))" for r in rules]
-    counts, matching = {}, [0] * len(rules)
-    for row in flagged.groupBy("_rule").agg(F.expr("count(*)"), F.expr(money_sql), *[F.expr(m) for m in matches]).collect():
-        i, n, m, *per_rule = row
-        counts[int(i) if i is not None else None] = (int(n), float(m))
-        matching = [a + b for a, b in zip(matching, per_rule)]
-    fixed_ids = [i for i, r in enumerate(rules) if r.action == "fixed"]
-    flagged_ids = [i for i, r in enumerate(rules) if r.action == "flagged"]
-    keep_where = "_rule IS NULL" + "".join(f" OR _rule = {i}" for i in fixed_ids + flagged_ids)
-    fixes = {c: f"CASE WHEN _rule = {i} THEN {_spark_sql(e)} ELSE {q(c)} END"
-             for i in fixed_ids for c, e in _FIXES[(table, rules[i].rule)].items()}
-    select = [(f"{fixes[c]} AS {q(c)}" if c in fixes else q(c)) for c in cols]
-    out = flagged.where(keep_where)
+    flagged = df.selectExpr("*", rule_case_sql(table, SPARK)).persist()
+    groups = flagged.groupBy("_rule").agg(*[F.expr(e) for e in count_sql(table, SPARK)]).collect()
+    select = select_sql(table, present, SPARK)
+    out = flagged.where(keep_sql(table))
     if table == "orders":
         _check_unique_orders(out.selectExpr(*select, "_line"), source)
-    out = out.selectExpr(*select)
-    n_in = sum(n for n, _ in counts.values())
-    m_in = sum(m for _, m in counts.values())
-    rec = [dict(table=table, rule="rows read", action="read", rows=n_in, revenue=m_in, explanation="rows in the source")]
-    for i, r in enumerate(rules):
-        n, m = counts.get(i, (0, 0.0))
-        rec.append(dict(table=table, rule=r.rule, action=r.action, rows=n, revenue=m, explanation=r.explanation,
-                        matching=int(matching[i])))
-    dropped = [counts.get(i, (0, 0.0)) for i, r in enumerate(rules) if r.action == "dropped"]
-    rec.append(dict(table=table, rule="rows kept", action="kept", rows=n_in - sum(n for n, _ in dropped),
-                    revenue=m_in - sum(m for _, m in dropped), explanation="rows analysed"))
-    return out, rec
+    return out.selectExpr(*select), quality_records(table, groups)
 
 
 def _check_unique_orders(orders: "DataFrame", source: TableSource) -> None:
@@ -511,10 +476,7 @@ def _check_unique_orders(orders: "DataFrame", source: TableSource) -> None:
         return
     rows = (orders.join(dup_ids.select("order_id"), "order_id").orderBy("order_id", "_line")
             .select("_line", "order_id", "customer_id", "ordered_at", "revenue").limit(5).collect())
-    raise DataError(f"{n_ids:,} order ids occur on more than one row with different contents", file=source.label,
-                    table="orders", column=source.columns.get("order_id", "order_id"),
-                    examples=[(r[0], dict(order_id=r[1], customer_id=r[2], ordered_at=str(r[3]), revenue=r[4])) for r in rows],
-                    hint="one row per order is expected; for one row per order line use the order_lines table")
+    raise duplicate_orders_error(n_ids, rows, source)
 
 
 def _store(df: "DataFrame", table: str, storage: str | None, spark: "SparkSession") -> "DataFrame":
