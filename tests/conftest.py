@@ -16,6 +16,18 @@ REAL_DATA = Path(os.environ.get("JOURNEYLAB_REAL_DATA", ROOT.parent / "shared" /
 
 
 @pytest.fixture(scope="session")
+def spark():
+    """One local Spark session (2 cores, 2 GB) per test process, for the tests marked ``spark``."""
+    pytest.importorskip("pyspark")
+    from journeylab.spark import local_session
+
+    session = local_session(cores=2, driver_memory="2g", shuffle_partitions=4, app_name="journeylab-tests")
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
 def cdnow_transactions() -> pd.DataFrame:
     """The CDNOW master file shipped inside lifetimes: customer_id, ordered_at, revenue, order_id (69,659 rows)."""
     import lifetimes.datasets as ds

@@ -19,16 +19,6 @@ pytestmark = [pytest.mark.spark,
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo" / "shop.yaml"
 
 
-@pytest.fixture(scope="session")
-def spark():
-    from journeylab.spark import local_session
-
-    session = local_session(cores=2, driver_memory="2g", shuffle_partitions=4, app_name="journeylab-tests")
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-
-
 @pytest.fixture(scope="module")
 def demo(spark):
     return jl.load_shop(DEMO), jl.load_shop(DEMO, engine="spark", spark=spark)

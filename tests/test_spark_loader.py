@@ -23,16 +23,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = Path(__file__).parent / "bad_input"
 
 
-@pytest.fixture(scope="session")
-def spark():
-    from journeylab.spark import local_session
-
-    session = local_session(cores=2, driver_memory="2g", shuffle_partitions=4, app_name="journeylab-loader-tests")
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-
-
 @pytest.fixture(autouse=True)
 def _secret(monkeypatch):
     monkeypatch.setenv("JOURNEYLAB_SECRET", "test-secret")
