@@ -256,10 +256,11 @@ def ensure_user_levels(shop: "Shop") -> bool:
     if "product_id" not in columns(shop, "events"):
         viewed = "SELECT CAST(NULL AS STRING) AS user_id, CAST(NULL AS STRING) AS level WHERE false"
     else:
-        # the level viewed most; a tie goes to the level that sorts last ("low" before "high": high wins)
-        viewed = """SELECT user_id, max_by(level, n * 2 + CASE WHEN level = 'low' THEN 0 ELSE 1 END) AS level FROM (
-                      SELECT e.user_id, pl.level, count(*) AS n FROM events e
-                      JOIN _jl_product_level pl USING (product_id) GROUP BY ALL) GROUP BY user_id"""
+        # the level viewed most, a tie going to high: one pass, and the same in both engines (mode() breaks
+        # ties by whatever row comes first)
+        viewed = """SELECT e.user_id, CASE WHEN count(*) FILTER (WHERE pl.level = 'high')
+                                           >= count(*) FILTER (WHERE pl.level = 'low') THEN 'high' ELSE 'low' END AS level
+                    FROM events e JOIN _jl_product_level pl USING (product_id) GROUP BY e.user_id"""
     ensure_temp(shop, "_jl_user_level", f"""
         SELECT m.user_id, coalesce(c.level, v.level) AS level
         FROM _jl_user_map m LEFT JOIN _jl_customer_level c USING (customer_id)
