@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .churn import ChurnThresholds, churn_classes
+from .attrs import AttrFrame, AttrSeries
 from .config import load_yaml_data
 from .engine import connect
 from .errors import ConfigError, DataError, ModelError
@@ -238,7 +239,7 @@ def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
         early = [p for p, n in zip(table["phase"], table["needs"]) if n == "events"]
         notes.append(f"this shop has orders only: the phases {', '.join(early)} need events (web analytics), so "
                      "everyone shown is a customer, from the purchase phase on")
-    out.attrs.update(rules=table, model=model, at=at, status_rule=how, note="; ".join(notes))
+    out.attrs.update(rules=AttrFrame(table), model=model, at=at, status_rule=how, note="; ".join(notes))
     return out
 
 
@@ -306,5 +307,5 @@ def cohort_retention(shop: "Shop", max_months: int = 24) -> pd.DataFrame:
         out.loc[cohort, [k for k in out.columns if k <= age]] = out.loc[cohort, [k for k in out.columns if k <= age]].fillna(0.0)
     out.index = pd.DatetimeIndex(out.index).strftime("%Y-%m")
     out.index.name, out.columns.name = "cohort", "months_since_first_order"
-    out.attrs["sizes"] = sizes.set_axis(out.index)
+    out.attrs["sizes"] = AttrSeries(sizes.set_axis(out.index))
     return out

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Mapping
 
 import pandas as pd
 
+from .attrs import AttrFrame
 from .errors import DataError
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ def classify_involvement(shop: "Shop", override: Mapping[str, str] | None = None
         keys = [k for k in mapping if k in out.index]
         out.loc[keys, "level"] = [mapping[k] for k in keys]
         out.loc[keys, "source"] = src
-    out.attrs["rules"] = rules
+    out.attrs["rules"] = AttrFrame(rules)
     out.attrs["inferred"] = bool((out["source"] == "inferred").any())
     return out
 

@@ -108,3 +108,21 @@ def test_cohort_retention():
     assert ret.iloc[:, 1:].stack().dropna().between(0, 1).all()
     assert np.isnan(ret.iloc[-1, 2])  # the last cohort has no month 2 yet
     assert ret.attrs["sizes"].sum() == shop.sql("SELECT count(DISTINCT customer_id) AS n FROM orders")["n"][0]
+
+
+def test_results_with_rule_tables_concatenate_and_merge():
+    """Phases of two dates (or two shops) can be stacked and joined: the rule table in attrs compares as a
+    whole, so pandas keeps it when equal and drops it when not, instead of raising an ambiguous-truth error."""
+    shop = hand_shop()
+    a = journey_phases(shop, status=False)
+    b = journey_phases(shop, at="2024-03-01", status=False).sort_index()  # derived frames keep the table
+    both = pd.concat([a.assign(at="end"), b.assign(at="march")])
+    assert len(both) == len(a) + len(b)
+    same = pd.concat([a.head(2), a.sort_index().tail(2)])  # equal attrs: pandas keeps them, table included
+    assert same.attrs["rules"]["phase"].tolist() == a.attrs["rules"]["phase"].tolist()
+    joined = a[["phase"]].join(b[["phase"]], rsuffix="_march", how="left")
+    assert (joined["phase"].astype(str) >= "").all() and len(joined) == len(a)
+    other = journey_phases(shop, model="four", status=False)
+    assert "rules" not in pd.concat([a, other]).attrs  # different rule tables: pandas drops them
+    cohorts = cohort_retention(shop)
+    assert len(pd.concat([cohorts, cohorts])) == 2 * len(cohorts)
