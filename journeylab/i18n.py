@@ -1,6 +1,7 @@
 """Dutch and English labels for reports, tables and plots.
 
-``t(key, lang)`` returns the label; an unknown key raises KeyError so a missing translation is
+``LABELS`` is the one table of display labels: the figure modules (plots.py, plots_journey.py) look
+their texts up here too. ``t(key, lang)`` returns the label; an unknown key raises KeyError so a missing translation is
 found by the tests, not by a client.
 """
 from __future__ import annotations
@@ -145,6 +146,52 @@ LABELS: dict[str, dict[str, str]] = {
                "dan het verlooprisico van het model (AUC {auc_model:.2f})."),
     },
     "no_findings": {"en": "No findings stand out with enough certainty.", "nl": "Geen bevindingen die met voldoende zekerheid opvallen."},
+    # figures (plots.py, plots_journey.py); "frequency", "customers", "share", "revenue_share", "model",
+    # "step", "units", "low", "high" and "all" above are shared with the tables.
+    "recency_axis": {"en": "time of last purchase (recency, {unit})", "nl": "moment laatste aankoop (recency, {unit})"},
+    "expected_purchases_title": {"en": "Expected purchases in the next {horizon} {unit}",
+                                 "nl": "Verwachte aankopen in de komende {horizon} {unit}"},
+    "p_alive_title": {"en": "Probability the customer is still active", "nl": "Kans dat de klant nog actief is"},
+    "calibration_title": {"en": "Calibration vs holdout: mean purchases by calibration frequency",
+                          "nl": "Kalibratie vs holdout: gemiddeld aantal aankopen per kalibratiefrequentie"},
+    "calibration_x": {"en": "repeat purchases in calibration period", "nl": "herhaalaankopen in kalibratieperiode"},
+    "calibration_y": {"en": "mean purchases in holdout period", "nl": "gemiddeld aantal aankopen in holdoutperiode"},
+    "actual": {"en": "actual", "nl": "werkelijk"},
+    "tracking_title": {"en": "Cumulative repeat purchases: actual vs model",
+                       "nl": "Cumulatieve herhaalaankopen: werkelijk vs model"},
+    "tracking_y": {"en": "cumulative repeat purchases", "nl": "cumulatieve herhaalaankopen"},
+    "date": {"en": "date", "nl": "datum"},
+    "calibration_end": {"en": "end of calibration", "nl": "einde kalibratie"},
+    "clv_title": {"en": "Customer lifetime value over {horizon} {unit}", "nl": "Klantwaarde (CLV) over {horizon} {unit}"},
+    "clv_x": {"en": "CLV ({currency})", "nl": "CLV ({currency})"},
+    "segments_title": {"en": "RFM segments", "nl": "RFM-segmenten"},
+    # time units: keys are the models' unit names ("days", "weeks", "months")
+    "days": {"en": "days", "nl": "dagen"},
+    "weeks": {"en": "weeks", "nl": "weken"},
+    "months": {"en": "months", "nl": "maanden"},
+    "funnel_title": {"en": "Funnel", "nl": "Trechter"},
+    "phases_title": {"en": "Persons per phase", "nl": "Personen per fase"},
+    "persons": {"en": "persons", "nl": "personen"},
+    "flow_title": {"en": "Phase flows", "nl": "Stromen tussen fasen"},
+    "cohort_title": {"en": "Cohort retention (share ordering in month k)",
+                     "nl": "Cohortretentie (aandeel dat bestelt in maand k)"},
+    "cohort_x": {"en": "months since first order", "nl": "maanden sinds eerste bestelling"},
+    "cohort_y": {"en": "cohort (first order)", "nl": "cohort (eerste bestelling)"},
+    "attribution_title": {"en": "Conversions credited per channel", "nl": "Toegekende conversies per kanaal"},
+    "channel": {"en": "channel", "nl": "kanaal"},
+    "conversions": {"en": "conversions", "nl": "conversies"},
+    "compare_title": {"en": "Low vs high involvement (95% intervals)", "nl": "Laag vs hoog betrokken (95%-intervallen)"},
+    "consideration_title": {"en": "Days from first visit to first purchase",
+                            "nl": "Dagen van eerste bezoek tot eerste aankoop"},
+    "involvement": {"en": "involvement", "nl": "betrokkenheid"},
+    # attribution models (keys are attribution.MODELS); English keeps the identifiers the plot showed so far
+    "first_touch": {"en": "first_touch", "nl": "eerste contact"},
+    "last_touch": {"en": "last_touch", "nl": "laatste contact"},
+    "last_non_direct": {"en": "last_non_direct", "nl": "laatste niet-directe contact"},
+    "linear": {"en": "linear", "nl": "lineair"},
+    "position_based": {"en": "position_based", "nl": "positiegebaseerd"},
+    "time_decay": {"en": "time_decay", "nl": "tijdsverval"},
+    "markov": {"en": "markov", "nl": "Markov-keten"},
 }
 
 

@@ -1,12 +1,11 @@
 """Model figures (seaborn). One function per figure; each returns a matplotlib Figure.
 
 Every function takes ``lang`` ("en" or "nl") and ``labels`` (a dict overriding any label key shown
-in ``LABELS``), so reports can translate or rename everything on the figure.
+in ``journeylab.i18n.LABELS``), so reports can translate or rename everything on the figure.
 """
 from __future__ import annotations
 
-from typing import Any
-
+from typing import Any, Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -15,43 +14,18 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from .clv import MODEL_LABELS, CustomerValueModel
-
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "frequency": "repeat purchases (frequency)", "recency": "time of last purchase (recency, {unit})",
-        "expected_purchases_title": "Expected purchases in the next {horizon} {unit}",
-        "p_alive_title": "Probability the customer is still active",
-        "calibration_title": "Calibration vs holdout: mean purchases by calibration frequency",
-        "calibration_x": "repeat purchases in calibration period",
-        "calibration_y": "mean purchases in holdout period", "actual": "actual",
-        "tracking_title": "Cumulative repeat purchases: actual vs model", "date": "date",
-        "tracking_y": "cumulative repeat purchases", "predicted": "model",
-        "calibration_end": "end of calibration",
-        "clv_title": "Customer lifetime value over {horizon} {unit}", "clv_x": "CLV ({currency})",
-        "customers": "customers", "segments_title": "RFM segments", "share_customers": "share of customers",
-        "share_revenue": "share of revenue", "days": "days", "weeks": "weeks", "months": "months",
-    },
-    "nl": {
-        "frequency": "herhaalaankopen (frequentie)", "recency": "moment laatste aankoop (recency, {unit})",
-        "expected_purchases_title": "Verwachte aankopen in de komende {horizon} {unit}",
-        "p_alive_title": "Kans dat de klant nog actief is",
-        "calibration_title": "Kalibratie vs holdout: gemiddeld aantal aankopen per kalibratiefrequentie",
-        "calibration_x": "herhaalaankopen in kalibratieperiode",
-        "calibration_y": "gemiddeld aantal aankopen in holdoutperiode", "actual": "werkelijk",
-        "tracking_title": "Cumulatieve herhaalaankopen: werkelijk vs model", "date": "datum",
-        "tracking_y": "cumulatieve herhaalaankopen", "predicted": "model",
-        "calibration_end": "einde kalibratie",
-        "clv_title": "Klantwaarde (CLV) over {horizon} {unit}", "clv_x": "CLV ({currency})",
-        "customers": "klanten", "segments_title": "RFM-segmenten", "share_customers": "aandeel klanten",
-        "share_revenue": "aandeel omzet", "days": "dagen", "weeks": "weken", "months": "maanden",
-    },
-}
+from .i18n import LABELS, LANGUAGES, t
 
 
-def _labels(lang: str, labels: dict | None) -> dict[str, str]:
-    if lang not in LABELS:
-        raise ValueError(f"lang must be one of {list(LABELS)}, not {lang!r}")
-    return {**LABELS[lang], **(labels or {})}
+def _labels(lang: str, labels: dict | None) -> Callable[[str], str]:
+    """Label lookup for one figure: ``labels`` overrides, the rest from ``i18n.LABELS``.
+
+    The language is checked here, before any drawing, so a wrong ``lang`` leaves no half-made figure.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {list(LANGUAGES)}, not {lang!r}")
+    overrides = labels or {}
+    return lambda key: overrides[key] if key in overrides else t(key, lang)
 
 
 def frequency_recency_matrix(model: CustomerValueModel, kind: str = "p_alive", horizon: float = 1,
@@ -82,11 +56,11 @@ def frequency_recency_heatmap(model: CustomerValueModel, kind: str = "p_alive", 
     mat = frequency_recency_matrix(model, kind, horizon, unit, max_frequency, max_recency)
     fig, ax = plt.subplots(figsize=(8, 6))
     sns.heatmap(mat.iloc[::-1], ax=ax, cmap="viridis", vmin=0, vmax=1 if kind == "p_alive" else None,
-                cbar_kws={"label": lab["p_alive_title"] if kind == "p_alive" else lab["predicted"]})
-    ax.set_xlabel(lab["frequency"])
-    ax.set_ylabel(lab["recency"].format(unit=lab[model.time_unit_]))
-    title = (lab["p_alive_title"] if kind == "p_alive"
-             else lab["expected_purchases_title"].format(horizon=horizon, unit=lab[unit]))
+                cbar_kws={"label": lab("p_alive_title") if kind == "p_alive" else lab("model")})
+    ax.set_xlabel(lab("frequency"))
+    ax.set_ylabel(lab("recency_axis").format(unit=lab(model.time_unit_)))
+    title = (lab("p_alive_title") if kind == "p_alive"
+             else lab("expected_purchases_title").format(horizon=horizon, unit=lab(unit)))
     ax.set_title(title)
     fig.tight_layout()
     return fig
@@ -97,13 +71,13 @@ def calibration_holdout_plot(comparison: Any, lang: str = "en", labels: dict | N
     lab = _labels(lang, labels)
     tab = comparison.by_frequency
     long = tab.drop(columns="customers").reset_index().melt("frequency_cal", var_name="series", value_name="value")
-    long["series"] = long["series"].map(lambda s: lab["actual"] if s == "actual" else MODEL_LABELS.get(s, s))
+    long["series"] = long["series"].map(lambda s: lab("actual") if s == "actual" else MODEL_LABELS.get(s, s))
     fig, ax = plt.subplots(figsize=(8, 5))
     sns.lineplot(data=long, x="frequency_cal", y="value", hue="series", style="series", markers=True,
                  dashes=False, ax=ax, sort=False)
-    ax.set_xlabel(lab["calibration_x"])
-    ax.set_ylabel(lab["calibration_y"])
-    ax.set_title(lab["calibration_title"])
+    ax.set_xlabel(lab("calibration_x"))
+    ax.set_ylabel(lab("calibration_y"))
+    ax.set_title(lab("calibration_title"))
     ax.legend(title=None)
     fig.tight_layout()
     return fig
@@ -116,14 +90,14 @@ def cumulative_tracking_plot(actual_daily: pd.Series, predicted_cumulative: pd.S
     lab = _labels(lang, labels)
     actual = actual_daily.reindex(predicted_cumulative.index, fill_value=0).cumsum()
     fig, ax = plt.subplots(figsize=(9, 5))
-    sns.lineplot(x=actual.index, y=actual.to_numpy(), ax=ax, label=lab["actual"])
-    sns.lineplot(x=predicted_cumulative.index, y=predicted_cumulative.to_numpy(), ax=ax, label=lab["predicted"],
+    sns.lineplot(x=actual.index, y=actual.to_numpy(), ax=ax, label=lab("actual"))
+    sns.lineplot(x=predicted_cumulative.index, y=predicted_cumulative.to_numpy(), ax=ax, label=lab("model"),
                  linestyle="--")
     if calibration_end is not None:
-        ax.axvline(pd.Timestamp(calibration_end), color="grey", linestyle=":", label=lab["calibration_end"])
-    ax.set_xlabel(lab["date"])
-    ax.set_ylabel(lab["tracking_y"])
-    ax.set_title(lab["tracking_title"])
+        ax.axvline(pd.Timestamp(calibration_end), color="grey", linestyle=":", label=lab("calibration_end"))
+    ax.set_xlabel(lab("date"))
+    ax.set_ylabel(lab("tracking_y"))
+    ax.set_title(lab("tracking_title"))
     ax.legend()
     fig.autofmt_xdate()
     fig.tight_layout()
@@ -138,10 +112,10 @@ def clv_distribution_plot(predictions: pd.DataFrame, currency: str = "EUR", clip
     clv = predictions["clv"].clip(upper=predictions["clv"].quantile(clip_quantile))
     fig, ax = plt.subplots(figsize=(8, 5))
     sns.histplot(clv, bins=50, ax=ax)
-    ax.set_xlabel(lab["clv_x"].format(currency=currency))
-    ax.set_ylabel(lab["customers"])
+    ax.set_xlabel(lab("clv_x").format(currency=currency))
+    ax.set_ylabel(lab("customers"))
     h, u = predictions.attrs.get("horizon", ""), predictions.attrs.get("unit", "months")
-    ax.set_title(lab["clv_title"].format(horizon=h, unit=lab.get(u, u)))
+    ax.set_title(lab("clv_title").format(horizon=h, unit=lab(u) if u in LABELS else u))
     fig.tight_layout()
     return fig
 
@@ -150,13 +124,13 @@ def segment_plot(table: pd.DataFrame, lang: str = "en", labels: dict | None = No
     """Share of customers and share of revenue per RFM segment (``rfm.segment_table``), side by side."""
     lab = _labels(lang, labels)
     long = table[["share", "revenue_share"]].rename(
-        columns={"share": lab["share_customers"], "revenue_share": lab["share_revenue"]})
+        columns={"share": lab("share"), "revenue_share": lab("revenue_share")})
     long = long.reset_index().melt("segment", var_name="measure", value_name="share")
     fig, ax = plt.subplots(figsize=(9, 6))
     sns.barplot(data=long, y="segment", x="share", hue="measure", ax=ax, orient="h")
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.set_title(lab["segments_title"])
+    ax.set_title(lab("segments_title"))
     ax.legend(title=None)
     fig.tight_layout()
     return fig

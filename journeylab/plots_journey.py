@@ -2,6 +2,8 @@
 takes ``lang`` ("en" or "nl") for its labels."""
 from __future__ import annotations
 
+from typing import Callable
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -10,43 +12,30 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MPath
 
-_L = {
-    "en": {"funnel": "Funnel", "units": "units", "step": "step", "phases": "Persons per phase", "persons": "persons",
-           "flow": "Phase flows", "cohort": "Cohort retention (share ordering in month k)",
-           "months": "months since first order", "cohort_y": "cohort (first order)",
-           "attribution": "Conversions credited per channel", "channel": "channel", "conversions": "conversions",
-           "model": "model", "compare": "Low vs high involvement (95% intervals)", "low": "low", "high": "high",
-           "consideration": "Days from first visit to first purchase", "days": "days", "involvement": "involvement"},
-    "nl": {"funnel": "Trechter", "units": "eenheden", "step": "stap", "phases": "Personen per fase", "persons": "personen",
-           "flow": "Stromen tussen fasen", "cohort": "Cohortretentie (aandeel dat bestelt in maand k)",
-           "months": "maanden sinds eerste bestelling", "cohort_y": "cohort (eerste bestelling)",
-           "attribution": "Toegekende conversies per kanaal", "channel": "kanaal", "conversions": "conversies",
-           "model": "model", "compare": "Laag vs hoog betrokken (95%-intervallen)", "low": "laag", "high": "hoog",
-           "consideration": "Dagen van eerste bezoek tot eerste aankoop", "days": "dagen", "involvement": "betrokkenheid"},
-}
+from .i18n import LABELS, LANGUAGES, t
 
 
-def _l(lang: str) -> dict[str, str]:
-    if lang not in _L:
+def _l(lang: str) -> Callable[[str], str]:
+    """Label lookup in ``lang`` from ``i18n.LABELS``; the language is checked before anything is drawn."""
+    if lang not in LANGUAGES:
         raise ValueError("lang must be 'en' or 'nl'")
-    return _L[lang]
+    return lambda key: t(key, lang)
 
 
 def _levels(values: pd.Series, lang: str) -> pd.Series:
     """Involvement levels (and the 'all' group) as words of the report's language; other values unchanged."""
-    L = _l(lang)
-    words = {"low": L["low"], "high": L["high"], "all": "alle" if lang == "nl" else "all", "?": "?"}
+    words = {"low": t("low", lang), "high": t("high", lang), "all": t("all", lang), "?": "?"}
     return values.map(lambda v: words.get(v, v))
 
 
 def funnel_plot(result, lang: str = "en") -> Figure:
     """Bars of units per step (per breakdown group), labelled with the overall conversion."""
     L = _l(lang)
-    t = result.table.assign(group=lambda d: _levels(d["group"], lang))
+    table = result.table.assign(group=lambda d: _levels(d["group"], lang))
     fig, ax = plt.subplots(figsize=(7, 4))
-    sns.barplot(data=t, x="step", y="units", hue="group", ax=ax)
-    ax.set(title=L["funnel"], xlabel=L["step"], ylabel=L["units"])
-    ax.legend(title=L["involvement"] if set(result.table["group"]) & {"low", "high"} else None)
+    sns.barplot(data=table, x="step", y="units", hue="group", ax=ax)
+    ax.set(title=L("funnel_title"), xlabel=L("step"), ylabel=L("units"))
+    ax.legend(title=L("involvement") if set(result.table["group"]) & {"low", "high"} else None)
     return fig
 
 
@@ -59,9 +48,9 @@ def phase_plot(phases: pd.DataFrame, by: str | None = "involvement", lang: str =
             d.sort_values("phase")["phase_nl"])), ordered=True)
     fig, ax = plt.subplots(figsize=(7, 4))
     sns.countplot(data=d.assign(**{by: _levels(d[by].fillna("?"), lang)}) if by else d, x="phase", hue=by, ax=ax)
-    ax.set(title=L["phases"], xlabel="", ylabel=L["persons"])
+    ax.set(title=L("phases_title"), xlabel="", ylabel=L("persons"))
     if by and ax.get_legend() is not None:
-        ax.get_legend().set_title(L.get(by, by))
+        ax.get_legend().set_title(L(by) if by in LABELS else by)
     return fig
 
 
@@ -83,12 +72,12 @@ def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
             if h > 0.02 * total:
                 ax.text(j + 0.07, y + h / 2, f"{ph} ({h:,})", va="center", fontsize=7)
             y += h + gap
-    for j, t in enumerate(trans):
-        out_y = {ph: tops[(j, ph)] for ph in t.index}
-        in_y = {ph: tops[(j + 1, ph)] for ph in t.columns}
-        for a in t.index:
-            for b in t.columns:
-                w = t.loc[a, b]
+    for j, moves in enumerate(trans):  # not ``t``: that name is the label lookup
+        out_y = {ph: tops[(j, ph)] for ph in moves.index}
+        in_y = {ph: tops[(j + 1, ph)] for ph in moves.columns}
+        for a in moves.index:
+            for b in moves.columns:
+                w = moves.loc[a, b]
                 if w <= 0:
                     continue
                 x0, x1 = j + 0.05, j + 0.95
@@ -104,7 +93,7 @@ def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
     ax.set_ylim(0, total + gap * len(counts))
     ax.set_xticks(range(counts.shape[1]), [pd.Timestamp(d).strftime("%Y-%m-%d") for d in counts.columns])
     ax.set_yticks([])
-    ax.set_title(L["flow"])
+    ax.set_title(L("flow_title"))
     return fig
 
 
@@ -114,7 +103,7 @@ def cohort_plot(retention: pd.DataFrame, lang: str = "en") -> Figure:
     fig, ax = plt.subplots(figsize=(10, 0.3 * len(retention) + 2))
     sns.heatmap(retention, cmap="Blues", vmin=0, vmax=max(0.01, float(np.nanmax(retention.iloc[:, 1:].to_numpy()))
                                                            if retention.shape[1] > 1 else 1), ax=ax)
-    ax.set(title=L["cohort"], xlabel=L["months"], ylabel=L["cohort_y"])
+    ax.set(title=L("cohort_title"), xlabel=L("cohort_x"), ylabel=L("cohort_y"))
     return fig
 
 
@@ -123,10 +112,12 @@ def attribution_plot(result: pd.DataFrame, lang: str = "en") -> Figure:
     from .attribution import MODELS
     L = _l(lang)
     long = result.melt(id_vars=[c for c in ("involvement", "channel") if c in result], value_vars=list(MODELS),
-                       var_name=L["model"], value_name=L["conversions"])
+                       var_name=L("model"), value_name=L("conversions"))
+    # model names in the report's language; the legend keeps the order of MODELS
+    long[L("model")] = long[L("model")].map(L)
     fig, ax = plt.subplots(figsize=(9, 4))
-    sns.barplot(data=long, x="channel", y=L["conversions"], hue=L["model"], errorbar=None, estimator="sum", ax=ax)
-    ax.set(title=L["attribution"], xlabel=L["channel"])
+    sns.barplot(data=long, x="channel", y=L("conversions"), hue=L("model"), errorbar=None, estimator="sum", ax=ax)
+    ax.set(title=L("attribution_title"), xlabel=L("channel"))
     ax.tick_params(axis="x", rotation=30)
     return fig
 
@@ -140,9 +131,9 @@ def comparison_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, 
     for ax, (_, r) in zip(axes[:, 0], c.iterrows()):
         for k, (lv, col) in enumerate((("low", "C0"), ("high", "C3"))):
             ax.errorbar([r[lv]], [k], xerr=[[r[lv] - r[f"{lv}_lower"]], [r[f"{lv}_upper"] - r[lv]]], fmt="o", color=col)
-        ax.set_yticks([0, 1], [L["low"], L["high"]])
+        ax.set_yticks([0, 1], [L("low"), L("high")])
         ax.set_title(f"{r['metric']} (p = {r['p_value']:.2g})", fontsize=8, loc="left")
-    fig.suptitle(L["compare"])
+    fig.suptitle(L("compare_title"))
     fig.tight_layout()
     return fig
 
@@ -156,7 +147,7 @@ def consideration_plot(cons: pd.DataFrame, lang: str = "en") -> Figure:
         d = d.assign(involvement=_levels(d["involvement"], lang))
     sns.histplot(data=d, x="days", hue="involvement" if "involvement" in d else None, log_scale=True,
                  element="step", stat="density", common_norm=False, ax=ax)
-    ax.set(title=L["consideration"], xlabel=L["days"])
+    ax.set(title=L("consideration_title"), xlabel=L("days"))
     if ax.get_legend() is not None:
-        ax.get_legend().set_title(L["involvement"])
+        ax.get_legend().set_title(L("involvement"))
     return fig

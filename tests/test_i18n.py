@@ -52,3 +52,44 @@ def test_every_comparison_and_kpi_metric_has_a_dutch_name():
     same = {n for n in names if n.startswith(("MBG/NBD", "BG/NBD", "Pareto/NBD", "Gamma-Gamma")) or n.isupper()}
     untranslated = sorted(n for n in names - same if translate_metric(n, "nl") == n and n != "upsell")
     assert not untranslated, untranslated
+
+
+def _label_keys_in(module_path: Path) -> set[str]:
+    """String keys passed to a label lookup (``t``, or the figures' ``lab``/``L``) in a module's source."""
+    import ast
+
+    keys = set()
+    for node in ast.walk(ast.parse(module_path.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("t", "lab", "L")
+                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            keys.add(node.args[0].value)
+    return keys
+
+
+def test_every_figure_label_is_in_the_table_in_both_languages():
+    import journeylab.plots as plots
+    import journeylab.plots_journey as plots_journey
+    from journeylab.attribution import MODELS
+
+    used = _label_keys_in(ROOT / "journeylab" / "plots.py") | _label_keys_in(ROOT / "journeylab" / "plots_journey.py")
+    assert len(used) > 30, "few label keys found: the pattern is wrong"
+    # keys chosen at run time: the models' time units, the legend title of phase_plot, the attribution models
+    used |= {"days", "weeks", "months", "involvement", "status", *MODELS}
+    missing = sorted(k for k in used if k not in LABELS or set(LABELS[k]) != set(LANGUAGES))
+    assert not missing, missing
+    # i18n is the one table: the figure modules keep no label table of their own
+    assert getattr(plots, "LABELS", LABELS) is LABELS and not hasattr(plots_journey, "_L")
+
+
+def test_attribution_models_have_dutch_names_in_the_plot():
+    import matplotlib.pyplot as plt
+    from _journey_data import hand_shop
+
+    from journeylab.attribution import MODELS, attribution
+    from journeylab.plots_journey import attribution_plot
+
+    dutch = [t(m, "nl") for m in MODELS]
+    assert all(name != model for name, model in zip(dutch, MODELS)), dutch
+    fig = attribution_plot(attribution(hand_shop()), lang="nl")
+    assert [x.get_text() for x in fig.axes[0].get_legend().get_texts()] == dutch
+    plt.close(fig)
