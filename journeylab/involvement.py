@@ -88,16 +88,19 @@ def involvement_data(shop: "Shop", horizon_months: float = 12) -> dict[str, pd.D
         cust.loc[pred.index, "churn_risk"] = 1 - pred["p_alive"]
         models[level] = m
     out["customers"] = cust
+    # Every table is put in a fixed row order: the bootstrap draws row positions, so rows in the engine's
+    # (parallel, varying) order would give other intervals each time the same report is made.
     out["orders"] = shop.sql("""SELECT o.order_id, o.customer_id, o.revenue, l.level FROM orders o
-                                JOIN _jl_order_level l USING (order_id)""")
+                                JOIN _jl_order_level l USING (order_id)""").sort_values("order_id", ignore_index=True)
     if shop.has("events"):
-        out["consideration"] = consideration(shop).rename(columns={"involvement": "level"})
+        out["consideration"] = consideration(shop).rename(columns={"involvement": "level"}).sort_index()
         ensure_user_levels(shop)
         s = ensure_sessions(shop)
         out["sessions"] = shop.sql(f"""
             SELECT s.session_id, s.user_id, ul.level, s.channel, s.n_product_views, s.has_cart, s.has_checkout,
                    s.has_purchase, s.started_at
-            FROM {s} s LEFT JOIN _jl_user_level ul USING (user_id)""")
+            FROM {s} s LEFT JOIN _jl_user_level ul USING (user_id)""").sort_values(["user_id", "session_id"],
+                                                                            ignore_index=True)
         # per person in the engine, from the sessions table (13.5M sessions at 50M events), not in pandas
         v = shop.sql(f"""
             SELECT s.user_id, any_value(ul.level) AS level, count(*) AS sessions, bool_or(s.has_purchase) AS bought,
@@ -234,7 +237,7 @@ def compare_involvement(shop: "Shop", n_boot: int = 500, seed: int = 0, level: f
             lambda f: f["churn_risk"] >= 0.7, "share")
     if "reviewed" in cu:
         add("ambassador", "review rate (customers with a review)", "share", cu, "reviewed", "share")
-    ph = journey_phases(shop, status=False)
+    ph = journey_phases(shop, status=False).sort_index()  # a fixed row order for the bootstrap
     ph = ph[ph["involvement"].notna()].rename(columns={"involvement": "level"})
     for p in ph["phase"].cat.categories:
         add(str(p), f"phase share: {p}", "share", ph, lambda f, p=p: f["phase"] == p, "share")
