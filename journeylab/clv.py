@@ -157,10 +157,7 @@ def _robust_fit(model: str, cols: tuple, weights: np.ndarray, penalizer: float, 
                 )
             return res
         last = res.message
-    raise ModelError(
-        f"the {MODEL_LABELS[model]} model could not be fitted on this shop, even with a penalizer "
-        f"({last}); the purchase histories may be too few or too regular for this model"
-    )
+    raise ModelError("fit_failed", model=MODEL_LABELS[model], detail=last)
 
 
 # ---------------------------------------------------------------- the model
@@ -209,10 +206,7 @@ class CustomerValueModel:
         n_repeat = int((x > 0).sum()) if w is None else int(w[x > 0].sum())
         n_all = len(x) if w is None else int(w.sum())
         if n_repeat < MIN_REPEAT_BUYERS:
-            raise ModelError(
-                f"only {n_repeat} of {n_all} customers bought more than once; "
-                "a purchase model needs repeat buyers (at least 10)"
-            )
+            raise ModelError("few_repeat_buyers", n_repeat=n_repeat, n_all=n_all)
         comp = _btyd.compress(x, tx, T)
         if w is not None:
             comp.weights = np.bincount(comp.inverse, weights=w, minlength=len(comp.weights))
@@ -244,7 +238,7 @@ class CustomerValueModel:
     # -- predictions on unique rows, broadcast
     def _check_fitted(self) -> None:
         if not hasattr(self, "purchase_model_"):
-            raise ModelError("the model is not fitted yet; call .fit(summary) first")
+            raise ModelError("not_fitted")
 
     def _unique_predict(self, params: np.ndarray, comp: _btyd.Compressed, steps: np.ndarray,
                         disc: np.ndarray) -> dict:
@@ -323,10 +317,7 @@ class CustomerValueModel:
             checks.update(expected_spend_per_order=spend, clv=u["discounted"])
         bad = [k for k, v in checks.items() if not np.isfinite(v).all()]
         if bad:
-            raise ModelError(
-                f"the fitted {MODEL_LABELS[self.purchase]} model gives no finite {', '.join(bad)} for some "
-                "customers (parameters at an extreme); try a penalizer or another purchase model"
-            )
+            raise ModelError("not_finite", model=MODEL_LABELS[self.purchase], what=bad)
         # columns gathered from the unique rows with np.take, the frame built once (no column insertions)
         cols = {"p_alive": np.take(u["p_alive"], inv), "expected_purchases": np.take(u["expected"], inv),
                 "p_no_purchase": np.take(np.clip(u["p_zero"], 0.0, 1.0), inv),
@@ -392,7 +383,7 @@ class CustomerValueModel:
             p_rows.append(row)
             totals.append(tot)
         if len(p_rows) < max(10, n_boot // 2):
-            raise ModelError(f"only {len(p_rows)} of {n_boot} bootstrap refits converged; intervals unreliable")
+            raise ModelError("bootstrap_failed", ok=len(p_rows), n_boot=n_boot)
         a = (1 - level) / 2
         draws = pd.DataFrame(p_rows)
         tot = pd.DataFrame(totals)
@@ -441,20 +432,14 @@ def _fit_gammagamma(x: np.ndarray, m: np.ndarray, penalizer: float, weights: np.
     rep = (x > 0) & (m > 0)
     n_rep = int(rep.sum()) if weights is None else int(weights[rep].sum())
     if n_rep < MIN_REPEAT_BUYERS:
-        raise ModelError(
-            f"only {n_rep} customers have repeat purchases with a positive value; "
-            "the spend model needs repeat buyers (at least 10)"
-        )
+        raise ModelError("few_spend_buyers", n_rep=n_rep)
     codes, (xu, mu) = _btyd.factorize_rows(x[rep], m[rep])
     w = np.bincount(codes, weights=None if weights is None else weights[rep], minlength=len(xu)).astype(float)
     keep = w > 0
     codes, xu, mu, w = None, xu[keep], mu[keep], w[keep]
     res = _robust_fit("gammagamma", (xu, mu), w, penalizer)
     if res.params["q"] <= 1:
-        raise ModelError(
-            f"the Gamma-Gamma spend model has q = {res.params['q']:.2f} <= 1, so mean spend per order has no "
-            "finite population average; spend per order is too heavy-tailed (check outliers and returns)"
-        )
+        raise ModelError("spend_heavy_tail", q=float(res.params["q"]))
     gg = lifetimes.GammaGammaFitter(penalizer_coef=res.penalizer)
     _fill_fitter(gg, res, w)
     gg.data = pd.DataFrame({"monetary_value": mu, "frequency": xu, "weights": w})

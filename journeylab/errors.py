@@ -58,7 +58,27 @@ class ConfigError(JourneylabError, ValueError):
 
 
 class ModelError(JourneylabError, RuntimeError):
-    """A model that cannot be fitted on this shop, with a plain sentence saying why."""
+    """A model that cannot be fitted on this shop, with a plain sentence saying why.
+
+    ``ModelError(code, **params)`` with a ``code`` of ``journeylab.i18n.MODEL_ERRORS`` keeps the reason
+    as data: ``str(exc)`` is the English sentence, ``exc.text("nl")`` the Dutch one (reports use it).
+    Any other text is taken as the sentence itself, in English only.
+    """
+
+    def __init__(self, code: str, **params: Any) -> None:
+        from .i18n import MODEL_ERRORS
+
+        self.code = code if code in MODEL_ERRORS else None
+        self.params = params
+        super().__init__(self.text("en") if self.code else code)
+
+    def text(self, lang: str = "en") -> str:
+        """The reason as a plain sentence in ``lang`` ("en" or "nl")."""
+        from .i18n import MODEL_ERRORS, translate_params
+
+        if self.code is None:
+            return str(self)
+        return MODEL_ERRORS[self.code][lang].format(**translate_params(self.params, lang))
 
 
 def _short(value: Any, width: int = 40) -> str:

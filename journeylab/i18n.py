@@ -311,3 +311,61 @@ def translate_metric(text: str, lang: str = "en") -> str:
         if str(text).endswith(stat) and str(text)[: -len(stat)] in _CONSIDERATION_NL:
             return f"{_CONSIDERATION_NL[str(text)[: -len(stat)]]} ({_CONSIDERATION_NL[stat[1:]]})"
     return _CONSIDERATION_NL.get(str(text), str(text))
+
+
+# Why a model could not be fitted (journeylab.errors.ModelError codes), in both languages. Placeholders
+# are the error's params; ``model`` is a model label, translated through MODEL_NAMES_NL where needed.
+MODEL_ERRORS: dict[str, dict[str, str]] = {
+    "few_repeat_buyers": {
+        "en": "only {n_repeat} of {n_all} customers bought more than once; a purchase model needs repeat buyers "
+              "(at least 10)",
+        "nl": "slechts {n_repeat} van de {n_all} klanten kochten meer dan eens; een aankoopmodel heeft "
+              "herhaalkopers nodig (minstens 10).",
+    },
+    "fit_failed": {
+        "en": "the {model} model could not be fitted on this shop, even with a penalizer ({detail}); the purchase "
+              "histories may be too few or too regular for this model",
+        "nl": "het {model}-model kon niet op deze winkel worden geschat, ook niet met een penalty ({detail}); er zijn "
+              "mogelijk te weinig of te regelmatige aankoopgeschiedenissen voor dit model.",
+    },
+    "not_fitted": {
+        "en": "the model is not fitted yet; call .fit(summary) first",
+        "nl": "het model is nog niet geschat; roep eerst .fit(summary) aan.",
+    },
+    "not_finite": {
+        "en": "the fitted {model} model gives no finite {what} for some customers (parameters at an extreme); try a "
+              "penalizer or another purchase model",
+        "nl": "het geschatte {model}-model geeft voor sommige klanten geen eindige {what} (parameters in een "
+              "uiterste); probeer een penalty of een ander aankoopmodel.",
+    },
+    "bootstrap_failed": {
+        "en": "only {ok} of {n_boot} bootstrap refits converged; intervals unreliable",
+        "nl": "slechts {ok} van de {n_boot} bootstrap-herschattingen convergeerden; de intervallen zijn onbetrouwbaar.",
+    },
+    "few_spend_buyers": {
+        "en": "only {n_rep} customers have repeat purchases with a positive value; the spend model needs repeat "
+              "buyers (at least 10)",
+        "nl": "slechts {n_rep} klanten hebben herhaalaankopen met een positieve waarde; het bestedingsmodel heeft "
+              "herhaalkopers nodig (minstens 10).",
+    },
+    "spend_heavy_tail": {
+        "en": "the Gamma-Gamma spend model has q = {q:.2f} <= 1, so mean spend per order has no finite population "
+              "average; spend per order is too heavy-tailed (check outliers and returns)",
+        "nl": "het Gamma-Gamma-bestedingsmodel heeft q = {q:.2f} <= 1, dus de gemiddelde besteding per bestelling "
+              "heeft geen eindig populatiegemiddelde; de besteding per bestelling is te scheef verdeeld (controleer "
+              "uitschieters en retouren).",
+    },
+    "no_involvement_levels": {
+        "en": "the shop has no products with categories, so there is no involvement level to split by",
+        "nl": "de winkel heeft geen producten met categorieën, dus er is geen betrokkenheidsniveau om op te splitsen.",
+    },
+}
+
+
+def translate_params(params: dict, lang: str) -> dict:
+    """A ModelError's params for its sentence in ``lang``: label keys (e.g. prediction column names in
+    ``what``) in that language; numbers and model names as they are."""
+    out = dict(params)
+    if isinstance(out.get("what"), (list, tuple)):
+        out["what"] = ", ".join(t(w, lang) if lang != "en" and w in LABELS else w for w in out["what"])
+    return out

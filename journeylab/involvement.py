@@ -44,7 +44,7 @@ def involvement_data(shop: "Shop", horizon_months: float = 12) -> dict[str, pd.D
     days_to_second_order), orders (revenue, level of the order), and with events: consideration
     (per converting person), sessions (per session), visitors (per person: first channel, sessions)."""
     if not ensure_levels(shop):
-        raise ModelError("the shop has no products with categories, so there is no involvement level to split by")
+        raise ModelError("no_involvement_levels")
     out: dict[str, pd.DataFrame] = {}
     summ = customer_summary(shop)
     lv = shop.sql("SELECT customer_id, level FROM _jl_customer_level").set_index("customer_id")["level"]

@@ -5,7 +5,6 @@ Notebooks call these; they hold no analysis logic of their own.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -28,24 +27,13 @@ class Outcome:
     message: str = ""
 
 
-_NO_REPEAT = re.compile(r"only (\d+) of (\d+) customers bought more than once")
-
-
 def attempt(fn: Callable[[], Any], lang: str = "en") -> Outcome:
     """Run ``fn``; a ModelError or DataError becomes a plain sentence instead of a failed report."""
     try:
         return Outcome(True, fn())
     except (ModelError, DataError) as exc:
-        return Outcome(False, None, f"{t('section_not_fitted', lang)} {_plain(str(exc), lang)}")
-
-
-def _plain(message: str, lang: str) -> str:
-    # The most common reason, too few repeat buyers, in the report's language.
-    m = _NO_REPEAT.search(message)
-    if m and lang == "nl":
-        return (f"slechts {m.group(1)} van de {m.group(2)} klanten kochten meer dan eens; een aankoopmodel "
-                "heeft herhaalkopers nodig (minstens 10).")
-    return message
+        why = exc.text(lang) if isinstance(exc, ModelError) else str(exc)
+        return Outcome(False, None, f"{t('section_not_fitted', lang)} {why}")
 
 
 def annual_to_monthly(rate: float) -> float:

@@ -93,3 +93,28 @@ def test_attribution_models_have_dutch_names_in_the_plot():
     fig = attribution_plot(attribution(hand_shop()), lang="nl")
     assert [x.get_text() for x in fig.axes[0].get_legend().get_texts()] == dutch
     plt.close(fig)
+
+
+def test_model_errors_have_both_languages_and_their_placeholders():
+    """Every ModelError reason reads in English and Dutch with the same placeholders; the report shows the
+    Dutch sentence (no English left in a Dutch report's 'not fitted' note)."""
+    import string
+
+    from journeylab.errors import ModelError
+    from journeylab.i18n import MODEL_ERRORS
+    from journeylab.sections import attempt
+
+    for code, texts in MODEL_ERRORS.items():
+        fields = [{f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f} for lang in ("en", "nl")]
+        assert fields[0] == fields[1], code
+    exc = ModelError("not_finite", model="BG/NBD", what=["p_alive", "clv"])
+    assert str(exc).startswith("the fitted BG/NBD model gives no finite p_alive, clv")
+    assert exc.code == "not_finite" and "BG/NBD" in exc.text("nl") and "geen eindige" in exc.text("nl")
+    assert ModelError("a plain sentence").text("nl") == "a plain sentence"  # free text stays as given
+
+    def too_few():
+        raise ModelError("few_repeat_buyers", n_repeat=3, n_all=40)
+
+    out = attempt(too_few, lang="nl")
+    assert not out.ok and "slechts 3 van de 40 klanten" in out.message and "bought" not in out.message
+    assert "only 3 of 40 customers bought more than once" in attempt(too_few, lang="en").message
