@@ -7,35 +7,36 @@ ambiguous". These subclasses compare as a whole (``equals``) and are otherwise o
 """
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 
-class AttrFrame(pd.DataFrame):
-    """A DataFrame for ``attrs``: ``a == b`` is True when both hold the same values (DataFrame.equals)."""
+class _WholeEquality:
+    """``a == b`` is True when both hold the same values (``equals`` of the plain pandas type ``_plain``)."""
+
+    _plain: type
 
     def __eq__(self, other: object) -> bool:  # type: ignore[override]
-        return isinstance(other, pd.DataFrame) and pd.DataFrame(self).equals(pd.DataFrame(other))
+        return isinstance(other, self._plain) and self._plain(self).equals(self._plain(other))
 
     def __ne__(self, other: object) -> bool:  # type: ignore[override]
         return not self.__eq__(other)
 
-    def __deepcopy__(self, memo: dict | None = None) -> "AttrFrame":
-        # pandas deep-copies attrs into every derived frame: the copy must stay an AttrFrame
-        return AttrFrame(pd.DataFrame(self).copy(deep=True))
+    def __deepcopy__(self, memo: dict | None = None) -> Any:
+        # pandas deep-copies attrs into every derived frame: the copy must keep this class
+        return type(self)(self._plain(self).copy(deep=True))
 
     __hash__ = None  # type: ignore[assignment]
 
 
-class AttrSeries(pd.Series):
-    """A Series for ``attrs``: ``a == b`` is True when both hold the same values (Series.equals)."""
+class AttrFrame(_WholeEquality, pd.DataFrame):
+    """A DataFrame for ``attrs`` that compares as a whole."""
 
-    def __eq__(self, other: object) -> bool:  # type: ignore[override]
-        return isinstance(other, pd.Series) and pd.Series(self).equals(pd.Series(other))
+    _plain = pd.DataFrame
 
-    def __ne__(self, other: object) -> bool:  # type: ignore[override]
-        return not self.__eq__(other)
 
-    def __deepcopy__(self, memo: dict | None = None) -> "AttrSeries":
-        return AttrSeries(pd.Series(self).copy(deep=True))
+class AttrSeries(_WholeEquality, pd.Series):
+    """A Series for ``attrs`` that compares as a whole."""
 
-    __hash__ = None  # type: ignore[assignment]
+    _plain = pd.Series

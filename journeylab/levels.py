@@ -50,11 +50,6 @@ def columns(shop: "Shop", table: str) -> set[str]:
     return set(shop.columns(table))
 
 
-def temp_exists(shop: "Shop", name: str) -> bool:
-    """Whether the shop's engine holds work table ``name``."""
-    return shop.has_work(name)
-
-
 def ensure_temp(shop: "Shop", name: str, sql: str, rebuild: bool = False) -> str:
     """Create work table ``name`` AS ``sql`` unless it exists; returns ``name``."""
     if rebuild or not shop.has_work(name):
@@ -188,7 +183,7 @@ def ensure_levels(shop: "Shop", override: Mapping[str, str] | None = None, rebui
     products (then nothing is split by involvement)."""
     if not shop.has("products"):
         return False
-    if not rebuild and override is None and temp_exists(shop, "_jl_customer_level"):
+    if not rebuild and override is None and shop.has_work("_jl_customer_level"):
         return True
     cls = classify_involvement(shop, override)
     shop.register("_jl_cat_level_df", cls[["level"]].reset_index())
@@ -235,11 +230,11 @@ def ensure_user_map(shop: "Shop") -> str:
     Where events carry no customer_id, a user whose id is also a customer id is that customer.
     Built from ``_jl_sessions`` when that exists (far fewer rows than the events), else from the events."""
     require_events(shop, "this analysis")
-    if temp_exists(shop, "_jl_user_map"):
+    if shop.has_work("_jl_user_map"):
         return "_jl_user_map"
     has_cust = "customer_id" in columns(shop, "events")
     src = "events"
-    if temp_exists(shop, "_jl_sessions") and (not has_cust or "customer_id" in columns(shop, "_jl_sessions")):
+    if shop.has_work("_jl_sessions") and (not has_cust or "customer_id" in columns(shop, "_jl_sessions")):
         src = "_jl_sessions"
     cust = "max(customer_id)" if has_cust else "CAST(NULL AS STRING)"
     return ensure_temp(shop, "_jl_user_map", f"""

@@ -16,6 +16,7 @@ from .dialect import DUCKDB, Dialect
 from .engine import connect
 from .errors import DataError
 from .io import clean_tables, read_raw, typed_table
+from .io.clean import finish_quality
 
 
 @dataclass
@@ -162,19 +163,7 @@ def load_shop(config: str | Path | Mapping[str, Any] | ShopConfig, *, database: 
     if "orders" not in typed:
         raise DataError(f"format '{cfg.format}' gives no orders table here; add one under 'tables:'", table="orders")
     dq, obs_end = clean_tables(con, typed, sources, cfg.observation_end)
-    if adapter_quality:
-        from .io.adapters import merge_quality
-
-        dq = merge_quality(adapter_quality, dq)
-    if con.execute("SELECT count(*) FROM orders").fetchone()[0] == 0:
-        why = dq[(dq["table"] == "orders") & (dq["action"] == "dropped") & (dq["rows"] > 0)]
-        reasons = "; ".join(f"{r.rule}: {r.rows:,}" for r in why.itertuples()) or "none"
-        raise DataError(
-            f"no order is left after cleaning (dropped: {reasons})",
-            file=sources["orders"].label if "orders" in sources else None,
-            table="orders",
-            hint="check the status, date and customer columns and the observation_end",
-        )
+    dq = finish_quality(dq, adapter_quality, sources["orders"].label if "orders" in sources else None)
     for name, _ in typed.values():
         con.execute(f"DROP TABLE {name}")
     shop = Shop(

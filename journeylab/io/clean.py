@@ -126,10 +126,31 @@ def clean_tables(
         if table in typed:
             name, present = typed[table]
             records.extend(_clean_one(con, table, name, observation_end, sources[table], present))
+    return quality_table(records), observation_end
+
+
+def quality_table(records: list[dict]) -> pd.DataFrame:
+    """The data-quality table (DQ_COLUMNS) from the records of every table's cleaning, in either engine."""
     dq = pd.DataFrame.from_records(records, columns=DQ_COLUMNS)
     dq["rows"] = dq["rows"].astype("int64")
     dq["matching"] = dq["matching"].fillna(dq["rows"]).astype("int64")
-    return dq, observation_end
+    return dq
+
+
+def finish_quality(dq: pd.DataFrame, adapter_quality: list[dict], orders_label: str | None) -> pd.DataFrame:
+    """The shop's data-quality table: the adapter's counted rules merged in (shop-system exports), and a
+    DataError naming the dropping rules when no order is left to analyse. Shared by both engines' loaders."""
+    if adapter_quality:
+        from .adapters import merge_quality
+
+        dq = merge_quality(adapter_quality, dq)
+    kept = dq[(dq["table"] == "orders") & (dq["action"] == "kept")]["rows"]
+    if int(kept.iloc[0]) == 0:
+        why = dq[(dq["table"] == "orders") & (dq["action"] == "dropped") & (dq["rows"] > 0)]
+        reasons = "; ".join(f"{r.rule}: {r.rows:,}" for r in why.itertuples()) or "none"
+        raise DataError(f"no order is left after cleaning (dropped: {reasons})", file=orders_label, table="orders",
+                        hint="check the status, date and customer columns and the observation_end")
+    return dq
 
 
 def table_rules(table: str) -> list[Rule]:

@@ -19,7 +19,7 @@ from ..config import ShopConfig, TableSource, read_shop_config
 from ..contract import OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
 from ..dialect import SPARK, Dialect
 from ..errors import DataError
-from ..io.clean import (DQ_COLUMNS, ORDER_KEPT, PRODUCT_COPY_SQL, copy_number_sql, count_sql, duplicate_orders_error,
+from ..io.clean import (ORDER_KEPT, finish_quality, quality_table, PRODUCT_COPY_SQL, copy_number_sql, count_sql, duplicate_orders_error,
                         keep_sql, quality_records, rule_case_sql, rule_inputs_sql, select_sql)
 from ..io.validate import _AWARE_RE, CAST_HINTS, CAST_PROBLEMS, DAYFIRST_FORMATS, MISSING_TEXT
 from .. import pii
@@ -146,9 +146,10 @@ class SparkShop:
 
 def to_pandas(df: "DataFrame") -> pd.DataFrame:
     """Collect a Spark DataFrame to pandas through Arrow (text as pandas' default string type, as DuckDB gives)."""
+    text = [f.name for f in df.schema.fields if f.dataType.typeName() == "string"]  # from the schema: no row scan
     out = df.toPandas()
-    for c in out.columns:
-        if out[c].dtype == object and out[c].map(lambda v: v is None or isinstance(v, str)).all():
+    for c in text:
+        if out[c].dtype == object:
             out[c] = out[c].astype("str")
     return out
 
@@ -192,19 +193,7 @@ def load_shop_spark(config: str | Any | Mapping[str, Any] | ShopConfig, *, spark
             kept, rec = _clean_one(spark, table, df, present, obs_end, sources[table], frames)
             frames[table] = _store(kept, table, storage, spark)
             records.extend(rec)
-    dq = pd.DataFrame.from_records(records, columns=DQ_COLUMNS)
-    dq["rows"] = dq["rows"].astype("int64")
-    dq["matching"] = dq["matching"].fillna(dq["rows"]).astype("int64")
-    if adapter_quality:
-        from ..io.adapters import merge_quality
-
-        dq = merge_quality(adapter_quality, dq)
-    kept_orders = int(dq[(dq["table"] == "orders") & (dq["action"] == "kept")]["rows"].iloc[0])
-    if kept_orders == 0:
-        why = dq[(dq["table"] == "orders") & (dq["action"] == "dropped") & (dq["rows"] > 0)]
-        reasons = "; ".join(f"{r.rule}: {r.rows:,}" for r in why.itertuples()) or "none"
-        raise DataError(f"no order is left after cleaning (dropped: {reasons})", file=sources["orders"].label,
-                        table="orders", hint="check the status, date and customer columns and the observation_end")
+    dq = finish_quality(quality_table(records), adapter_quality, sources["orders"].label)
     return SparkShop(name=cfg.name, spark=spark, frames=frames, data_quality=dq, observation_end=pd.Timestamp(obs_end),
                      currency=cfg.currency, involvement=cfg.involvement, config=cfg)
 
