@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("configs", nargs="+", help="client config(s) (YAML)")
     p.add_argument("--out", default="reports", help="folder for reports/<client>/<run>/ (default: reports)")
     p.add_argument("--no-progress", action="store_true", help="do not show progress bars")
+    p.add_argument("--no-pdf", action="store_true", help="do not print report.pdf (HTML and summary.json only)")
     p.set_defaults(func=_report)
 
     try:
@@ -75,7 +76,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from .report import run_batch
 
-    results = run_batch(args.configs, out_root=args.out, progress=not args.no_progress)
+    results = run_batch(args.configs, out_root=args.out, progress=not args.no_progress, pdf=not args.no_pdf)
     failed = [r for r in results if not r.ok]
     for r in results:
         print(r.describe())

@@ -112,8 +112,10 @@ def new_run_dir(out_root: Path, client: str, now: datetime | None = None) -> Pat
     raise JourneylabError(f"could not create a new run folder under {base}")
 
 
-def run_report(config: str | Path, *, out_root: str | Path = "reports", progress: bool = True) -> ReportResult:
-    """Execute the report notebooks for one client config; return what happened (never raises for a client's fault)."""
+def run_report(config: str | Path, *, out_root: str | Path = "reports", progress: bool = True, pdf: bool = True) -> ReportResult:
+    """Execute the report notebooks for one client config; return what happened (never raises for a client's fault).
+
+    ``pdf=False`` skips printing ``report.pdf`` (the HTML and summary are made as always)."""
     import papermill as pm
     from tqdm.auto import tqdm
 
@@ -173,20 +175,23 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
     database.unlink()
     html = run_dir / "report.html"
     export_html(executed, html, title=opts.get("title") or client, logo=_logo_path(config, opts))
-    pdf, pdf_note = render_pdf(html, run_dir / "report.pdf")
+    pdf_path, pdf_note = render_pdf(html, run_dir / "report.pdf") if pdf else (None, PDF_SKIPPED_NOTE)
     _finish_summary(run_dir, client, opts)
     _point_latest(run_dir)
-    return ReportResult(client, config, run_dir, True, html=html, notebooks=executed, pdf=pdf, pdf_note=pdf_note)
+    return ReportResult(client, config, run_dir, True, html=html, notebooks=executed, pdf=pdf_path, pdf_note=pdf_note)
 
 
-def run_batch(configs: Iterable[str | Path], *, out_root: str | Path = "reports", progress: bool = True) -> list[ReportResult]:
-    """Run the report of every config in turn, with a progress bar over clients; failures do not stop the batch."""
+def run_batch(configs: Iterable[str | Path], *, out_root: str | Path = "reports", progress: bool = True,
+              pdf: bool = True) -> list[ReportResult]:
+    """Run the report of every config in turn, with a progress bar over clients; failures do not stop the batch.
+
+    ``pdf=False`` skips the PDF of every report (``journeylab report --no-pdf``)."""
     from tqdm.auto import tqdm
 
     configs = [Path(c) for c in configs]
     results = []
     for cfg in tqdm(configs, desc="clients", unit="client", disable=not progress or len(configs) < 2):
-        results.append(run_report(cfg, out_root=out_root, progress=progress))
+        results.append(run_report(cfg, out_root=out_root, progress=progress, pdf=pdf))
     # One machine-readable line per client, for schedulers and dashboards that run batches.
     Path(out_root).mkdir(parents=True, exist_ok=True)
     (Path(out_root) / BATCH_FILE).write_text(
@@ -233,6 +238,7 @@ CHROMIUM_FLAGS = (
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 )
 PDF_MISSING_NOTE = "no PDF: Chromium is not installed (Debian: apt-get install chromium)"
+PDF_SKIPPED_NOTE = "no PDF: skipped (--no-pdf)"
 
 
 def find_chromium() -> str | None:

@@ -162,3 +162,33 @@ def test_pdf_and_first_screen(batch, tmp_path):
                           "--disable-background-networking", "--dump-dom", demo.html.as_uri()],
                          capture_output=True, text=True, timeout=120).stdout
     assert "Customer journey report: demo" in dom
+
+
+def test_no_pdf_skips_chromium(tmp_path, monkeypatch):
+    """--no-pdf: HTML and summary as always, Chromium never started (a fake one would leave a trace), the note says why."""
+    trace = tmp_path / "chromium_was_called"
+    fake = tmp_path / "fake-chromium"
+    fake.write_text(f"#!/bin/sh\ntouch {trace}\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("JOURNEYLAB_CHROMIUM", str(fake))
+    orders = tmp_path / "orders.csv"
+    orders.write_text("order_id,customer_id,ordered_at,revenue\n1,a,2024-01-01,10\n2,a,2024-02-01,5\n")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("shop_config = None"), nbformat.v4.new_code_cell("print('one cell')")]
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(tmp_path / "one.ipynb"))
+    (tmp_path / "c.yaml").write_text(f"name: nopdf\ntables:\n  orders: {orders}\nreport:\n  notebooks: [one.ipynb]\n")
+    res = subprocess.run([sys.executable, "-m", "journeylab", "report", str(tmp_path / "c.yaml"), "--out",
+                          str(tmp_path / "out"), "--no-progress", "--no-pdf"], capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "[ok]     nopdf" in res.stdout and "no PDF: skipped (--no-pdf)" in res.stdout
+    run = (tmp_path / "out" / "nopdf" / "latest").resolve()
+    assert (run / "report.html").exists() and (run / "summary.json").exists()
+    assert not (run / "report.pdf").exists() and not trace.exists()
+    record = json.loads((tmp_path / "out" / "last_batch.json").read_text())[0]
+    assert record["pdf"] is None and record["pdf_note"] == "no PDF: skipped (--no-pdf)"
+    # without --no-pdf the (fake) Chromium is started
+    res = subprocess.run([sys.executable, "-m", "journeylab", "report", str(tmp_path / "c.yaml"), "--out",
+                          str(tmp_path / "out"), "--no-progress"], capture_output=True, text=True)
+    assert res.returncode == 0 and trace.exists()
