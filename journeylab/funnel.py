@@ -4,7 +4,9 @@ the events table, by one SQL builder for both (journeylab.dialect); only the res
 Funnel definitions (``funnel``):
 - A step is an event type (``"add_to_cart"``) or a named SQL condition on the events table
   (``{"reviews page": "page_type = 'research_reviews'"}``); default steps are
-  product_view -> add_to_cart -> begin_checkout -> purchase.
+  product_view -> add_to_cart -> begin_checkout -> purchase, of which a step whose event type the
+  shop never logs is left out (a shop without checkout events would otherwise show no purchase at all);
+  the result's ``notes`` say which. Steps given explicitly are always kept.
 - Unit: a session (``by="session"``) or a person (``by="person"``: the events user).
 - Closed funnel: a unit enters at its first step-1 event; step k counts if a step-k event follows the
   step k-1 event it reached (at or after it) within ``window`` of entering. Step conversion is reached(k)
@@ -13,7 +15,8 @@ Funnel definitions (``funnel``):
   step conversion can then exceed 1 (e.g. purchases without a logged cart).
 - Breakdowns: ``breakdown="channel" | "device" | "involvement"``: the channel / device of the entering
   event, the involvement level of the product viewed at entry (the person's level for steps without
-  a product).
+  a product). A shop without products with categories has no involvement level: the funnel is then
+  one group "all", as in journeylab.attribution, and ``notes`` says so.
 
 Consideration (``consideration``): per person with a purchase event, from the first visit and from the
 first product view to the first purchase: days and sessions (the purchase session included), the number
@@ -85,7 +88,7 @@ def _group_expr(shop: "Shop", breakdown: str | None) -> tuple[str, str]:
             raise ConfigError(f"this shop's events have no {breakdown} column, so no breakdown by {breakdown}")
         return f"coalesce(e.{breakdown}, '(unknown)')", ""
     if not ensure_user_levels(shop):
-        raise ConfigError("a breakdown by involvement needs a products table with categories")
+        return "'all'", ""
     if "product_id" in cols:
         return ("coalesce(pl.level, ul.level, '(unknown)')",
                 "LEFT JOIN _jl_product_level pl ON pl.product_id = e.product_id "
@@ -93,19 +96,27 @@ def _group_expr(shop: "Shop", breakdown: str | None) -> tuple[str, str]:
     return "coalesce(ul.level, '(unknown)')", "LEFT JOIN _jl_user_level ul ON ul.user_id = e.user_id"
 
 
-def funnel(shop: "Shop", steps: Sequence[str] | Mapping[str, str] = DEFAULT_STEPS, by: str = "session",
+def funnel(shop: "Shop", steps: Sequence[str] | Mapping[str, str] | None = None, by: str = "session",
            kind: str = "closed", window: str | float | None = "30D", breakdown: str | None = None,
            next_event: bool = True) -> FunnelResult:
     """Funnel over ``steps`` counted per ``by`` ("session" or "person"), ``kind`` "closed" or "open".
 
-    ``window``: maximum time from entering to the last step of a closed funnel (pandas timedelta
-    string, or days as a number; None = no limit). See the module docstring for the definitions.
+    ``steps=None``: the default steps (DEFAULT_STEPS) the shop's events have. ``window``: maximum time
+    from entering to the last step of a closed funnel (pandas timedelta string, or days as a number;
+    None = no limit). See the module docstring for the definitions.
     """
     require_events(shop, "a funnel")
     if by not in ("session", "person"):
         raise ConfigError(f"by must be 'session' or 'person', not {by!r}")
     if kind not in ("closed", "open"):
         raise ConfigError(f"kind must be 'closed' or 'open', not {kind!r}")
+    notes: list[str] = []
+    if steps is None:
+        steps, missing = default_steps(shop)
+        if missing:
+            notes.append(f"left out of the funnel, as this shop logs no such events: {', '.join(missing)}")
+    if breakdown == "involvement" and not ensure_user_levels(shop):
+        notes.append("no breakdown by involvement: the shop has no products with categories")
     st = _steps(steps)
     unit = "e.session_id" if by == "session" else "e.user_id"
     grp, join = _group_expr(shop, breakdown)
@@ -149,7 +160,16 @@ def funnel(shop: "Shop", steps: Sequence[str] | Mapping[str, str] = DEFAULT_STEP
     nxt = _next_events(shop, by, st) if kind == "closed" and next_event else None
     definition = pd.DataFrame({"step": [s for s, _ in st], "condition": [c for _, c in st]})
     definition.attrs.update(unit=by, kind=kind, window=window, breakdown=breakdown)
-    return FunnelResult(table, nxt, definition)
+    return FunnelResult(table, nxt, definition, notes)
+
+
+def default_steps(shop: "Shop") -> tuple[list[str], list[str]]:
+    """(steps, left out): the DEFAULT_STEPS whose event type occurs in the shop's events, and those that do
+    not. The first and last step (product view, purchase) are always kept, so a funnel has two steps."""
+    listed = ", ".join(f"'{s}'" for s in DEFAULT_STEPS)
+    present = set(shop.sql(f"SELECT DISTINCT event_type FROM events WHERE event_type IN ({listed})")["event_type"])
+    keep = [s for i, s in enumerate(DEFAULT_STEPS) if s in present or i in (0, len(DEFAULT_STEPS) - 1)]
+    return keep, [s for s in DEFAULT_STEPS if s not in keep]
 
 
 def _closed_funnel(shop: "Shop", base: str, n: int, w: float | None, keep: str) -> None:

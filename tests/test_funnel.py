@@ -58,6 +58,32 @@ def test_breakdowns():
     assert _units(by_lv, "high") == {"product_view": 2, "add_to_cart": 1, "begin_checkout": 1, "purchase": 1}
 
 
+def test_default_steps_leave_out_event_types_the_shop_never_logs():
+    """A shop without checkout events (REES46: view, cart, purchase) would otherwise show no purchase at all."""
+    shop = hand_shop()
+    events = shop.table("events")
+    no_checkout = events[events["event_type"] != "begin_checkout"]
+    shop2 = jl.load_shop({"name": "nocheckout", "observation_end": "2024-02-01",
+                          "tables": {"orders": shop.table("orders"), "order_lines": shop.table("order_lines"),
+                                     "products": shop.table("products"), "events": no_checkout}})
+    res = funnel(shop2)
+    assert _units(res) == {"product_view": 5, "add_to_cart": 3, "purchase": 2}
+    assert res.notes == ["left out of the funnel, as this shop logs no such events: begin_checkout"]
+    explicit = funnel(shop2, steps=["product_view", "add_to_cart", "begin_checkout", "purchase"])
+    assert _units(explicit) == {"product_view": 5, "add_to_cart": 3, "begin_checkout": 0, "purchase": 0}
+    assert funnel(shop).notes == []  # every default step logged: all four kept
+
+
+def test_involvement_breakdown_without_products_is_one_group_with_a_note():
+    shop = hand_shop()
+    plain = jl.load_shop({"name": "noproducts", "observation_end": "2024-02-01",
+                          "tables": {"orders": shop.table("orders"), "events": shop.table("events")}})
+    res = funnel(plain, breakdown="involvement")
+    assert set(res.table["group"]) == {"all"}
+    assert _units(res) == _units(funnel(shop))
+    assert res.notes == ["no breakdown by involvement: the shop has no products with categories"]
+
+
 def test_funnel_needs_events():
     shop, _ = simulated()
     only = jl.load_shop({"name": "o", "tables": {"orders": shop.table("orders")}})
