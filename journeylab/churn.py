@@ -22,6 +22,10 @@ from .clv import CustomerValueModel, _check_columns
 
 CLASSES = ("active", "at risk", "lost")
 CLASSES_NL = {"active": "actief", "at risk": "risico", "lost": "verloren"}
+# Statuses a customer can have in a report: the churn classes, plus "too early to tell" where silence
+# cannot be read as dropout yet (customer_status).
+STATUSES = CLASSES + ("too early to tell",)
+RECENCY_DAYS = (90.0, 365.0)
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,41 @@ def churn_classes(risk: pd.Series | np.ndarray, thresholds: ChurnThresholds = Ch
     """Classes active / at risk / lost from churn risk values in [0, 1]."""
     idx = np.searchsorted([thresholds.at_risk, thresholds.lost], np.asarray(risk, float), side="right")
     return pd.Categorical.from_codes(idx, categories=list(CLASSES), ordered=True)
+
+
+def recency_classes(days_since_last: pd.Series | np.ndarray,
+                    recency_days: tuple[float, float] = RECENCY_DAYS) -> pd.Categorical:
+    """Active / at risk / lost from days since the last order (or visit): up to ``recency_days[0]``
+    active, up to ``recency_days[1]`` at risk, beyond that lost."""
+    idx = np.searchsorted(np.asarray(recency_days, float), np.asarray(days_since_last, float), side="left")
+    return pd.Categorical.from_codes(np.clip(idx, 0, 2), categories=list(CLASSES), ordered=True)
+
+
+def customer_status(days_since_last: np.ndarray, p_alive: np.ndarray | None = None,
+                    typical_gap_days: np.ndarray | None = None,
+                    thresholds: ChurnThresholds = ChurnThresholds(),
+                    recency_days: tuple[float, float] = RECENCY_DAYS) -> tuple[pd.Categorical, np.ndarray]:
+    """The one status rule of journeylab: (status, source) per customer or visitor.
+
+    Where ``p_alive`` is known (a purchase model whose dropout is identified) the churn classes of
+    1 - P(alive) decide; elsewhere recency does (``recency_classes``). Silence is not churn for rare
+    purchases: a customer who would be "at risk" or "lost" but has been silent for less than their
+    ``typical_gap_days`` (the time between purchases expected of customers like them, see
+    journeylab.value) is "too early to tell". ``source`` is "model", "recency" or "too_early" per row.
+    """
+    days = np.asarray(days_since_last, float)
+    pa = np.full(len(days), np.nan) if p_alive is None else np.asarray(p_alive, float)
+    use_model = np.isfinite(pa)
+    codes = np.asarray(recency_classes(days, recency_days).codes).copy()
+    if use_model.any():
+        codes[use_model] = np.asarray(churn_classes(1.0 - pa[use_model], thresholds).codes)
+    source = np.where(use_model, "model", "recency").astype(object)
+    if typical_gap_days is not None:
+        gap = np.asarray(typical_gap_days, float)
+        early = (codes >= 1) & (days < gap)
+        codes[early] = 3
+        source[early] = "too_early"
+    return pd.Categorical.from_codes(codes, categories=list(STATUSES), ordered=True), source
 
 
 def churn_risk(model: CustomerValueModel, summary: pd.DataFrame | None = None,
@@ -112,7 +151,7 @@ def evaluate_churn(summary: pd.DataFrame, purchase: str = "mbgnbd", penalizer: f
     for d in np.unique(durations):
         sel = durations == d
         part = cal[sel]
-        p_none[sel] = model.predict(d, unit=model.time_unit_, summary=part)["p_no_purchase"].to_numpy()
+        p_none[sel] = model.predict(d * model.unit_days_, unit="days", summary=part)["p_no_purchase"].to_numpy()
     since_last = (summary["T_cal"] - summary["recency_cal"]).to_numpy(float)
     scores = pd.DataFrame({"churn_risk": 1 - p_alive, "p_no_purchase": p_none, "recency_baseline": since_last,
                            "no_purchase_in_holdout": y}, index=summary.index)

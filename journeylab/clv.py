@@ -2,8 +2,10 @@
 
 Input is a customer summary in lifetimes' layout: index customer_id, ``frequency`` (repeat
 purchases), ``recency`` (first to last purchase), ``T`` (first purchase to observation end), all in
-one time unit (days by default, or weeks: say so with ``time_unit``), and ``monetary_value`` (mean
-value of the repeat purchases, in the shop's currency; 0 for one-time buyers).
+one time unit, and ``monetary_value`` (mean
+value of the repeat purchases, in the shop's currency; 0 for one-time buyers). The time unit comes
+with the summary (``attrs`` of journeylab.summary.customer_summary) or is named with ``time_unit=``;
+a summary that says neither is refused rather than read as days.
 
 Fitting runs on compressed histories (identical (frequency, recency, T) rows once, with their
 count as weight) with journeylab's own vectorised likelihoods (see ``_btyd``); the fitted lifetimes
@@ -23,7 +25,7 @@ from scipy import stats
 
 import lifetimes
 
-from . import _btyd
+from . import _btyd, fitcheck
 from .errors import DataError, ModelError
 
 PURCHASE_MODELS = ("bgnbd", "mbgnbd", "paretonbd")
@@ -33,6 +35,7 @@ UNITS_PER_MONTH = {"days": 30.0, "weeks": 4.345, "months": 1.0}
 UNIT_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.0}
 _RETRY_PENALIZERS = (1e-4, 1e-3, 1e-2, 1e-1)
 MIN_REPEAT_BUYERS = 10
+MAX_WAIT_DAYS = 36_525.0  # next purchase dates further than a century away are not shown
 
 
 def as_summary(summary_or_shop: Any, **kwargs) -> pd.DataFrame:
@@ -76,11 +79,38 @@ def _frt(df: pd.DataFrame, suffix: str = "") -> tuple[np.ndarray, np.ndarray, np
     return x, tx, T
 
 
-def _time_unit(df: pd.DataFrame, time_unit: str | None) -> str:
-    unit = time_unit or df.attrs.get("time_unit") or "days"
-    if unit not in UNIT_DAYS:
-        raise DataError(f"unknown time unit {unit!r}; use one of {', '.join(UNIT_DAYS)}")
-    return unit
+def summary_unit(df: pd.DataFrame, time_unit: str | None = None) -> tuple[str, float]:
+    """(name, length in days) of the time unit of recency and T in ``df``.
+
+    From ``time_unit`` ("days", "weeks", "months") where given, else from the summary's ``attrs``
+    (``unit_days`` / ``time_unit``, set by journeylab.summary.customer_summary). A summary that says
+    neither is refused: guessing days for a weekly summary multiplies every forecast by about 4."""
+    attrs_days = df.attrs.get("unit_days")
+    attrs_name = df.attrs.get("time_unit")
+    if attrs_days is None and attrs_name in UNIT_DAYS:
+        attrs_days = UNIT_DAYS[attrs_name]
+    if time_unit is not None:
+        if time_unit not in UNIT_DAYS:
+            raise DataError(f"unknown time unit {time_unit!r}; use one of {', '.join(UNIT_DAYS)}")
+        days = UNIT_DAYS[time_unit]
+        if attrs_days is not None and abs(float(attrs_days) - days) > 1e-9:
+            raise DataError(f"the customer summary is in {attrs_name or str(attrs_days) + ' days'}, but "
+                            f"time_unit={time_unit!r} was given", table="customer summary",
+                            hint="leave time_unit out: the summary carries its own unit")
+        return time_unit, days
+    if attrs_days is None:
+        raise DataError("the customer summary does not say its time unit (days or weeks)", table="customer summary",
+                        column="T", hint="build it with journeylab.customer_summary (it carries its unit), "
+                                         "or pass time_unit='days' or 'weeks'")
+    return str(attrs_name or f"{float(attrs_days):g} days"), float(attrs_days)
+
+
+def units_per_month(unit_days: float) -> float:
+    """Time units in a month: lifetimes' convention for days (30) and weeks (4.345), else 30 days."""
+    for name, d in UNIT_DAYS.items():
+        if abs(d - unit_days) < 1e-9:
+            return UNITS_PER_MONTH[name]
+    return 30.0 / unit_days
 
 
 # ---------------------------------------------------------------- lifetimes objects with our parameters
@@ -124,16 +154,21 @@ def _fill_fitter(f, res: _btyd.FitResult, weights: np.ndarray) -> None:
 
 
 def _params_table(res: _btyd.FitResult) -> pd.DataFrame:
+    """model, parameter, estimate, se, lower_95, upper_95, identified (journeylab.fitcheck): the
+    interval of a parameter that is not identified is NaN (shown as "not identified"), never 1e15."""
     p = res.params
-    se_log = np.sqrt(np.clip(np.diag(res.cov_log), 0, None))
+    with np.errstate(invalid="ignore"):
+        se_log = np.sqrt(np.diag(res.cov_log))
+    ok = fitcheck.identified(p.values, se_log)
     return pd.DataFrame(
         {
             "model": MODEL_LABELS[res.model],
             "parameter": p.index,
             "estimate": p.values,
-            "se": p.values * se_log,
-            "lower_95": p.values * np.exp(-1.96 * se_log),
-            "upper_95": p.values * np.exp(1.96 * se_log),
+            "se": np.where(ok, p.values * se_log, np.nan),
+            "lower_95": np.where(ok, p.values * np.exp(-1.96 * se_log), np.nan),
+            "upper_95": np.where(ok, p.values * np.exp(1.96 * se_log), np.nan),
+            "identified": ok,
         }
     )
 
@@ -170,13 +205,14 @@ class CustomerValueModel:
     spend : "gammagamma" or None (no CLV, only purchase predictions)
     penalizer : L2 penalty on the parameters (lifetimes' ``penalizer_coef``, on time rescaled so
         max(T) = 1); 0 = plain maximum likelihood. Retried with small penalizers if the fit fails.
-    time_unit : unit of recency and T in the summary ("days", "weeks"); default: the summary's
-        ``attrs["time_unit"]`` or "days".
+    time_unit : unit of recency and T in the summary ("days", "weeks"); default: the summary's own
+        (``attrs``, set by journeylab.customer_summary); a summary without it is refused.
 
     Fitted attributes: ``purchase_model_``, ``spend_model_`` (lifetimes fitters), ``params_`` (table:
     model, parameter, estimate, se, lower_95, upper_95; intervals are Wald intervals on the log scale),
     ``log_likelihood_`` (purchase model, summed over customers), ``spend_log_likelihood_``,
-    ``independence_`` (Gamma-Gamma check), ``n_customers_``, ``n_unique_``, ``time_unit_``.
+    ``independence_`` (Gamma-Gamma check), ``n_customers_``, ``n_unique_``, ``time_unit_`` (name) and
+    ``unit_days_`` (its length in days).
     """
 
     def __init__(self, purchase: str = "bgnbd", spend: str | None = "gammagamma", penalizer: float = 0.0,
@@ -200,13 +236,15 @@ class CustomerValueModel:
         (the likelihood is a weighted sum over distinct histories either way); ``n_customers_`` is their
         sum and predict() without a summary gives one row per input row."""
         df = as_summary(summary, **summary_kwargs)
-        self.time_unit_ = _time_unit(df, self.time_unit)
         x, tx, T = _frt(df)
         w = _row_weights(df, weights)
         n_repeat = int((x > 0).sum()) if w is None else int(w[x > 0].sum())
         n_all = len(x) if w is None else int(w.sum())
         if n_repeat < MIN_REPEAT_BUYERS:
             raise ModelError("few_repeat_buyers", n_repeat=n_repeat, n_all=n_all)
+        if self.spend == "gammagamma":
+            _check_columns(df, ["monetary_value"], "the Gamma-Gamma spend model")
+        self.time_unit_, self.unit_days_ = summary_unit(df, self.time_unit)
         comp = _btyd.compress(x, tx, T)
         if w is not None:
             comp.weights = np.bincount(comp.inverse, weights=w, minlength=len(comp.weights))
@@ -264,10 +302,10 @@ class CustomerValueModel:
         return {"p_alive": pa, "expected": expected, "discounted": discounted, "p_zero": p0}
 
     @staticmethod
-    def _steps(horizon: float, unit: str, time_unit: str, discount_rate: float) -> tuple[np.ndarray, np.ndarray]:
+    def _steps(horizon: float, unit: str, unit_days: float, discount_rate: float) -> tuple[np.ndarray, np.ndarray]:
         """Monthly step ends in model time units (the last one = the horizon) and their discount factors,
         lifetimes' ``customer_lifetime_value`` convention."""
-        per_month = UNITS_PER_MONTH[time_unit]
+        per_month = units_per_month(unit_days)
         months = horizon / UNITS_PER_MONTH[unit]
         steps = np.arange(1, math.ceil(months - 1e-9) + 1, dtype=float) * per_month
         steps[-1] = months * per_month
@@ -285,9 +323,10 @@ class CustomerValueModel:
         ``expected_purchases`` (repeat purchases expected within the horizon), ``p_no_purchase``
         (probability of no purchase within the horizon), ``next_purchase_in_days`` (median days until
         the next purchase if the customer is alive), ``next_purchase_date`` (observation end + that,
-        when ``observation_end`` is given or in ``summary.attrs``), ``expected_spend_per_order``
+        when ``observation_end`` is given or in ``summary.attrs``; NaT beyond a century), ``expected_spend_per_order``
         (currency, Gamma-Gamma), ``clv`` (currency, discounted, over the horizon). Without a spend
-        model the last two are absent. ``summary`` defaults to the fitted one.
+        model the last two are absent. ``discounted_purchases``: the expected purchases discounted
+        month by month (CLV = that x expected spend per order). ``summary`` defaults to the fitted one.
         """
         self._check_fitted()
         if unit not in UNITS_PER_MONTH:
@@ -301,13 +340,16 @@ class CustomerValueModel:
             comp, index = _btyd.compress(x, tx, T), df.index
             m = df["monetary_value"].to_numpy(dtype=float) if "monetary_value" in df.columns else None
             observation_end = observation_end or df.attrs.get("observation_end")
-        steps, disc = self._steps(horizon, unit, self.time_unit_, discount_rate)
+            if df.attrs.get("unit_days") is not None and abs(float(df.attrs["unit_days"]) - self.unit_days_) > 1e-9:
+                raise DataError(f"the model was fitted in {self.time_unit_}, the summary is in {df.attrs.get('time_unit')}",
+                                table="customer summary", hint="summarise with the same freq as the fitted summary")
+        steps, disc = self._steps(horizon, unit, self.unit_days_, discount_rate)
         params = self._purchase_res.params.values
         u = self._unique_predict(params, comp, steps, disc)
         inv = comp.inverse
         # median of the Lomax waiting time of the posterior Poisson rate, gamma(r + x, alpha + T)
         r, alpha = params[0], params[1]
-        wait = (alpha + comp.T) * np.expm1(np.log(2.0) / (r + comp.frequency)) * UNIT_DAYS[self.time_unit_]
+        wait = (alpha + comp.T) * np.expm1(np.log(2.0) / (r + comp.frequency)) * self.unit_days_
         has_spend = self.spend_model_ is not None and m is not None
         spend = _expected_spend(self._spend_res.params.values, comp.frequency[inv], m) if has_spend else None
         # finiteness is checked on the unique rows (and spend), before broadcasting
@@ -323,14 +365,17 @@ class CustomerValueModel:
                 "p_no_purchase": np.take(np.clip(u["p_zero"], 0.0, 1.0), inv),
                 "next_purchase_in_days": np.take(wait, inv)}
         if observation_end is not None:
-            dates = pd.Timestamp(observation_end) + pd.to_timedelta(np.round(wait), unit="D")
+            # beyond a century a date says nothing (and overflows pandas' dates): NaT
+            days = np.where(wait <= MAX_WAIT_DAYS, np.round(wait), np.nan)
+            dates = pd.Timestamp(observation_end) + pd.to_timedelta(days, unit="D")
             cols["next_purchase_date"] = dates.take(inv)
+        cols["discounted_purchases"] = np.take(u["discounted"], inv)
         if has_spend:
             cols["expected_spend_per_order"] = spend
-            cols["clv"] = np.take(u["discounted"], inv) * spend
+            cols["clv"] = cols["discounted_purchases"] * spend
         out = pd.DataFrame(cols, index=index, copy=False)
         out.attrs.update(horizon=horizon, unit=unit, discount_rate_per_month=discount_rate,
-                         time_unit=self.time_unit_, currency=getattr(self, "currency", None))
+                         time_unit=self.time_unit_, unit_days=self.unit_days_, currency=getattr(self, "currency", None))
         return out
 
     # -- uncertainty
@@ -347,7 +392,7 @@ class CustomerValueModel:
         n = self.n_customers_
         x_all = comp.frequency[comp.inverse]
         p_rows, totals = [], []
-        steps, disc = self._steps(horizon, unit, self.time_unit_, discount_rate)
+        steps, disc = self._steps(horizon, unit, self.unit_days_, discount_rate)
         x0 = np.log(self._purchase_res.params.values / np.array(
             [1 / self._purchase_res.scale if nm in _btyd.TIME_PARAMS[self.purchase] else 1.0
              for nm in self._purchase_res.params.index]))
@@ -505,15 +550,29 @@ def _spearman(f: np.ndarray, m: np.ndarray, max_n: int = _SPEARMAN_MAX_N):
 # ---------------------------------------------------------------- model comparison on calibration/holdout
 @dataclass
 class ModelComparison:
-    """``metrics``: one row per model; ``by_frequency``: mean holdout purchases by calibration frequency
-    (actual and per model, frequencies 7+ pooled, as in the papers); ``predictions``: per customer."""
+    """``metrics``: one row per model (holdout errors, identification, adequacy, ``tier``);
+    ``baseline``: the naive forecast's holdout errors (journeylab.fitcheck); ``by_frequency``: mean
+    holdout purchases by calibration frequency (actual and per model, frequencies 7+ pooled, as in the
+    papers); ``predictions``: per customer; ``recommended``: the model to use, or None when no model
+    passes the checks (``reason`` says why, ``reason_text(lang)`` in Dutch or English)."""
 
     metrics: pd.DataFrame
     by_frequency: pd.DataFrame
     predictions: pd.DataFrame
-    recommended: str
-    reason: str
+    recommended: str | None
+    baseline: dict = field(default_factory=dict)
     models: dict = field(default_factory=dict)
+    checks: dict = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        return self.reason_text("en")
+
+    def reason_text(self, lang: str = "en") -> str:
+        """Why the recommended model was chosen (or none), as plain sentences in ``lang``."""
+        from .i18n import choice_text
+
+        return choice_text(self, lang)
 
 
 def holdout_expected(model: CustomerValueModel, summary: pd.DataFrame) -> np.ndarray:
@@ -532,13 +591,23 @@ def holdout_expected(model: CustomerValueModel, summary: pd.DataFrame) -> np.nda
     return e[codes]
 
 
+def _errors(pred: np.ndarray, actual: np.ndarray) -> dict:
+    err = pred - actual
+    return {"holdout_predicted_total": float(pred.sum()),
+            "total_error_pct": 100 * (pred.sum() - actual.sum()) / max(actual.sum(), 1e-12),
+            "mae": float(np.abs(err).mean()), "rmse": float(np.sqrt((err**2).mean()))}
+
+
 def compare_models(summary: pd.DataFrame, models: Iterable[str] = PURCHASE_MODELS, penalizer: float = 0.0,
                    time_unit: str | None = None, max_frequency: int = 7) -> ModelComparison:
-    """Fit each purchase model on the calibration columns and score it on the holdout purchases.
+    """Fit each purchase model on the calibration columns, score it on the holdout purchases and judge it.
 
-    ``summary`` needs frequency_cal, recency_cal, T_cal, frequency_holdout, duration_holdout.
-    Recommended model: lowest per-customer holdout RMSE; models within 1% of it are ranked by the
-    absolute total holdout error, and then by simplicity (BG/NBD, MBG/NBD, Pareto/NBD).
+    ``summary`` needs frequency_cal, recency_cal, T_cal, frequency_holdout, duration_holdout (and its
+    time unit, see journeylab.summary). Each fit is judged (journeylab.fitcheck: identification, error
+    against the naive baseline); ``tier`` is full, forecast or none. Recommended: among the models of
+    the best tier present, the lowest per-customer holdout RMSE; models within 1% of it are ranked by
+    the absolute total holdout error, then by simplicity (BG/NBD, MBG/NBD, Pareto/NBD). None when every
+    model fails or the sample is too small (``checks["sample"]``).
     """
     _check_columns(summary, ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"],
                    "a calibration/holdout comparison")
@@ -547,41 +616,53 @@ def compare_models(summary: pd.DataFrame, models: Iterable[str] = PURCHASE_MODEL
     cal.attrs = dict(summary.attrs)
     actual = summary["frequency_holdout"].to_numpy(dtype=float)
     freq_cal = summary["frequency_cal"].to_numpy(dtype=int)
-    rows, preds, fitted = [], {}, {}
+    base = {"holdout_actual_total": float(actual.sum()), **_errors(fitcheck.baseline_holdout(summary), actual)}
+    n_repeat = int((freq_cal > 0).sum())
+    small = fitcheck.enough_data(len(summary), n_repeat)
+    rows, preds, fitted, checks, failure = [], {}, {}, {}, None
     for name in models:
-        mdl = CustomerValueModel(purchase=name, spend=None, penalizer=penalizer, time_unit=time_unit).fit(cal)
+        try:
+            mdl = CustomerValueModel(purchase=name, spend=None, penalizer=penalizer, time_unit=time_unit).fit(cal)
+        except ModelError as exc:
+            checks[name] = fitcheck.FitCheck(name, False, False, False, [exc.code or "fit_failed"])
+            failure = exc
+            continue
         pred = holdout_expected(mdl, summary)
-        err = pred - actual
+        e = _errors(pred, actual)
+        chk = fitcheck.judge(name, mdl.params_, e["rmse"], base["rmse"], e["total_error_pct"] / 100)
+        if small:
+            chk.adequate = False
+            chk.problems.append(small)
+        checks[name] = chk
         rows.append({
             "model": name, "label": MODEL_LABELS[name], "n_params": 4, "log_likelihood": mdl.log_likelihood_,
-            "holdout_actual_total": actual.sum(), "holdout_predicted_total": pred.sum(),
-            "total_error_pct": 100 * (pred.sum() - actual.sum()) / max(actual.sum(), 1e-12),
-            "mae": np.abs(err).mean(), "rmse": np.sqrt((err**2).mean()),
-            "correlation": float(np.corrcoef(pred, actual)[0, 1]) if np.std(pred) > 0 else 0.0,
+            "holdout_actual_total": actual.sum(), **e,
+            "correlation": float(np.corrcoef(pred, actual)[0, 1]) if np.std(pred) > 0 and np.std(actual) > 0 else 0.0,
+            "rate_identified": chk.rate_identified, "dropout_identified": chk.dropout_identified,
+            "adequate": bool(chk.adequate), "tier": chk.tier,
         })
         preds[name] = pred
         fitted[name] = mdl
+    if not rows:
+        raise failure
     metrics = pd.DataFrame(rows).set_index("model")
     grp = pd.Series(np.minimum(freq_cal, max_frequency), index=summary.index, name="frequency_cal")
     table = pd.DataFrame({"actual": actual, **preds}, index=summary.index).groupby(grp.values).mean()
     table.index = [str(i) if i < max_frequency else f"{max_frequency}+" for i in table.index]
     table.index.name = "frequency_cal"
     table.insert(0, "customers", grp.value_counts().sort_index().to_numpy())
-    best = metrics["rmse"].min()
-    close = metrics[metrics["rmse"] <= best * 1.01].copy()
-    close["abs_total_error"] = close["total_error_pct"].abs()
-    close["order"] = [PURCHASE_MODELS.index(m) for m in close.index]
-    rec = close.sort_values(["abs_total_error", "order"]).index[0]
-    m = metrics.loc[rec]
-    others = ", ".join(f"{MODEL_LABELS[k]} {v:.3f}" for k, v in metrics["rmse"].items() if k != rec)
-    reason = (f"{MODEL_LABELS[rec]} predicts holdout purchases per customer best (RMSE {m['rmse']:.3f}"
-              + (f"; {others}" if others else "")
-              + f") and misses the holdout total by {m['total_error_pct']:+.1f}%")
-    if len(close) > 1:
-        reason += (f"; {', '.join(MODEL_LABELS[k] for k in close.index if k != rec)} within 1% RMSE, "
-                   "so the smaller total error (then the simpler model) decided")
+    rec = None
+    for tier in ("full", "forecast"):
+        cand = metrics[metrics["tier"] == tier]
+        if len(cand):
+            close = cand[cand["rmse"] <= cand["rmse"].min() * 1.01].copy()
+            close["abs_total_error"] = close["total_error_pct"].abs()
+            close["order"] = [PURCHASE_MODELS.index(m) for m in close.index]
+            rec = close.sort_values(["abs_total_error", "order"]).index[0]
+            break
     predictions = pd.DataFrame({"frequency_cal": freq_cal, "actual": actual, **preds}, index=summary.index)
-    return ModelComparison(metrics, table, predictions, rec, reason, fitted)
+    checks["sample"] = small
+    return ModelComparison(metrics, table, predictions, rec, base, fitted, checks)
 
 
 def expected_cumulative_purchases(model: CustomerValueModel, first_purchase: pd.Series,
@@ -599,7 +680,7 @@ def expected_cumulative_purchases(model: CustomerValueModel, first_purchase: pd.
     start = pd.Timestamp(start) if start is not None else cohorts.index.min()
     grid = pd.date_range(start, pd.Timestamp(end), freq="D")
     age_days = (grid.values[:, None] - cohorts.index.values[None, :]) / np.timedelta64(1, "D")
-    age = np.clip(age_days, 0, None) / UNIT_DAYS[model.time_unit_]
+    age = np.clip(age_days, 0, None) / model.unit_days_
     uniq, inv = np.unique(age, return_inverse=True)
     params = model._purchase_res.params.values
     with np.errstate(all="ignore"):

@@ -2,7 +2,9 @@
 
 Rules are data (``findings_rules.yaml``): each names a metric of ``compare_involvement``, a condition
 with a threshold, and the texts. A rule fires when its condition holds on the point estimates and the
-difference is significant (p < ``max_p``). Findings are ranked by the size of the difference relative
+difference is significant (p < ``max_p``) and its interval excludes zero. For figures from a model
+(churn, CLV) both come from resampling customers and refitting the model (journeylab.involvement),
+so a finding is called sure only when the model's own uncertainty allows it. Findings are ranked by the size of the difference relative
 to the smaller level (a log ratio), most significant first among equals; each states its evidence
 (both values with their 95% intervals, the difference's interval and the test's p-value).
 """
@@ -32,6 +34,13 @@ def load_rules(source: str | Path | Mapping | None = None) -> dict[str, Any]:
     return data
 
 
+def format_p(p: float) -> str:
+    """A p-value as a reader sees it: "< 0.001" below 0.001 (never "p = 0"), else two significant digits."""
+    if not np.isfinite(p):
+        return "–"
+    return "< 0.001" if p < 0.001 else f"= {p:.2g}"
+
+
 def _fires(rule: Mapping, row: pd.Series) -> bool:
     lo, hi = row["low"], row["high"]
     c = rule["condition"]
@@ -42,6 +51,10 @@ def _fires(rule: Mapping, row: pd.Series) -> bool:
     if c == "high_above":
         return hi >= rule["value"] and hi > lo
     return lo >= rule["value"] and lo > hi
+
+
+def _test_nl(test: str) -> str:
+    return {"bootstrap with refitting": "bootstrap met herschatting", "chi-square": "chi-kwadraat"}.get(test, test)
 
 
 def findings(shop: "Shop | None" = None, lang: str = "en", comparison: pd.DataFrame | None = None,
@@ -71,18 +84,20 @@ def findings(shop: "Shop | None" = None, lang: str = "en", comparison: pd.DataFr
         row = cmp.loc[rule["metric"]]
         if not _fires(rule, row) or not (row["p_value"] < max_p):
             continue
+        if np.isfinite(row["diff_lower"]) and row["diff_lower"] <= 0 <= row["diff_upper"]:
+            continue  # the interval of the difference includes no difference
         lo, hi = float(row["low"]), float(row["high"])
         size = abs(np.log((hi + 1e-9) / (lo + 1e-9)))
         if lang == "nl":
             ev = (f"low {lo:.3g} (95%-interval {row['low_lower']:.3g} tot {row['low_upper']:.3g}), high {hi:.3g} "
                   f"({row['high_lower']:.3g} tot {row['high_upper']:.3g}); verschil {row['difference']:.3g} "
                   f"({row['diff_lower']:.3g} tot {row['diff_upper']:.3g})")
-            sure = f"{row['test']}: p = {row['p_value']:.2g}; " + ("zeker" if row["p_value"] < 0.001 else "waarschijnlijk")
+            sure = f"{_test_nl(row['test'])}: p {format_p(row['p_value'])}; " + ("zeker" if row["p_value"] < 0.001 else "waarschijnlijk")
         else:
             ev = (f"low {lo:.3g} (95% interval {row['low_lower']:.3g} to {row['low_upper']:.3g}), high {hi:.3g} "
                   f"({row['high_lower']:.3g} to {row['high_upper']:.3g}); difference {row['difference']:.3g} "
                   f"({row['diff_lower']:.3g} to {row['diff_upper']:.3g})")
-            sure = f"{row['test']}: p = {row['p_value']:.2g}; " + ("very sure" if row["p_value"] < 0.001 else "likely")
+            sure = f"{row['test']}: p {format_p(row['p_value'])}; " + ("very sure" if row["p_value"] < 0.001 else "likely")
         out.append({"id": rule["id"], "phase": rule["phase"],
                     "finding": rule["finding" + suffix].format(low=lo, high=hi),
                     "evidence": ev, "action": rule["action" + suffix], "p_value": float(row["p_value"]),

@@ -145,6 +145,48 @@ LABELS: dict[str, dict[str, str]] = {
                "daarna verloren): in de holdoutperiode voorspelde recency beter wie niet meer kocht (AUC {auc_recency:.2f}) "
                "dan het verlooprisico van het model (AUC {auc_model:.2f})."),
     },
+    "tier_full": {"en": "P(alive), churn status and CLV come from this model.",
+                  "nl": "P(actief), churnstatus en CLV komen uit dit model."},
+    "tier_forecast": {"en": "expected purchases and CLV come from this model; the data cannot tell how many of these "
+                            "customers have stopped buying, so their silence is 'too early to tell'.",
+                      "nl": "verwachte aankopen en CLV komen uit dit model; de data kunnen niet zeggen hoeveel van deze "
+                            "klanten gestopt zijn, dus hun stilte is 'te vroeg om te zeggen'."},
+    "all_customers": {"en": "All customers", "nl": "Alle klanten"},
+    "low_involvement": {"en": "Low involvement", "nl": "Laag betrokken"},
+    "high_involvement": {"en": "High involvement", "nl": "Hoog betrokken"},
+    "unknown_level": {"en": "Level unknown", "nl": "Niveau onbekend"},
+    "split_by_involvement": {
+        "en": "Low- and high-involvement customers each get their own model, chosen the same way on their own "
+              "holdout: they buy at such different rates that one model for both would read a high-involvement "
+              "customer's normal silence as having stopped.",
+        "nl": "Laag en hoog betrokken klanten krijgen elk een eigen model, op dezelfde manier gekozen op hun eigen "
+              "holdoutperiode: ze kopen in zo'n verschillend tempo dat één model voor beide de gewone stilte van een "
+              "hoog betrokken klant zou lezen als afhaken."},
+    "no_model": {"en": "no purchase model is used, so there are no churn or CLV figures from a model:",
+                 "nl": "er wordt geen aankoopmodel gebruikt, dus er zijn geen churn- of CLV-cijfers uit een model:"},
+    "spend_fallback": {
+        "en": "The Gamma-Gamma spend model could not be fitted (spend per order is too skewed), so CLV uses the group's "
+              "mean repeat-order value.",
+        "nl": "Het Gamma-Gamma-bestedingsmodel kon niet worden geschat (de besteding per bestelling is te scheef), dus "
+              "de CLV gebruikt de gemiddelde waarde van herhaalbestellingen van de groep."},
+    "status_recency_better": {
+        "en": "On the holdout, the time since the last order ranked who would not buy again better than the model's "
+              "churn risk, so status follows recency (active up to 90 days, at risk up to 365 days, lost after that).",
+        "nl": "In de holdoutperiode voorspelde de tijd sinds de laatste bestelling beter wie niet meer kocht dan het "
+              "verlooprisico van het model, dus de status volgt recency (actief tot 90 dagen, risico tot 365 dagen, "
+              "daarna verloren)."},
+    "too_early_note": {
+        "en": "{n:,} customers are 'too early to tell': they have been silent for less than the usual time between "
+              "purchases of customers like them, so silence does not yet mean they have stopped.",
+        "nl": "{n:,} klanten staan op 'te vroeg om te zeggen': ze zijn korter stil dan de gebruikelijke tijd tussen "
+              "aankopen van vergelijkbare klanten, dus stilte betekent nog niet dat ze gestopt zijn."},
+    "too early to tell": {"en": "too early to tell", "nl": "te vroeg om te zeggen"},
+    "small_sample_note": {
+        "en": "This shop has {n:,} customers of whom {rep:,} bought more than once: too few for churn and CLV figures "
+              "(at least 200 customers and 50 repeat buyers are needed). The report shows RFM and descriptive figures only.",
+        "nl": "Deze winkel heeft {n:,} klanten, van wie {rep:,} meer dan eens kochten: te weinig voor churn- en "
+              "CLV-cijfers (minstens 200 klanten en 50 herhaalkopers zijn nodig). Het rapport toont alleen RFM en "
+              "beschrijvende cijfers."},
     "no_findings": {"en": "No findings stand out with enough certainty.", "nl": "Geen bevindingen die met voldoende zekerheid opvallen."},
     # figures (plots.py, plots_journey.py); "frequency", "customers", "share", "revenue_share", "model",
     # "step", "units", "low", "high" and "all" above are shared with the tables.
@@ -262,7 +304,10 @@ METRICS_NL: dict[str, str] = {
     "research-page views before first purchase": "bezoeken aan informatiepagina's voor de eerste aankoop",
     "return-visit rate": "aandeel terugkerende bezoekers",
     "review rate (customers with a review)": "reviewratio (klanten met een review)",
-    "share lost (churn risk >= 0.7)": "aandeel verloren (verlooprisico >= 0,7)",
+    "share lost": "aandeel verloren",
+    "share too early to tell": "aandeel te vroeg om te zeggen",
+    "expected purchases over 12 months": "verwachte aankopen over 12 maanden",
+    "purchases": "aankopen",
     "visitor conversion (ever bought)": "bezoekersconversie (ooit gekocht)",
     "new visitors": "nieuwe bezoekers",
     "product views per session": "productweergaven per sessie",
@@ -360,6 +405,83 @@ MODEL_ERRORS: dict[str, dict[str, str]] = {
         "nl": "de winkel heeft geen producten met categorieën, dus er is geen betrokkenheidsniveau om op te splitsen.",
     },
 }
+
+
+# Why a fit is not used (journeylab.fitcheck problem codes)
+FIT_PROBLEMS: dict[str, dict[str, str]] = {
+    "rate_not_identified": {"en": "its purchase rate is not identified by the data",
+                            "nl": "de data bepalen het aankoopritme niet"},
+    "dropout_not_identified": {"en": "the data cannot tell how many customers have stopped buying (the dropout "
+                                     "parameters are not identified: too few customers bought again)",
+                               "nl": "de data kunnen niet zeggen hoeveel klanten gestopt zijn (de uitvalparameters "
+                                     "zijn niet bepaald: te weinig klanten kochten opnieuw)"},
+    "worse_than_baseline": {"en": "it predicts the holdout worse than simply extrapolating each customer's past rate",
+                            "nl": "het voorspelt de holdoutperiode slechter dan het eigen tempo van elke klant doortrekken"},
+    "holdout_total_off": {"en": "it misses the holdout total by more than 50%",
+                          "nl": "het mist het totaal van de holdoutperiode met meer dan 50%"},
+    "small_sample": {"en": "the shop has too few customers or repeat buyers (at least 200 customers and 50 repeat "
+                           "buyers are needed for churn and CLV figures)",
+                     "nl": "de winkel heeft te weinig klanten of herhaalkopers (voor churn- en CLV-cijfers zijn minstens "
+                           "200 klanten en 50 herhaalkopers nodig)"},
+    "few_repeat_buyers": {"en": "too few customers bought more than once", "nl": "te weinig klanten kochten meer dan eens"},
+    "fit_failed": {"en": "it could not be fitted", "nl": "het kon niet worden geschat"},
+}
+
+_CHOICE = {
+    "best": {"en": "{model} predicts the holdout purchases per customer best (RMSE {rmse}{others}) and misses the "
+                   "holdout total by {err}.",
+             "nl": "{model} voorspelt de aankopen per klant in de holdoutperiode het best (RMSE {rmse}{others}) en "
+                   "wijkt {err} af van het werkelijke totaal."},
+    "tie": {"en": "{models} predict the holdout purchases per customer about equally well (RMSE within 1%: {all}); "
+                  "{model} misses the holdout total least ({err}) and is used.",
+            "nl": "{models} voorspellen de aankopen per klant in de holdoutperiode ongeveer even goed (RMSE binnen 1%: "
+                  "{all}); {model} wijkt het minst af van het totaal ({err}) en wordt gebruikt."},
+    "forecast_only": {"en": "{model} forecasts purchases and CLV, but the data cannot tell how many customers have "
+                            "stopped buying, so no churn status is derived from it.",
+                      "nl": "{model} voorspelt aankopen en CLV, maar de data kunnen niet zeggen hoeveel klanten gestopt "
+                            "zijn, dus er wordt geen churnstatus uit afgeleid."},
+    "excluded": {"en": "{model} is not used: {why}.", "nl": "{model} wordt niet gebruikt: {why}."},
+    "none": {"en": "No purchase model can be trusted on these data, so the report states no churn or CLV figures "
+                   "from a model.",
+             "nl": "Geen enkel aankoopmodel is op deze data betrouwbaar, dus het rapport geeft geen churn- of "
+                   "CLV-cijfers uit een model."},
+}
+
+
+def choice_text(comparison, lang: str = "en") -> str:
+    """Plain sentences on a journeylab.clv.ModelComparison: which purchase model is used and why, which
+    were set aside and why (or that none can be trusted)."""
+    from .clv import MODEL_LABELS
+
+    m = comparison.metrics
+    num = lambda v: f"{v:.3f}"  # noqa: E731
+    pct = lambda v: f"{v:+.1f}%"  # noqa: E731
+    parts = []
+    rec = comparison.recommended
+    if rec is not None:
+        same = m[m["tier"] == m.loc[rec, "tier"]]
+        close = same.index[same["rmse"] <= same["rmse"].min() * 1.01]
+        if len(close) > 1:
+            parts.append(_CHOICE["tie"][lang].format(
+                models=", ".join(MODEL_LABELS[k] for k in close), model=MODEL_LABELS[rec],
+                all="; ".join(f"{MODEL_LABELS[k]} {num(m.loc[k, 'rmse'])}" for k in close),
+                err=pct(m.loc[rec, "total_error_pct"])))
+        else:
+            others = "".join(f"; {MODEL_LABELS[k]} {num(v)}" for k, v in same["rmse"].items() if k != rec)
+            parts.append(_CHOICE["best"][lang].format(model=MODEL_LABELS[rec], rmse=num(m.loc[rec, "rmse"]),
+                                                      others=others, err=pct(m.loc[rec, "total_error_pct"])))
+        if m.loc[rec, "tier"] == "forecast":
+            parts.append(_CHOICE["forecast_only"][lang].format(model=MODEL_LABELS[rec]))
+    else:
+        parts.append(_CHOICE["none"][lang])
+    for name, chk in comparison.checks.items():
+        if name == "sample" or name == rec or not chk.problems:
+            continue
+        if rec is not None and chk.tier == m.loc[rec, "tier"]:
+            continue  # as good a tier as the chosen one: set aside by the holdout error, said above
+        why = "; ".join(FIT_PROBLEMS.get(p, {}).get(lang, p) for p in dict.fromkeys(chk.problems))
+        parts.append(_CHOICE["excluded"][lang].format(model=MODEL_LABELS[name], why=why))
+    return " ".join(parts)
 
 
 def translate_params(params: dict, lang: str) -> dict:

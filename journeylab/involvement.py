@@ -8,8 +8,15 @@ carrying most of its value); a visitor without an order gets the level of the pr
 percentile-bootstrap 95% interval (resampling persons, sessions or orders, whichever the metric is
 measured on; above ``NORMAL_ABOVE`` units x draws the bootstrap of a mean is replaced by its normal
 approximation, which is then indistinguishable) and a test of the difference: Mann-Whitney U for
-continuous metrics, chi-square (2x2) for shares, a Wald z-test on the log scale for model parameters
-(their intervals are the fitted model's Wald intervals).
+continuous metrics, chi-square (2x2) for shares.
+
+Figures from the purchase and spend models (churn risk, share lost, share "too early to tell",
+expected purchases, CLV) come from the shop's value model (journeylab.value: each level's model chosen
+on its own holdout and judged). Their intervals and p-values come from resampling customers and
+refitting the level's model each time (``n_boot_model`` draws), so they include the model's
+uncertainty; a test on the model's outputs as if they were data would not. A level whose model does not
+identify dropout has no churn risk (NaN: the data cannot tell), and its silent customers are "too early
+to tell" rather than lost.
 """
 from __future__ import annotations
 
@@ -19,7 +26,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .clv import CustomerValueModel
 from .errors import ModelError
 from .funnel import consideration
 from .journey import journey_phases
@@ -38,11 +44,13 @@ COMPARE_COLUMNS = ["phase", "metric", "unit", "low", "low_lower", "low_upper", "
 
 
 # ---------------------------------------------------------------- data per level
-def involvement_data(shop: "Shop", horizon_months: float = 12) -> dict[str, pd.DataFrame]:
+def involvement_data(shop: "Shop", horizon_months: float = 12, value: Any = None) -> dict[str, Any]:
     """The per-unit tables the comparison and the KPIs are computed from, each with a ``level`` column:
-    customers (summary + level, repeat, inter-purchase days, CLV, churn risk, reviewed, categories,
-    days_to_second_order), orders (revenue, level of the order), and with events: consideration
-    (per converting person), sessions (per session), visitors (per person: first channel, sessions)."""
+    customers (summary + level, repeat, inter-purchase days, reviewed, categories, days_to_second_order,
+    and from the value model p_alive, churn_risk, expected_purchases, CLV and status), orders (revenue,
+    level of the order), and with events: consideration (per converting person), sessions (per
+    session), visitors (per person: first channel, sessions); ``value``: the journeylab.value.ShopValue
+    used (pass one to reuse it)."""
     if not ensure_levels(shop):
         raise ModelError("no_involvement_levels")
     out: dict[str, pd.DataFrame] = {}
@@ -68,25 +76,13 @@ def involvement_data(shop: "Shop", horizon_months: float = 12) -> dict[str, pd.D
         rv = shop.sql("SELECT customer_id, count(*) AS n_reviews, avg(rating) AS mean_rating FROM reviews GROUP BY 1")
         cust = cust.join(rv.set_index("customer_id"))
         cust["reviewed"] = (cust["n_reviews"].fillna(0) > 0).astype(float)
-    cust["clv"], cust["churn_risk"] = np.nan, np.nan
-    models = {}
-    for level in LEVELS:
-        part = cust[cust["level"] == level]
-        cols = ["frequency", "recency", "T", "monetary_value"]
-        try:
-            m = CustomerValueModel("mbgnbd").fit(part[cols])
-        except ModelError:
-            # the spend model may fail where the purchase model does not (heavy-tailed spend of
-            # expensive products): keep the purchase model's parameters and churn risk, without CLV
-            try:
-                m = CustomerValueModel("mbgnbd", spend=None).fit(part[cols])
-            except ModelError:
-                continue
-        pred = m.predict(horizon_months, unit="months")
-        if "clv" in pred:
-            cust.loc[pred.index, "clv"] = pred["clv"]
-        cust.loc[pred.index, "churn_risk"] = 1 - pred["p_alive"]
-        models[level] = m
+    from .value import shop_value
+
+    value = value if value is not None else shop_value(shop, horizon_months=horizon_months, by="involvement")
+    pred = value.predictions
+    for c in ("p_alive", "churn_risk", "expected_purchases", "clv", "status"):
+        cust[c] = pred[c].reindex(cust.index)
+    out["value"] = value  # type: ignore[assignment]
     out["customers"] = cust
     # Every table is put in a fixed row order: the bootstrap draws row positions, so rows in the engine's
     # (parallel, varying) order would give other intervals each time the same report is made.
@@ -109,7 +105,6 @@ def involvement_data(shop: "Shop", horizon_months: float = 12) -> dict[str, pd.D
         v["return_visit"] = (v["sessions"] >= 2).astype(float)
         v["converted"] = v["bought"].astype(float)
         out["visitors"] = v
-    out["models"] = models  # type: ignore[assignment]
     return out
 
 
@@ -153,43 +148,66 @@ def _row(phase: str, metric: str, unit: str, lo: np.ndarray, hi: np.ndarray, kin
             "test": test, "p_value": p, "n_low": len(lo), "n_high": len(hi)}
 
 
-def _param_rows(models: dict[str, CustomerValueModel], alpha: float) -> list[dict[str, Any]]:
-    if not all(lv in models for lv in LEVELS):
+def _model_rows(value: Any, customers: pd.DataFrame, horizon_months: float, currency: str, n_boot: int,
+                seed: int, alpha: float) -> list[dict[str, Any]]:
+    """Rows of the model figures per level, with intervals from refitting on resampled customers."""
+    if value is None or not all(lv in value.groups for lv in LEVELS):
         return []
-    z = stats.norm.ppf(1 - alpha / 2)
-    pl = models["low"].params_.set_index(["model", "parameter"])
-    ph = models["high"].params_.set_index(["model", "parameter"])
+    draws = value.bootstrap(n_boot, seed)
+    q = [alpha / 2, 1 - alpha / 2]
+    point = {lv: _group_point(customers[customers["level"] == lv]) for lv in LEVELS}
     rows = []
-    for key in pl.index.intersection(ph.index):
-        l, h = pl.loc[key], ph.loc[key]
-        se_log = np.hypot(l["se"] / l["estimate"], h["se"] / h["estimate"])
-        zval = (np.log(h["estimate"]) - np.log(l["estimate"])) / se_log if se_log > 0 else np.nan
-        half = z * np.hypot(l["se"], h["se"])
-        rows.append({"phase": "upsell", "metric": f"{key[0]} {key[1]}", "unit": "parameter (days)",
-                     "low": l["estimate"], "low_lower": l["lower_95"], "low_upper": l["upper_95"],
-                     "high": h["estimate"], "high_lower": h["lower_95"], "high_upper": h["upper_95"],
-                     "difference": h["estimate"] - l["estimate"],
-                     "diff_lower": h["estimate"] - l["estimate"] - half, "diff_upper": h["estimate"] - l["estimate"] + half,
-                     "test": "Wald z (log scale)", "p_value": float(2 * stats.norm.sf(abs(zval))),
-                     "n_low": models["low"].n_customers_, "n_high": models["high"].n_customers_})
+    metrics = [("upsell", "churn risk (1 - P(alive))", "probability", "churn_risk"),
+               ("upsell", "share lost", "share", "share_lost"),
+               ("upsell", "share too early to tell", "share", "share_too_early"),
+               ("upsell", f"expected purchases over {horizon_months:g} months", "purchases", "expected_purchases"),
+               ("ambassador", f"CLV over {horizon_months:g} months", currency, "clv")]
+    by = {lv: draws[draws["group"] == lv].set_index("draw") for lv in LEVELS}
+    for phase, metric, unit, col in metrics:
+        lo, hi = point["low"][col], point["high"][col]
+        bl, bh = by["low"][col], by["high"][col]
+        diff = (bh - bl).dropna()
+        ok = np.isfinite(lo) and np.isfinite(hi) and len(diff) >= 10
+        p = np.nan
+        if ok:  # two-sided bootstrap p-value; never 0 with finitely many draws
+            p = float(min(1.0, (2 * min((diff <= 0).sum(), (diff >= 0).sum()) + 1) / (len(diff) + 1)))
+        ql = lambda b: (np.nanquantile(b, q[0]), np.nanquantile(b, q[1])) if b.notna().sum() >= 10 else (np.nan, np.nan)  # noqa: E731
+        (l0, l1), (h0, h1) = ql(bl), ql(bh)
+        d0, d1 = (np.quantile(diff, q[0]), np.quantile(diff, q[1])) if ok else (np.nan, np.nan)
+        rows.append({"phase": phase, "metric": metric, "unit": unit, "low": lo, "low_lower": l0, "low_upper": l1,
+                     "high": hi, "high_lower": h0, "high_upper": h1, "difference": hi - lo,
+                     "diff_lower": d0, "diff_upper": d1, "test": "bootstrap with refitting", "p_value": p,
+                     "n_low": int(customers["level"].eq("low").sum()), "n_high": int(customers["level"].eq("high").sum())})
     return rows
 
 
+def _group_point(c: pd.DataFrame) -> dict[str, float]:
+    status = c["status"].astype(str)
+    return {"churn_risk": float(c["churn_risk"].mean()) if c["churn_risk"].notna().any() else np.nan,
+            "share_lost": float((status == "lost").mean()) if len(c) else np.nan,
+            "share_too_early": float((status == "too early to tell").mean()) if len(c) else np.nan,
+            "expected_purchases": float(c["expected_purchases"].mean()) if c["expected_purchases"].notna().any() else np.nan,
+            "clv": float(c["clv"].mean()) if c["clv"].notna().any() else np.nan}
+
+
 def compare_involvement(shop: "Shop", n_boot: int = 500, seed: int = 0, level: float = 0.95,
-                        horizon_months: float = 12, data: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+                        horizon_months: float = 12, data: dict[str, pd.DataFrame] | None = None,
+                        n_boot_model: int = 100, value: Any = None) -> pd.DataFrame:
     """One table, low vs high involvement side by side (see the module docstring for intervals and tests).
 
     Rows (when the data allow): consideration days and sessions (from first visit), touchpoints,
     channels, research-page views, product-view session conversion, cart and checkout abandonment,
     return-visit rate, visitor conversion, channel mix of the first session (awareness) and of the
     purchase session, repeat rate, inter-purchase time (days), days to second order, order value
-    (currency, per order), cross-category rate, BTYD (MBG/NBD) and Gamma-Gamma parameters, CLV
-    (currency, ``horizon_months``), churn risk (1 - P(alive)), share lost, phase distribution, review rate.
-    Columns: COMPARE_COLUMNS (difference = high - low).
+    (currency, per order), cross-category rate, churn risk (1 - P(alive)), share lost, share too early
+    to tell, expected purchases and CLV (currency) over ``horizon_months`` (the value model's figures,
+    ``n_boot_model`` refits), phase distribution, review rate.
+    Columns: COMPARE_COLUMNS (difference = high - low). ``attrs["models"]``: per level, the model used
+    and its tier (journeylab.value).
     """
     rng = np.random.default_rng(seed)
     alpha = 1 - level
-    d = data or involvement_data(shop, horizon_months)
+    d = data or involvement_data(shop, horizon_months, value=value)
     rows: list[dict[str, Any]] = []
 
     def add(phase: str, metric: str, unit: str, frame: pd.DataFrame, col: str | Callable, kind: str = "mean"):
@@ -229,12 +247,7 @@ def compare_involvement(shop: "Shop", n_boot: int = 500, seed: int = 0, level: f
     if "cross_category" in cu:
         add("upsell", "cross-category rate", "share", cu, "cross_category", "share")
     add("purchase", "order value", shop.currency, d["orders"], "revenue")
-    rows.extend(_param_rows(d.get("models", {}), alpha))
-    if cu["clv"].notna().any():
-        add("ambassador", f"CLV over {horizon_months:g} months", shop.currency, cu, "clv")
-        add("upsell", "churn risk (1 - P(alive))", "probability", cu, "churn_risk")
-        add("upsell", "share lost (churn risk >= 0.7)", "share", cu[cu["churn_risk"].notna()],
-            lambda f: f["churn_risk"] >= 0.7, "share")
+    rows.extend(_model_rows(d.get("value"), cu, horizon_months, shop.currency, n_boot_model, seed, alpha))
     if "reviewed" in cu:
         add("ambassador", "review rate (customers with a review)", "share", cu, "reviewed", "share")
     ph = journey_phases(shop, status=False).sort_index()  # a fixed row order for the bootstrap
@@ -242,7 +255,11 @@ def compare_involvement(shop: "Shop", n_boot: int = 500, seed: int = 0, level: f
     for p in ph["phase"].cat.categories:
         add(str(p), f"phase share: {p}", "share", ph, lambda f, p=p: f["phase"] == p, "share")
     out = pd.DataFrame(rows, columns=COMPARE_COLUMNS)
-    out.attrs.update(level=level, n_boot=n_boot, seed=seed, method=__doc__.split("``compare_involvement``")[1].strip())
+    value = d.get("value")
+    models = {k: {"model": g.label, "tier": g.tier, "problems": list(g.problems)} for k, g in value.groups.items()} \
+        if value is not None else {}
+    out.attrs.update(level=level, n_boot=n_boot, n_boot_model=n_boot_model, seed=seed, models=models,
+                     method=__doc__.split("``compare_involvement``")[1].strip())
     return out
 
 

@@ -11,10 +11,11 @@ n_email_clicks, n_referrals (events); n_orders, n_categories (distinct product c
 days_since_first_order, days_since_last_order (orders; days); n_reviews (reviews table or review
 events); days_since_last_seen (days since the last event or order); segment (RFM segment name).
 
-Status over the phases: with at least 10 repeat buyers an MBG/NBD model (journeylab.clv) gives P(alive)
-per customer and journeylab.churn's classes (churn risk 1 - P(alive) < 0.3 active, >= 0.7 lost);
-otherwise (and always for visitors without an order) recency decides: days since last seen
-< ``recency_days[0]`` active, < ``recency_days[1]`` at risk, else lost.
+Status over the phases: customers get the status of the shop's value model (journeylab.value: one
+model per shop, or per involvement level, chosen on the holdout; the one status rule of
+journeylab.churn.customer_status, including "too early to tell"), so a customer has the same P(alive)
+and status here as in the churn section. Visitors without an order get the recency rule on days since
+last seen (up to ``recency_days[0]`` active, up to ``recency_days[1]`` at risk, else lost).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .churn import ChurnThresholds, churn_classes
+from .churn import RECENCY_DAYS, STATUSES, ChurnThresholds, customer_status
 from .attrs import AttrFrame, AttrSeries
 from .config import load_yaml_data
 from .engine import connect
@@ -40,7 +41,6 @@ FACT_COLUMNS = (
     "days_since_last_seen", "segment",
 )
 RULE_COLUMNS = ["phase", "phase_nl", "needs", "rule", "description", "description_nl"]
-STATUSES = ("active", "at risk", "lost")
 
 
 # ---------------------------------------------------------------- rules as data
@@ -170,40 +170,44 @@ def _rfm_at(shop: "Shop", at: pd.Timestamp) -> pd.DataFrame | None:
         return None
 
 
-def _status(facts: pd.DataFrame, summ: pd.DataFrame | None, recency_days: tuple[float, float],
-            thresholds: ChurnThresholds, use_model: bool) -> tuple[pd.DataFrame, str]:
-    rec = facts["days_since_last_seen"].to_numpy(float)
-    idx = np.searchsorted(np.asarray(recency_days, float), rec, side="right")
-    status = pd.Series(np.asarray(STATUSES, dtype=object)[np.clip(idx, 0, 2)], index=facts.index)
-    p_alive = pd.Series(np.nan, index=facts.index)
-    how = f"recency: active < {recency_days[0]:g} days since last seen, at risk < {recency_days[1]:g} days, else lost"
-    if use_model and summ is not None:
-        from .clv import CustomerValueModel
+def _status(facts: pd.DataFrame, shop: "Shop", at: pd.Timestamp, value: Any, recency_days: tuple[float, float],
+            thresholds: ChurnThresholds) -> tuple[pd.DataFrame, str]:
+    """P(alive) and status per person: customers from the value model, visitors by recency."""
+    status, _ = customer_status(facts["days_since_last_seen"].to_numpy(float), None, None, thresholds, recency_days)
+    out = pd.DataFrame({"p_alive": np.nan, "status": status.astype(str)}, index=facts.index)
+    how = (f"visitors without an order: recency, active up to {recency_days[0]:g} days since last seen, at risk up "
+           f"to {recency_days[1]:g} days, else lost")
+    if value is None and shop.count("orders"):
+        from .value import shop_value
         try:
-            model = CustomerValueModel("mbgnbd", spend=None).fit(summ[["frequency", "recency", "T"]])
-            pa = model.predict(1, unit="months")["p_alive"]
-            p_alive.loc[pa.index] = pa
-            status.loc[pa.index] = np.asarray(churn_classes(1 - pa, thresholds).astype(str))
-            how = (f"customers: MBG/NBD P(alive), churn risk 1 - P(alive) < {thresholds.at_risk:g} active, "
-                   f">= {thresholds.lost:g} lost; visitors without an order: " + how)
-        except ModelError as exc:
-            how = f"{how} (no purchase model: {exc})"
-    out = pd.DataFrame({"p_alive": p_alive, "status": pd.Categorical(status, categories=list(STATUSES), ordered=True)})
+            value = shop_value(shop, at=at if at != shop.observation_end else None, thresholds=thresholds,
+                               recency_days=recency_days)
+        except (ModelError, DataError) as exc:
+            how = f"{how} (no value model: {exc})"
+    if value is not None:
+        p = value.predictions
+        idx = p.index.intersection(out.index)
+        out.loc[idx, "p_alive"] = p.loc[idx, "p_alive"]
+        out.loc[idx, "status"] = p.loc[idx, "status"].astype(str)
+        how = "customers: the shop's value model (journeylab.value, status by journeylab.churn.customer_status); " + how
+    out["status"] = pd.Categorical(out["status"], categories=list(STATUSES), ordered=True)
     return out, how
 
 
 def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
                    rules: pd.DataFrame | Mapping[str, str] | None = None, status: bool = True,
-                   recency_days: tuple[float, float] = (90.0, 365.0),
-                   thresholds: ChurnThresholds = ChurnThresholds(), involvement: bool = True) -> pd.DataFrame:
+                   recency_days: tuple[float, float] = RECENCY_DAYS,
+                   thresholds: ChurnThresholds = ChurnThresholds(), involvement: bool = True,
+                   value: Any = None) -> pd.DataFrame:
     """Put every person (visitor or customer) in a phase of the phase model at date ``at``.
 
     Returns one row per person (index ``person_id``) with ``phase`` (ordered categorical), ``phase_nl``,
     the facts it was based on, ``segment`` (RFM, customers), ``p_alive`` and ``status`` (active / at risk
-    / lost; see the module docstring) when ``status``, and ``involvement`` (low / high, the level of the
+    / lost / too early to tell; see the module docstring) when ``status``, and ``involvement`` (low / high, the level of the
     first order, or of the products a visitor viewed most) when the shop has products.
     ``attrs``: rules (the rule table used), model, at, status_rule, note (what cannot be seen: with
-    orders only, phases before purchase need events).
+    orders only, phases before purchase need events). ``value``: the shop's journeylab.value.ShopValue
+    if computed already (a report passes the one it uses everywhere); default: computed here.
     """
     table = _rules(model, rules)
     facts = person_facts(shop, at)
@@ -224,7 +228,7 @@ def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
     out.insert(1, "phase_nl", out["phase"].map(dict(zip(table["phase"], table["phase_nl"]))).astype(object))
     how = ""
     if status:
-        st, how = _status(facts, summ, recency_days, thresholds, use_model=True)
+        st, how = _status(facts, shop, at, value, recency_days, thresholds)
         out = out.join(st)
     if involvement and ensure_levels(shop):
         lv = shop.sql("SELECT customer_id AS person_id, level FROM _jl_customer_level").set_index("person_id")["level"]

@@ -11,6 +11,12 @@ Definitions are lifetimes' (``summary_data_from_transaction_data`` and
   (e.g. freq='D', freq_multiplier=7 gives weeks measured in days);
 - ``monetary_value``: mean revenue of the repeat periods (0 without repeats), shop currency.
 Orders whose period lies after the observation end's period are left out, as lifetimes does.
+
+Units travel with the data: every summary carries ``attrs`` time_unit (a name: "days", "weeks",
+"hours", or e.g. "3 days"), unit_days (the length of one time unit in days), freq, freq_multiplier,
+observation_end (and calibration_end for a calibration/holdout summary). The models read them
+(journeylab.clv) and refuse a summary that has none unless ``time_unit=`` is given: a weekly summary
+read as days made a 12-month forecast 3.7 times too large.
 """
 from __future__ import annotations
 
@@ -65,8 +71,10 @@ def customer_summary(
     if _is_spark(orders):
         from .spark.summary import customer_summary as spark_summary
 
-        return spark_summary(orders, observation_end=observation_end, freq=freq, freq_multiplier=freq_multiplier,
-                             calibration_end=calibration_end)
+        out = spark_summary(orders, observation_end=observation_end, freq=freq, freq_multiplier=freq_multiplier,
+                            calibration_end=calibration_end)
+        obs = observation_end if observation_end is not None else getattr(orders, "observation_end", None)
+        return with_units(out, freq, freq_multiplier, obs, calibration_end)
     con, source = _source(orders, con)
     # re-reading Parquet per partition costs decoding; scans of in-memory data are cheap
     rows_per_part = ROWS_PER_PARTITION_PARQUET if isinstance(orders, str) else ROWS_PER_PARTITION
@@ -78,11 +86,37 @@ def customer_summary(
             raise DataError("there are no orders to summarise", table="orders")
     obs = pd.Timestamp(observation_end)
     if calibration_end is None:
-        return _summary(con, source, obs, freq, freq_multiplier, rows_per_part)
+        return with_units(_summary(con, source, obs, freq, freq_multiplier, rows_per_part), freq, freq_multiplier, obs)
     cal = pd.Timestamp(calibration_end)
     if cal >= obs:
         raise ValueError(f"calibration_end {cal.date()} must be before observation_end {obs.date()}")
-    return _calibration_holdout(con, source, cal, obs, freq, freq_multiplier, rows_per_part)
+    return with_units(_calibration_holdout(con, source, cal, obs, freq, freq_multiplier, rows_per_part),
+                      freq, freq_multiplier, obs, cal)
+
+
+UNIT_NAMES = {1.0: "days", 7.0: "weeks", 1.0 / 24.0: "hours"}
+
+
+def time_unit_of(freq: str, freq_multiplier: float = 1) -> tuple[str, float]:
+    """(name, length in days) of the time unit of a summary made with ``freq`` and ``freq_multiplier``:
+    ('days', 1.0) for freq='D'; ('weeks', 7.0) for freq='W' or freq='D', freq_multiplier=7."""
+    check_summary_args(freq, freq_multiplier)
+    days = _UNITS[freq][1] * freq_multiplier / 86400.0
+    for d, name in UNIT_NAMES.items():
+        if abs(days - d) < 1e-9:
+            return name, d
+    return f"{days:g} days", days
+
+
+def with_units(summary: pd.DataFrame, freq: str, freq_multiplier: float, observation_end=None,
+               calibration_end=None) -> pd.DataFrame:
+    """``summary`` with its units in ``attrs`` (see the module docstring); returns the same frame."""
+    name, days = time_unit_of(freq, freq_multiplier)
+    summary.attrs.update(time_unit=name, unit_days=days, freq=freq, freq_multiplier=float(freq_multiplier),
+                         observation_end=None if observation_end is None else pd.Timestamp(observation_end))
+    if calibration_end is not None:
+        summary.attrs["calibration_end"] = pd.Timestamp(calibration_end)
+    return summary
 
 
 def _is_spark(orders: object) -> bool:

@@ -182,6 +182,7 @@ def test_clv_equals_lifetimes_customer_lifetime_value(fitted, cdnow, model):
 def test_time_unit_days_and_weeks_give_the_same_model(cdnow):
     weeks = CustomerValueModel("bgnbd", time_unit="weeks").fit(cdnow)
     days_df = cdnow.assign(recency=cdnow["recency"] * 7, T=cdnow["T"] * 7)
+    days_df.attrs = {"time_unit": "days", "unit_days": 1.0}  # rescaled: its unit says so
     days = CustomerValueModel("bgnbd", time_unit="days").fit(days_df)
     pw, pdd = weeks.purchase_model_.params_, days.purchase_model_.params_
     assert pdd["alpha"] == pytest.approx(7 * pw["alpha"], rel=1e-4)
@@ -249,7 +250,7 @@ def test_degenerate_shop_never_gives_nan_predictions():
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            pred = CustomerValueModel("bgnbd").fit(df).predict(12)
+            pred = CustomerValueModel("bgnbd", time_unit="weeks").fit(df).predict(12)
     except ModelError as exc:
         assert "could not be fitted" in str(exc) or "no finite" in str(exc) or "q =" in str(exc)
     else:

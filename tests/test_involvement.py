@@ -49,7 +49,7 @@ def test_comparison_table_shape_and_intervals():
     needed = ["consideration days (first visit to first purchase)", "conversion of sessions with a product view",
               "cart abandonment (cart sessions without purchase)", "repeat rate (2+ orders)", "inter-purchase time",
               "order value", "CLV over 12 months", "churn risk (1 - P(alive))", "review rate (customers with a review)",
-              "phase share: upsell", "MBG/NBD r"]
+              "phase share: upsell", "share lost", "share too early to tell", "expected purchases over 12 months"]
     assert set(needed) <= set(cmp.index)
     assert any(m.startswith("channel share, first session") for m in cmp.index)
 

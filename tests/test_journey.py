@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import journeylab as jl
+from journeylab.value import shop_value
 from journeylab.errors import ConfigError
 from journeylab.journey import cohort_retention, journey_phases, phase_counts, phase_flows, phase_rules, transition_matrix
 
@@ -55,6 +56,10 @@ def test_orders_only_shop_starts_at_purchase_and_says_why():
     assert (ph["phase"] == "upsell").sum() > 0
     assert "need events" in ph.attrs["note"]
     assert ph["status"].notna().all() and ph["p_alive"].between(0, 1).all()
+    # the same P(alive) and status as the shop's value model
+    v = shop_value(shop)
+    assert ph.loc[v.predictions.index, "p_alive"].equals(v.predictions["p_alive"])
+    assert (ph.loc[v.predictions.index, "status"].astype(str) == v.predictions["status"].astype(str)).all()
 
 
 def test_simulated_phases_match_truth():
@@ -74,7 +79,7 @@ def test_simulated_phases_match_truth():
     alive = tc.loc[buyers, "alive_at_end"].astype(bool)
     lost = ph.loc[buyers, "status"] == "lost"
     assert lost[~alive].mean() > lost[alive].mean() + 0.1
-    assert "MBG/NBD" in ph.attrs["status_rule"]
+    assert "value model" in ph.attrs["status_rule"]
     counts = phase_counts(ph, "status")
     assert counts.to_numpy().sum() == len(ph)
 

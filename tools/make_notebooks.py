@@ -82,28 +82,32 @@ jl.quiet_warnings()
 from journeylab.display import format_table, show
 from journeylab.i18n import t
 from journeylab.report import record
-from journeylab.sections import headline, value_models
+from journeylab.sections import headline, value_message, value_models
 
 shop = jl.load_shop(shop_config)
-models = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language)
-figures = headline(shop, models)
+value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language)
+figures = headline(shop, value)
 display(Markdown(f"# {t('report_title', language)}: {shop.name}\\n\\n## {t('executive_summary', language)}"))''', []),
-    ("code", '''rows = [
+    ("code", '''pct = lambda v: "–" if v is None else f"{v:.1%}"
+rows = [
     (t("customers", language), f"{figures['customers']:,}"),
     (t("revenue_total", language), f"{figures['revenue']:,.0f} {shop.currency}"),
-    (t("repeat_rate", language), f"{figures['repeat_rate']:.1%}"),
-    (t("share_at_risk_or_lost", language),
-     "–" if figures["share_at_risk_or_lost"] is None else f"{figures['share_at_risk_or_lost']:.1%}"),
+    (t("repeat_rate", language), pct(figures["repeat_rate"])),
+    (t("share_at_risk_or_lost", language), pct(figures["share_at_risk_or_lost"])),
     (t("clv_total", language).format(h=clv_horizon_months),
      "–" if figures["clv_total"] is None else f"{figures['clv_total']:,.0f} {shop.currency}"),
 ]
 display(pd.DataFrame(rows, columns=[t("figure", language), t("value", language)]).style.hide(axis="index"))
-if not models.ok:
-    display(Markdown(models.message))
+message = value_message(value, language)
+if message:
+    display(Markdown(message))
+elif figures["too_early_share"]:
+    display(Markdown(t("too_early_note", language).format(n=int(round(figures["too_early_share"] * figures["customers"])))))
 record(output_dir, {"headline": figures})''', []),
     ("code", '''from journeylab.sections import attempt
 
-found = attempt(lambda: jl.findings(shop, lang=language), language)
+found = attempt(lambda: jl.findings(shop, lang=language, comparison=jl.compare_involvement(
+    shop, horizon_months=clv_horizon_months, value=value.value)), language)
 top = found.value.head(3) if found.ok else pd.DataFrame(columns=["id", "phase", "p_value"])
 display(Markdown(f"### {t('findings', language)}"))
 if not found.ok:
@@ -186,7 +190,7 @@ from journeylab.display import comparison_table, format_table, show
 from journeylab.i18n import t, translate_metric
 from journeylab.plots_journey import comparison_plot
 from journeylab.report import record
-from journeylab.sections import attempt
+from journeylab.sections import attempt, model_choice_line
 
 shop = jl.load_shop(shop_config)
 display(Markdown(f"## {t('involvement_section', language)}"))
@@ -198,6 +202,8 @@ else:
     display(Markdown(levels.message))''', []),
     ("code", '''if levels.ok:
     comparison = jl.compare_involvement(shop)
+    for level, m in comparison.attrs["models"].items():
+        display(Markdown(model_choice_line(level, m, language)))
     display(comparison_table(comparison, language).style.hide(axis="index"))
     show(comparison_plot(comparison, lang=language))
     display(Markdown(f"### {t('phase_kpis', language)}"))
@@ -254,58 +260,65 @@ from IPython.display import Markdown, display
 
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.churn import CLASSES, CLASSES_NL
 from journeylab.display import format_table, show
 from journeylab.i18n import t
 from journeylab.plots import calibration_holdout_plot, clv_distribution_plot, frequency_recency_heatmap
 from journeylab.report import record
-from journeylab.sections import comparison_reason, value_models
+from journeylab.sections import group_label, model_notes, status_table, value_message, value_models
 
 shop = jl.load_shop(shop_config)
-models = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language)
-display(Markdown(f"## {t('churn_clv', language)}"))''', []),
-    ("code", '''display(Markdown(f"### {t('model_comparison', language)}"))
-if models.comparison is None:
-    display(Markdown(models.comparison_message))
-else:
-    display(Markdown(t("holdout_note", language).format(cal=f"{models.calibration_end:%Y-%m-%d}")))
+outcome = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language)
+value = outcome.value
+display(Markdown(f"## {t('churn_clv', language)}"))
+message = value_message(outcome, language)
+if message:
+    display(Markdown(message))''', []),
+    ("code", '''if value is not None:
+    display(Markdown(f"### {t('model_comparison', language)}"))
+    if value.calibration_end is not None:
+        display(Markdown(t("holdout_note", language).format(cal=f"{value.calibration_end:%Y-%m-%d}")))
+    for note in model_notes(value, language):
+        display(Markdown(note))
     cols = ["label", "holdout_actual_total", "holdout_predicted_total", "total_error_pct", "mae", "rmse", "correlation"]
-    display(format_table(models.comparison.metrics[cols], language))
-    show(calibration_holdout_plot(models.comparison, language))
-    display(Markdown(comparison_reason(models.comparison, language)))''', []),
-    ("code", '''if not models.ok:
-    display(Markdown(models.message))
-else:
-    m, p = models.model, models.predictions
-    display(Markdown(f"### {t('chosen_model', language)}: {models.extras['model_label']}"))
-    display(Markdown(f"#### {t('parameters', language)}"))
-    display(format_table(m.params_.set_index(["model", "parameter"]), language, decimals=3))
-    if m.independence_ is not None:
-        display(Markdown(f"#### {t('independence', language)}\\n\\n{m.independence_['message']}"))
-    show(frequency_recency_heatmap(m, kind="p_alive", lang=language,
-                                    max_frequency=max(5, int(models.summary["frequency"].quantile(0.99)))))
-    show(clv_distribution_plot(p, currency=shop.currency, lang=language))''', []),
-    ("code", '''if models.ok:
-    counts = p["status"].value_counts().reindex(list(CLASSES), fill_value=0)
-    if language == "nl":
-        counts.index = [CLASSES_NL[c] for c in counts.index]
+    for name, g in value.groups.items():
+        if g.comparison is not None:
+            display(Markdown(f"#### {group_label(name, language)}"))
+            display(format_table(g.comparison.metrics[cols], language))
+            show(calibration_holdout_plot(g.comparison, language))''', []),
+    ("code", '''if value is not None and value.ok:
+    for name, g in value.groups.items():
+        if g.model is None:
+            continue
+        display(Markdown(f"### {t('chosen_model', language)}, {group_label(name, language)}: {g.label}"))
+        display(Markdown(f"#### {t('parameters', language)}"))
+        display(format_table(g.model.params_.set_index(["model", "parameter"]), language, decimals=3))
+        if g.model.independence_ is not None:
+            display(Markdown(f"#### {t('independence', language)}\\n\\n{g.model.independence_['message']}"))
+        part = value.summary[value.summary["group"] == name]
+        if g.tier == "full":
+            show(frequency_recency_heatmap(g.model, kind="p_alive", lang=language,
+                                            max_frequency=max(5, int(part["frequency"].quantile(0.99)))))
+    p = value.predictions
+    if p["clv"].notna().any():
+        show(clv_distribution_plot(p[p["clv"].notna()], currency=shop.currency, lang=language))''', []),
+    ("code", '''if value is not None:
+    p = value.predictions
     display(Markdown(f"### {t('churn_status_counts', language)}"))
-    display(counts.rename(t("customers", language)).to_frame())
-    if "status_note" in models.extras:
-        display(Markdown(models.extras["status_note"]))
-    if models.churn is not None:
-        display(Markdown(f"#### {t('churn_evaluation', language)}"))
-        display(format_table(models.churn.metrics, language, decimals=3))
-        display(Markdown(models.churn.note))
-    top = p.sort_values("clv", ascending=False).head(10)[["p_alive", "expected_purchases", "expected_spend_per_order", "clv", "status"]]
-    display(Markdown(f"### {t('top_customers', language)}"))
-    display(format_table(top, language, percent=["p_alive"], money=["expected_spend_per_order", "clv"], currency=shop.currency))
-    record(output_dir, {"clv_model": models.extras["model_label"], "clv_total": float(p["clv"].sum()),
+    display(status_table(value, language))
+    top = p[p["clv"].notna()].sort_values("clv", ascending=False).head(10)[
+        ["p_alive", "expected_purchases", "expected_spend_per_order", "clv", "status"]]
+    if len(top):
+        display(Markdown(f"### {t('top_customers', language)}"))
+        display(format_table(top, language, percent=["p_alive"], money=["expected_spend_per_order", "clv"],
+                             currency=shop.currency))
+    record(output_dir, {"clv_model": {k: g.label for k, g in value.groups.items()},
+                        "clv_total": float(p["clv"].sum()) if p["clv"].notna().any() else None,
                         "churn_status": p["status"].astype(str).value_counts().to_dict()})''', []),
-    ("code", '''# Checked golden numbers (nbval, lax mode): predictions are probabilities and finite
-if models.ok:
-    assert p["p_alive"].between(0, 1).all() and p["clv"].notna().all()
-    assert len(p) == len(models.summary)''', []),
+    ("code", '''# Checked golden numbers (nbval, lax mode): P(alive) is a probability or withheld, CLV finite or withheld
+if value is not None:
+    p = value.predictions
+    assert p["p_alive"].dropna().between(0, 1).all()
+    assert p["clv"].dropna().abs().lt(1e12).all() and len(p) == len(value.summary)''', []),
 ]
 
 NOTEBOOKS = {

@@ -37,8 +37,15 @@ def fit_spark(summary: "DataFrame", model: CustomerValueModel | None = None, tim
     summation)."""
     model = model or CustomerValueModel()
     comp = compressed_summary(summary).sort_values(["frequency", "recency", "T", "monetary_value"], ignore_index=True)
-    if time_unit:
-        comp.attrs["time_unit"] = time_unit
+    meta = summary.schema["T"].metadata or {}  # customer_summary_df puts the unit there
+    if meta.get("unit_days") is not None:
+        comp.attrs.update(time_unit=meta.get("time_unit"), unit_days=float(meta["unit_days"]))
+    return model.fit(comp, weights="n") if time_unit is None else _fit_in(model, comp, time_unit)
+
+
+def _fit_in(model: CustomerValueModel, comp: pd.DataFrame, time_unit: str) -> CustomerValueModel:
+    """Fit with an explicit unit (refused by summary_unit when the summary's own unit differs)."""
+    model.time_unit = time_unit
     return model.fit(comp, weights="n")
 
 
@@ -47,7 +54,7 @@ def _lean(model: CustomerValueModel) -> CustomerValueModel:
     model._check_fitted()
     lean = object.__new__(CustomerValueModel)
     lean.purchase, lean.spend, lean.penalizer, lean.time_unit = model.purchase, model.spend, model.penalizer, model.time_unit
-    lean.time_unit_ = model.time_unit_
+    lean.time_unit_, lean.unit_days_ = model.time_unit_, model.unit_days_
     lean._purchase_res = model._purchase_res
     lean.purchase_model_ = None  # marks it fitted
     lean.spend_model_ = "gammagamma" if model.spend_model_ is not None else None

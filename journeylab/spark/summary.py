@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..dialect import SPARK
 from ..errors import DataError
-from ..summary import HOLDOUT_COLUMNS, SUMMARY_COLUMNS, check_summary_args, summary_sql
+from ..summary import HOLDOUT_COLUMNS, SUMMARY_COLUMNS, check_summary_args, time_unit_of, summary_sql
 from .session import get_session
 from .shop import to_pandas
 
@@ -71,7 +71,13 @@ def customer_summary_df(orders: Any, *, observation_end: Any = None, freq: str =
     view = f"_jl_orders_{next(_views)}"
     df.createOrReplaceTempView(view)
     out = df.sparkSession.sql(summary_sql(view, obs, freq, freq_multiplier, calibration_end=cal, dialect=SPARK))
-    return out.select("customer_id", *(SUMMARY_COLUMNS if cal is None else HOLDOUT_COLUMNS))
+    # A Spark DataFrame has no attrs: the time unit travels as column metadata of the time columns,
+    # which fit_spark reads (journeylab.summary.with_units is the pandas counterpart).
+    name, days = time_unit_of(freq, freq_multiplier)
+    meta = {"time_unit": name, "unit_days": days, "observation_end": str(obs)}
+    timed = {"recency", "T", "recency_cal", "T_cal", "duration_holdout"}
+    cols = ["customer_id", *(SUMMARY_COLUMNS if cal is None else HOLDOUT_COLUMNS)]
+    return out.select(*[out[c].alias(c, metadata=meta) if c in timed else out[c] for c in cols])
 
 
 def customer_summary(orders: Any, **kwargs) -> pd.DataFrame:
