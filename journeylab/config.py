@@ -21,7 +21,7 @@ A shop-system export is read by an adapter chosen with ``format`` (see docs/form
 journeylab.io.adapters)::
 
     name: my-shop
-    format: shopify                 # shopify, woocommerce, ga4, uci_online_retail, olist, rees46
+    format: shopify                 # shopify, woocommerce, ga4, uci_online_retail, olist, rees46, uci_online_shoppers
     path: orders_export_1.csv       # the export file (or folder, for olist); a list of files is allowed
     read: {encoding: latin-1}       # optional read options for the export file(s)
     timezone: Europe/Amsterdam      # the shop's zone: time-zone-aware values are converted to it
@@ -53,7 +53,7 @@ TABLE_KEYS = {"path", "columns", "read"}
 READ_KEYS = {"sep", "decimal", "thousands", "encoding", "date_format", "dayfirst", "sheet", "header", "timezone"}
 # scheme://...: a URI, not a local path (a Windows drive such as C:/ has no "//" after its colon).
 URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
-FORMATS = ("shopify", "woocommerce", "ga4", "uci_online_retail", "olist", "rees46")
+FORMATS = ("shopify", "woocommerce", "ga4", "uci_online_retail", "olist", "rees46", "uci_online_shoppers")
 
 
 @dataclass

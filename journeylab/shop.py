@@ -146,12 +146,17 @@ def load_shop(config: str | Path | Mapping[str, Any] | ShopConfig, *, database: 
     typed: dict[str, tuple[str, list[str]]] = {}
     sources = dict(cfg.tables)
     adapter_quality: list[dict] = []
+    no_orders = False
     if cfg.format is not None:
         from .io.adapters import LABELS, Context, get_adapter
 
         adapted = get_adapter(cfg.format)(Context(con, cfg, LABELS[cfg.format]))
         typed.update(adapted.typed)
         adapter_quality = adapted.quality
+        # an events-only export (no orders by nature) keeps its empty orders table unless the config adds one
+        no_orders = adapted.no_orders and "orders" not in cfg.tables
+        if adapted.no_orders and "orders" in cfg.tables:
+            typed.pop("orders")
         for table, src in adapted.sources.items():
             sources.setdefault(table, src)
     for table in REQUIRED_TABLES + OPTIONAL_TABLES:
@@ -162,8 +167,9 @@ def load_shop(config: str | Path | Mapping[str, Any] | ShopConfig, *, database: 
             con.execute(f"DROP TABLE {raw}")
     if "orders" not in typed:
         raise DataError(f"format '{cfg.format}' gives no orders table here; add one under 'tables:'", table="orders")
-    dq, obs_end = clean_tables(con, typed, sources, cfg.observation_end)
-    dq = finish_quality(dq, adapter_quality, sources["orders"].label if "orders" in sources else None)
+    dq, obs_end = clean_tables(con, typed, sources, cfg.observation_end, no_orders=no_orders)
+    dq = finish_quality(dq, adapter_quality, sources["orders"].label if "orders" in sources else None,
+                        no_orders=no_orders)
     for name, _ in typed.values():
         con.execute(f"DROP TABLE {name}")
     shop = Shop(

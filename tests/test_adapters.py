@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import journeylab as jl
+from journeylab.errors import DataError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -101,6 +102,80 @@ def test_rees46_timezone_converts_utc(real_data):
     shop = jl.load_shop({"name": "rees", "format": "rees46", "timezone": "Europe/Amsterdam",
                          "path": str(real_data / "rees46_multicategory" / "2019-Oct_head.csv.gz")})
     assert shop.sql("SELECT min(ts) AS a FROM events")["a"][0] == pd.Timestamp("2019-10-01 02:00:00")  # CEST = UTC+2
+
+
+def _shoppers_sessions_balance(shop: jl.Shop) -> None:
+    d = shop.data_quality[shop.data_quality["table"] == "sessions"]
+    by = d.groupby("action")["rows"].sum()
+    assert by["read"] == by["kept"] + by.get("dropped", 0)
+
+
+def test_uci_online_shoppers_sessions_by_hand():
+    """Seven made-up sessions (tests/fixtures/make_fixtures.py): pages become events, no orders, every
+    assumption counted."""
+    shop = jl.load_shop({"name": "shoppers", "format": "uci_online_shoppers",
+                         "path": str(FIXTURES / "online_shoppers_sessions.csv")})
+    assert shop.tables == ("orders", "events") and shop.count("orders") == 0
+    assert dq(shop, "sessions", "rows read") == 7
+    assert dq(shop, "sessions", "month not recognised") == 1 and dq(shop, "sessions", "session without any page") == 1
+    assert dq(shop, "sessions", "identical to another session") == 1
+    assert dq(shop, "sessions", "returning visitor (earlier sessions not in the file)", "matching") == 4
+    assert dq(shop, "sessions", "rows kept") == 5
+    assert dq(shop, "events", "rows read") == 17 == shop.count("events")
+    assert dq(shop, "events", "date from the month only") == 17 and dq(shop, "events", "one user per session") == 17
+    assert dq(shop, "events", "order of pages within the session assumed") == 5 + 6 + 4  # sessions of 2+ kinds
+    assert dq(shop, "orders", "rows read") == 0
+    assert "2 did" in shop.data_quality.query("table == 'orders' and action == 'read'")["explanation"].iloc[0]
+    assert_balanced(shop)
+    _shoppers_sessions_balance(shop)
+    ev = shop.table("events").sort_values(["session_id", "ts"])
+    first = ev[ev["session_id"] == "session-2"]  # line 2 of the file: 2 administrative pages (60 s), 3 product (90 s)
+    assert list(first["event_type"]) == ["page_view"] * 2 + ["product_view"] * 3
+    assert list(first["page_type"]) == ["administrative"] * 2 + ["product"] * 3
+    assert (first["user_id"] == "session-2").all() and (first["channel"] == "TrafficType 2").all()
+    start = pd.Timestamp("2000-02-01")
+    secs = [0, 30, 60, 90, 120]  # each type's pages spread evenly over its seconds, in file order of types
+    assert list(first["ts"]) == [start + pd.Timedelta(seconds=s, microseconds=i) for i, s in enumerate(secs)]
+    june = ev[ev["session_id"] == "session-3"]
+    assert list(june["event_type"]) == ["page_view"] + ["product_view"] * 4 + ["purchase"]
+    assert june["ts"].iloc[0] == pd.Timestamp("2000-06-01") and june["ts"].is_monotonic_increasing
+    assert set(ev.loc[ev["event_type"] == "purchase", "session_id"]) == {"session-3", "session-7"}
+    assert shop.observation_end == pd.Timestamp("2000-12-01 00:00:30.000003")  # the December purchase
+
+
+def test_uci_online_shoppers_with_an_orders_table_of_ones_own(tmp_path):
+    """An orders table under 'tables:' replaces the adapter's empty one, and then the usual checks apply."""
+    orders = tmp_path / "orders.csv"
+    orders.write_text("order_id,customer_id,ordered_at,revenue\n1,session-3,2000-06-01 00:01:00,20\n")
+    shop = jl.load_shop({"name": "shoppers", "format": "uci_online_shoppers",
+                         "path": str(FIXTURES / "online_shoppers_sessions.csv"), "tables": {"orders": str(orders)}})
+    assert shop.count("orders") == 1 and shop.count("events") == 17
+    orders.write_text("order_id,customer_id,ordered_at,revenue\n1,,2000-06-01 00:01:00,20\n")
+    with pytest.raises(DataError, match="no order is left"):
+        jl.load_shop({"name": "shoppers", "format": "uci_online_shoppers",
+                      "path": str(FIXTURES / "online_shoppers_sessions.csv"), "tables": {"orders": str(orders)}})
+
+
+def test_uci_online_shoppers_counts_match_readme(real_data):
+    shop = jl.load_shop({"name": "shoppers", "format": "uci_online_shoppers",
+                         "path": str(real_data / "uci_online_shoppers" / "online_shoppers_intention.csv.gz")})
+    assert dq(shop, "sessions", "rows read") == 12_330
+    assert dq(shop, "sessions", "identical to another session") == 125  # README: 125 duplicated rows, kept
+    assert dq(shop, "sessions", "returning visitor (earlier sessions not in the file)", "matching") == 10_551
+    assert dq(shop, "sessions", "session without any page") == 6
+    counts = shop.sql("SELECT event_type, count(*) AS n, count(DISTINCT session_id) AS s FROM events GROUP BY 1"
+                      ).set_index("event_type")
+    assert counts.loc["purchase", "n"] == counts.loc["purchase", "s"] == 1_908  # README: Revenue TRUE
+    raw = pd.read_csv(real_data / "uci_online_shoppers" / "online_shoppers_intention.csv.gz")
+    assert counts.loc["product_view", "n"] == raw["ProductRelated"].sum()
+    assert counts.loc["page_view", "n"] == raw["Administrative"].sum() + raw["Informational"].sum()
+    assert shop.sql("SELECT count(DISTINCT session_id) AS s FROM events")["s"][0] == 12_330 - 6
+    months = shop.sql("SELECT month(ts) AS m, count(DISTINCT session_id) AS s FROM events GROUP BY 1").set_index("m")["s"]
+    assert months[5] == (raw["Month"] == "May").sum() - ((raw["Month"] == "May") & (raw[["Administrative", "Informational", "ProductRelated"]].sum(axis=1) == 0)).sum()
+    assert months[6] > 0 and 1 not in months.index and 4 not in months.index  # 'June' spelled out; no Jan, Apr
+    assert shop.count("orders") == 0
+    assert_balanced(shop)
+    _shoppers_sessions_balance(shop)
 
 
 def test_shopify_export():

@@ -216,3 +216,14 @@ def test_export_formats_clean_alike(spark, cfg, keys):
     for table, key in keys.items():
         _same_table(sp.table(table), duck.table(table), key)
     assert sp.table("orders")["customer_id"].str.startswith("pii-").any()
+
+
+def test_events_only_export_loads_alike(spark):
+    """UCI Online Shoppers sessions: no orders by nature; the empty orders table, the events and every counted
+    assumption are the same in both engines."""
+    duck, sp = _both(spark, {"name": "shoppers", "format": "uci_online_shoppers",
+                             "path": str(FIXTURES / "online_shoppers_sessions.csv")})
+    assert sp.tables == duck.tables == ("orders", "events") and sp.observation_end == duck.observation_end
+    assert sp.count("orders") == duck.count("orders") == 0
+    _same_quality(sp.data_quality, duck.data_quality)
+    _same_table(sp.table("events"), duck.table("events"), ["session_id", "ts"])

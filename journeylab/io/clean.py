@@ -103,11 +103,14 @@ def clean_tables(
     typed: dict[str, tuple[str, list[str]]],
     sources: dict[str, TableSource],
     observation_end: pd.Timestamp | None,
+    *,
+    no_orders: bool = False,
 ) -> tuple[pd.DataFrame, pd.Timestamp]:
     """Clean every typed table into its canonical table; return (data_quality, observation_end).
 
     Without an explicit observation end, the last valid order (or event) time is used, and dates after
-    today are dropped as future dates.
+    today are dropped as future dates. ``no_orders``: the source has no orders by nature (an adapter's
+    empty orders table, see journeylab.io.adapters.Adapted), so the events alone give the observation end.
     """
     if observation_end is None:
         # Events after the last order are still observed (a visit without a purchase), so they count too.
@@ -115,8 +118,10 @@ def clean_tables(
         if "events" in typed:
             parts.append(f"SELECT max(ts) FROM {typed['events'][0]} WHERE ts <= now()::TIMESTAMP")
         last = con.execute(f"SELECT max(t) FROM ({' UNION ALL '.join(parts)})").fetchone()[0]
-        if last is not None and con.execute(f"SELECT count(ordered_at) FROM {typed['orders'][0]}").fetchone()[0] == 0:
+        if last is not None and not no_orders and con.execute(f"SELECT count(ordered_at) FROM {typed['orders'][0]}").fetchone()[0] == 0:
             last = None
+        if last is None and no_orders:
+            raise DataError("no event has a usable time", file=sources["events"].label, table="events", column="ts")
         if last is None:
             raise DataError("no order has a usable date", file=sources["orders"].label, table="orders", column="ordered_at")
         observation_end = pd.Timestamp(last)
@@ -137,15 +142,17 @@ def quality_table(records: list[dict]) -> pd.DataFrame:
     return dq
 
 
-def finish_quality(dq: pd.DataFrame, adapter_quality: list[dict], orders_label: str | None) -> pd.DataFrame:
+def finish_quality(dq: pd.DataFrame, adapter_quality: list[dict], orders_label: str | None, *,
+                   no_orders: bool = False) -> pd.DataFrame:
     """The shop's data-quality table: the adapter's counted rules merged in (shop-system exports), and a
-    DataError naming the dropping rules when no order is left to analyse. Shared by both engines' loaders."""
+    DataError naming the dropping rules when no order is left to analyse (unless the source has no orders
+    by nature: ``no_orders``, an events-only export). Shared by both engines' loaders."""
     if adapter_quality:
         from .adapters import merge_quality
 
         dq = merge_quality(adapter_quality, dq)
     kept = dq[(dq["table"] == "orders") & (dq["action"] == "kept")]["rows"]
-    if int(kept.iloc[0]) == 0:
+    if int(kept.iloc[0]) == 0 and not no_orders:
         why = dq[(dq["table"] == "orders") & (dq["action"] == "dropped") & (dq["rows"] > 0)]
         reasons = "; ".join(f"{r.rule}: {r.rows:,}" for r in why.itertuples()) or "none"
         raise DataError(f"no order is left after cleaning (dropped: {reasons})", file=orders_label, table="orders",

@@ -173,10 +173,15 @@ def load_shop_spark(config: str | Any | Mapping[str, Any] | ShopConfig, *, spark
     typed: dict[str, tuple["DataFrame", list[str]]] = {}
     sources = dict(cfg.tables)
     adapter_quality: list[dict] = []
+    no_orders = False
     if cfg.format is not None:
-        typed, adapted_sources, adapter_quality = _adapted(spark, cfg)
+        typed, adapted_sources, adapter_quality, adapter_no_orders = _adapted(spark, cfg)
         for table, src in adapted_sources.items():
             sources.setdefault(table, src)
+        # an events-only export keeps its empty orders table unless the config adds one (as load_shop does)
+        no_orders = adapter_no_orders and "orders" not in cfg.tables
+        if adapter_no_orders and "orders" in cfg.tables:
+            typed.pop("orders")
     for table in REQUIRED_TABLES + OPTIONAL_TABLES:
         if table in cfg.tables and table not in typed:
             source = cfg.tables[table]
@@ -184,7 +189,8 @@ def load_shop_spark(config: str | Any | Mapping[str, Any] | ShopConfig, *, spark
     if "orders" not in typed:
         raise DataError(f"format '{cfg.format}' gives no orders table here; add one under 'tables:'"
                         if cfg.format else "the shop config has no orders table", table="orders")
-    obs_end = cfg.observation_end if cfg.observation_end is not None else _default_observation_end(typed, sources)
+    obs_end = (cfg.observation_end if cfg.observation_end is not None
+               else _default_observation_end(typed, sources, no_orders=no_orders))
     frames: dict[str, DataFrame] = {}
     records: list[dict] = []
     for table in ("orders", "products", "order_lines", "events", "reviews"):
@@ -193,15 +199,16 @@ def load_shop_spark(config: str | Any | Mapping[str, Any] | ShopConfig, *, spark
             kept, rec = _clean_one(spark, table, df, present, obs_end, sources[table], frames)
             frames[table] = _store(kept, table, storage, spark)
             records.extend(rec)
-    dq = finish_quality(quality_table(records), adapter_quality, sources["orders"].label)
+    dq = finish_quality(quality_table(records), adapter_quality, sources["orders"].label, no_orders=no_orders)
     return SparkShop(name=cfg.name, spark=spark, frames=frames, data_quality=dq, observation_end=pd.Timestamp(obs_end),
                      currency=cfg.currency, involvement=cfg.involvement, config=cfg)
 
 
 def _adapted(spark: "SparkSession", cfg: ShopConfig) -> tuple[dict[str, tuple["DataFrame", list[str]]],
-                                                               dict[str, TableSource], list[dict]]:
+                                                               dict[str, TableSource], list[dict], bool]:
     """A shop-system export (``format:``) through its DuckDB adapter on the driver, as ``load_shop`` runs it up
-    to the typed canonical tables, handed to Spark through Arrow; returns (typed, sources, adapter quality).
+    to the typed canonical tables, handed to Spark through Arrow; returns (typed, sources, adapter quality,
+    whether the export has no orders by nature: journeylab.io.adapters.Adapted.no_orders).
 
     Exports are single-machine sized (one CSV, a GA4 day, the Olist folder), so one DuckDB adapter serves
     both engines; the cleaning then runs in Spark like any other shop's."""
@@ -220,7 +227,7 @@ def _adapted(spark: "SparkSession", cfg: ShopConfig) -> tuple[dict[str, tuple["D
             typed[table] = (spark.createDataFrame(arrow).selectExpr(*cols), list(present))
     finally:
         con.close()
-    return typed, dict(adapted.sources), list(adapted.quality)
+    return typed, dict(adapted.sources), list(adapted.quality), bool(adapted.no_orders)
 
 
 def uri(source: TableSource) -> str:
@@ -419,13 +426,18 @@ def _check_casts(raw: "DataFrame", checks: list[tuple[str, str, str]], source: T
     return [col for col, n in zip(id_columns, counts[len(bad):len(bad) + len(id_columns)]) if n]
 
 
-def _default_observation_end(typed: dict, sources: Mapping[str, TableSource]) -> pd.Timestamp:
-    """The last order (or event) time not after now, as journeylab.io.clean does."""
+def _default_observation_end(typed: dict, sources: Mapping[str, TableSource], *, no_orders: bool = False) -> pd.Timestamp:
+    """The last order (or event) time not after now, as journeylab.io.clean does (``no_orders``: the events'
+    alone, for an events-only export)."""
     orders = typed["orders"][0]
     last = orders.where("ordered_at <= CAST(current_timestamp() AS TIMESTAMP)").selectExpr("max(ordered_at)").first()[0]
     if "events" in typed:
         ev = typed["events"][0].where("ts <= CAST(current_timestamp() AS TIMESTAMP)").selectExpr("max(ts)").first()[0]
         last = max(x for x in (last, ev) if x is not None) if (last or ev) else None
+    if no_orders:
+        if last is None:
+            raise DataError("no event has a usable time", file=sources["events"].label, table="events", column="ts")
+        return pd.Timestamp(last)
     if last is None or orders.where("ordered_at IS NOT NULL").limit(1).count() == 0:
         raise DataError("no order has a usable date", file=sources["orders"].label, table="orders", column="ordered_at")
     return pd.Timestamp(last)

@@ -8,6 +8,7 @@
 | uci_online_retail | :mod:`.uci_online_retail` | UCI Online Retail invoice lines |
 | olist | :mod:`.olist` | Olist Brazilian e-commerce folder (orders, items, payments, reviews, customers, products) |
 | rees46 | :mod:`.rees46` | REES46 multi-category store event log |
+| uci_online_shoppers | :mod:`.uci_online_shoppers` | UCI Online Shoppers Purchasing Intention sessions (events only, no orders) |
 
 docs/formats.md lists every source column each adapter reads and every rule it counts.
 """
@@ -25,6 +26,7 @@ ADAPTERS: dict[str, str] = {
     "uci_online_retail": "uci_online_retail",
     "olist": "olist",
     "rees46": "rees46",
+    "uci_online_shoppers": "uci_online_shoppers",
 }
 
 LABELS = {
@@ -34,6 +36,7 @@ LABELS = {
     "uci_online_retail": "UCI Online Retail file",
     "olist": "Olist data set",
     "rees46": "REES46 event log",
+    "uci_online_shoppers": "UCI Online Shoppers sessions file",
 }
 
 

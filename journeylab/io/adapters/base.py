@@ -38,11 +38,16 @@ class AdapterRule:
 
 @dataclass
 class Adapted:
-    """An adapter's result: typed canonical tables, their sources (for messages), its counted rules."""
+    """An adapter's result: typed canonical tables, their sources (for messages), its counted rules.
+
+    ``no_orders``: the export has no orders by nature (e.g. sessions that only say whether they ended in
+    a purchase); its orders table is empty, and the loaders keep the shop instead of stopping at
+    'no order is left'."""
 
     typed: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     sources: dict[str, TableSource] = field(default_factory=dict)
     quality: list[dict] = field(default_factory=list)
+    no_orders: bool = False
 
 
 class Context:
