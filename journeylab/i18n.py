@@ -437,9 +437,11 @@ _CHOICE = {
             "nl": "{models} voorspellen de aankopen per klant in de holdoutperiode ongeveer even goed (RMSE binnen 1%: "
                   "{all}); {model} wijkt het minst af van het totaal ({err}) en wordt gebruikt."},
     "forecast_only": {"en": "{model} forecasts purchases and CLV, but the data cannot tell how many customers have "
-                            "stopped buying, so no churn status is derived from it.",
+                            "stopped buying: status follows the time since the last order (active up to 90 days, at "
+                            "risk up to 365 days, lost after that) instead of the model.",
                       "nl": "{model} voorspelt aankopen en CLV, maar de data kunnen niet zeggen hoeveel klanten gestopt "
-                            "zijn, dus er wordt geen churnstatus uit afgeleid."},
+                            "zijn: de status volgt de tijd sinds de laatste bestelling (actief tot 90 dagen, risico tot "
+                            "365 dagen, daarna verloren) in plaats van het model."},
     "excluded": {"en": "{model} is not used: {why}.", "nl": "{model} wordt niet gebruikt: {why}."},
     "none": {"en": "No purchase model can be trusted on these data, so the report states no churn or CLV figures "
                    "from a model.",

@@ -1,4 +1,4 @@
-"""Report sections: status from the model or, where the holdout says recency ranks better, from recency."""
+"""Report sections: the value model's outcome, headline figures and plain sentences, in both languages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,38 +7,69 @@ import numpy as np
 import pytest
 
 import journeylab as jl
-from journeylab.sections import annual_to_monthly, calibration_end, headline, recency_status, value_models
+from journeylab.churn import recency_classes
+from journeylab.sections import (annual_to_monthly, headline, model_notes, recency_status, status_table,
+                                 value_message, value_models)
+from journeylab.simulate import simulate_shop
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_recency_status_boundaries():
-    got = recency_status(np.array([0, 90, 91, 365, 366, 2000]), (90, 365))
-    assert list(got.astype(str)) == ["active", "active", "at risk", "at risk", "lost", "lost"]
+def test_one_recency_rule_with_its_boundaries():
+    days = np.array([0, 90, 91, 365, 366, 2000])
+    expected = ["active", "active", "at risk", "at risk", "lost", "lost"]
+    assert list(recency_status(days, (90, 365)).astype(str)) == expected
+    assert list(recency_classes(days, (90, 365)).astype(str)) == expected
 
 
 def test_annual_discount_rate_compounds_to_monthly():
     assert (1 + annual_to_monthly(0.10)) ** 12 == pytest.approx(1.10)
 
 
-def test_demo_shop_status_from_the_model():
+@pytest.fixture(scope="module")
+def demo():
     shop = jl.load_shop(ROOT / "data" / "demo" / "shop.yaml")
-    models = value_models(shop)
-    assert models.ok and set(models.predictions["status_source"]) == {"model"}
-    assert calibration_end(shop) < shop.observation_end
-    h = headline(shop, models)
+    return shop, value_models(shop)
+
+
+def test_demo_shop_headline_and_notes(demo):
+    shop, outcome = demo
+    assert outcome.ok and outcome.value.ok
+    h = headline(shop, outcome)
     assert h["customers"] == 5000 and 0 < h["share_at_risk_or_lost"] < 1 and h["clv_total"] > 0
+    assert 0 < h["too_early_share"] < 1 and h["clv_coverage"] == 1.0
+    assert value_message(outcome) == ""
+    for lang in ("en", "nl"):
+        notes = " ".join(model_notes(outcome.value, lang))
+        assert "BG/NBD" in notes and ("1e" not in notes)
+        tab = status_table(outcome.value, lang)
+        assert tab.to_numpy().sum() == 5000
+    assert "te vroeg om te zeggen" in status_table(outcome.value, "nl").index
+
+
+def test_small_shop_states_no_churn_or_clv(tmp_path):
+    # 40 customers: a model would fit parameters in the millions; the report says the sample is too small
+    sim = simulate_shop(40, seed=3)
+    shop = jl.load_shop({"name": "tiny", "observation_end": str(sim.observation_end.date()), "tables": dict(sim.tables())})
+    outcome = value_models(shop)
+    assert outcome.ok and not outcome.value.ok
+    h = headline(shop, outcome)
+    assert h["share_at_risk_or_lost"] is None and h["clv_total"] is None and h["customers"] == 40
+    assert "too few for churn and CLV" in value_message(outcome, "en")
+    assert "te weinig voor churn" in value_message(outcome, "nl")
+    assert outcome.value.predictions["clv"].isna().all() and outcome.value.predictions["p_alive"].isna().all()
 
 
 def test_uci_online_retail_status_falls_back_to_recency(real_data):
-    # On UCI Online Retail BG/NBD and MBG/NBD fit a dropout near zero (P(alive) ~ 1 for everyone); the
-    # holdout shows recency ranks non-buyers better, so status follows recency and the report says why.
+    # On UCI Online Retail the fitted dropout is near zero (P(alive) ~ 1 for everyone); the holdout shows
+    # recency ranks non-buyers better, so status follows recency and the report says why.
     shop = jl.load_shop({"format": "uci_online_retail", "observation_end": "2011-12-09",
                          "path": str(real_data / "uci_online_retail" / "online_retail.csv.gz")})
-    models = value_models(shop)
-    p = models.predictions
-    assert set(p["status_source"]) == {"recency"} and "recency" in models.extras["status_note"]
-    auc = models.churn.metrics["auc"]
-    assert auc.iloc[2] > auc.iloc[0]
+    outcome = value_models(shop)
+    v = outcome.value
+    p = v.predictions
+    assert v.ok and set(p["status_source"]) <= {"recency", "too_early"}
+    assert "status follows the time since the last order" in " ".join(model_notes(v))
+    assert "de status volgt de tijd sinds de laatste bestelling" in " ".join(model_notes(v, "nl"))
     counts = p["status"].astype(str).value_counts()
     assert counts.get("active", 0) < len(p) and counts.get("at risk", 0) > 0
