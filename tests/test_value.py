@@ -55,7 +55,7 @@ def test_forecasts_agree_whatever_the_unit(demo):
     # freq='W' counts purchase weeks (lifetimes: orders in one period are one purchase), 12% fewer repeat
     # purchases than days on this shop; per repeat purchase seen, the forecast agrees, and so does CLV
     e_w, c_w, x_w = got[("W", 1)]
-    assert e_w / x_w == pytest.approx(e_d / x_d, rel=0.04)
+    assert e_w / x_w == pytest.approx(e_d / x_d, rel=0.06)
     assert c_w == pytest.approx(c_d, rel=0.06)
 
 
