@@ -29,6 +29,8 @@ def format_table(
     the currency; other floats with ``decimals`` decimals and integers with thousands separators.
     """
     percent, money = set(percent), set(money)
+    if isinstance(frame.index, pd.MultiIndex):  # every level's name, as a single index's name below
+        frame = frame.rename_axis(index=[label(n, lang) if n else n for n in frame.index.names])
     fmt = {}
     for col in frame.columns:
         if col in percent:
