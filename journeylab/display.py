@@ -72,6 +72,10 @@ def comparison_table(comparison: pd.DataFrame, lang: str = "en") -> pd.DataFrame
     def cell(row: pd.Series, col: str) -> str:
         lo, hi = (("diff_lower", "diff_upper") if col == "difference" else (f"{col}_lower", f"{col}_upper"))
         unit = row["unit"]
+        if pd.isna(row[col]):
+            return "–"  # no estimate: a single dash, not "– (– – –)"
+        if pd.isna(row.get(lo)) or pd.isna(row.get(hi)):
+            return _num(row[col], unit)  # an estimate without an interval is shown bare, not with empty bounds
         return f"{_num(row[col], unit)} ({_num(row[lo], unit)} – {_num(row[hi], unit)})"
 
     out = pd.DataFrame({

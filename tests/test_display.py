@@ -17,3 +17,27 @@ def test_index_level_names_are_translated_for_a_multiindex_too():
     assert ">stopped after</th>" in html and ">next event</th>" in html
     single = format_table(df.reset_index("step"), "nl").to_html()
     assert ">groep</th>" in single
+
+
+def test_comparison_without_estimate_or_interval_has_no_empty_brackets():
+    """Olist's comparison showed '– (– – –)' where a model was withheld and '33.2% (– – –)' without an interval."""
+    import numpy as np
+
+    from journeylab.display import comparison_table
+
+    nan = np.nan
+    comp = pd.DataFrame([
+        dict(phase="upsell", metric="repeat rate (2+ orders)", unit="share", low=0.008, low_lower=0.006,
+             low_upper=0.011, high=0.006, high_lower=0.003, high_upper=0.009, difference=-0.002, diff_lower=-0.006,
+             diff_upper=0.002, p_value=0.415),
+        dict(phase="upsell", metric="share lost", unit="share", low=0.332, low_lower=nan, low_upper=nan, high=0.279,
+             high_lower=nan, high_upper=nan, difference=-0.053, diff_lower=nan, diff_upper=nan, p_value=nan),
+        dict(phase="ambassador", metric="CLV over 12 months", unit="BRL", low=nan, low_lower=nan, low_upper=nan,
+             high=nan, high_lower=nan, high_upper=nan, difference=nan, diff_lower=nan, diff_upper=nan, p_value=nan),
+    ])
+    out = comparison_table(comp, "en")
+    cells = out.iloc[:, 3:6].to_numpy().tolist()
+    assert cells[0] == ["0.8% (0.6% – 1.1%)", "0.6% (0.3% – 0.9%)", "-0.2% (-0.6% – 0.2%)"]
+    assert cells[1] == ["33.2%", "27.9%", "-5.3%"]
+    assert cells[2] == ["–", "–", "–"]
+    assert "(– – –)" not in out.to_string()
