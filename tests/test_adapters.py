@@ -46,8 +46,10 @@ def test_uci_counts_match_readme(uci):
     assert dq(uci, "order_lines", "duplicate row in the export") == 5_268  # first rule: every excess copy
     assert dq(uci, "order_lines", "bad-debt adjustment (A)") == 3
     assert dq(uci, "orders", "rows read") == 25_900  # invoice numbers
-    # 4,339 customers have a non-cancelled invoice (README); 5 of them bought only postage/fees or free lines.
-    assert uci.sql("SELECT count(DISTINCT customer_id) AS n FROM orders")["n"][0] == 4_334
+    # 4,339 customers have a non-cancelled invoice (README); 5 of them bought only postage/fees or free lines,
+    # and 10 more only purchases that a later C invoice took back (e.g. 12346's 74,215 storage jars).
+    assert uci.sql("SELECT count(DISTINCT customer_id) AS n FROM orders")["n"][0] == 4_324
+    assert dq(uci, "order_lines", "purchase cancelled by a later C invoice", "matching") == 2_882
     assert uci.sql("SELECT count(*) AS n FROM orders WHERE order_id LIKE 'C%' OR order_id LIKE 'A%'")["n"][0] == 0
     q, p = uci.sql("SELECT min(quantity) AS q, min(unit_price) AS p FROM order_lines").iloc[0].tolist()
     assert q >= 1 and p > 0
@@ -62,6 +64,32 @@ def test_uci_customer_ids_are_integers_and_revenue_adds_up(uci):
     lines = uci.sql("SELECT sum(quantity * unit_price) AS r FROM order_lines")["r"][0]
     dup_lines = uci.data_quality.query("table == 'order_lines' and rule == 'duplicate row'")["revenue"].iloc[0]
     assert o == pytest.approx(lines + dup_lines)  # orders were built before the generic duplicate-line rule
+
+
+def test_uci_cancellation_takes_back_the_purchase_it_cancels(tmp_path):
+    """A C line drops the latest earlier purchase line of the same customer, product and quantity; a partial
+    cancellation or one without an earlier purchase drops only itself."""
+    path = tmp_path / "retail.csv"
+    path.write_text(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        "1001,85123A,X,6,2011-01-01 10:00:00,2.55,17850.0,UK\n"
+        "1002,71053,Y,10,2011-01-01 10:05:00,3.39,17850.0,UK\n"
+        "1003,85123A,X,6,2011-01-02 10:00:00,2.55,17850.0,UK\n"      # taken back by C1004 (the latest earlier one)
+        "C1004,85123A,X,-6,2011-01-03 10:00:00,2.55,17850.0,UK\n"
+        "C1005,71053,Y,-4,2011-01-03 11:00:00,3.39,17850.0,UK\n"      # partial: no purchase of 4 units
+        "1006,22423,Z,1,2011-01-04 10:00:00,12.75,13047.0,UK\n"       # taken back by C1007 in the same minute
+        "C1007,22423,Z,-1,2011-01-04 10:00:00,12.75,13047.0,UK\n"
+        "C1008,22423,Z,-1,2011-01-05 10:00:00,12.75,13047.0,UK\n"     # nothing left to take back
+        "1009,22423,Z,1,2011-01-06 10:00:00,12.75,13047.0,UK\n",      # later than every C line: kept
+        encoding="utf-8")
+    shop = jl.load_shop({"name": "uci", "format": "uci_online_retail", "currency": "GBP", "path": str(path)})
+    assert sorted(shop.table("orders")["order_id"]) == ["1001", "1002", "1009"]
+    assert dq(shop, "order_lines", "purchase cancelled by a later C invoice") == 2
+    d = shop.data_quality.set_index(["table", "rule"])
+    assert d.loc[("order_lines", "purchase cancelled by a later C invoice"), "revenue"] == pytest.approx(6 * 2.55 + 12.75)
+    assert dq(shop, "order_lines", "cancellation invoice (C)") == 4
+    assert dq(shop, "orders", "invoice without a kept line") == 6
+    assert_balanced(shop)
 
 
 def test_olist_customer_unique_id_is_the_person(real_data):
