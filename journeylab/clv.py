@@ -227,14 +227,17 @@ class CustomerValueModel:
         self.time_unit = time_unit
 
     # -- fitting
-    def fit(self, summary, weights: Any = None, **summary_kwargs) -> "CustomerValueModel":
+    def fit(self, summary, weights: Any = None, start: "CustomerValueModel | None" = None,
+            **summary_kwargs) -> "CustomerValueModel":
         """Fit on a customer summary (or anything ``as_summary`` accepts). Returns self.
 
         ``weights`` (array, or the name of a column of the summary): how many customers each row stands
         for, e.g. the counts of identical (frequency, recency, T, monetary_value) histories that
         journeylab.spark.fit_spark collects. The fit equals fitting each row repeated that many times
         (the likelihood is a weighted sum over distinct histories either way); ``n_customers_`` is their
-        sum and predict() without a summary gives one row per input row."""
+        sum and predict() without a summary gives one row per input row. ``start``: a model of the same
+        kind fitted on similar data (e.g. the full sample, for a bootstrap refit) whose parameters start
+        the optimiser, several times faster than a cold start."""
         df = as_summary(summary, **summary_kwargs)
         x, tx, T = _frt(df)
         w = _row_weights(df, weights)
@@ -251,7 +254,13 @@ class CustomerValueModel:
         self._comp = comp
         self._row_weights = w
         self._index = df.index
-        res = _robust_fit(self.purchase, (comp.frequency, comp.recency, comp.T), comp.weights, self.penalizer)
+        x0 = None
+        if start is not None and start.purchase == self.purchase:
+            sres = start._purchase_res
+            scale = 1.0 / float(np.max(comp.T))
+            x0 = np.log(sres.params.values * np.array(
+                [scale if nm in _btyd.TIME_PARAMS[self.purchase] else 1.0 for nm in sres.params.index]))
+        res = _robust_fit(self.purchase, (comp.frequency, comp.recency, comp.T), comp.weights, self.penalizer, x0=x0)
         self._purchase_res = res
         self.purchase_model_ = _make_purchase_fitter(res, comp)
         self.log_likelihood_ = res.log_likelihood
@@ -266,7 +275,8 @@ class CustomerValueModel:
             m = df["monetary_value"].to_numpy(dtype=float)
             self._monetary = m
             self.independence_ = independence_check(x, m, weights=w)
-            gg, ggres = _fit_gammagamma(x, m, self.penalizer, weights=w)
+            gx0 = np.log(start._spend_res.params.values) if start is not None and start.spend_model_ is not None else None
+            gg, ggres = _fit_gammagamma(x, m, self.penalizer, weights=w, x0=gx0)
             self.spend_model_, self._spend_res = gg, ggres
             self.spend_log_likelihood_ = ggres.log_likelihood
             tables.append(_params_table(ggres))
@@ -473,7 +483,7 @@ def _row_weights(df: pd.DataFrame, weights: Any) -> np.ndarray | None:
     return w
 
 
-def _fit_gammagamma(x: np.ndarray, m: np.ndarray, penalizer: float, weights: np.ndarray | None = None):
+def _fit_gammagamma(x: np.ndarray, m: np.ndarray, penalizer: float, weights: np.ndarray | None = None, x0=None):
     rep = (x > 0) & (m > 0)
     n_rep = int(rep.sum()) if weights is None else int(weights[rep].sum())
     if n_rep < MIN_REPEAT_BUYERS:
@@ -482,7 +492,7 @@ def _fit_gammagamma(x: np.ndarray, m: np.ndarray, penalizer: float, weights: np.
     w = np.bincount(codes, weights=None if weights is None else weights[rep], minlength=len(xu)).astype(float)
     keep = w > 0
     codes, xu, mu, w = None, xu[keep], mu[keep], w[keep]
-    res = _robust_fit("gammagamma", (xu, mu), w, penalizer)
+    res = _robust_fit("gammagamma", (xu, mu), w, penalizer, x0=x0)
     if res.params["q"] <= 1:
         raise ModelError("spend_heavy_tail", q=float(res.params["q"]))
     gg = lifetimes.GammaGammaFitter(penalizer_coef=res.penalizer)

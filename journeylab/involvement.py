@@ -153,9 +153,11 @@ def _model_rows(value: Any, customers: pd.DataFrame, horizon_months: float, curr
     """Rows of the model figures per level, with intervals from refitting on resampled customers."""
     if value is None or not all(lv in value.groups for lv in LEVELS):
         return []
-    draws = value.bootstrap(n_boot, seed)
+    draws = value.bootstrap(n_boot, seed) if n_boot > 0 else pd.DataFrame(columns=["draw", "group", *_FIGS])
     q = [alpha / 2, 1 - alpha / 2]
-    point = {lv: _group_point(customers[customers["level"] == lv]) for lv in LEVELS}
+    # a level without a usable model gets no churn or CLV figures (small sample, nothing identified)
+    point = {lv: _group_point(customers[customers["level"] == lv]) if value.groups[lv].tier != "none"
+             else dict.fromkeys(_FIGS, np.nan) for lv in LEVELS}
     rows = []
     metrics = [("upsell", "churn risk (1 - P(alive))", "probability", "churn_risk"),
                ("upsell", "share lost", "share", "share_lost"),
@@ -171,7 +173,8 @@ def _model_rows(value: Any, customers: pd.DataFrame, horizon_months: float, curr
         p = np.nan
         if ok:  # two-sided bootstrap p-value; never 0 with finitely many draws
             p = float(min(1.0, (2 * min((diff <= 0).sum(), (diff >= 0).sum()) + 1) / (len(diff) + 1)))
-        ql = lambda b: (np.nanquantile(b, q[0]), np.nanquantile(b, q[1])) if b.notna().sum() >= 10 else (np.nan, np.nan)  # noqa: E731
+        ql = lambda b: (np.nanquantile(b.astype(float), q[0]), np.nanquantile(b.astype(float), q[1])) \
+            if b.notna().sum() >= 10 else (np.nan, np.nan)  # noqa: E731
         (l0, l1), (h0, h1) = ql(bl), ql(bh)
         d0, d1 = (np.quantile(diff, q[0]), np.quantile(diff, q[1])) if ok else (np.nan, np.nan)
         rows.append({"phase": phase, "metric": metric, "unit": unit, "low": lo, "low_lower": l0, "low_upper": l1,
@@ -179,6 +182,9 @@ def _model_rows(value: Any, customers: pd.DataFrame, horizon_months: float, curr
                      "diff_lower": d0, "diff_upper": d1, "test": "bootstrap with refitting", "p_value": p,
                      "n_low": int(customers["level"].eq("low").sum()), "n_high": int(customers["level"].eq("high").sum())})
     return rows
+
+
+_FIGS = ("churn_risk", "share_lost", "share_too_early", "expected_purchases", "clv")
 
 
 def _group_point(c: pd.DataFrame) -> dict[str, float]:
