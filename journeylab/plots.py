@@ -105,17 +105,25 @@ def cumulative_tracking_plot(actual_daily: pd.Series, predicted_cumulative: pd.S
 
 
 def clv_distribution_plot(predictions: pd.DataFrame, currency: str = "EUR", clip_quantile: float = 0.99,
-                          lang: str = "en", labels: dict | None = None) -> Figure:
+                          lang: str = "en", labels: dict | None = None, horizon: float | None = None,
+                          unit: str | None = None) -> Figure:
     """Histogram of ``predictions["clv"]`` (``CustomerValueModel.predict``), the top 1% clipped so
-    the bulk stays visible."""
+    the bulk stays visible. The title names the horizon: ``horizon`` and ``unit``, else the predictions'
+    ``attrs`` (which a filter or concat of predictions may lose); without one the title has no horizon
+    (not "over  months")."""
     lab = _labels(lang, labels)
     clv = predictions["clv"].clip(upper=predictions["clv"].quantile(clip_quantile))
     fig, ax = plt.subplots(figsize=(8, 5))
     sns.histplot(clv, bins=50, ax=ax)
     ax.set_xlabel(lab("clv_x").format(currency=currency))
     ax.set_ylabel(lab("customers"))
-    h, u = predictions.attrs.get("horizon", ""), predictions.attrs.get("unit", "months")
-    ax.set_title(lab("clv_title").format(horizon=h, unit=lab(u) if u in LABELS else u))
+    h = horizon if horizon is not None else predictions.attrs.get("horizon")
+    u = unit or predictions.attrs.get("unit", "months")
+    if h is None or h == "":
+        ax.set_title(lab("clv_x").format(currency=currency))
+    else:
+        ax.set_title(lab("clv_title").format(horizon=f"{h:g}" if isinstance(h, float) else h,
+                                             unit=lab(u) if u in LABELS else u))
     fig.tight_layout()
     return fig
 

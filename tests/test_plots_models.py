@@ -79,6 +79,12 @@ def test_clv_distribution_and_segment_plots(model):
     ax = fig.axes[0]
     assert ax.get_xlabel() == "CLV (USD)" and "12 months" in ax.get_title()
     assert sum(p.get_height() for p in ax.patches) == len(pred)
+    # predictions that lost their attrs (filtered or concatenated): no "over  months" with an empty horizon
+    bare = pred.copy()
+    bare.attrs = {}
+    assert plots.clv_distribution_plot(bare, currency="USD", lang="nl").axes[0].get_title() == "CLV (USD)"
+    titled = plots.clv_distribution_plot(bare, currency="USD", lang="nl", horizon=12, unit="months")
+    assert titled.axes[0].get_title() == "Klantwaarde (CLV) over 12 maanden"
     tab = segment_table(rfm_segments(load_cdnow_summary_data_with_monetary_value()))
     fig = plots.segment_plot(tab, lang="nl")
     ax = fig.axes[0]
