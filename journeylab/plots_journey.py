@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MPath
 
-from .i18n import LABELS, LANGUAGES, t
+from .i18n import LABELS, LANGUAGES, t, translate_metric
 
 
 def _l(lang: str) -> Callable[[str], str]:
@@ -31,7 +31,9 @@ def _levels(values: pd.Series, lang: str) -> pd.Series:
 def funnel_plot(result, lang: str = "en") -> Figure:
     """Bars of units per step (per breakdown group), labelled with the overall conversion."""
     L = _l(lang)
-    table = result.table.assign(group=lambda d: _levels(d["group"], lang))
+    # steps as words where the label table has them (event types such as "purchase"), not identifiers
+    table = result.table.assign(group=lambda d: _levels(d["group"], lang),
+                                step=lambda d: d["step"].map(lambda s: translate_metric(s, lang)))
     fig, ax = plt.subplots(figsize=(7, 4))
     sns.barplot(data=table, x="step", y="units", hue="group", ax=ax)
     ax.set(title=L("funnel_title"), xlabel=L("step"), ylabel=L("units"))
@@ -70,7 +72,7 @@ def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
             tops[(j, ph)] = y
             ax.add_patch(plt.Rectangle((j - 0.05, y), 0.1, h, color=colors[ph]))
             if h > 0.02 * total:
-                ax.text(j + 0.07, y + h / 2, f"{ph} ({h:,})", va="center", fontsize=7)
+                ax.text(j + 0.07, y + h / 2, f"{translate_metric(ph, lang)} ({h:,})", va="center", fontsize=7)
             y += h + gap
     for j, moves in enumerate(trans):  # not ``t``: that name is the label lookup
         out_y = {ph: tops[(j, ph)] for ph in moves.index}

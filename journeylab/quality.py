@@ -34,6 +34,8 @@ def plot_quality(shop: Shop, lang: str = "en") -> plt.Figure | None:
     dq["action"] = dq["action"].map(lambda a: t(a, lang))
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(dq) + 1.2))
     sns.barplot(data=dq, y="label", x="rows", hue="action", dodge=False, ax=ax, orient="h")
+    if ax.get_legend() is not None:
+        ax.get_legend().set_title(t("action", lang))  # not the column name 'action' in every language
     ax.set_xlabel(t("rows", lang))
     ax.set_ylabel("")
     ax.set_title(t("rows_by_rule", lang))

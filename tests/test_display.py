@@ -41,3 +41,18 @@ def test_comparison_without_estimate_or_interval_has_no_empty_brackets():
     assert cells[1] == ["33.2%", "27.9%", "-5.3%"]
     assert cells[2] == ["–", "–", "–"]
     assert "(– – –)" not in out.to_string()
+
+
+def test_quality_plot_legend_title_in_the_report_language():
+    import matplotlib.pyplot as plt
+
+    import journeylab as jl
+    from journeylab.quality import plot_quality
+
+    orders = pd.DataFrame({"order_id": ["1", "1", "2", "3"], "customer_id": ["a", "a", None, "b"],
+                           "ordered_at": pd.to_datetime(["2024-01-01"] * 3 + ["2024-02-01"]),
+                           "revenue": [10.0, 10.0, 5.0, 7.0]})
+    shop = jl.load_shop({"name": "q", "tables": {"orders": orders}})
+    fig = plot_quality(shop, "nl")
+    assert fig.axes[0].get_legend().get_title().get_text() == "actie"
+    plt.close(fig)

@@ -135,7 +135,12 @@ def test_journey_plots_in_both_languages():
                 pj.consideration_plot(consideration(shop), lang=lang)]
         title = figs[0].axes[0].get_title()
         assert title == ("Funnel" if lang == "en" else "Trechter")
+        steps = [x.get_text() for x in figs[0].axes[0].get_xticklabels()]
+        assert steps[-1] == ("purchase" if lang == "en" else "aankoop")
+        assert lang == "nl" or "add to cart" in steps  # Dutch words for the other event types: i18n.METRICS_NL
         assert figs[2].axes[0].patches  # blocks and bands drawn
+        blocks = " ".join(x.get_text() for x in figs[2].axes[0].texts)
+        assert ("aankoop (" in blocks and "purchase (" not in blocks) if lang == "nl" else "purchase (" in blocks
         for f in figs:
             plt.close(f)
     with pytest.raises(ValueError):
