@@ -125,16 +125,25 @@ def attribution_plot(result: pd.DataFrame, lang: str = "en") -> Figure:
 
 
 def comparison_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, lang: str = "en") -> Figure:
-    """Dot-and-interval plot of low vs high for each metric (each metric on its own scale, one row each)."""
+    """Dot-and-interval plot of low vs high for each metric (each metric on its own scale, one row each).
+
+    Metrics without an estimate for either level (a model withheld) get no empty panel; metric names are
+    in the report's language (i18n.translate_metric) and p-values print as in the tables ("< 0.001",
+    none where there is no test)."""
     L = _l(lang)
     c = comparison if metrics is None else comparison[comparison["metric"].isin(metrics)]
     c = c[~c["metric"].str.startswith(("channel share", "phase share", "MBG", "BG", "Pareto", "Gamma"))]
-    fig, axes = plt.subplots(len(c), 1, figsize=(7, 0.8 * len(c) + 1), squeeze=False)
+    c = c[c[["low", "high"]].notna().any(axis=1)]
+    fig, axes = plt.subplots(max(len(c), 1), 1, figsize=(7, 0.8 * len(c) + 1), squeeze=False)
     for ax, (_, r) in zip(axes[:, 0], c.iterrows()):
         for k, (lv, col) in enumerate((("low", "C0"), ("high", "C3"))):
-            ax.errorbar([r[lv]], [k], xerr=[[r[lv] - r[f"{lv}_lower"]], [r[f"{lv}_upper"] - r[lv]]], fmt="o", color=col)
+            lo, hi = r[f"{lv}_lower"], r[f"{lv}_upper"]
+            err = None if pd.isna(lo) or pd.isna(hi) else [[r[lv] - lo], [hi - r[lv]]]
+            ax.errorbar([r[lv]], [k], xerr=err, fmt="o", color=col)
         ax.set_yticks([0, 1], [L("low"), L("high")])
-        ax.set_title(f"{r['metric']} (p = {r['p_value']:.2g})", fontsize=8, loc="left")
+        p = r["p_value"]
+        p_text = "" if pd.isna(p) else (" (p < 0.001)" if p < 0.001 else f" (p = {p:.3f})")
+        ax.set_title(f"{translate_metric(r['metric'], lang)}{p_text}", fontsize=8, loc="left")
     fig.suptitle(L("compare_title"))
     fig.tight_layout()
     return fig

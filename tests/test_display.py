@@ -19,14 +19,11 @@ def test_index_level_names_are_translated_for_a_multiindex_too():
     assert ">groep</th>" in single
 
 
-def test_comparison_without_estimate_or_interval_has_no_empty_brackets():
-    """Olist's comparison showed '– (– – –)' where a model was withheld and '33.2% (– – –)' without an interval."""
+def _comparison() -> pd.DataFrame:
     import numpy as np
 
-    from journeylab.display import comparison_table
-
     nan = np.nan
-    comp = pd.DataFrame([
+    return pd.DataFrame([
         dict(phase="upsell", metric="repeat rate (2+ orders)", unit="share", low=0.008, low_lower=0.006,
              low_upper=0.011, high=0.006, high_lower=0.003, high_upper=0.009, difference=-0.002, diff_lower=-0.006,
              diff_upper=0.002, p_value=0.415),
@@ -34,8 +31,17 @@ def test_comparison_without_estimate_or_interval_has_no_empty_brackets():
              high_lower=nan, high_upper=nan, difference=-0.053, diff_lower=nan, diff_upper=nan, p_value=nan),
         dict(phase="ambassador", metric="CLV over 12 months", unit="BRL", low=nan, low_lower=nan, low_upper=nan,
              high=nan, high_lower=nan, high_upper=nan, difference=nan, diff_lower=nan, diff_upper=nan, p_value=nan),
+        dict(phase="purchase", metric="order value", unit="BRL", low=164.9, low_lower=158.0, low_upper=170.8,
+             high=174.8, high_lower=165.9, high_upper=184.1, difference=9.9, diff_lower=-0.7, diff_upper=22.3,
+             p_value=3.8e-6),
     ])
-    out = comparison_table(comp, "en")
+
+
+def test_comparison_without_estimate_or_interval_has_no_empty_brackets():
+    """Olist's comparison showed '– (– – –)' where a model was withheld and '33.2% (– – –)' without an interval."""
+    from journeylab.display import comparison_table
+
+    out = comparison_table(_comparison(), "en")
     cells = out.iloc[:, 3:6].to_numpy().tolist()
     assert cells[0] == ["0.8% (0.6% – 1.1%)", "0.6% (0.3% – 0.9%)", "-0.2% (-0.6% – 0.2%)"]
     assert cells[1] == ["33.2%", "27.9%", "-5.3%"]
@@ -55,4 +61,16 @@ def test_quality_plot_legend_title_in_the_report_language():
     shop = jl.load_shop({"name": "q", "tables": {"orders": orders}})
     fig = plot_quality(shop, "nl")
     assert fig.axes[0].get_legend().get_title().get_text() == "actie"
+    plt.close(fig)
+
+
+def test_comparison_plot_in_the_report_language_without_empty_panels():
+    """Olist's Dutch report had English metric names, 'p = nan', 'p = 3.8e-06' and empty panels for withheld metrics."""
+    import matplotlib.pyplot as plt
+
+    from journeylab.plots_journey import comparison_plot
+
+    fig = comparison_plot(_comparison(), lang="nl")
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert titles == ["herhaalaankoopratio (2+ bestellingen) (p = 0.415)", "aandeel verloren", "orderwaarde (p < 0.001)"]
     plt.close(fig)
