@@ -57,8 +57,11 @@ def headline_figures(shop: Shop, summary: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def plot_frequency(summary: pd.DataFrame, lang: str = "en", max_shown: int = 10) -> plt.Figure:
-    """Histogram of repeat purchases per customer (frequency), the tail above ``max_shown`` pooled."""
+def plot_frequency(summary: pd.DataFrame, lang: str = "en", max_shown: int = 10) -> plt.Figure | None:
+    """Histogram of repeat purchases per customer (frequency), the tail above ``max_shown`` pooled; None
+    without customers (a shop without orders), instead of empty axes."""
+    if summary.empty:
+        return None
     freq = summary["frequency"].clip(upper=max_shown).astype(int)
     counts = freq.value_counts().reindex(range(max_shown + 1), fill_value=0)
     labels = [str(i) for i in range(max_shown)] + [f"{max_shown}+"]

@@ -74,3 +74,10 @@ def test_comparison_plot_in_the_report_language_without_empty_panels():
     titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert titles == ["herhaalaankoopratio (2+ bestellingen) (p = 0.415)", "aandeel verloren", "orderwaarde (p < 0.001)"]
     plt.close(fig)
+
+
+def test_frequency_plot_of_a_shop_without_customers_is_left_out():
+    from journeylab.quality import plot_frequency
+
+    empty = pd.DataFrame(columns=["frequency", "recency", "T", "monetary_value"])
+    assert plot_frequency(empty, "nl") is None
