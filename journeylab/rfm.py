@@ -136,7 +136,7 @@ def rfm_segments(summary_or_shop: Any, segment_map: str | Path | Mapping | Segme
     out["segment"] = pd.Categorical(out["segment"], categories=order, ordered=True)
     out.attrs.update(segment_map_version=smap.version, f_rule=f_rule,
                      segment_map=smap.table.to_dict("records"),
-                     time_unit=df.attrs.get("time_unit", "days"))
+                     time_unit=df.attrs.get("time_unit"))  # None: the summary did not say (no guess)
     return out
 
 

@@ -131,6 +131,23 @@ def test_spark_scores_every_customer_as_predict(demo, tmp_path):
     np.testing.assert_allclose(refit.params_["estimate"], model.params_["estimate"], rtol=1e-6)
 
 
+def test_spark_summary_carries_its_unit_into_the_fit(demo):
+    """A Spark DataFrame has no attrs: the unit rides on the time columns' metadata, so a weekly Spark
+    summary is fitted in weeks, as the collected one is, never read as days."""
+    from journeylab.spark import customer_summary_df
+    from journeylab.spark.score import fit_spark
+
+    duck, sp = demo
+    weekly = customer_summary_df(sp, freq="W")
+    assert weekly.schema["T"].metadata["unit_days"] == 7.0
+    model = fit_spark(weekly)
+    expected = CustomerValueModel().fit(jl.customer_summary(duck, freq="W"))
+    assert model.time_unit_ == expected.time_unit_ == "weeks"
+    np.testing.assert_allclose(model.predict(12)["expected_purchases"].sum(),
+                               expected.predict(12)["expected_purchases"].sum(), rtol=1e-6)
+    assert jl.customer_summary(sp, freq="W").attrs["unit_days"] == 7.0
+
+
 def test_spark_rfm_equals_rfm_segments(demo, cdnow_transactions, spark):
     """Same summary in, same scores out (exactly, ties included). From Spark's own summary, revenue sums
     can differ from DuckDB's in the last bit (summation order), which can move a customer across a tie
