@@ -151,6 +151,7 @@ LABELS: dict[str, dict[str, str]] = {
                             "customers have stopped buying, so their silence is 'too early to tell'.",
                       "nl": "verwachte aankopen en CLV komen uit dit model; de data kunnen niet zeggen hoeveel van deze "
                             "klanten gestopt zijn, dus hun stilte is 'te vroeg om te zeggen'."},
+    "not_identified": {"en": "not identified", "nl": "niet bepaald"},
     "all_customers": {"en": "All customers", "nl": "Alle klanten"},
     "low_involvement": {"en": "Low involvement", "nl": "Laag betrokken"},
     "high_involvement": {"en": "High involvement", "nl": "Hoog betrokken"},

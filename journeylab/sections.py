@@ -86,6 +86,15 @@ def model_choice_line(group: str, info: dict, lang: str = "en") -> str:
     return head + info["model"] + " — " + t("tier_" + info["tier"], lang)
 
 
+def parameter_table(params: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A fitted model's parameter table for the report (index model, parameter; estimate, se, lower_95,
+    upper_95 as text): a parameter the data do not identify says so instead of an interval."""
+    missing = t("not_identified", lang)
+    num = lambda v: f"{v:,.3f}" if pd.notna(v) else missing  # noqa: E731
+    out = params.set_index(["model", "parameter"])[["estimate", "se", "lower_95", "upper_95"]]
+    return pd.DataFrame({c: [num(v) for v in out[c]] for c in out.columns}, index=out.index)
+
+
 def status_table(value: ShopValue, lang: str = "en") -> pd.DataFrame:
     """Customers per status (rows, journeylab.churn.STATUSES order) and group (columns), in ``lang``."""
     p = value.predictions

@@ -73,3 +73,14 @@ def test_uci_online_retail_status_falls_back_to_recency(real_data):
     assert "de status volgt de tijd sinds de laatste bestelling" in " ".join(model_notes(v, "nl"))
     counts = p["status"].astype(str).value_counts()
     assert counts.get("active", 0) < len(p) and counts.get("at risk", 0) > 0
+
+
+def test_unidentified_parameters_say_so(demo):
+    from journeylab.sections import parameter_table
+
+    _, outcome = demo
+    high = outcome.value.groups["high"].model.params_
+    for lang, word in (("en", "not identified"), ("nl", "niet bepaald")):
+        tab = parameter_table(high, lang)
+        assert (tab.loc[("BG/NBD", "a")] == word).sum() == 3 and tab.loc[("BG/NBD", "r"), "upper_95"] != word
+        assert not tab.apply(lambda c: c.str.contains("e+", regex=False)).any().any()

@@ -264,7 +264,8 @@ from journeylab.display import format_table, show
 from journeylab.i18n import t
 from journeylab.plots import calibration_holdout_plot, clv_distribution_plot, frequency_recency_heatmap
 from journeylab.report import record
-from journeylab.sections import group_label, model_notes, status_table, value_message, value_models
+from journeylab.sections import (group_label, model_notes, parameter_table, status_table, value_message,
+                                 value_models)
 
 shop = jl.load_shop(shop_config)
 outcome = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language)
@@ -291,7 +292,7 @@ if message:
             continue
         display(Markdown(f"### {t('chosen_model', language)}, {group_label(name, language)}: {g.label}"))
         display(Markdown(f"#### {t('parameters', language)}"))
-        display(format_table(g.model.params_.set_index(["model", "parameter"]), language, decimals=3))
+        display(format_table(parameter_table(g.model.params_, language), language))
         if g.model.independence_ is not None:
             display(Markdown(f"#### {t('independence', language)}\\n\\n{g.model.independence_['message']}"))
         part = value.summary[value.summary["group"] == name]
