@@ -143,7 +143,9 @@ def test_spark_summary_carries_its_unit_into_the_fit(demo):
     model = fit_spark(weekly)
     expected = CustomerValueModel().fit(jl.customer_summary(duck, freq="W"))
     assert model.time_unit_ == expected.time_unit_ == "weeks"
-    np.testing.assert_allclose(model.predict(12)["expected_purchases"].sum(),
+    np.testing.assert_allclose(model.params_["estimate"], expected.params_["estimate"], rtol=1e-6)
+    summary = jl.customer_summary(duck, freq="W")
+    np.testing.assert_allclose(model.predict(12, summary=summary)["expected_purchases"].sum(),
                                expected.predict(12)["expected_purchases"].sum(), rtol=1e-6)
     assert jl.customer_summary(sp, freq="W").attrs["unit_days"] == 7.0
 
