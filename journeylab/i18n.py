@@ -151,6 +151,9 @@ LABELS: dict[str, dict[str, str]] = {
                             "customers have stopped buying, so their silence is 'too early to tell'.",
                       "nl": "verwachte aankopen en CLV komen uit dit model; de data kunnen niet zeggen hoeveel van deze "
                             "klanten gestopt zijn, dus hun stilte is 'te vroeg om te zeggen'."},
+    "no_orders": {"en": "This shop's data has no orders (only web sessions), so this part has no customers.",
+                  "nl": "De gegevens van deze winkel bevatten geen bestellingen (alleen websessies), dus dit deel heeft "
+                        "geen klanten."},
     "not_identified": {"en": "not identified", "nl": "niet bepaald"},
     "all_customers": {"en": "All customers", "nl": "Alle klanten"},
     "low_involvement": {"en": "Low involvement", "nl": "Laag betrokken"},
@@ -400,6 +403,11 @@ MODEL_ERRORS: dict[str, dict[str, str]] = {
         "nl": "het Gamma-Gamma-bestedingsmodel heeft q = {q:.2f} <= 1, dus de gemiddelde besteding per bestelling "
               "heeft geen eindig populatiegemiddelde; de besteding per bestelling is te scheef verdeeld (controleer "
               "uitschieters en retouren).",
+    },
+    "no_customers": {
+        "en": "the shop's data has no orders, so there are no customers to value (no churn or CLV figures)",
+        "nl": "de gegevens van de winkel bevatten geen bestellingen, dus er zijn geen klanten om te waarderen (geen "
+              "churn- of CLV-cijfers).",
     },
     "no_involvement_levels": {
         "en": "the shop has no products with categories, so there is no involvement level to split by",

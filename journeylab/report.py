@@ -8,6 +8,7 @@ goes on with the next client.
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import tempfile
@@ -294,7 +295,8 @@ def screenshot(html: Path, png: Path, width: int = 1280, height: int = 1600) -> 
 def record(output_dir: str | Path | None, values: dict[str, Any]) -> None:
     """Merge headline figures into ``summary.json`` of a report run (no-op without an output folder).
 
-    Notebooks call this; values must be JSON-serialisable (numbers, strings, lists, dicts).
+    Notebooks call this; values must be JSON-serialisable (numbers, strings, lists, dicts). NaN and
+    infinite numbers are written as null.
     """
     if not output_dir:
         return
@@ -310,7 +312,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if hasattr(value, "item"):  # numpy scalars
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # a figure that cannot be computed (no customers): null, never NaN in summary.json
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

@@ -308,11 +308,13 @@ def shop_value(shop: "Shop", *, horizon_months: float = 12, discount_rate: float
     ``at``: the date to value the customers at (default: the shop's observation end).
     """
     obs = pd.Timestamp(at if at is not None else shop.observation_end)
+    if not shop.count("orders"):
+        raise ModelError("no_customers")
     summary = customer_summary(shop, freq="D", observation_end=obs)
     if at is not None:
         summary = summary[summary["first_order_at"] < obs]
     if summary.empty:
-        raise DataError("there are no customers to value", table="orders")
+        raise ModelError("no_customers")
     group, by_used = _groups(shop, summary, by)
     summary = summary.assign(group=group.to_numpy())
     cal_end = calibration_end(summary["first_order_at"].min(), obs)

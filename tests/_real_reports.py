@@ -35,13 +35,8 @@ DATASETS: dict[str, dict[str, Any]] = {
 }
 
 # Reports that cannot be built yet, for a cause in code this test does not own (strict: when they pass,
-# the mark must go). The online-shoppers sessions have no orders: 02_customers_rfm.ipynb calls
-# rfm.rfm_segments on an empty customer summary (DataError 'there are no customers to score') and
-# 04_journey_funnels.ipynb calls journey.cohort_retention without orders (DataError 'there are no orders for a
-# cohort table'); both notebooks need to say in a sentence that the shop has no orders instead.
-KNOWN_FAILURES = {
-    "uci_online_shoppers": "no orders: notebooks 02 (RFM) and 04 (cohorts) stop instead of saying so",
-}
+# the mark must go). None left.
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def clients() -> list:

@@ -192,3 +192,14 @@ def test_no_pdf_skips_chromium(tmp_path, monkeypatch):
     res = subprocess.run([sys.executable, "-m", "journeylab", "report", str(tmp_path / "c.yaml"), "--out",
                           str(tmp_path / "out"), "--no-progress"], capture_output=True, text=True)
     assert res.returncode == 0 and trace.exists()
+
+
+def test_record_writes_figures_that_cannot_be_computed_as_null(tmp_path):
+    import json as _json
+
+    import numpy as _np
+
+    from journeylab.report import record
+    record(tmp_path, {"repeat_rate": float("nan"), "clv": _np.float64("inf"), "n": _np.int64(3), "ok": 0.5})
+    data = _json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert data == {"repeat_rate": None, "clv": None, "n": 3, "ok": 0.5}
