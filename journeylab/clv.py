@@ -14,6 +14,7 @@ work on them. Always use ``df["T"]``, never ``df.T`` (the transpose).
 """
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -131,9 +132,13 @@ def _make_purchase_fitter(res: _btyd.FitResult, comp: _btyd.Compressed):
                            "weights": comp.weights})
     f._scale = res.scale
     f.predict = f.conditional_expected_number_of_purchases_up_to_time
-    T_all = comp.T
-    f.generate_new_data = lambda size=1: gen(T_all, *f.params_.values, size=size)
+    f.generate_new_data = functools.partial(_generate, gen, comp.T, f)  # a partial, not a lambda: picklable
     return f
+
+
+def _generate(gen, T: np.ndarray, fitter, size: int = 1):
+    """lifetimes' generate_new_data for a fitter filled by journeylab: draws with its parameters."""
+    return gen(T, *fitter.params_.values, size=size)
 
 
 def _fill_fitter(f, res: _btyd.FitResult, weights: np.ndarray) -> None:

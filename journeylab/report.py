@@ -23,6 +23,8 @@ from .config import read_shop_config
 from .shop import load_shop
 from .errors import ConfigError, JourneylabError
 
+CACHE_DIR = ".cache"  # results the notebooks of one run share (journeylab.sections.cached); removed after a good run
+
 NOTEBOOK_DIR = Path(__file__).resolve().parent / "notebooks"  # a link to the top-level notebooks/ in a checkout
 DEFAULT_NOTEBOOKS = (
     "00_executive_summary.ipynb", "01_data_quality.ipynb", "02_customers_rfm.ipynb", "03_churn_clv.ipynb",
@@ -172,8 +174,10 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
             return ReportResult(client, config, run_dir, False, error=f"{type(exc).__name__}: {_first_line(str(exc))}",
                                 failed_notebook=nb, notebooks=executed)
         executed.append(out)
-    # A failed run keeps the database so its partly executed notebook can be rerun; a good run drops it.
+    # A failed run keeps the database (and the notebooks' shared results) so its partly executed notebook
+    # can be rerun; a good run drops them.
     database.unlink()
+    shutil.rmtree(run_dir / CACHE_DIR, ignore_errors=True)
     html = run_dir / "report.html"
     export_html(executed, html, title=opts.get("title") or client, logo=_logo_path(config, opts))
     pdf_path, pdf_note = render_pdf(html, run_dir / "report.pdf") if pdf else (None, PDF_SKIPPED_NOTE)

@@ -5,7 +5,9 @@ Notebooks call these; they hold no analysis logic of their own.
 """
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
@@ -15,6 +17,7 @@ from .errors import DataError, ModelError
 from .i18n import FIT_PROBLEMS, t
 from .shop import Shop
 from .summary import customer_summary
+from .report import CACHE_DIR
 from .value import ShopValue, annual_to_monthly, shop_value  # noqa: F401  (annual_to_monthly: the notebooks' import)
 
 
@@ -36,14 +39,46 @@ def attempt(fn: Callable[[], Any], lang: str = "en") -> Outcome:
         return Outcome(False, None, f"{t('section_not_fitted', lang)} {why}")
 
 
+def cached(output_dir: str | Path | None, name: str, key: dict, fn: Callable[[], Any]) -> Any:
+    """``fn()`` computed once per report run and shared by its notebooks through ``output_dir/.cache``
+    (the run removes the folder when it succeeds). The fits are deterministic, so this only saves time:
+    the value model was fitted five times per report. Without ``output_dir`` (a notebook run by hand)
+    nothing is stored. ``key`` holds the arguments: a different key recomputes."""
+    if not output_dir:
+        return fn()
+    path = Path(output_dir) / CACHE_DIR / f"{name}.pkl"
+    if path.exists():
+        stored_key, value = pickle.loads(path.read_bytes())  # written by this run's own notebooks
+        if stored_key == key:
+            return value
+    value = fn()
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(pickle.dumps((key, value)))
+    return value
+
+
 def value_models(shop: Shop, *, horizon_months: float = 12, discount_rate: float = 0.10, lang: str = "en",
-                 thresholds: ChurnThresholds = ChurnThresholds()) -> Outcome:
+                 thresholds: ChurnThresholds = ChurnThresholds(), output_dir: str | Path | None = None) -> Outcome:
     """The shop's value model (journeylab.value.shop_value), or the plain sentence why there is none.
 
-    One call per report section; the fit is deterministic, so every notebook of a report sees the same
-    model, P(alive) and status per customer."""
-    return attempt(lambda: shop_value(shop, horizon_months=horizon_months, discount_rate=discount_rate,
-                                      thresholds=thresholds), lang)
+    Every notebook of a report reads the same one (``cached`` in the run's ``output_dir``), so every
+    section sees the same model, P(alive) and status per customer."""
+    key = {"horizon_months": horizon_months, "discount_rate": discount_rate, "lang": lang,
+           "thresholds": (thresholds.at_risk, thresholds.lost)}
+    return cached(output_dir, "value", key, lambda: attempt(
+        lambda: shop_value(shop, horizon_months=horizon_months, discount_rate=discount_rate, thresholds=thresholds),
+        lang))
+
+
+def involvement_comparison(shop: Shop, value: Outcome, *, horizon_months: float = 12, lang: str = "en",
+                           output_dir: str | Path | None = None) -> Outcome:
+    """The low vs high comparison (journeylab.involvement.compare_involvement) on the report's value
+    model, computed once per report run; or the plain sentence why there is none."""
+    from .involvement import compare_involvement
+
+    key = {"horizon_months": horizon_months, "lang": lang}
+    return cached(output_dir, "comparison", key, lambda: attempt(
+        lambda: compare_involvement(shop, horizon_months=horizon_months, value=value.value), lang))
 
 
 def group_label(group: str, lang: str = "en") -> str:

@@ -86,7 +86,8 @@ from journeylab.report import record
 from journeylab.sections import headline, value_message, value_models
 
 shop = jl.load_shop(shop_config)
-value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language)
+value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
+                     output_dir=output_dir)
 figures = headline(shop, value)
 display(Markdown(f"# {t('report_title', language)}: {shop.name}\\n\\n## {t('executive_summary', language)}"))''', []),
     ("code", '''pct = lambda v: "–" if v is None else f"{v:.1%}"
@@ -105,10 +106,12 @@ if message:
 elif figures["too_early_share"]:
     display(Markdown(t("too_early_note", language).format(n=int(round(figures["too_early_share"] * figures["customers"])))))
 record(output_dir, {"headline": figures})''', []),
-    ("code", '''from journeylab.sections import attempt
+    ("code", '''from journeylab.sections import attempt, involvement_comparison
 
-found = attempt(lambda: jl.findings(shop, lang=language, comparison=jl.compare_involvement(
-    shop, horizon_months=clv_horizon_months, value=value.value)), language)
+comparison = involvement_comparison(shop, value, horizon_months=clv_horizon_months, lang=language,
+                                    output_dir=output_dir)
+found = attempt(lambda: jl.findings(lang=language, comparison=comparison.value), language) if comparison.ok \
+    else comparison
 top = found.value.head(3) if found.ok else pd.DataFrame(columns=["id", "phase", "p_value"])
 display(Markdown(f"### {t('findings', language)}"))
 if not found.ok:
@@ -121,7 +124,7 @@ record(output_dir, {"findings": top[["id", "phase", "p_value"]].to_dict("records
 ]
 
 JOURNEY = [
-    ("code", PARAMS + '\nphase_model = "five"  # or "four", "six"', ["parameters"]),
+    ("code", PARAMS_MODELS + '\nphase_model = "five"  # or "four", "six"', ["parameters"]),
     ("code", '''import pandas as pd
 from IPython.display import Markdown, display
 
@@ -134,10 +137,12 @@ from journeylab.journey import phase_counts
 from journeylab.plots_journey import (attribution_plot, cohort_plot, consideration_plot, funnel_plot,
                                       phase_flow_plot, phase_plot)
 from journeylab.report import record
-from journeylab.sections import attempt
+from journeylab.sections import attempt, value_models
 
 shop = jl.load_shop(shop_config)
-phases = jl.journey_phases(shop, model=phase_model)
+value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
+                     output_dir=output_dir)
+phases = jl.journey_phases(shop, model=phase_model, value=value.value)
 display(Markdown(f"## {t('journey_section', language)}"))
 if phases.attrs.get("note"):
     display(Markdown(phases.attrs["note"]))''', []),
@@ -186,7 +191,7 @@ else:
 ]
 
 INVOLVEMENT = [
-    ("code", PARAMS, ["parameters"]),
+    ("code", PARAMS_MODELS, ["parameters"]),
     ("code", '''import pandas as pd
 from IPython.display import Markdown, display
 
@@ -196,7 +201,8 @@ from journeylab.display import comparison_table, format_table, show
 from journeylab.i18n import t, translate_metric
 from journeylab.plots_journey import comparison_plot
 from journeylab.report import record
-from journeylab.sections import attempt, model_choice_line
+from journeylab.involvement import involvement_data
+from journeylab.sections import attempt, involvement_comparison, model_choice_line, value_models
 
 shop = jl.load_shop(shop_config)
 display(Markdown(f"## {t('involvement_section', language)}"))
@@ -207,13 +213,21 @@ if levels.ok:
 else:
     display(Markdown(levels.message))''', []),
     ("code", '''if levels.ok:
-    comparison = jl.compare_involvement(shop)
+    value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
+                         output_dir=output_dir)
+    outcome = involvement_comparison(shop, value, horizon_months=clv_horizon_months, lang=language,
+                                     output_dir=output_dir)
+    levels = outcome if not outcome.ok else levels
+    if not outcome.ok:
+        display(Markdown(outcome.message))
+if levels.ok:
+    comparison = outcome.value
     for level, m in comparison.attrs["models"].items():
         display(Markdown(model_choice_line(level, m, language)))
     display(comparison_table(comparison, language).style.hide(axis="index"))
     show(comparison_plot(comparison, lang=language))
     display(Markdown(f"### {t('phase_kpis', language)}"))
-    kpis = jl.phase_kpis(shop)
+    kpis = jl.phase_kpis(shop, data=involvement_data(shop, clv_horizon_months, value=value.value))
     kpis.index = pd.MultiIndex.from_tuples([(translate_metric(p, language), translate_metric(k, language)) for p, k in kpis.index])
     display(format_table(kpis, language))''', []),
     ("code", '''if levels.ok:
@@ -281,7 +295,8 @@ from journeylab.sections import (group_label, model_notes, parameter_table, stat
                                  value_models)
 
 shop = jl.load_shop(shop_config)
-outcome = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language)
+outcome = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
+                       output_dir=output_dir)
 value = outcome.value
 display(Markdown(f"## {t('churn_clv', language)}"))
 message = value_message(outcome, language)
