@@ -37,7 +37,7 @@ import pandas as pd
 
 from . import fitcheck
 from .churn import RECENCY_DAYS, STATUSES, ChurnThresholds, customer_status, evaluate_churn
-from .clv import MODEL_LABELS, CustomerValueModel, ModelComparison, compare_models
+from .clv import MODEL_LABELS, CustomerValueModel, ModelComparison, _expected_spend, compare_models
 from .errors import DataError, ModelError
 from .summary import customer_summary
 
@@ -127,11 +127,11 @@ class ShopValue:
             for b in range(n_boot):
                 counts = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
                 try:
-                    pred = _predict_group(self, g, part, weights=counts)
+                    figures = _draw_figures(self, g, part, counts)
                 except (ModelError, DataError, FloatingPointError, ValueError, np.linalg.LinAlgError):
                     failed[name] += 1
                     continue
-                rows.append({"draw": b, "group": name, **_group_figures(pred, counts)})
+                rows.append({"draw": b, "group": name, **figures})
         out = pd.DataFrame(rows, columns=["draw", "group", *FIGURES])
         out.attrs["failed"] = failed
         return out
@@ -140,20 +140,38 @@ class ShopValue:
 FIGURES = ("churn_risk", "share_lost", "share_too_early", "expected_purchases", "clv")
 
 
-def _group_figures(pred: pd.DataFrame, w: np.ndarray | None = None) -> dict[str, float]:
-    """Weighted means over a group's customers (``w``: how often each was drawn)."""
-    w = np.ones(len(pred)) if w is None else w
+def _draw_figures(value: "ShopValue", g: GroupModel, part: pd.DataFrame, w: np.ndarray) -> dict[str, float]:
+    """One bootstrap draw of a group's figures: refit on the customers drawn (``w``: how often each was
+    drawn) and apply the same predictions and status rule as ``_predict_group``, in arrays (a draw is
+    repeated a hundred times per group, so it skips the per-customer frames)."""
+    cols = ["frequency", "recency", "T", "monetary_value"]
+    model = CustomerValueModel(g.model.purchase, spend=g.model.spend).fit(part[cols], weights=w, start=g.model)
+    comp, inv = model._comp, model._comp.inverse
+    steps, disc = model._steps(value.horizon_months, "months", model.unit_days_, annual_to_monthly(value.discount_rate))
+    params = model._purchase_res.params.values
+    u = model._unique_predict(params, comp, steps, disc)
+    x = part["frequency"].to_numpy(float)
+    if model.spend_model_ is not None:
+        spend = _expected_spend(model._spend_res.params.values, x, part["monetary_value"].to_numpy(float))
+    else:
+        spend = _mean_repeat_order_value(part, w)
+    r, alpha = params[0], params[1]
+    wait = ((alpha + comp.T) * np.expm1(np.log(2.0) / (r + comp.frequency)) * model.unit_days_)[inv]
+    gap = np.minimum(g.typical_gap_days, np.where(x > 0, wait, np.inf))
+    days = ((part["T"] - part["recency"]) * part.attrs.get("unit_days", 1.0)).to_numpy(float)
+    pa = u["p_alive"][inv] if g.tier == "full" else np.full(len(x), np.nan)
+    status, _ = customer_status(days, pa if g.status_source == "model" else None, gap, value.thresholds,
+                                value.recency_days)
+    codes = np.asarray(status.codes)
 
-    def mean(values) -> float:
-        v = np.asarray(values, float)
+    def mean(v) -> float:
+        v = np.asarray(v, float)
         ok = np.isfinite(v) & (w > 0)
         return float(v[ok] @ w[ok] / w[ok].sum()) if ok.any() else np.nan
 
-    status = pred["status"].astype(str)
-    return {"churn_risk": mean(pred["churn_risk"]), "share_lost": mean(status == "lost"),
-            "share_too_early": mean(status == "too early to tell"),
-            "expected_purchases": mean(pred["expected_purchases"]),
-            "clv": mean(pred["clv"]) if "clv" in pred else np.nan}
+    return {"churn_risk": mean(1.0 - pa), "share_lost": mean(codes == STATUSES.index("lost")),
+            "share_too_early": mean(codes == STATUSES.index("too early to tell")),
+            "expected_purchases": mean(u["expected"][inv]), "clv": mean(u["discounted"][inv] * spend)}
 
 
 def _groups(shop: "Shop", summary: pd.DataFrame, by: str | None) -> tuple[pd.Series, str | None]:
