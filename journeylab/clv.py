@@ -28,6 +28,7 @@ import lifetimes
 
 from . import _btyd, fitcheck
 from .errors import DataError, ModelError
+from .i18n import format_p
 
 PURCHASE_MODELS = ("bgnbd", "mbgnbd", "paretonbd")
 MODEL_LABELS = {"bgnbd": "BG/NBD", "mbgnbd": "MBG/NBD", "paretonbd": "Pareto/NBD", "gammagamma": "Gamma-Gamma"}
@@ -538,7 +539,7 @@ def independence_check(frequency: np.ndarray, monetary_value: np.ndarray, thresh
     sr, n_sr = _spearman(f, m)
     ok = abs(pr.statistic) < threshold
     msg = (f"correlation between purchase frequency and spend per order is {pr.statistic:.2f} "
-           f"(p = {pr.pvalue:.3g}, n = {int(rep.sum())}): "
+           f"(p {format_p(pr.pvalue)}, n = {int(rep.sum())}): "
            + ("weak enough for the Gamma-Gamma model" if ok else
               "too strong; the Gamma-Gamma independence assumption is doubtful, treat CLV with care"))
     return {"n": int(rep.sum()), "pearson_r": float(pr.statistic), "p_value": float(pr.pvalue),

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .config import load_yaml_data
 from .errors import ConfigError
+from .i18n import format_p
 
 if TYPE_CHECKING:
     from .shop import Shop
@@ -32,13 +33,6 @@ def load_rules(source: str | Path | Mapping | None = None) -> dict[str, Any]:
         if r.get("condition") not in CONDITIONS:
             raise ConfigError(f"findings rule {r.get('id')}: condition must be one of {CONDITIONS}")
     return data
-
-
-def format_p(p: float) -> str:
-    """A p-value as a reader sees it: "< 0.001" below 0.001 (never "p = 0"), else two significant digits."""
-    if not np.isfinite(p):
-        return "–"
-    return "< 0.001" if p < 0.001 else f"= {p:.2g}"
 
 
 def _fires(rule: Mapping, row: pd.Series) -> bool:

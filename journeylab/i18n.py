@@ -241,6 +241,16 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def format_p(p: float) -> str:
+    """A p-value as a reader sees it: "< 0.001" below 0.001 (never "p = 0"), else "= " and two
+    significant digits; "–" when there is none."""
+    import math
+
+    if p is None or not math.isfinite(p):
+        return "–"
+    return "< 0.001" if p < 0.001 else f"= {p:.2g}"
+
+
 def t(key: str, lang: str = "en") -> str:
     """The label ``key`` in ``lang`` ('en' or 'nl')."""
     if lang not in LANGUAGES:
