@@ -18,7 +18,7 @@ import pandas as pd
 
 from .config import load_yaml_data
 from .errors import ConfigError
-from .i18n import format_p
+from .i18n import format_p, translate_metric
 
 if TYPE_CHECKING:
     from .shop import Shop
@@ -45,10 +45,6 @@ def _fires(rule: Mapping, row: pd.Series) -> bool:
     if c == "high_above":
         return hi >= rule["value"] and hi > lo
     return lo >= rule["value"] and lo > hi
-
-
-def _test_nl(test: str) -> str:
-    return {"bootstrap with refitting": "bootstrap met herschatting", "chi-square": "chi-kwadraat"}.get(test, test)
 
 
 def findings(shop: "Shop | None" = None, lang: str = "en", comparison: pd.DataFrame | None = None,
@@ -86,7 +82,7 @@ def findings(shop: "Shop | None" = None, lang: str = "en", comparison: pd.DataFr
             ev = (f"low {lo:.3g} (95%-interval {row['low_lower']:.3g} tot {row['low_upper']:.3g}), high {hi:.3g} "
                   f"({row['high_lower']:.3g} tot {row['high_upper']:.3g}); verschil {row['difference']:.3g} "
                   f"({row['diff_lower']:.3g} tot {row['diff_upper']:.3g})")
-            sure = f"{_test_nl(row['test'])}: p {format_p(row['p_value'])}; " + ("zeker" if row["p_value"] < 0.001 else "waarschijnlijk")
+            sure = f"{translate_metric(row['test'], 'nl')}: p {format_p(row['p_value'])}; " + ("zeker" if row["p_value"] < 0.001 else "waarschijnlijk")
         else:
             ev = (f"low {lo:.3g} (95% interval {row['low_lower']:.3g} to {row['low_upper']:.3g}), high {hi:.3g} "
                   f"({row['high_lower']:.3g} to {row['high_upper']:.3g}); difference {row['difference']:.3g} "

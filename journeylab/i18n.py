@@ -334,6 +334,8 @@ METRICS_NL: dict[str, str] = {
     "mean rating": "gemiddelde beoordeling",
     "share Champions + Loyal Customers": "aandeel Topklanten + Trouwe klanten",
     "mean CLV (12 months)": "gemiddelde CLV (12 maanden)",
+    # tests behind an interval
+    "bootstrap with refitting": "bootstrap met herschatting", "chi-square": "chi-kwadraat",
     # units
     "channels": "kanalen", "days": "dagen", "page views": "paginaweergaven", "parameter (days)": "parameter (dagen)",
     "probability": "kans", "sessions": "sessies", "share": "aandeel",

@@ -153,11 +153,13 @@ def _model_rows(value: Any, customers: pd.DataFrame, horizon_months: float, curr
     """Rows of the model figures per level, with intervals from refitting on resampled customers."""
     if value is None or not all(lv in value.groups for lv in LEVELS):
         return []
-    draws = value.bootstrap(n_boot, seed) if n_boot > 0 else pd.DataFrame(columns=["draw", "group", *_FIGS])
+    from .value import FIGURES
+
+    draws = value.bootstrap(n_boot, seed) if n_boot > 0 else pd.DataFrame(columns=["draw", "group", *FIGURES])
     q = [alpha / 2, 1 - alpha / 2]
     # a level without a usable model gets no churn or CLV figures (small sample, nothing identified)
     point = {lv: _group_point(customers[customers["level"] == lv]) if value.groups[lv].tier != "none"
-             else dict.fromkeys(_FIGS, np.nan) for lv in LEVELS}
+             else dict.fromkeys(FIGURES, np.nan) for lv in LEVELS}
     rows = []
     metrics = [("upsell", "churn risk (1 - P(alive))", "probability", "churn_risk"),
                ("upsell", "share lost", "share", "share_lost"),
@@ -182,9 +184,6 @@ def _model_rows(value: Any, customers: pd.DataFrame, horizon_months: float, curr
                      "diff_lower": d0, "diff_upper": d1, "test": "bootstrap with refitting", "p_value": p,
                      "n_low": int(customers["level"].eq("low").sum()), "n_high": int(customers["level"].eq("high").sum())})
     return rows
-
-
-_FIGS = ("churn_risk", "share_lost", "share_too_early", "expected_purchases", "clv")
 
 
 def _group_point(c: pd.DataFrame) -> dict[str, float]:
