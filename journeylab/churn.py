@@ -133,16 +133,21 @@ class ChurnEvaluation:
 
 
 def evaluate_churn(summary: pd.DataFrame, purchase: str = "mbgnbd", penalizer: float = 0.0,
-                   time_unit: str | None = None, n_bins: int = 10) -> ChurnEvaluation:
+                   time_unit: str | None = None, n_bins: int = 10,
+                   model: CustomerValueModel | None = None) -> ChurnEvaluation:
     """Fit the purchase model on the calibration columns and score "no purchase in the holdout".
 
-    ``summary`` needs frequency_cal, recency_cal, T_cal, frequency_holdout, duration_holdout.
+    ``summary`` needs frequency_cal, recency_cal, T_cal, frequency_holdout, duration_holdout. ``model``:
+    one already fitted on these calibration columns (e.g. ``compare_models(summary).models[name]``),
+    used instead of fitting again.
     """
     _check_columns(summary, ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"],
                    "a churn evaluation")
     cal = summary[["frequency_cal", "recency_cal", "T_cal"]].set_axis(["frequency", "recency", "T"], axis=1)
     cal.attrs = dict(summary.attrs)
-    model = CustomerValueModel(purchase, spend=None, penalizer=penalizer, time_unit=time_unit).fit(cal)
+    if model is None:
+        model = CustomerValueModel(purchase, spend=None, penalizer=penalizer, time_unit=time_unit).fit(cal)
+    purchase = model.purchase
     y = (summary["frequency_holdout"] <= 0).to_numpy()
     durations = summary["duration_holdout"].to_numpy(float)
     p_alive = model.predict(1, unit="months")["p_alive"].to_numpy()

@@ -306,7 +306,7 @@ def _fit_group(name: str, part: pd.DataFrame, holdout: pd.DataFrame | None) -> G
         # where the holdout shows that recency ranks customers better than the model's churn risk (e.g. a
         # dropout near zero gives everyone P(alive) ~ 1), status follows recency
         try:
-            ev = evaluate_churn(holdout, purchase=rec)
+            ev = evaluate_churn(holdout, model=g.comparison.models[rec])  # fitted there already
             auc = ev.metrics["auc"]
             if auc.iloc[2] > auc.iloc[0]:
                 g.status_source = "recency"
