@@ -329,7 +329,8 @@ if message:
                                             max_frequency=max(5, int(part["frequency"].quantile(0.99)))))
     p = value.predictions
     if p["clv"].notna().any():
-        show(clv_distribution_plot(p[p["clv"].notna()], currency=shop.currency, lang=language))''', []),
+        show(clv_distribution_plot(p[p["clv"].notna()], currency=shop.currency, lang=language,
+                                   horizon=clv_horizon_months, unit="months"))''', []),
     ("code", '''if value is not None:
     p = value.predictions
     display(Markdown(f"### {t('churn_status_counts', language)}"))
