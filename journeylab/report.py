@@ -22,6 +22,7 @@ import yaml
 from .config import read_shop_config
 from .shop import load_shop
 from .errors import ConfigError, JourneylabError
+from .paths import NotAnImage, ensure_inside, image_type, safe_slug
 
 CACHE_DIR = ".cache"  # results the notebooks of one run share (journeylab.sections.cached); removed after a good run
 
@@ -88,8 +89,17 @@ def read_report_options(config: Path) -> dict[str, Any]:
         if not isinstance(opts[key], (int, float)) or opts[key] < 0:
             raise ConfigError(f"client config {config}: report {key} must be a non-negative number, not {opts[key]!r}")
     logo = opts.get("logo")
-    if logo and not (Path(logo) if Path(logo).is_absolute() else Path(config).parent / logo).exists():
-        raise ConfigError(f"client config {config}: logo file {logo} does not exist")
+    if logo:
+        if not isinstance(logo, str):
+            raise ConfigError(f"client config {config}: report logo must be the path of an image file, not {logo!r}")
+        path = _config_path(config, logo)
+        if not path.exists():
+            raise ConfigError(f"client config {config}: logo file {logo} does not exist")
+        try:
+            image_type(path)  # read only; a logo is an image by its content, not its name
+        except NotAnImage as exc:
+            raise ConfigError(f"client config {config}: logo {path} is not an image journeylab embeds: {exc}; "
+                              "use a PNG, JPEG, GIF, WebP or a plain SVG") from None
     notebooks = opts.setdefault("notebooks", list(DEFAULT_NOTEBOOKS))
     if not isinstance(notebooks, list) or not notebooks:
         raise ConfigError(f"client config {config}: report notebooks must be a list of notebook names")
@@ -102,16 +112,18 @@ def read_report_options(config: Path) -> dict[str, Any]:
 def new_run_dir(out_root: Path, client: str, now: datetime | None = None) -> Path:
     """Create and return a fresh run folder; never reuses an existing one."""
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", client) or "client"
-    base = Path(out_root) / safe
-    base.mkdir(parents=True, exist_ok=True)
+    # Whatever the client's name ('..', '/etc', 300 characters), its folder is one safe name inside out_root.
+    base = Path(out_root) / safe_slug(client)
+    Path(out_root).mkdir(parents=True, exist_ok=True)
+    ensure_inside(out_root, base, "run folder")  # before creating anything (an existing link to elsewhere)
+    base.mkdir(exist_ok=True)
     for i in range(1, 1000):
         run = base / (stamp if i == 1 else f"{stamp}-{i}")
         try:
             run.mkdir()
-            return run
         except FileExistsError:
             continue
+        return ensure_inside(out_root, run, "run folder")
     raise JourneylabError(f"could not create a new run folder under {base}")
 
 
@@ -349,15 +361,28 @@ def _notebook_path(config: Path, name: str) -> Path:
 
 
 def _logo_path(config: Path, opts: dict[str, Any]) -> Path | None:
+    # read_report_options checked the logo; it is checked again here, as it is read now and may have changed
     logo = opts.get("logo")
-    if not logo:
+    if not logo or not isinstance(logo, str):
         return None
-    path = Path(logo) if Path(logo).is_absolute() else Path(config).parent / logo
-    return path if path.exists() else None
+    path = _config_path(config, logo)
+    try:
+        image_type(path)
+    except (NotAnImage, OSError):
+        return None
+    return path
+
+
+def _config_path(config: Path, name: str) -> Path:
+    # A file a client config names (read, never written): absolute, or relative to the config's folder.
+    return Path(name) if Path(name).is_absolute() else Path(config).parent / name
 
 
 def _point_latest(run_dir: Path) -> None:
-    # 'latest' names the newest good run; a failed run never moves it.
+    # 'latest' names the newest good run; a failed run never moves it. It sits next to the run (inside the
+    # out root, as new_run_dir made the run) and points to it by its plain folder name, never to '..'.
+    if safe_slug(run_dir.name) != run_dir.name:
+        raise JourneylabError(f"run folder {run_dir} has an unsafe name; 'latest' not moved")
     latest = run_dir.parent / "latest"
     try:
         if latest.is_symlink() or latest.exists():
