@@ -1,4 +1,5 @@
-"""Tables as a client sees them: translated headers, percentages, currency and rounded numbers."""
+"""Tables as a client sees them: translated headers, percentages, currency and rounded numbers, every
+text (cells, index, headers) escaped by journeylab.safe, since it may come from a shop's data."""
 from __future__ import annotations
 
 from typing import Iterable
@@ -6,6 +7,7 @@ from typing import Iterable
 import pandas as pd
 
 from .i18n import LABELS, t, translate_metric
+from .safe import cell, html
 
 
 def label(key: str, lang: str) -> str:
@@ -29,25 +31,29 @@ def format_table(
     the currency; other floats with ``decimals`` decimals and integers with thousands separators.
     """
     percent, money = set(percent), set(money)
-    if isinstance(frame.index, pd.MultiIndex):  # every level's name, as a single index's name below
-        frame = frame.rename_axis(index=[label(n, lang) if n else n for n in frame.index.names])
+    # Styler leaves cells, index and headers as raw HTML unless told; every one of them is escaped here.
+    frame = frame.rename_axis(index=[html(label(n, lang)) if n is not None else None for n in frame.index.names],
+                              columns=[html(label(n, lang)) if n is not None else None for n in frame.columns.names])
     fmt = {}
     for col in frame.columns:
         if col in percent:
-            fmt[col] = "{:.1%}"
+            fmt[col] = "{:.1%}".format
         elif col in money:
-            fmt[col] = "{:,.%df} %s" % (decimals, currency)
+            fmt[col] = ("{:,.%df} %s" % (decimals, html(currency))).format
+        elif pd.api.types.is_bool_dtype(frame[col]):
+            fmt[col] = str
         elif pd.api.types.is_integer_dtype(frame[col]):
-            fmt[col] = "{:,}"
+            fmt[col] = "{:,}".format
         elif pd.api.types.is_float_dtype(frame[col]):
-            fmt[col] = "{:,.%df}" % decimals
+            fmt[col] = ("{:,.%df}" % decimals).format
+        else:
+            fmt[col] = cell
     styler = frame.style.format(fmt, na_rep="–")
-    styler = styler.relabel_index([label(c, lang) for c in frame.columns], axis="columns")
+    styler = styler.relabel_index([cell(label(c, lang)) for c in frame.columns], axis="columns")
     if hide_index:
         styler = styler.hide(axis="index")
-    elif frame.index.name:
-        styler = styler.format_index(escape="html")
-        styler.index.name = label(frame.index.name, lang)
+    else:
+        styler = styler.format_index(cell, axis="index")
     return styler
 
 

@@ -16,14 +16,17 @@ number; a spreadsheet shows the quote-prefixed text as text and runs nothing.
   cell too). Numbers, dates, missing values and other non-text cells are never changed.
 - The quote is added once: a neutralised cell starts with ``'``, so :func:`neutralise` is idempotent.
 
-:func:`write_table` writes a neutralised copy as ``.csv`` (UTF-8, CRLF line ends as RFC 4180 has them, so
-a carriage return inside a cell is always quoted and cannot start a row of its own) or ``.xlsx``
+:func:`write_table` writes a neutralised copy as ``.csv`` (UTF-8 with a byte-order mark, so Excel reads
+accents right; CRLF line ends as RFC 4180 has them; every text cell in double quotes, so neither a carriage
+return nor a ``;`` or tab inside a cell can start a row or a cell of its own, whatever separator the
+spreadsheet splits on) or ``.xlsx``
 (openpyxl; every text cell is stored as text, never as a formula, even where openpyxl would take a
 string starting with ``=`` for one; characters XML cannot hold become U+FFFD). Data that a report or a
 spreadsheet user gets as a file goes through here; nothing else in journeylab writes CSV or Excel.
 """
 from __future__ import annotations
 
+import csv
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -61,7 +64,9 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool | None = N
     safe = neutralise(frame)
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        safe.to_csv(path, index=index, encoding="utf-8", lineterminator="\r\n")
+        # Every text cell quoted: a spreadsheet that splits on ';' (Dutch Excel) or tabs could otherwise
+        # split "x;=HYPERLINK(...)" into a cell that starts with '='. The BOM makes Excel read UTF-8 (é, ë).
+        safe.to_csv(path, index=index, encoding="utf-8-sig", lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     else:
         _write_xlsx(safe, path, index=index)
     return path

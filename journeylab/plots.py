@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from .clv import MODEL_LABELS, CustomerValueModel
 from .i18n import LABELS, LANGUAGES, t
+from .safe import plot_labels, plot_text
 
 
 def _labels(lang: str, labels: dict | None) -> Callable[[str], str]:
@@ -115,12 +116,12 @@ def clv_distribution_plot(predictions: pd.DataFrame, currency: str = "EUR", clip
     clv = predictions["clv"].clip(upper=predictions["clv"].quantile(clip_quantile))
     fig, ax = plt.subplots(figsize=(8, 5))
     sns.histplot(clv, bins=50, ax=ax)
-    ax.set_xlabel(lab("clv_x").format(currency=currency))
+    ax.set_xlabel(lab("clv_x").format(currency=plot_text(currency)))
     ax.set_ylabel(lab("customers"))
     h = horizon if horizon is not None else predictions.attrs.get("horizon")
     u = unit or predictions.attrs.get("unit", "months")
     if h is None or h == "":
-        ax.set_title(lab("clv_x").format(currency=currency))
+        ax.set_title(lab("clv_x").format(currency=plot_text(currency)))
     else:
         ax.set_title(lab("clv_title").format(horizon=f"{h:g}" if isinstance(h, float) else h,
                                              unit=lab(u) if u in LABELS else u))
@@ -134,6 +135,7 @@ def segment_plot(table: pd.DataFrame, lang: str = "en", labels: dict | None = No
     long = table[["share", "revenue_share"]].rename(
         columns={"share": lab("share"), "revenue_share": lab("revenue_share")})
     long = long.reset_index().melt("segment", var_name="measure", value_name="share")
+    long["segment"] = plot_labels(long["segment"])  # segment names may come from a client's segment map
     fig, ax = plt.subplots(figsize=(9, 6))
     sns.barplot(data=long, y="segment", x="share", hue="measure", ax=ax, orient="h")
     ax.set_xlabel("")

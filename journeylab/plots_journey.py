@@ -13,6 +13,7 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MPath
 
 from .i18n import LABELS, LANGUAGES, t, translate_metric
+from .safe import plot_labels, plot_text
 
 
 def _l(lang: str) -> Callable[[str], str]:
@@ -32,8 +33,8 @@ def funnel_plot(result, lang: str = "en") -> Figure:
     """Bars of units per step (per breakdown group), labelled with the overall conversion."""
     L = _l(lang)
     # steps as words where the label table has them (event types such as "purchase"), not identifiers
-    table = result.table.assign(group=lambda d: _levels(d["group"], lang),
-                                step=lambda d: d["step"].map(lambda s: translate_metric(s, lang)))
+    table = result.table.assign(group=lambda d: plot_labels(_levels(d["group"], lang)),
+                                step=lambda d: plot_labels(d["step"].map(lambda s: translate_metric(s, lang))))
     fig, ax = plt.subplots(figsize=(7, 4))
     sns.barplot(data=table, x="step", y="units", hue="group", ax=ax)
     ax.set(title=L("funnel_title"), xlabel=L("step"), ylabel=L("units"))
@@ -49,7 +50,9 @@ def phase_plot(phases: pd.DataFrame, by: str | None = "involvement", lang: str =
         d["phase"] = pd.Categorical(d["phase_nl"], categories=list(dict.fromkeys(
             d.sort_values("phase")["phase_nl"])), ordered=True)
     fig, ax = plt.subplots(figsize=(7, 4))
-    sns.countplot(data=d.assign(**{by: _levels(d[by].fillna("?"), lang)}) if by else d, x="phase", hue=by, ax=ax)
+    d["phase"] = plot_labels(d["phase"])
+    sns.countplot(data=d.assign(**{by: plot_labels(_levels(d[by].fillna("?"), lang))}) if by else d, x="phase",
+                  hue=by, ax=ax)
     ax.set(title=L("phases_title"), xlabel="", ylabel=L("persons"))
     if by and ax.get_legend() is not None:
         ax.get_legend().set_title(L(by) if by in LABELS else by)
@@ -72,7 +75,8 @@ def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
             tops[(j, ph)] = y
             ax.add_patch(plt.Rectangle((j - 0.05, y), 0.1, h, color=colors[ph]))
             if h > 0.02 * total:
-                ax.text(j + 0.07, y + h / 2, f"{translate_metric(ph, lang)} ({h:,})", va="center", fontsize=7)
+                ax.text(j + 0.07, y + h / 2, f"{plot_text(translate_metric(ph, lang))} ({h:,})", va="center",
+                        fontsize=7)
             y += h + gap
     for j, moves in enumerate(trans):  # not ``t``: that name is the label lookup
         out_y = {ph: tops[(j, ph)] for ph in moves.index}
@@ -117,6 +121,7 @@ def attribution_plot(result: pd.DataFrame, lang: str = "en") -> Figure:
                        var_name=L("model"), value_name=L("conversions"))
     # model names in the report's language; the legend keeps the order of MODELS
     long[L("model")] = long[L("model")].map(L)
+    long["channel"] = plot_labels(long["channel"])  # channel names are UTM values: anyone's text
     fig, ax = plt.subplots(figsize=(9, 4))
     sns.barplot(data=long, x="channel", y=L("conversions"), hue=L("model"), errorbar=None, estimator="sum", ax=ax)
     ax.set(title=L("attribution_title"), xlabel=L("channel"))
@@ -143,7 +148,7 @@ def comparison_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, 
         ax.set_yticks([0, 1], [L("low"), L("high")])
         p = r["p_value"]
         p_text = "" if pd.isna(p) else (" (p < 0.001)" if p < 0.001 else f" (p = {p:.3f})")
-        ax.set_title(f"{translate_metric(r['metric'], lang)}{p_text}", fontsize=8, loc="left")
+        ax.set_title(f"{plot_text(translate_metric(r['metric'], lang), 80)}{p_text}", fontsize=8, loc="left")
     fig.suptitle(L("compare_title"))
     fig.tight_layout()
     return fig
@@ -155,7 +160,7 @@ def consideration_plot(cons: pd.DataFrame, lang: str = "en") -> Figure:
     fig, ax = plt.subplots(figsize=(7, 4))
     d = cons.assign(days=cons["days_from_first_visit"].clip(lower=1e-3))
     if "involvement" in d:
-        d = d.assign(involvement=_levels(d["involvement"], lang))
+        d = d.assign(involvement=plot_labels(_levels(d["involvement"], lang)))
     sns.histplot(data=d, x="days", hue="involvement" if "involvement" in d else None, log_scale=True,
                  element="step", stat="density", common_norm=False, ax=ax)
     ax.set(title=L("consideration_title"), xlabel=L("days"))

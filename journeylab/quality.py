@@ -6,6 +6,7 @@ import pandas as pd
 import seaborn as sns
 
 from .i18n import LABELS, t, translate_rule
+from .safe import plot_labels
 from .shop import Shop
 
 
@@ -32,6 +33,7 @@ def plot_quality(shop: Shop, lang: str = "en") -> plt.Figure | None:
     dq["label"] = dq["table"].map(lambda name: t(name, lang) if name in LABELS else name) + ": " + dq["rule"].map(
         lambda r: translate_rule(r, lang))
     dq["action"] = dq["action"].map(lambda a: t(a, lang))
+    dq["label"] = plot_labels(dq["label"])
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(dq) + 1.2))
     sns.barplot(data=dq, y="label", x="rows", hue="action", dodge=False, ax=ax, orient="h")
     if ax.get_legend() is not None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -62,12 +61,15 @@ class ReportResult:
         }
 
     def describe(self) -> str:
-        """One line (or a few) for the command line."""
+        """One line for the command line (a client's name or data in an error cannot break the terminal)."""
+        from .safe import one_line
+
+        client = one_line(self.client, 120)
         if self.ok:
             extra = f" and {self.pdf.name}" if self.pdf else (f" ({self.pdf_note})" if self.pdf_note else "")
-            return f"[ok]     {self.client}: {self.html}{extra}"
+            return f"[ok]     {client}: {self.html}{extra}"
         where = f" in {self.failed_notebook}" if self.failed_notebook else ""
-        return f"[failed] {self.client} ({self.config}){where}: {self.error}"
+        return f"[failed] {client} ({self.config}){where}: {one_line(self.error, 2000)}"
 
 
 def read_report_options(config: Path) -> dict[str, Any]:
@@ -150,7 +152,11 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
             raise
     except JourneylabError as exc:
         return ReportResult(client=client, config=config, run_dir=None, ok=False, error=str(exc))
-    run_dir = new_run_dir(Path(out_root), client)
+    try:
+        run_dir = new_run_dir(Path(out_root), client)
+    except JourneylabError as exc:  # e.g. a folder that would land outside --out: this client fails, the batch goes on
+        shutil.rmtree(staging, ignore_errors=True)
+        return ReportResult(client=client, config=config, run_dir=None, ok=False, error=str(exc))
     database = run_dir / SHOP_DATABASE
     shutil.move(str(staging / SHOP_DATABASE), database)
     shutil.rmtree(staging, ignore_errors=True)
@@ -191,7 +197,8 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
     database.unlink()
     shutil.rmtree(run_dir / CACHE_DIR, ignore_errors=True)
     html = run_dir / "report.html"
-    export_html(executed, html, title=opts.get("title") or client, logo=_logo_path(config, opts))
+    export_html(executed, html, title=opts.get("title") or client, logo=_logo_path(config, opts),
+                lang=opts["language"])
     pdf_path, pdf_note = render_pdf(html, run_dir / "report.pdf") if pdf else (None, PDF_SKIPPED_NOTE)
     _finish_summary(run_dir, client, opts)
     _point_latest(run_dir)
@@ -216,22 +223,37 @@ def run_batch(configs: Iterable[str | Path], *, out_root: str | Path = "reports"
     return results
 
 
-def export_html(notebooks: Sequence[Path], html: Path, *, title: str, logo: Path | None = None) -> Path:
-    """Merge executed notebooks into one self-contained HTML without code cells or prompts.
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE = "journeylab_report"  # nbconvert's lab template without scripts, with CONTENT_SECURITY_POLICY
+# The page needs inline styles (nbconvert's and pandas' tables) and embedded images; nothing else may load
+# or run, whatever reached the page.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+                           "script-src 'none'; object-src 'none'; frame-src 'none'; form-action 'none'; "
+                           "base-uri 'none'")
 
-    ``logo`` (PNG, JPEG or SVG) is embedded at the top; images are embedded, so the file stands alone.
+
+def export_html(notebooks: Sequence[Path], html: Path, *, title: str, logo: Path | None = None,
+                lang: str = "en") -> Path:
+    """Merge executed notebooks into one self-contained HTML without code cells, prompts or scripts.
+
+    ``logo`` (an image, checked by journeylab.paths.image_type) is embedded at the top; images are
+    embedded, so the file stands alone. The page carries ``CONTENT_SECURITY_POLICY`` and no script;
+    a page in which journeylab.safe.page_problems finds anything that could run or fetch is not
+    written (JourneylabError): that would be a bug of journeylab, never a client's report.
     """
+    import base64
+
     import nbformat
     from nbconvert import HTMLExporter
 
+    from .safe import html as escape, page_problems
+
     merged = nbformat.v4.new_notebook()
     if logo is not None:
-        import base64
-        import mimetypes
-
-        mime = mimetypes.guess_type(str(logo))[0] or "image/png"
+        mime = image_type(logo)
         data = base64.b64encode(Path(logo).read_bytes()).decode("ascii")
-        merged.cells.append(nbformat.v4.new_markdown_cell(f'<img src="data:{mime};base64,{data}" alt="logo" style="max-height:80px">'))
+        merged.cells.append(nbformat.v4.new_markdown_cell(
+            f'<img src="data:{mime};base64,{data}" alt="{escape(title)}" style="max-height:80px">'))
     for path in notebooks:
         nb = nbformat.read(str(path), as_version=4)
         for cell in nb.cells:
@@ -243,8 +265,14 @@ def export_html(notebooks: Sequence[Path], html: Path, *, title: str, logo: Path
                 cell.outputs = [o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
             merged.cells.append(cell)
     merged.metadata["title"] = title
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(merged)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            exclude_anchor_links=True, template_name=TEMPLATE, language_code=lang,
+                            extra_template_basedirs=[str(TEMPLATE_DIR)])
+    body, _ = exporter.from_notebook_node(merged, resources={"journeylab_csp": CONTENT_SECURITY_POLICY})
+    problems = page_problems(body)
+    if problems:
+        raise JourneylabError(f"the report page for {html} holds {len(problems)} element(s) that could run or "
+                              f"fetch something, e.g. {problems[:3]}; it was not written (a journeylab bug)")
     html.write_text(body, encoding="utf-8")
     return html
 
@@ -253,7 +281,10 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrom
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    # A report needs no network (journeylab.pdf also turns scripts off): nothing on the page can call out.
+    "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND",
 )
+CHROMIUM_TIMEOUT = 120  # seconds for the whole print; the demo report (no scripts) prints in about 6
 PDF_MISSING_NOTE = "no PDF: Chromium is not installed (Debian: apt-get install chromium)"
 PDF_SKIPPED_NOTE = "no PDF: skipped (--no-pdf)"
 
@@ -273,7 +304,7 @@ def find_chromium() -> str | None:
     return None
 
 
-def chromium(args: Sequence[str], timeout: float = 120) -> None:
+def chromium(args: Sequence[str], timeout: float = CHROMIUM_TIMEOUT) -> None:
     """Run headless Chromium with a fresh profile and the flags a closed network needs."""
     import subprocess
     import tempfile
@@ -286,16 +317,18 @@ def chromium(args: Sequence[str], timeout: float = 120) -> None:
                        check=True, capture_output=True, timeout=timeout)
 
 
-def render_pdf(html: Path, pdf: Path) -> tuple[Path | None, str]:
-    """Print ``html`` to ``pdf`` with headless Chromium; returns (pdf or None, a note saying why not)."""
-    import subprocess
+def render_pdf(html: Path, pdf: Path, timeout: float = CHROMIUM_TIMEOUT) -> tuple[Path | None, str]:
+    """Print ``html`` to ``pdf`` with headless Chromium, scripts disabled and within ``timeout`` seconds
+    (journeylab.pdf); returns (pdf or None, a note saying why not)."""
+    from .pdf import ChromiumError, print_pdf
 
-    if find_chromium() is None:
+    exe = find_chromium()
+    if exe is None:
         return None, PDF_MISSING_NOTE
     try:
-        chromium([f"--print-to-pdf={Path(pdf).resolve()}", "--no-pdf-header-footer", Path(html).resolve().as_uri()])
-    except (subprocess.SubprocessError, OSError) as exc:
-        return None, f"no PDF: Chromium failed ({_first_line(str(exc))})"
+        print_pdf(exe, CHROMIUM_FLAGS, Path(html), Path(pdf), timeout)
+    except (ChromiumError, OSError) as exc:
+        return None, f"no PDF: {_first_line(str(exc))}"
     if not Path(pdf).exists():
         return None, "no PDF: Chromium wrote no file"
     return Path(pdf), ""

@@ -1,7 +1,8 @@
 """What the report notebooks show, computed once and shared: the value-model bundle, the headline
 figures of the executive summary, and the plain sentence a section shows when a model cannot be fitted.
 
-Notebooks call these; they hold no analysis logic of their own.
+Notebooks call these; they hold no analysis logic of their own. Every sentence made here is Markdown
+built with ``journeylab.safe.fill`` (values from the shop's data escaped), ready for ``Page.text``.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from .i18n import FIT_PROBLEMS, t
 from .shop import Shop
 from .summary import customer_summary
 from .report import CACHE_DIR
+from .safe import Trusted, fill
 from .value import ShopValue, annual_to_monthly, shop_value  # noqa: F401  (annual_to_monthly: the notebooks' import)
 
 
@@ -27,7 +29,7 @@ class Outcome:
 
     ok: bool
     value: Any = None
-    message: str = ""
+    message: Trusted = Trusted("")
 
 
 def attempt(fn: Callable[[], Any], lang: str = "en") -> Outcome:
@@ -36,7 +38,7 @@ def attempt(fn: Callable[[], Any], lang: str = "en") -> Outcome:
         return Outcome(True, fn())
     except (ModelError, DataError) as exc:
         why = exc.text(lang) if isinstance(exc, ModelError) else str(exc)
-        return Outcome(False, None, f"{t('section_not_fitted', lang)} {why}")
+        return Outcome(False, None, fill("{lead} {why}", lead=t("section_not_fitted", lang), why=why))
 
 
 def cached(output_dir: str | Path | None, name: str, key: dict, fn: Callable[[], Any]) -> Any:
@@ -87,15 +89,13 @@ def group_label(group: str, lang: str = "en") -> str:
              lang)
 
 
-def model_notes(value: ShopValue, lang: str = "en") -> list[str]:
+def model_notes(value: ShopValue, lang: str = "en") -> list[Trusted]:
     """Plain sentences, one per group: which model serves it and why, or what the data cannot tell."""
     out = []
     split = value.by is not None
     if split:
-        out.append(t("split_by_involvement", lang))
+        out.append(fill("{0}", t("split_by_involvement", lang)))
     for name, g in value.groups.items():
-        head = f"**{group_label(name, lang)}** ({g.n_customers:,} {t('customers', lang)}, {g.n_repeat:,} "\
-               f"{t('repeat_customers', lang)}): "
         if g.comparison is not None:
             text = g.comparison.reason_text(lang)
         else:
@@ -105,20 +105,22 @@ def model_notes(value: ShopValue, lang: str = "en") -> list[str]:
             text += " " + t("spend_fallback", lang)
         if g.model is not None and g.status_source == "recency":
             text += " " + t("status_recency_better", lang)
-        out.append(head + text)
+        out.append(fill("**{group}** ({n:,} {customers}, {rep:,} {repeat}): {text}", group=group_label(name, lang),
+                        n=g.n_customers, customers=t("customers", lang), rep=g.n_repeat,
+                        repeat=t("repeat_customers", lang), text=text))
     n_early = int((value.predictions["status"] == "too early to tell").sum())
     if n_early:
-        out.append(t("too_early_note", lang).format(n=n_early))
+        out.append(fill(t("too_early_note", lang), n=n_early))
     return out
 
 
-def model_choice_line(group: str, info: dict, lang: str = "en") -> str:
+def model_choice_line(group: str, info: dict, lang: str = "en") -> Trusted:
     """One line on the model a group's figures come from (``compare_involvement(...).attrs["models"]``)."""
-    head = f"**{group_label(group, lang)}**: "
     if info.get("model") is None:
         why = "; ".join(dict.fromkeys(FIT_PROBLEMS.get(p, {}).get(lang, p) for p in info.get("problems", [])))
-        return head + t("no_model", lang) + " " + why + "."
-    return head + info["model"] + " — " + t("tier_" + info["tier"], lang)
+        return fill("**{group}**: {none} {why}.", group=group_label(group, lang), none=t("no_model", lang), why=why)
+    return fill("**{group}**: {model} — {tier}", group=group_label(group, lang), model=info["model"],
+                tier=t("tier_" + info["tier"], lang))
 
 
 def parameter_table(params: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -141,17 +143,17 @@ def status_table(value: ShopValue, lang: str = "en") -> pd.DataFrame:
     return tab
 
 
-def value_message(outcome: Outcome, lang: str = "en") -> str:
+def value_message(outcome: Outcome, lang: str = "en") -> Trusted:
     """Why a report states no churn or CLV figures from a model (empty when it does)."""
     if not outcome.ok:
         return outcome.message
     v = outcome.value
     if v.ok:
-        return ""
+        return Trusted("")
     if all("small_sample" in g.problems for g in v.groups.values()):
         rep = int((v.summary["frequency"] > 0).sum())
-        return t("small_sample_note", lang).format(n=len(v.summary), rep=rep)
-    return " ".join(model_notes(v, lang))
+        return fill(t("small_sample_note", lang), n=len(v.summary), rep=rep)
+    return Trusted(" ".join(model_notes(v, lang)))
 
 
 def recency_status(days_since_last_order, recency_days: tuple[float, float] = RECENCY_DAYS) -> pd.Categorical:
@@ -159,17 +161,19 @@ def recency_status(days_since_last_order, recency_days: tuple[float, float] = RE
     return recency_classes(days_since_last_order, recency_days)
 
 
-def rfm_rule_text(rfm: pd.DataFrame, lang: str = "en") -> str:
+def rfm_rule_text(rfm: pd.DataFrame, lang: str = "en") -> Trusted:
     """How the RFM scores were made for this shop, in the report's language."""
     fixed = str(rfm.attrs.get("f_rule", "")).startswith("fixed")
     version = rfm.attrs.get("segment_map_version", "")
     if lang == "nl":
         f = ("F telt bestellingen in vaste klassen (1, 2, 3, 4-5, 6 of meer), omdat de meeste klanten even vaak bestelden"
              if fixed else "F is het kwintiel van het aantal bestellingen")
-        return (f"R, F en M zijn scores van 1 tot 5: R naar de tijd sinds de laatste bestelling, M naar de gemiddelde "
-                f"orderwaarde (kwintielen; gelijke waarden krijgen dezelfde score); {f}. Segmentenkaart {version}.")
-    return (f"R, F and M are scores from 1 to 5: R by the time since the last order, M by the mean order value "
-            f"(quintiles; equal values get the same score); F: {rfm.attrs.get('f_rule', '')}. Segment map {version}.")
+        return fill("R, F en M zijn scores van 1 tot 5: R naar de tijd sinds de laatste bestelling, M naar de "
+                    "gemiddelde orderwaarde (kwintielen; gelijke waarden krijgen dezelfde score); {f}. "
+                    "Segmentenkaart {version}.", f=f, version=version)
+    return fill("R, F and M are scores from 1 to 5: R by the time since the last order, M by the mean order value "
+                "(quintiles; equal values get the same score); F: {f}. Segment map {version}.",
+                f=rfm.attrs.get("f_rule", ""), version=version)
 
 
 def headline(shop: Shop, value: "Outcome | ShopValue") -> dict[str, float | str | None]:

@@ -183,11 +183,22 @@ def test_xlsx_has_no_formula_cell(values, header):
     assert not [c.value for c in found if isinstance(c.value, str) and live(c.value)]
 
 
-def _csv_rows(path: Path) -> list[list[str]]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.reader(fh))
+def _csv_rows(path: Path, delimiter: str = ",") -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        return list(csv.reader(fh, delimiter=delimiter))
 
 
 def _xlsx_cells(path: Path) -> list:
     book = openpyxl.load_workbook(path)
     return [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
+
+
+def test_csv_is_safe_whatever_separator_the_spreadsheet_splits_on(tmp_path):
+    """Dutch Excel splits a CSV on ';': an unquoted "x;=HYPERLINK(...)" would give a cell starting with '='."""
+    frame = pd.DataFrame({"channel": ['x;=HYPERLINK("http://evil.example")', "a\t=1+1", "café"], "n": [1, 2, 3]})
+    path = write_table(frame, tmp_path / "t.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark: Excel reads the é right
+    for delimiter in (",", ";", "\t"):
+        cells = [c for row in _csv_rows(path, delimiter) for c in row]
+        assert not [c for c in cells if live(c)], (delimiter, cells)
+    assert _csv_rows(path)[3] == ["café", "3"]

@@ -32,35 +32,35 @@ output_dir = None"""
 DATA_QUALITY = [
     ("code", PARAMS, ["parameters"]),
     ("code", '''import pandas as pd
-from IPython.display import Markdown, display
 
 import journeylab as jl
 jl.quiet_warnings()
 from journeylab.i18n import t
-from journeylab.display import show
+from journeylab.page import Page
 from journeylab.quality import headline_figures, plot_frequency, plot_quality, quality_table
 from journeylab.report import record
 
-pd.set_option("display.max_colwidth", 80)
 shop = jl.load_shop(shop_config)
+page = Page(language, currency=shop.currency, output_dir=output_dir)
 summary = jl.customer_summary(shop, freq="D")
 ''', []),
-    ("code", '''display(Markdown(f"## {t('data_quality', language)}\\n\\n{t('data_quality_intro', language)}"))
-display(quality_table(shop, language).style.hide(axis="index").format(precision=2))
+    ("code", '''page.heading(t("data_quality", language))
+page.text(t("data_quality_intro", language))
+page.table(quality_table(shop, language), name="data_quality", hide_index=True)
 fig = plot_quality(shop, language)
-show(fig)
+page.figure(fig)
 if fig is None:
-    display(Markdown(t("no_problems", language)))''', []),
+    page.text(t("no_problems", language))''', []),
     ("code", '''figures = headline_figures(shop, summary)
-display(Markdown(f"## {t('customer_summary', language)}"))
+page.heading(t("customer_summary", language))
 shown = pd.DataFrame(
     {t("figure", language): [t(k, language) for k in figures], t("value", language): [
         "–" if pd.isna(v) else f"{v:.1%}" if k == "repeat_rate" else
         (f"{v:,.2f} {shop.currency}" if k == "mean_order_value" else f"{v:,}")
         for k, v in figures.items()]}
 )
-display(shown.style.hide(axis="index"))
-show(plot_frequency(summary, language))
+page.table(shown, hide_index=True)
+page.figure(plot_frequency(summary, language))
 record(output_dir, {"shop": shop.name, "observation_end": shop.observation_end, "currency": shop.currency, **figures,
                     "rows_read": int(shop.data_quality.query("action == 'read'")["rows"].sum()),
                     "rows_dropped": int(shop.data_quality.query("action == 'dropped'")["rows"].sum())})''', []),
@@ -76,20 +76,22 @@ discount_rate = 0.10  # per year"""
 EXECUTIVE = [
     ("code", PARAMS_MODELS, ["parameters"]),
     ("code", '''import pandas as pd
-from IPython.display import Markdown, display
 
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.display import format_table, show
 from journeylab.i18n import t
+from journeylab.page import Page
 from journeylab.report import record
+from journeylab.safe import fill
 from journeylab.sections import headline, value_message, value_models
 
 shop = jl.load_shop(shop_config)
+page = Page(language, currency=shop.currency, output_dir=output_dir)
 value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
                      output_dir=output_dir)
 figures = headline(shop, value)
-display(Markdown(f"# {t('report_title', language)}: {shop.name}\\n\\n## {t('executive_summary', language)}"))''', []),
+page.heading(fill("{title}: {shop}", title=t("report_title", language), shop=shop.name), level=1)
+page.heading(t("executive_summary", language))''', []),
     ("code", '''pct = lambda v: "–" if v is None else f"{v:.1%}"
 rows = [
     (t("customers", language), f"{figures['customers']:,}"),
@@ -99,119 +101,125 @@ rows = [
     (t("clv_total", language).format(h=clv_horizon_months),
      "–" if figures["clv_total"] is None else f"{figures['clv_total']:,.0f} {shop.currency}"),
 ]
-display(pd.DataFrame(rows, columns=[t("figure", language), t("value", language)]).style.hide(axis="index"))
+page.table(pd.DataFrame(rows, columns=[t("figure", language), t("value", language)]), name="headline",
+           hide_index=True)
 message = value_message(value, language)
 if message:
-    display(Markdown(message))
+    page.text(message)
 elif figures["too_early_share"]:
-    display(Markdown(t("too_early_note", language).format(n=int(round(figures["too_early_share"] * figures["customers"])))))
+    page.text(fill(t("too_early_note", language), n=int(round(figures["too_early_share"] * figures["customers"]))))
 record(output_dir, {"headline": figures})''', []),
     ("code", '''from journeylab.sections import attempt, involvement_comparison
 
 comparison = involvement_comparison(shop, value, horizon_months=clv_horizon_months, lang=language,
                                     output_dir=output_dir)
-found = attempt(lambda: jl.findings(lang=language, comparison=comparison.value), language) if comparison.ok \
+found = attempt(lambda: jl.findings(lang=language, comparison=comparison.value), language) if comparison.ok \\
     else comparison
 top = found.value.head(3) if found.ok else pd.DataFrame(columns=["id", "phase", "p_value"])
-display(Markdown(f"### {t('findings', language)}"))
+page.heading(t("findings", language), level=3)
 if not found.ok:
-    display(Markdown(found.message))
+    page.text(found.message)
 elif top.empty:
-    display(Markdown(t("no_findings", language)))
+    page.text(t("no_findings", language))
 for row in top.itertuples():
-    display(Markdown(f"**{row.rank}. {row.finding}**  \\n{row.action}  \\n<small>{row.evidence}; {row.certainty}</small>"))
+    page.text(fill("**{rank}. {finding}**  \\n{action}  \\n<small>{evidence}; {certainty}</small>", rank=row.rank,
+                   finding=row.finding, action=row.action, evidence=row.evidence, certainty=row.certainty))
 record(output_dir, {"findings": top[["id", "phase", "p_value"]].to_dict("records")})''', []),
 ]
 
 JOURNEY = [
     ("code", PARAMS_MODELS + '\nphase_model = "five"  # or "four", "six"', ["parameters"]),
     ("code", '''import pandas as pd
-from IPython.display import Markdown, display
 
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.display import format_table, show
 from journeylab.funnel import consideration_summary
 from journeylab.i18n import t, translate_metric
 from journeylab.journey import phase_counts
+from journeylab.page import Page
 from journeylab.plots_journey import (attribution_plot, cohort_plot, consideration_plot, funnel_plot,
                                       phase_flow_plot, phase_plot)
 from journeylab.report import record
 from journeylab.sections import attempt, value_models
 
 shop = jl.load_shop(shop_config)
+page = Page(language, currency=shop.currency, output_dir=output_dir)
 value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
                      output_dir=output_dir)
 phases = jl.journey_phases(shop, model=phase_model, value=value.value)
-display(Markdown(f"## {t('journey_section', language)}"))
+page.heading(t("journey_section", language))
 if phases.attrs.get("note"):
-    display(Markdown(phases.attrs["note"]))''', []),
+    page.text(phases.attrs["note"])''', []),
     ("code", '''counts = phase_counts(phases, by="status")
-display(counts)
-show(phase_plot(phases, by="involvement" if "involvement" in phases else None, lang=language))
-display(Markdown(f"### {t('phase_rules', language)}"))
+page.table(counts, name="phase_counts")
+page.figure(phase_plot(phases, by="involvement" if "involvement" in phases else None, lang=language))
+page.heading(t("phase_rules", language), level=3)
 rules = phases.attrs["rules"]
 cols = ["phase_nl", "needs", "rule", "description_nl"] if language == "nl" else ["phase", "needs", "rule", "description"]
-display(rules[[c for c in cols if c in rules]].style.hide(axis="index"))
+page.table(rules[[c for c in cols if c in rules]], name="phase_rules", hide_index=True)
 record(output_dir, {"phases": phases["phase"].value_counts().to_dict()})''', []),
     ("code", '''end = shop.observation_end
 flows = jl.phase_flows(shop, dates=[end - pd.DateOffset(months=6), end], model=phase_model)
-display(Markdown(f"### {t('phase_flows', language)}"))
-show(phase_flow_plot(flows, lang=language))
+page.heading(t("phase_flows", language), level=3)
+page.figure(phase_flow_plot(flows, lang=language))
 for matrix in flows["transitions"]:
-    display(matrix)''', []),
-    ("code", '''display(Markdown(f"### {t('cohorts', language)}"))
+    page.table(matrix)''', []),
+    ("code", '''page.heading(t("cohorts", language), level=3)
 cohorts = attempt(lambda: jl.cohort_retention(shop, max_months=12), language)
 if cohorts.ok:
-    show(cohort_plot(cohorts.value, lang=language))
+    page.figure(cohort_plot(cohorts.value, lang=language))
 else:
-    display(Markdown(t("no_orders", language)))''', []),
+    page.text(t("no_orders", language))''', []),
     ("code", '''if shop.has("events"):
     result = jl.funnel(shop, breakdown="involvement")
-    display(Markdown(f"### {t('funnel', language)}"))
-    display(format_table(result.table.set_index(["group", "step"]), language,
-                         percent=["step_conversion", "overall_conversion"]))
-    show(funnel_plot(result, lang=language))
-    display(Markdown(f"#### {t('after_drop_off', language)}"))
-    display(format_table(result.next_after_drop_off.set_index(["stopped_after", "next_event"]), language, percent=["share"]))
+    page.heading(t("funnel", language), level=3)
+    page.table(result.table.set_index(["group", "step"]), name="funnel",
+               percent=["step_conversion", "overall_conversion"])
+    page.figure(funnel_plot(result, lang=language))
+    page.heading(t("after_drop_off", language), level=4)
+    page.table(result.next_after_drop_off.set_index(["stopped_after", "next_event"]), name="after_drop_off",
+               percent=["share"])
     cons = jl.consideration(shop)
-    display(Markdown(f"### {t('consideration', language)}"))
+    page.heading(t("consideration", language), level=3)
     summary_table = consideration_summary(cons).T
     summary_table.index = [translate_metric(i, language) for i in summary_table.index]
     summary_table.columns = [translate_metric(c, language) if c not in ("low", "high") else t(c, language) for c in summary_table.columns]
-    display(format_table(summary_table, language))
-    show(consideration_plot(cons, lang=language))
+    page.table(summary_table, name="consideration")
+    page.figure(consideration_plot(cons, lang=language))
     attr = jl.attribution(shop, by_involvement=True)
-    display(Markdown(f"### {t('attribution', language)}"))
-    show(attribution_plot(attr, lang=language))
+    page.heading(t("attribution", language), level=3)
+    page.figure(attribution_plot(attr, lang=language))
+    page.export(attr, "attribution", hide_index=True)
     last = result.table[result.table["step_no"] == result.table["step_no"].max()]
     record(output_dir, {"funnel_overall_conversion": dict(zip(last["group"], last["overall_conversion"].astype(float)))})
 else:
-    display(Markdown(t("needs_events", language)))''', []),
+    page.text(t("needs_events", language))''', []),
 ]
 
 INVOLVEMENT = [
     ("code", PARAMS_MODELS, ["parameters"]),
     ("code", '''import pandas as pd
-from IPython.display import Markdown, display
 
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.display import comparison_table, format_table, show
+from journeylab.display import comparison_table
 from journeylab.i18n import t, translate_metric
+from journeylab.involvement import involvement_data
+from journeylab.page import Page
 from journeylab.plots_journey import comparison_plot
 from journeylab.report import record
-from journeylab.involvement import involvement_data
 from journeylab.sections import attempt, involvement_comparison, model_choice_line, value_models
 
 shop = jl.load_shop(shop_config)
-display(Markdown(f"## {t('involvement_section', language)}"))
+page = Page(language, currency=shop.currency, output_dir=output_dir)
+page.heading(t("involvement_section", language))
 levels = attempt(lambda: jl.classify_involvement(shop), language)
 if levels.ok:
     evidence = ["level", "source", "median_price", "price_ratio", "repeat_rate", "interpurchase_days", "consideration_days", "score"]
-    display(format_table(levels.value[[c for c in evidence if c in levels.value]], language, percent=["repeat_rate"]))
+    page.table(levels.value[[c for c in evidence if c in levels.value]], name="involvement_levels",
+               percent=["repeat_rate"])
 else:
-    display(Markdown(levels.message))''', []),
+    page.text(levels.message)''', []),
     ("code", '''if levels.ok:
     value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
                          output_dir=output_dir)
@@ -219,60 +227,58 @@ else:
                                      output_dir=output_dir)
     levels = outcome if not outcome.ok else levels
     if not outcome.ok:
-        display(Markdown(outcome.message))
+        page.text(outcome.message)
 if levels.ok:
     comparison = outcome.value
     for level, m in comparison.attrs["models"].items():
-        display(Markdown(model_choice_line(level, m, language)))
-    display(comparison_table(comparison, language).style.hide(axis="index"))
-    show(comparison_plot(comparison, lang=language))
-    display(Markdown(f"### {t('phase_kpis', language)}"))
+        page.text(model_choice_line(level, m, language))
+    page.table(comparison_table(comparison, language), name="low_vs_high", hide_index=True)
+    page.figure(comparison_plot(comparison, lang=language))
+    page.heading(t("phase_kpis", language), level=3)
     kpis = jl.phase_kpis(shop, data=involvement_data(shop, clv_horizon_months, value=value.value))
     kpis.index = pd.MultiIndex.from_tuples([(translate_metric(p, language), translate_metric(k, language)) for p, k in kpis.index])
-    display(format_table(kpis, language))''', []),
+    page.table(kpis, name="phase_kpis")''', []),
     ("code", '''if levels.ok:
     found = jl.findings(shop, lang=language, comparison=comparison)
-    display(Markdown(f"### {t('findings', language)}"))
+    page.heading(t("findings", language), level=3)
     if found.empty:
-        display(Markdown(t("no_findings", language)))
+        page.text(t("no_findings", language))
     else:
-        display(found[["rank", "phase", "finding", "action", "certainty"]].style.hide(axis="index"))
+        page.table(found[["rank", "phase", "finding", "action", "certainty"]], name="findings", hide_index=True)
     record(output_dir, {"involvement_metrics": int(len(comparison))})''', []),
 ]
 
 CUSTOMERS_RFM = [
     ("code", PARAMS, ["parameters"]),
-    ("code", '''from IPython.display import Markdown, display
-
-import journeylab as jl
+    ("code", '''import journeylab as jl
 jl.quiet_warnings()
-from journeylab.display import format_table, show
-from journeylab.i18n import t
+from journeylab.i18n import t, translate_metric
+from journeylab.page import Page
 from journeylab.plots import segment_plot
 from journeylab.report import record
-from journeylab.i18n import translate_metric
 from journeylab.rfm import rfm_segments, segment_table
 from journeylab.sections import rfm_rule_text
 
 shop = jl.load_shop(shop_config)
+page = Page(language, currency=shop.currency, output_dir=output_dir)
 summary = jl.customer_summary(shop, freq="D") if shop.count("orders") else None
-display(Markdown(f"## {t('customers_rfm', language)}"))
+page.heading(t("customers_rfm", language))
 if summary is None:
-    display(Markdown(t("no_orders", language)))
+    page.text(t("no_orders", language))
 else:
     rfm = rfm_segments(summary)
     table = segment_table(rfm, language)''', []),
     ("code", '''if summary is not None:
     shown = table.drop(columns=["action", "phase"])
-    display(format_table(shown, language, percent=["share", "revenue_share"], money=["revenue", "mean_monetary"],
-                         currency=shop.currency))
-    show(segment_plot(table, language))''', []),
+    page.table(shown, name="rfm_segments", percent=["share", "revenue_share"], money=["revenue", "mean_monetary"])
+    page.figure(segment_plot(table, language))''', []),
     ("code", '''if summary is not None:
-    display(Markdown(f"### {t('suggested_action', language)}"))
-    display(format_table(table[["phase", "action"]].assign(
+    page.heading(t("suggested_action", language), level=3)
+    page.table(table[["phase", "action"]].assign(
         phase=table["phase"].map(lambda p: translate_metric(p, language))).rename(
-        columns={"action": "suggested_action"}), language))
-    display(Markdown(f"### {t('rfm_rule', language)}\\n\\n{rfm_rule_text(rfm, language)}"))
+        columns={"action": "suggested_action"}), name="rfm_actions")
+    page.heading(t("rfm_rule", language), level=3)
+    page.text(rfm_rule_text(rfm, language))
     record(output_dir, {"rfm_segments": table["customers"].to_dict()})''', []),
     ("code", '''# Checked golden numbers (nbval, lax mode): every customer is in exactly one segment
 if summary is not None:
@@ -283,64 +289,66 @@ if summary is not None:
 CHURN_CLV = [
     ("code", PARAMS_MODELS, ["parameters"]),
     ("code", '''import pandas as pd
-from IPython.display import Markdown, display
 
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.display import format_table, show
 from journeylab.i18n import t
+from journeylab.page import Page
 from journeylab.plots import calibration_holdout_plot, clv_distribution_plot, frequency_recency_heatmap
 from journeylab.report import record
+from journeylab.safe import fill
 from journeylab.sections import (group_label, model_notes, parameter_table, status_table, value_message,
                                  value_models)
 
 shop = jl.load_shop(shop_config)
+page = Page(language, currency=shop.currency, output_dir=output_dir)
 outcome = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
                        output_dir=output_dir)
 value = outcome.value
-display(Markdown(f"## {t('churn_clv', language)}"))
+page.heading(t("churn_clv", language))
 message = value_message(outcome, language)
 if message:
-    display(Markdown(message))''', []),
+    page.text(message)''', []),
     ("code", '''if value is not None:
-    display(Markdown(f"### {t('model_comparison', language)}"))
+    page.heading(t("model_comparison", language), level=3)
     if value.calibration_end is not None:
-        display(Markdown(t("holdout_note", language).format(cal=f"{value.calibration_end:%Y-%m-%d}")))
+        page.text(fill(t("holdout_note", language), cal=f"{value.calibration_end:%Y-%m-%d}"))
     for note in model_notes(value, language):
-        display(Markdown(note))
+        page.text(note)
     cols = ["label", "holdout_actual_total", "holdout_predicted_total", "total_error_pct", "mae", "rmse", "correlation"]
     for name, g in value.groups.items():
         if g.comparison is not None:
-            display(Markdown(f"#### {group_label(name, language)}"))
-            display(format_table(g.comparison.metrics[cols], language))
-            show(calibration_holdout_plot(g.comparison, language))''', []),
+            page.heading(group_label(name, language), level=4)
+            page.table(g.comparison.metrics[cols], name=f"model_comparison_{name}")
+            page.figure(calibration_holdout_plot(g.comparison, language))''', []),
     ("code", '''if value is not None and value.ok:
     for name, g in value.groups.items():
         if g.model is None:
             continue
-        display(Markdown(f"### {t('chosen_model', language)}, {group_label(name, language)}: {g.label}"))
-        display(Markdown(f"#### {t('parameters', language)}"))
-        display(format_table(parameter_table(g.model.params_, language), language))
+        page.heading(fill("{model_used}, {group}: {label}", model_used=t("chosen_model", language),
+                          group=group_label(name, language), label=g.label), level=3)
+        page.heading(t("parameters", language), level=4)
+        page.table(parameter_table(g.model.params_, language))
         if g.model.independence_ is not None:
-            display(Markdown(f"#### {t('independence', language)}\\n\\n{g.model.independence_['message']}"))
+            page.heading(t("independence", language), level=4)
+            page.text(g.model.independence_["message"])
         part = value.summary[value.summary["group"] == name]
         if g.tier == "full":
-            show(frequency_recency_heatmap(g.model, kind="p_alive", lang=language,
-                                            max_frequency=max(5, int(part["frequency"].quantile(0.99)))))
+            page.figure(frequency_recency_heatmap(g.model, kind="p_alive", lang=language,
+                                                  max_frequency=max(5, int(part["frequency"].quantile(0.99)))))
     p = value.predictions
     if p["clv"].notna().any():
-        show(clv_distribution_plot(p[p["clv"].notna()], currency=shop.currency, lang=language,
-                                   horizon=clv_horizon_months, unit="months"))''', []),
+        page.figure(clv_distribution_plot(p[p["clv"].notna()], currency=shop.currency, lang=language,
+                                          horizon=clv_horizon_months, unit="months"))''', []),
     ("code", '''if value is not None:
     p = value.predictions
-    display(Markdown(f"### {t('churn_status_counts', language)}"))
-    display(status_table(value, language))
+    page.heading(t("churn_status_counts", language), level=3)
+    page.table(status_table(value, language), name="churn_status")
     top = p[p["clv"].notna()].sort_values("clv", ascending=False).head(10)[
         ["p_alive", "expected_purchases", "expected_spend_per_order", "clv", "status"]]
     if len(top):
-        display(Markdown(f"### {t('top_customers', language)}"))
-        display(format_table(top, language, percent=["p_alive"], money=["expected_spend_per_order", "clv"],
-                             currency=shop.currency))
+        page.heading(t("top_customers", language), level=3)
+        page.table(top, percent=["p_alive"], money=["expected_spend_per_order", "clv"])
     record(output_dir, {"clv_model": {k: g.label for k, g in value.groups.items()},
                         "clv_total": float(p["clv"].sum()) if p["clv"].notna().any() else None,
                         "churn_status": p["status"].astype(str).value_counts().to_dict()})''', []),
