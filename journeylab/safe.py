@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MAX_TEXT = 120  # characters of a table cell from data; longer values end in "…" (exports keep them whole)
-MAX_LABEL = 40  # characters of a plot label
+MAX_LABEL = 60  # characters of a plot label
 
 # Characters with a meaning in HTML or Markdown (CommonMark's ASCII punctuation, less the harmless
 # sentence marks), each replaced by its numeric character reference.
