@@ -65,6 +65,11 @@ def project_secret(folder: str | Path | None = None) -> bytes:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             pass
+        except OSError as exc:  # a read-only data folder: say what to do instead of a traceback
+            from .errors import ConfigError
+
+            raise ConfigError(f"cannot create the pseudonymisation key {path} ({exc.strerror}): set "
+                              f"${SECRET_ENV} to a secret of your own, or make {path.parent} writable") from None
         else:
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_hex(32) + "\n")

@@ -76,3 +76,12 @@ def test_find_pii():
     found = pii.find_pii(text)
     assert "anna@example.nl" in found and "+31 6 12345678" in found and "(020) 123 4567" in found
     assert pii.find_pii("customers 4,339, revenue 8,736,672.00, id 17850, 2011-12-09 12:50:00") == []
+
+
+def test_a_key_that_cannot_be_written_is_a_clear_error(tmp_path, monkeypatch):
+    """A data folder the user may not write to (root ignores permissions here: a missing folder stands in)."""
+    from journeylab.errors import ConfigError
+
+    monkeypatch.delenv("JOURNEYLAB_SECRET", raising=False)
+    with pytest.raises(ConfigError, match=r"JOURNEYLAB_SECRET.*writable"):
+        pii.project_secret(tmp_path / "no-such-folder")
