@@ -27,6 +27,8 @@ $(SPARK_STAMP): $(STAMP)
 	@touch $(SPARK_STAMP)
 
 test: $(SPARK_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
 
 test-fast: $(STAMP)

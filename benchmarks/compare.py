@@ -119,9 +119,9 @@ def child(variant: str, path: str, spark_memory: str) -> None:
         st.done("score")
         return st.emit(customers=len(s), clv=float(clv.sum()))
     if variant.startswith("journeylab-duckdb"):
-        from journeylab.clv import CustomerValueModel
-        from journeylab.engine import connect
-        from journeylab.summary import customer_summary
+        from journeylab.models.clv import CustomerValueModel
+        from journeylab.data.engine import connect
+        from journeylab.models.summary import customer_summary
 
         con = None
         if variant == "journeylab-duckdb-file":

@@ -9,7 +9,7 @@
    (``load_shop(config, database=path)``), timing the load and its peak RSS (not in the budget).
    An existing database file is reused unless ``--reload``.
 3. Runs the analyses ``--repeats`` times, each in a fresh subprocess that reopens the shop from the file
-   (``journeylab.shop.open_shop``), so each run's peak RSS (``os.wait4``) is the analyses' own: funnel
+   (``journeylab.data.shop.open_shop``), so each run's peak RSS (``os.wait4``) is the analyses' own: funnel
    (closed, per session, with next event after drop-off), consideration, attribution by involvement.
    Budget (issue 5): at most 90 s and 8 GB. Prints medians and the machine's load average.
 
@@ -44,9 +44,9 @@ def child_load(shop_yaml: str) -> None:
 
 
 def child_analyses(threads: int, memory_limit: str) -> None:
-    from journeylab.attribution import attribution
-    from journeylab.funnel import consideration, funnel
-    from journeylab.shop import open_shop
+    from journeylab.journey.attribution import attribution
+    from journeylab.journey.funnel import consideration, funnel
+    from journeylab.data.shop import open_shop
 
     t0 = time.perf_counter()
     shop = open_shop(DB)

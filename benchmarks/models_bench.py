@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import measure  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 OBS_END = pd.Timestamp("2023-12-31")
@@ -59,8 +58,8 @@ def emit(seconds: float, **numbers) -> None:
 def child(variant: str, path: str) -> None:
     t0 = time.perf_counter()
     if variant == "journeylab":
-        from journeylab.clv import CustomerValueModel
-        from journeylab.summary import customer_summary
+        from journeylab.models.clv import CustomerValueModel
+        from journeylab.models.summary import customer_summary
 
         summary = customer_summary(path, observation_end=OBS_END, freq="D")
         t1 = time.perf_counter()
@@ -86,15 +85,15 @@ def child(variant: str, path: str) -> None:
         exp = bg.conditional_expected_number_of_purchases_up_to_time(360, s["frequency"], s["recency"], s["T"])
         clv = gg.customer_lifetime_value(bg, s["frequency"], s["recency"], s["T"], s["monetary_value"],
                                          time=12, discount_rate=0.01, freq="D")
-        # lifetimes returns NaN where log(2F1) fails (a+b+x-1 < 0 and 2F1 < 0; see journeylab._btyd.
+        # lifetimes returns NaN where log(2F1) fails (a+b+x-1 < 0 and 2F1 < 0; see journeylab.models.btyd.
         # bg_expected_alive); a pandas .sum() would silently skip those customers, so count them
         exp, clv = np.asarray(exp, float), np.asarray(clv, float)
         emit(time.perf_counter() - t0, customers=len(s), clv=float(np.nansum(clv)), p_alive=float(np.sum(pa)),
              expected=float(np.nansum(exp)), nan_customers=int(np.isnan(exp).sum()),
              params=bg.params_.round(6).tolist())
     elif variant == "paretonbd":
-        from journeylab.clv import CustomerValueModel
-        from journeylab.summary import customer_summary
+        from journeylab.models.clv import CustomerValueModel
+        from journeylab.models.summary import customer_summary
 
         summary = customer_summary(path, observation_end=OBS_END, freq="D")
         t0 = time.perf_counter()  # fit time only, as the target states

@@ -2,17 +2,17 @@
 
 Load a shop with :func:`load_shop`, summarise its customers with :func:`customer_summary`.
 """
-from .errors import ConfigError, DataError, JourneylabError, ModelError
-from .shop import Shop, load_shop
-from .summary import customer_summary
-from .journey import cohort_retention, journey_phases, phase_flows, phase_rules  # noqa: E402
-from .funnel import consideration, funnel  # noqa: E402
-from .attribution import attribution  # noqa: E402
-from .involvement import classify_involvement, compare_involvement, phase_kpis  # noqa: E402
-from .findings import findings  # noqa: E402
-from .rfm import rfm_segments, segment_table  # noqa: E402
-from .clv import CustomerValueModel, compare_models  # noqa: E402
-from .churn import churn_classes, evaluate_churn  # noqa: E402
+from journeylab.errors import ConfigError, DataError, JourneylabError, ModelError
+from journeylab.data.shop import Shop, load_shop
+from journeylab.models.summary import customer_summary
+from journeylab.journey.phases import cohort_retention, journey_phases, phase_flows, phase_rules  # noqa: E402
+from journeylab.journey.funnel import consideration, funnel  # noqa: E402
+from journeylab.journey.attribution import attribution  # noqa: E402
+from journeylab.journey.involvement import classify_involvement, compare_involvement, phase_kpis  # noqa: E402
+from journeylab.journey.findings import findings  # noqa: E402
+from journeylab.models.rfm import rfm_segments, segment_table  # noqa: E402
+from journeylab.models.clv import CustomerValueModel, compare_models  # noqa: E402
+from journeylab.models.churn import churn_classes, evaluate_churn  # noqa: E402
 
 __version__ = "0.1.0"
 

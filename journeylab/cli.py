@@ -9,8 +9,8 @@ import argparse
 import sys
 from typing import Sequence
 
-from . import __version__
-from .errors import JourneylabError
+from journeylab import __version__
+from journeylab.errors import JourneylabError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_report)
 
     try:
-        from .simulate_cli import add_simulate_parser
+        from journeylab.simulate.cli import add_simulate_parser
     except ImportError:  # the simulator is optional while it is being built
         pass
     else:
@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .shop import load_shop
+    from journeylab.data.shop import load_shop
 
     shop = load_shop(args.config)
     dq = shop.data_quality
@@ -74,7 +74,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import run_batch
+    from journeylab.report.run import run_batch
 
     results = run_batch(args.configs, out_root=args.out, progress=not args.no_progress, pdf=not args.no_pdf)
     failed = [r for r in results if not r.ok]

@@ -66,7 +66,7 @@ class ModelError(JourneylabError, RuntimeError):
     """
 
     def __init__(self, code: str, **params: Any) -> None:
-        from .i18n import MODEL_ERRORS
+        from journeylab.i18n import MODEL_ERRORS
 
         self.code = code if code in MODEL_ERRORS else None
         self.params = params
@@ -74,7 +74,7 @@ class ModelError(JourneylabError, RuntimeError):
 
     def text(self, lang: str = "en") -> str:
         """The reason as a plain sentence in ``lang`` ("en" or "nl")."""
-        from .i18n import MODEL_ERRORS, translate_params
+        from journeylab.i18n import MODEL_ERRORS, translate_params
 
         if self.code is None:
             return str(self)

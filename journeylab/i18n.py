@@ -7,6 +7,8 @@ found by the tests, not by a client.
 from __future__ import annotations
 
 LANGUAGES = ("en", "nl")
+# The models' names as the literature writes them, the same in every language.
+MODEL_LABELS = {"bgnbd": "BG/NBD", "mbgnbd": "MBG/NBD", "paretonbd": "Pareto/NBD", "gammagamma": "Gamma-Gamma"}
 
 LABELS: dict[str, dict[str, str]] = {
     "report_title": {"en": "Customer journey report", "nl": "Klantreisrapport"},
@@ -428,7 +430,7 @@ MODEL_ERRORS: dict[str, dict[str, str]] = {
 }
 
 
-# Why a fit is not used (journeylab.fitcheck problem codes)
+# Why a fit is not used (journeylab.models.fitcheck problem codes)
 FIT_PROBLEMS: dict[str, dict[str, str]] = {
     "rate_not_identified": {"en": "its purchase rate is not identified by the data",
                             "nl": "de data bepalen het aankoopritme niet"},
@@ -472,10 +474,8 @@ _CHOICE = {
 
 
 def choice_text(comparison, lang: str = "en") -> str:
-    """Plain sentences on a journeylab.clv.ModelComparison: which purchase model is used and why, which
+    """Plain sentences on a journeylab.models.clv.ModelComparison: which purchase model is used and why, which
     were set aside and why (or that none can be trusted)."""
-    from .clv import MODEL_LABELS
-
     m = comparison.metrics
     num = lambda v: f"{v:.3f}"  # noqa: E731
     pct = lambda v: f"{v:+.1f}%"  # noqa: E731

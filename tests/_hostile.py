@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from journeylab.contract import CANCELLED_STATUSES
+from journeylab.data.contract import CANCELLED_STATUSES
 from journeylab.simulate import write_shop
 
 N_CUSTOMERS = 1500

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 import yaml
 
-from journeylab.report import DEFAULT_NOTEBOOKS
+from journeylab.report.run import DEFAULT_NOTEBOOKS
 
 # client name -> shop config (paths relative to the real data folder). Currency: as the data set's README
 # says; REES46 does not state its prices' currency and the online-shoppers sessions have no money at all,

@@ -1,4 +1,4 @@
-"""Shared checks of the validation suite (journeylab.validation), split over two test files so the two
+"""Shared checks of the validation suite (journeylab.report.validation), split over two test files so the two
 pytest workers share the work. Tolerances are what the suite reaches, with some room (docs/validation.md)."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from journeylab.validation import ShopResult, run_shop
+from journeylab.report.validation import ShopResult, run_shop
 
 N_BOOT, N_BOOT_MODEL = 100, 20
 # per level, the model figures against the simulated truth: |churn risk - true share dropped out|, and the

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from journeylab.attribution import MODELS, attribution, attribution_shares, markov_removal
+from journeylab.journey.attribution import MODELS, attribution, attribution_shares, markov_removal
 
 from _journey_data import hand_shop, simulated
 

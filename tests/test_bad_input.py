@@ -8,7 +8,6 @@ with the fragment in the message, and `journeylab validate` exits 2 without a tr
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 from pathlib import Path

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from journeylab.churn import (ChurnThresholds, brier, calibration_table, churn_classes, churn_risk,
+from journeylab.models.churn import (ChurnThresholds, brier, calibration_table, churn_classes, churn_risk,
                               evaluate_churn, roc_auc)
-from journeylab.clv import CustomerValueModel
+from journeylab.models.clv import CustomerValueModel
 
 from _models_data import cdnow_holdout_weeks
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from lifetimes.datasets import load_cdnow_summary, load_cdnow_summary_data_with_monetary_value
 
-from journeylab import _btyd
-from journeylab.clv import CustomerValueModel, compare_models, independence_check
+from journeylab.models import btyd as _btyd
+from journeylab.models.clv import CustomerValueModel, compare_models, independence_check
 from journeylab.errors import DataError, ModelError
 
 from _models_data import cdnow_holdout_weeks, simulate_bgnbd

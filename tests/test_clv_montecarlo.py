@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from journeylab import _btyd
+from journeylab.models import btyd as _btyd
 
 # BG/NBD fitted on benchmarks/models_bench.py's 1M-row shop (days): a + b < 1
 PARAMS = np.array([0.8978, 153.99, 0.02832, 0.2478])

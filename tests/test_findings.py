@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from journeylab.errors import ConfigError
-from journeylab.findings import findings, load_rules
+from journeylab.journey.findings import findings, load_rules
 
 
 def _cmp(**over):

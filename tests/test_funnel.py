@@ -1,11 +1,10 @@
 """Funnels and consideration: a hand-counted shop and simulated truth."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from journeylab.errors import ConfigError, DataError
-from journeylab.funnel import consideration, consideration_summary, funnel
+from journeylab.journey.funnel import consideration, consideration_summary, funnel
 
 from _journey_data import hand_shop, simulated
 
@@ -121,9 +120,9 @@ def test_consideration_matches_simulated_truth():
 def test_journey_plots_in_both_languages():
     import matplotlib.pyplot as plt
 
-    from journeylab import plots_journey as pj
-    from journeylab.attribution import attribution
-    from journeylab.journey import cohort_retention, journey_phases, phase_flows
+    from journeylab.report import plots_journey as pj
+    from journeylab.journey.attribution import attribution
+    from journeylab.journey.phases import cohort_retention, journey_phases, phase_flows
 
     shop, _ = simulated()
     for lang in ("en", "nl"):

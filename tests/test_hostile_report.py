@@ -29,7 +29,7 @@ import pytest
 from _hostile import LITERALS, MARKER_RE, N_CUSTOMERS, NAME, SEED, TITLE, hostile_fields, hostile_shop
 
 import journeylab as jl
-from journeylab.report import find_chromium, run_report
+from journeylab.report.run import find_chromium, run_report
 from journeylab.simulate import write_shop
 
 # Seconds for the whole run (notebooks, HTML, PDF) of a 1,500-customer shop: generous, as test machines run other

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from journeylab.i18n import LABELS, LANGUAGES, RULES_NL, t, translate_rule
-from journeylab.io.clean import RULES
+from journeylab.data.io.clean import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,11 +67,11 @@ def _label_keys_in(module_path: Path) -> set[str]:
 
 
 def test_every_figure_label_is_in_the_table_in_both_languages():
-    import journeylab.plots as plots
-    import journeylab.plots_journey as plots_journey
-    from journeylab.attribution import MODELS
+    import journeylab.report.plots as plots
+    import journeylab.report.plots_journey as plots_journey
+    from journeylab.journey.attribution import MODELS
 
-    used = _label_keys_in(ROOT / "journeylab" / "plots.py") | _label_keys_in(ROOT / "journeylab" / "plots_journey.py")
+    used = _label_keys_in(ROOT / "journeylab" / "report" / "plots.py") | _label_keys_in(ROOT / "journeylab" / "report" / "plots_journey.py")
     assert len(used) > 30, "few label keys found: the pattern is wrong"
     # keys chosen at run time: the models' time units, the legend title of phase_plot, the attribution models
     used |= {"days", "weeks", "months", "involvement", "status", *MODELS}
@@ -85,8 +85,8 @@ def test_attribution_models_have_dutch_names_in_the_plot():
     import matplotlib.pyplot as plt
     from _journey_data import hand_shop
 
-    from journeylab.attribution import MODELS, attribution
-    from journeylab.plots_journey import attribution_plot
+    from journeylab.journey.attribution import MODELS, attribution
+    from journeylab.report.plots_journey import attribution_plot
 
     dutch = [t(m, "nl") for m in MODELS]
     assert all(name != model for name, model in zip(dutch, MODELS)), dutch
@@ -102,7 +102,7 @@ def test_model_errors_have_both_languages_and_their_placeholders():
 
     from journeylab.errors import ModelError
     from journeylab.i18n import MODEL_ERRORS
-    from journeylab.sections import attempt
+    from journeylab.report.sections import attempt
 
     for code, texts in MODEL_ERRORS.items():
         fields = [{f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f} for lang in ("en", "nl")]

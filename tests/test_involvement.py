@@ -4,10 +4,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from journeylab.involvement import (COMPARE_COLUMNS, classify_involvement, compare_involvement, involvement_data,
+from journeylab.journey.involvement import (COMPARE_COLUMNS, classify_involvement, compare_involvement, involvement_data,
                                     phase_kpis)
 
 from _journey_data import hand_shop, simulated

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 import journeylab as jl
-from journeylab.value import shop_value
+from journeylab.journey.value import shop_value
 from journeylab.errors import ConfigError
-from journeylab.journey import cohort_retention, journey_phases, phase_counts, phase_flows, phase_rules, transition_matrix
+from journeylab.journey.phases import cohort_retention, journey_phases, phase_counts, phase_flows, phase_rules, transition_matrix
 
 from _journey_data import hand_shop, simulated
 

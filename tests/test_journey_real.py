@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import journeylab as jl
-from journeylab.attribution import attribution
-from journeylab.funnel import consideration, funnel
-from journeylab.journey import cohort_retention, journey_phases
+from journeylab.journey.attribution import attribution
+from journeylab.journey.funnel import consideration, funnel
+from journeylab.journey.phases import cohort_retention, journey_phases
 
 
 @lru_cache(maxsize=1)

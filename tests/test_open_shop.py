@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import journeylab as jl
-from journeylab.shop import open_shop
+from journeylab.data.shop import open_shop
 
 
 def _orders(n: int = 2000) -> pd.DataFrame:

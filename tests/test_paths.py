@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from journeylab.errors import ConfigError, JourneylabError
-from journeylab.paths import SLUG_MAX, NotAnImage, image_type, safe_slug
-from journeylab.report import _logo_path, _point_latest, new_run_dir, read_report_options
-from journeylab.shop import load_shop
+from journeylab.report.paths import SLUG_MAX, NotAnImage, image_type, safe_slug
+from journeylab.report.run import _logo_path, _point_latest, new_run_dir, read_report_options
+from journeylab.data.shop import load_shop
 
 HOSTILE_NAMES = [
     "..", ".", "../x", "../../../../tmp/evil", "/etc", "/", "a/b/c", "a\\b", "..\\..\\x", "a\x00b", "x" * 300,
@@ -218,7 +218,7 @@ def _snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
 def test_journeylab_opens_no_config_named_file_for_writing():
     """A grep over the package, kept as a test so a new write is looked at: no line that writes a file names a
     table source's path or the logo. (Today's writes go to run folders, the batch file, the notebooks' cache,
-    simulated shops, journeylab.export and the pseudonymisation key.)"""
+    simulated shops, journeylab.report.export and the pseudonymisation key.)"""
     root = Path(__file__).resolve().parent.parent / "journeylab"
     writes = re.compile(r"write_text|write_bytes|open\([^)]*['\"][wax]b?\+?['\"]|O_WRONLY|to_csv|to_parquet|to_excel")
     for path in root.rglob("*.py"):

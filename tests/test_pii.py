@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import journeylab as jl
-from journeylab import pii
+from journeylab.data import pii
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = Path(__file__).parent / "bad_input"

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from lifetimes.datasets import load_cdnow_summary_data_with_monetary_value
 
-from journeylab import plots
-from journeylab.clv import CustomerValueModel, compare_models, expected_cumulative_purchases
-from journeylab.rfm import rfm_segments, segment_table
+from journeylab.report import plots
+from journeylab.models.clv import CustomerValueModel, compare_models, expected_cumulative_purchases
+from journeylab.models.rfm import rfm_segments, segment_table
 
 from _models_data import cdnow_holdout_weeks, cdnow_sample_transactions
 

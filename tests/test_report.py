@@ -13,11 +13,12 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from journeylab.report import find_chromium, run_batch, screenshot
+from journeylab.report.run import find_chromium, run_batch, screenshot
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "configs" / "demo.yaml"
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +61,8 @@ def _result(record: dict) -> SimpleNamespace:
     return SimpleNamespace(**{**record, **paths, "notebooks": [Path(p) for p in record["notebooks"]]})
 
 
+@pytest.mark.slow
+@pytest.mark.notebook
 def test_good_report_has_html_summary_and_notebooks(batch):
     out, first, _ = batch
     demo = first[0]
@@ -72,6 +75,8 @@ def test_good_report_has_html_summary_and_notebooks(batch):
     assert executed == sorted(p.name for p in demo.notebooks)
 
 
+@pytest.mark.slow
+@pytest.mark.notebook
 def test_html_has_no_code_and_no_email(batch):
     html = batch[1][0].html.read_text(encoding="utf-8")
     assert "import journeylab" not in html and "jl.load_shop" not in html
@@ -82,6 +87,8 @@ def test_html_has_no_code_and_no_email(batch):
     assert not EMAIL.findall(html)
 
 
+@pytest.mark.slow
+@pytest.mark.notebook
 def test_broken_config_fails_clearly_before_any_notebook(batch):
     _, first, _ = batch
     broken = first[1]
@@ -89,6 +96,8 @@ def test_broken_config_fails_clearly_before_any_notebook(batch):
     assert "orders.csv" in broken.error and "ordered_at" in broken.error and "not a date" in broken.error
 
 
+@pytest.mark.slow
+@pytest.mark.notebook
 def test_failed_notebook_keeps_partial_copy_and_names_the_cell(batch):
     _, first, _ = batch
     failing = first[2]
@@ -101,6 +110,8 @@ def test_failed_notebook_keeps_partial_copy_and_names_the_cell(batch):
     assert not (failing.run_dir.parent / "latest").exists()  # a failed run is never 'latest'
 
 
+@pytest.mark.slow
+@pytest.mark.notebook
 def test_runs_never_overwrite(batch):
     out, first, second = batch
     assert first[3].run_dir != second[0].run_dir
@@ -108,6 +119,8 @@ def test_runs_never_overwrite(batch):
     assert (out / "onetime" / "latest").resolve() == second[0].run_dir.resolve()
 
 
+@pytest.mark.slow
+@pytest.mark.notebook
 def test_shop_without_repeat_buyers_gets_the_rest_of_its_report_in_dutch(batch):
     one_time = batch[1][3]
     assert one_time.ok, one_time.error
@@ -126,8 +139,10 @@ def test_cli_batch_exit_code(tmp_path):
     assert "[failed] bad" in res.stdout and "does not exist" in res.stdout and "Traceback" not in res.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.notebook
 def test_no_personal_data_in_any_output_of_a_report(batch):
-    from journeylab.pii import find_pii
+    from journeylab.data.pii import find_pii
 
     run = batch[1][4]
     assert run.ok, run.error
@@ -145,9 +160,10 @@ def test_no_personal_data_in_any_output_of_a_report(batch):
 
 
 @pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed: apt-get install chromium (.ci/run does)")
+@pytest.mark.slow
+@pytest.mark.notebook
 def test_pdf_and_first_screen(batch, tmp_path):
     import matplotlib.image as mpimg
-    import numpy as np
 
     demo = batch[1][0]
     assert demo.client == "demo" and demo.pdf is not None and demo.pdf.read_bytes()[:4] == b"%PDF"
@@ -164,6 +180,8 @@ def test_pdf_and_first_screen(batch, tmp_path):
     assert "Customer journey report: demo" in dom
 
 
+@pytest.mark.slow
+@pytest.mark.notebook
 def test_no_pdf_skips_chromium(tmp_path, monkeypatch):
     """--no-pdf: HTML and summary as always, Chromium never started (a fake one would leave a trace), the note says why."""
     trace = tmp_path / "chromium_was_called"
@@ -199,7 +217,7 @@ def test_record_writes_figures_that_cannot_be_computed_as_null(tmp_path):
 
     import numpy as _np
 
-    from journeylab.report import record
+    from journeylab.report.run import record
     record(tmp_path, {"repeat_rate": float("nan"), "clv": _np.float64("inf"), "n": _np.int64(3), "ok": 0.5})
     data = _json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert data == {"repeat_rate": None, "clv": None, "n": 3, "ok": 0.5}

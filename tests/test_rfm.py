@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from journeylab.errors import ConfigError, DataError
-from journeylab.rfm import load_segment_map, quintile_scores, rfm_segments, segment_table
+from journeylab.models.rfm import load_segment_map, quintile_scores, rfm_segments, segment_table
 
 
 def shop_summary(n: int = 1000, seed: int = 0) -> pd.DataFrame:
@@ -121,6 +121,6 @@ def test_public_api_names():
     import journeylab as jl
 
     assert jl.rfm_segments is rfm_segments and jl.segment_table is segment_table
-    from journeylab.clv import CustomerValueModel
+    from journeylab.models.clv import CustomerValueModel
 
     assert jl.CustomerValueModel is CustomerValueModel

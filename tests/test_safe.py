@@ -1,4 +1,4 @@
-"""Text from a shop's data on a page (journeylab.safe, journeylab.page, the report template and PDF step)."""
+"""Text from a shop's data on a page (journeylab.report.safe, journeylab.report.page, the report template and PDF step)."""
 from __future__ import annotations
 
 import ast
@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeylab.display import format_table
+from journeylab.report.display import format_table
 from journeylab.errors import JourneylabError
-from journeylab.report import CONTENT_SECURITY_POLICY, export_html, find_chromium, render_pdf
-from journeylab.safe import Trusted, fill, markdown, page_problems, plot_labels, plot_text
+from journeylab.report.run import CONTENT_SECURITY_POLICY, export_html, find_chromium, render_pdf
+from journeylab.report.safe import Trusted, fill, markdown, page_problems, plot_labels, plot_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYLOADS = [
@@ -29,7 +29,7 @@ PAYLOADS = [
 
 
 def _render(markdown_text: str) -> str:
-    """Markdown as nbconvert renders a report's Markdown output (journeylab.report.export_html's settings)."""
+    """Markdown as nbconvert renders a report's Markdown output (journeylab.report.run.export_html's settings)."""
     from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
     return MarkdownWithMath(renderer=IPythonRenderer(escape=False, exclude_anchor_links=True)).render(markdown_text)
@@ -124,7 +124,7 @@ def _executed_notebook(path: Path, outputs: list[dict]) -> Path:
 
 
 def test_exported_report_has_a_policy_no_script_and_escaped_title(tmp_path):
-    from journeylab.page import Page  # noqa: F401  (the helpers' output is what a report holds)
+    from journeylab.report.page import Page  # noqa: F401  (the helpers' output is what a report holds)
 
     nb = _executed_notebook(tmp_path / "a.ipynb", [
         {"text/markdown": fill("# {x}", x=PAYLOADS[0]), "text/plain": "x"},
@@ -191,7 +191,7 @@ REPORT_NOTEBOOKS = sorted((ROOT / "notebooks").glob("0*.ipynb"))
 
 @pytest.mark.parametrize("path", REPORT_NOTEBOOKS, ids=lambda p: p.name)
 def test_report_notebooks_show_output_only_through_the_page(path):
-    """One helper puts things on the page (journeylab.page.Page), so nothing from the data reaches it unescaped."""
+    """One helper puts things on the page (journeylab.report.page.Page), so nothing from the data reaches it unescaped."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     source = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     tree = ast.parse(source)

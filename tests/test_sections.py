@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 import journeylab as jl
-from journeylab.churn import recency_classes
-from journeylab.sections import (annual_to_monthly, headline, model_notes, recency_status, status_table,
-                                 value_message, value_models)
+from journeylab.models.churn import recency_classes
+from journeylab.journey.value import annual_to_monthly
+from journeylab.report.sections import (headline, model_notes, recency_status, status_table, value_message,
+                                        value_models)
 from journeylab.simulate import simulate_shop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +77,7 @@ def test_uci_online_retail_status_falls_back_to_recency(real_data):
 
 
 def test_unidentified_parameters_say_so(demo):
-    from journeylab.sections import parameter_table
+    from journeylab.report.sections import parameter_table
 
     _, outcome = demo
     high = outcome.value.groups["high"].model.params_

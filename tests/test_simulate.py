@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 from lifetimes import BetaGeoFitter
 
-from journeylab import contract
+from journeylab.data import contract
 from journeylab.simulate import SimulationParams, simulate_shop, write_shop
 
 

@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("pyspark")
 
 import journeylab as jl  # noqa: E402
-from journeylab.clv import CustomerValueModel  # noqa: E402
+from journeylab.models.clv import CustomerValueModel  # noqa: E402
 
 pytestmark = [pytest.mark.spark,
               # pyspark 4.3 warns that it does not yet fully support pandas 3; the results are checked here
@@ -154,7 +154,7 @@ def test_spark_rfm_equals_rfm_segments(demo, cdnow_transactions, spark):
     """Same summary in, same scores out (exactly, ties included). From Spark's own summary, revenue sums
     can differ from DuckDB's in the last bit (summation order), which can move a customer across a tie
     of mean order values: all R and F scores agree, and M for all but a handful of customers."""
-    from journeylab.rfm import rfm_segments
+    from journeylab.models.rfm import rfm_segments
     from journeylab.spark import customer_summary_df, to_pandas
     from journeylab.spark.rfm import rfm_scores_df
 
@@ -183,7 +183,7 @@ def test_spark_rfm_equals_rfm_segments(demo, cdnow_transactions, spark):
          window=None),
 ], ids=["closed-session", "closed-person-7d", "open", "by-involvement", "by-channel-custom-steps"])
 def test_spark_funnel_equals_duckdb(demo, kw):
-    from journeylab.funnel import funnel
+    from journeylab.journey.funnel import funnel
 
     duck, sp = demo
     expected, got = funnel(duck, **kw), funnel(sp, **kw)
@@ -194,7 +194,7 @@ def test_spark_funnel_equals_duckdb(demo, kw):
 
 
 def test_spark_consideration_equals_duckdb(demo):
-    from journeylab.funnel import consideration
+    from journeylab.journey.funnel import consideration
 
     duck, sp = demo
     from journeylab.spark import consideration_df, to_pandas
@@ -208,7 +208,7 @@ def test_spark_consideration_equals_duckdb(demo):
 
 @pytest.mark.parametrize("by_involvement", [False, True])
 def test_spark_attribution_equals_duckdb(demo, by_involvement):
-    from journeylab.attribution import attribution
+    from journeylab.journey.attribution import attribution
 
     duck, sp = demo
     expected, got = attribution(duck, by_involvement=by_involvement), attribution(sp, by_involvement=by_involvement)
@@ -220,7 +220,7 @@ def test_spark_attribution_equals_duckdb(demo, by_involvement):
 def test_spark_journey_phases_and_cohorts_equal_duckdb(demo):
     """journey_phases on a SparkShop (facts in Spark, collected) and journey_phases_df (all in Spark)
     put every person in the phase DuckDB puts them in; cohort retention is equal too."""
-    from journeylab.journey import cohort_retention, journey_phases
+    from journeylab.journey.phases import cohort_retention, journey_phases
     from journeylab.spark import journey_phases_df, to_pandas
 
     duck, sp = demo
@@ -238,7 +238,7 @@ def test_spark_journey_phases_and_cohorts_equal_duckdb(demo):
 
 
 def test_spark_scores_carry_segment_and_journey_phase(demo, tmp_path):
-    from journeylab.journey import journey_phases
+    from journeylab.journey.phases import journey_phases
     from journeylab.spark import customer_summary_df, journey_phases_df, rfm_scores_df, score_customers, to_pandas
 
     duck, sp = demo

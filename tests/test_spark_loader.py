@@ -11,9 +11,9 @@ import pytest
 pytest.importorskip("pyspark")
 
 import journeylab as jl  # noqa: E402
-from journeylab import pii  # noqa: E402
-from journeylab.config import read_shop_config  # noqa: E402
-from journeylab.io.clean import RULES  # noqa: E402
+from journeylab.data import pii  # noqa: E402
+from journeylab.data.config import read_shop_config  # noqa: E402
+from journeylab.data.io.clean import RULES  # noqa: E402
 
 pytestmark = [pytest.mark.spark,
               # pyspark 4.3 warns that it does not yet fully support pandas 3; the results are checked here

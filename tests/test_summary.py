@@ -78,7 +78,7 @@ def test_bad_arguments():
 def test_large_input_summarised_in_id_ranges_equals_one_pass(cdnow_transactions, monkeypatch):
     # Above ROWS_PER_PARTITION orders the query runs range by range of customer id (less memory);
     # the result, order included, must not change.
-    import journeylab.summary as summary
+    import journeylab.models.summary as summary
 
     whole = jl.customer_summary(cdnow_transactions, freq="W")
     hold = jl.customer_summary(cdnow_transactions, freq="W", calibration_end="1997-09-30", observation_end="1998-06-30")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from journeylab.validation import SCENARIOS, shops
+from journeylab.report.validation import SCENARIOS, shops
 
 from _validation import check_findings, check_levels, run
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from journeylab.validation import SCENARIOS
+from journeylab.report.validation import SCENARIOS
 
 from _validation import check_findings, check_levels, run
 

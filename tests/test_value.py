@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 import journeylab as jl
-from journeylab.churn import customer_status
-from journeylab.clv import CustomerValueModel, compare_models
+from journeylab.models.churn import customer_status
+from journeylab.models.clv import CustomerValueModel, compare_models
 from journeylab.errors import DataError
-from journeylab.rfm import rfm_segments
-from journeylab.value import shop_value
+from journeylab.models.rfm import rfm_segments
+from journeylab.journey.value import shop_value
 
 from _models_data import cdnow_holdout_weeks
 
@@ -89,7 +89,7 @@ def test_every_section_reads_one_value_model(demo, demo_value):
     # without a value passed in, the phases compute the same model (deterministic fits)
     ph2 = jl.journey_phases(demo)
     assert (ph2.loc[p.index, "status"].astype(str) == p["status"].astype(str)).all()
-    from journeylab.involvement import involvement_data
+    from journeylab.journey.involvement import involvement_data
     cu = involvement_data(demo, value=v)["customers"]
     assert cu["churn_risk"].equals(p["churn_risk"].reindex(cu.index))
     assert (cu["status"].astype(str) == p["status"].reindex(cu.index).astype(str)).all()
@@ -133,7 +133,7 @@ def test_degenerate_fits_are_not_recommended():
 
 
 def test_worse_than_baseline_fails_the_adequacy_check():
-    from journeylab.fitcheck import judge
+    from journeylab.models.fitcheck import judge
     params = pd.DataFrame({"parameter": ["r", "alpha", "a", "b"], "identified": [True] * 4})
     assert judge("bgnbd", params, rmse=1.0, baseline_rmse=1.0, total_error=0.05).tier == "full"
     bad = judge("bgnbd", params, rmse=1.5, baseline_rmse=1.0, total_error=0.05)

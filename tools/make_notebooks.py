@@ -36,9 +36,9 @@ DATA_QUALITY = [
 import journeylab as jl
 jl.quiet_warnings()
 from journeylab.i18n import t
-from journeylab.page import Page
-from journeylab.quality import headline_figures, plot_frequency, plot_quality, quality_table
-from journeylab.report import record
+from journeylab.report.page import Page
+from journeylab.report.quality import headline_figures, plot_frequency, plot_quality, quality_table
+from journeylab.report.run import record
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
@@ -80,10 +80,10 @@ EXECUTIVE = [
 import journeylab as jl
 jl.quiet_warnings()
 from journeylab.i18n import t
-from journeylab.page import Page
-from journeylab.report import record
-from journeylab.safe import fill
-from journeylab.sections import headline, value_message, value_models
+from journeylab.report.page import Page
+from journeylab.report.run import record
+from journeylab.report.safe import fill
+from journeylab.report.sections import headline, value_message, value_models
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
@@ -109,7 +109,7 @@ if message:
 elif figures["too_early_share"]:
     page.text(fill(t("too_early_note", language), n=int(round(figures["too_early_share"] * figures["customers"]))))
 record(output_dir, {"headline": figures})''', []),
-    ("code", '''from journeylab.sections import attempt, involvement_comparison
+    ("code", '''from journeylab.report.sections import attempt, involvement_comparison
 
 comparison = involvement_comparison(shop, value, horizon_months=clv_horizon_months, lang=language,
                                     output_dir=output_dir)
@@ -133,14 +133,14 @@ JOURNEY = [
 
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.funnel import consideration_summary
+from journeylab.journey.funnel import consideration_summary
 from journeylab.i18n import t, translate_metric
-from journeylab.journey import phase_counts
-from journeylab.page import Page
-from journeylab.plots_journey import (attribution_plot, cohort_plot, consideration_plot, funnel_plot,
+from journeylab.journey.phases import phase_counts
+from journeylab.report.page import Page
+from journeylab.report.plots_journey import (attribution_plot, cohort_plot, consideration_plot, funnel_plot,
                                       phase_flow_plot, phase_plot)
-from journeylab.report import record
-from journeylab.sections import attempt, value_models
+from journeylab.report.run import record
+from journeylab.report.sections import attempt, value_models
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
@@ -202,13 +202,13 @@ INVOLVEMENT = [
 
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.display import comparison_table
+from journeylab.report.display import comparison_table
 from journeylab.i18n import t, translate_metric
-from journeylab.involvement import involvement_data
-from journeylab.page import Page
-from journeylab.plots_journey import comparison_plot
-from journeylab.report import record
-from journeylab.sections import attempt, involvement_comparison, model_choice_line, value_models
+from journeylab.journey.involvement import involvement_data
+from journeylab.report.page import Page
+from journeylab.report.plots_journey import comparison_plot
+from journeylab.report.run import record
+from journeylab.report.sections import attempt, involvement_comparison, model_choice_line, value_models
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
@@ -253,11 +253,11 @@ CUSTOMERS_RFM = [
     ("code", '''import journeylab as jl
 jl.quiet_warnings()
 from journeylab.i18n import t, translate_metric
-from journeylab.page import Page
-from journeylab.plots import segment_plot
-from journeylab.report import record
-from journeylab.rfm import rfm_segments, segment_table
-from journeylab.sections import rfm_rule_text
+from journeylab.report.page import Page
+from journeylab.report.plots import segment_plot
+from journeylab.report.run import record
+from journeylab.models.rfm import rfm_segments, segment_table
+from journeylab.report.sections import rfm_rule_text
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
@@ -293,11 +293,11 @@ CHURN_CLV = [
 import journeylab as jl
 jl.quiet_warnings()
 from journeylab.i18n import t
-from journeylab.page import Page
-from journeylab.plots import calibration_holdout_plot, clv_distribution_plot, frequency_recency_heatmap
-from journeylab.report import record
-from journeylab.safe import fill
-from journeylab.sections import (group_label, model_notes, parameter_table, status_table, value_message,
+from journeylab.report.page import Page
+from journeylab.report.plots import calibration_holdout_plot, clv_distribution_plot, frequency_recency_heatmap
+from journeylab.report.run import record
+from journeylab.report.safe import fill
+from journeylab.report.sections import (group_label, model_notes, parameter_table, status_table, value_message,
                                  value_models)
 
 shop = jl.load_shop(shop_config)
@@ -401,9 +401,9 @@ From each customer's **frequency** (repeat purchases), **recency** (time of the 
 and **T** (time since the first purchase) the model estimates r, α, a and b, and from those P(alive) and the
 purchases to expect. Here we use a *simulated* shop, so we know the true values and can check the model.""", []),
     ("code", '''import pandas as pd
-from journeylab.clv import CustomerValueModel
-from journeylab.plots import frequency_recency_heatmap
-from journeylab.teaching import check, course_shop, true_bgnbd
+from journeylab.models.clv import CustomerValueModel
+from journeylab.report.plots import frequency_recency_heatmap
+from journeylab.report.teaching import check, course_shop, true_bgnbd
 
 course = course_shop(n_customers, seed=seed)
 summary = course.summary
@@ -447,9 +447,9 @@ RFM_COURSE = [
 RFM scores every customer 1–5 on how recently she bought (R), how often (F) and how much (M), and
 names segments from the scores: Champions, Loyal Customers, At Risk, Lost, … Each segment belongs to a
 phase of the customer journey (purchase, upsell, ambassador) and comes with a suggested action.""", []),
-    ("code", '''from journeylab.plots import segment_plot
-from journeylab.rfm import rfm_segments, segment_table
-from journeylab.teaching import check, course_shop
+    ("code", '''from journeylab.report.plots import segment_plot
+from journeylab.models.rfm import rfm_segments, segment_table
+from journeylab.report.teaching import check, course_shop
 
 course = course_shop(n_customers, seed=seed)
 rfm = rfm_segments(course.summary)
@@ -489,8 +489,8 @@ who writes reviews or refers others). In the data each phase is a *rule*; journe
 in a table you can read and change. Over the phases lies a status: active, at risk or lost.""", []),
     ("code", '''import journeylab as jl
 jl.quiet_warnings()
-from journeylab.plots_journey import funnel_plot, phase_plot
-from journeylab.teaching import check, course_shop
+from journeylab.report.plots_journey import funnel_plot, phase_plot
+from journeylab.report.teaching import check, course_shop
 
 course = course_shop(n_customers, seed=seed)
 shop = course.shop
@@ -540,8 +540,8 @@ involvement). journeylab classifies each category and compares every journey met
 with 95% intervals and a test, so a difference is never just a pair of numbers.""", []),
     ("code", '''import journeylab as jl
 jl.quiet_warnings()
-from journeylab.display import comparison_table
-from journeylab.teaching import check, course_shop
+from journeylab.report.display import comparison_table
+from journeylab.report.teaching import check, course_shop
 
 course = course_shop(n_customers, seed=seed)
 shop = course.shop

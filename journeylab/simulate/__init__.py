@@ -3,7 +3,7 @@
 API
     simulate_shop(n_customers, start="2023-01-01", end="2024-12-31", seed=0, params=None) -> SimulatedShop
         in memory; .orders .order_lines .products .events .reviews (canonical tables, see
-        journeylab.contract), .tables() -> dict, .truth (SimulationTruth: .params dict,
+        journeylab.data.contract), .tables() -> dict, .truth (SimulationTruth: .params dict,
         .customers one row per person, .sessions one row per session), .observation_end.
     write_shop(out_dir, n_customers, start, end, seed, chunk_size=100_000, format="parquet"|"csv",
                params=None, name="simulated") -> path of shop.yaml

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from journeylab.contract import CHANNELS
+from journeylab.data.contract import CHANNELS
 from journeylab.simulate.catalog import Catalog
 from journeylab.simulate.params import DEVICES, SimulationParams
 

@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from journeylab.contract import CHANNELS
+from journeylab.data.contract import CHANNELS
 
 DEVICES = ("desktop", "mobile", "tablet")
 

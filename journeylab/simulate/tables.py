@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from journeylab.contract import CHANNELS
+from journeylab.data.contract import CHANNELS
 from journeylab.simulate.catalog import Catalog
 from journeylab.simulate.model import EVENT_KINDS, PHASES, SESSION_KINDS, Block
 from journeylab.simulate.params import DEVICES

@@ -44,7 +44,7 @@ What the simulator does (journeylab.simulate.model.simulate_block), and so what 
       "cancelled") are outside the process and count neither as purchases nor as spend.
     * clv = expected_spend_per_order * (discounted) expected_purchases: the order level (and so the
       value) is drawn independently of the purchase times. Discounting follows lifetimes'
-      ``customer_lifetime_value`` as journeylab.clv implements it: the horizon is cut into months of
+      ``customer_lifetime_value`` as journeylab.models.clv implements it: the horizon is cut into months of
       ``weeks_per_month`` (4.345, lifetimes' convention for weekly models; a daily model uses 30 days
       = 4.2857 weeks) and the expected purchases in the step ending at s weeks are discounted by
       (1 + d) ** -(s / weeks_per_month) (month k: (1 + d) ** -k; the last, partial step ends at the
@@ -63,7 +63,7 @@ import pandas as pd
 
 LEVELS = ("low", "high")
 WEEKS_PER_YEAR = 365.25 / 7.0  # 52.18
-WEEKS_PER_MONTH = 4.345  # lifetimes' month for a model in weeks (journeylab.clv.UNITS_PER_MONTH)
+WEEKS_PER_MONTH = 4.345  # lifetimes' month for a model in weeks (journeylab.models.clv.UNITS_PER_MONTH)
 
 
 def expected_repeat_purchases(lam: Any, p: Any, t_weeks: float) -> np.ndarray:
@@ -81,7 +81,7 @@ def expected_repeat_purchases(lam: Any, p: Any, t_weeks: float) -> np.ndarray:
 def month_steps(horizon_weeks: float, discount_rate_per_month: float = 0.0,
                 weeks_per_month: float = WEEKS_PER_MONTH) -> tuple[np.ndarray, np.ndarray]:
     """Step ends in weeks (month by month, the last one = the horizon) and their discount factors
-    (1 + d) ** -(step / weeks_per_month): journeylab.clv's (and lifetimes') convention."""
+    (1 + d) ** -(step / weeks_per_month): journeylab.models.clv's (and lifetimes') convention."""
     if horizon_weeks <= 0:
         raise ValueError(f"horizon_weeks must be positive, not {horizon_weeks}")
     months = horizon_weeks / weeks_per_month

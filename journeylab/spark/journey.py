@@ -1,8 +1,8 @@
-"""Journey phases of every person inside Spark, by journeylab.journey's rules and facts query.
+"""Journey phases of every person inside Spark, by journeylab.journey.phases's rules and facts query.
 
-The per-person facts come from ``journeylab.journey.person_facts_sql`` (the query the DuckDB engine
+The per-person facts come from ``journeylab.journey.phases.person_facts_sql`` (the query the DuckDB engine
 runs), the RFM segment of each customer from :func:`journeylab.spark.rfm_scores_df` on the customer
-summary at the same date, and the phase from ``journeylab.journey.phase_case_sql`` (the same CASE over
+summary at the same date, and the phase from ``journeylab.journey.phases.phase_case_sql`` (the same CASE over
 the same phase rules). Nothing per person passes through the driver; ``journeylab.journey_phases(spark_shop)``
 gives the same phases collected to pandas (with status and involvement).
 """
@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import pandas as pd
 
-from ..journey import _rules, person_facts_sql, phase_case_sql
+from journeylab.journey.phases import _rules, person_facts_sql, phase_case_sql
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-    from .shop import SparkShop
+    from journeylab.spark.shop import SparkShop
 
 PHASE_COLUMNS = ["person_id", "phase", "phase_nl", "phase_no"]
 
@@ -29,14 +29,14 @@ def journey_phases_df(shop: "SparkShop", at: Any = None, model: str = "five",
 
     Columns: person_id (customer_id where known, else the events user id), phase, phase_nl, phase_no
     (0-based position in the phase model; -1 and phase NULL when no rule holds), and the facts of
-    journeylab.journey.FACT_COLUMNS the rules were evaluated on. ``segments`` (customer_id, segment)
+    journeylab.journey.phases.FACT_COLUMNS the rules were evaluated on. ``segments`` (customer_id, segment)
     supplies the RFM segment; by default it is computed from the summary at ``at`` (customers with a
     first order before ``at``), as journeylab.journey_phases does.
     """
     from pyspark.sql import functions as F
 
-    from .rfm import rfm_scores_df
-    from .summary import customer_summary_df
+    from journeylab.spark.rfm import rfm_scores_df
+    from journeylab.spark.summary import customer_summary_df
 
     table = _rules(model, rules)
     at = pd.Timestamp(at if at is not None else shop.observation_end)
@@ -56,8 +56,8 @@ def journey_phases_df(shop: "SparkShop", at: Any = None, model: str = "five",
 
 
 def consideration_df(shop: "SparkShop") -> "DataFrame":
-    """journeylab.funnel.consideration's per-person metrics (column user_id plus the metrics) as a lazy
+    """journeylab.journey.funnel.consideration's per-person metrics (column user_id plus the metrics) as a lazy
     Spark DataFrame, for more buyers than the driver should hold."""
-    from ..funnel import consideration_sql
+    from journeylab.journey.funnel import consideration_sql
 
     return shop.sql_df(consideration_sql(shop))

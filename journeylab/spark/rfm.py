@@ -1,4 +1,4 @@
-"""RFM scores and segments in Spark, by journeylab.rfm's rules (documented there in SCORING_RULES).
+"""RFM scores and segments in Spark, by journeylab.models.rfm's rules (documented there in SCORING_RULES).
 
 The rules are the same; only the percentile rank differs in form: pandas ranks every customer,
 Spark counts customers per distinct value and ranks the (far fewer) distinct values, giving tied
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..rfm import DEFAULT_F_BINS, SegmentMap, load_segment_map
+from journeylab.models.rfm import DEFAULT_F_BINS, SegmentMap, load_segment_map
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -36,7 +36,7 @@ def rfm_scores_df(summary: "DataFrame", segment_map: str | Mapping | SegmentMap 
 
     Input columns: customer_id, recency, T, and n_orders + total_revenue (else frequency +
     monetary_value), as journeylab.spark.customer_summary_df gives. Output columns as
-    journeylab.rfm.rfm_segments: customer_id, recency (time units since the last order), frequency
+    journeylab.models.rfm.rfm_segments: customer_id, recency (time units since the last order), frequency
     (orders), monetary (mean order value), revenue, R, F, M, FM, rfm, segment, segment_nl, phase,
     action, action_nl. (Which F rule applied is not recorded on a Spark DataFrame: the fixed order
     counts when one order count holds more than ``max_tie_share`` of the customers, as in rfm_segments.)

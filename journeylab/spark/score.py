@@ -2,7 +2,7 @@
 
 Fitting: Spark reduces the customer summary to its distinct (frequency, recency, T, monetary_value)
 rows with counts, which is all the driver receives; the model is fitted there
-(journeylab.clv.CustomerValueModel). Scoring: the fitted parameters (a few numbers) are shipped to the
+(journeylab.models.clv.CustomerValueModel). Scoring: the fitted parameters (a few numbers) are shipped to the
 executors, and a pandas UDF (``mapInPandas``) runs CustomerValueModel.predict on each batch of
 customers, so per-customer predictions never pass through the driver. Results can go to Parquet.
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..clv import CustomerValueModel
+from journeylab.models.clv import CustomerValueModel
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame

@@ -1,6 +1,6 @@
 """SparkShop: a shop's canonical tables as Spark DataFrames, read, typed and cleaned inside Spark.
 
-The same contract (journeylab.contract.TABLES), the same cleaning rules (journeylab.io.clean.RULES,
+The same contract (journeylab.data.contract.TABLES), the same cleaning rules (journeylab.data.io.clean.RULES,
 their SQL conditions evaluated by Spark SQL as one CASE) and the same data-quality table as the
 DuckDB ``Shop``; only what differs between the engines is written here (reading files, typing
 text with the same read options and pseudonyms, exact-duplicate numbering, the one rule with a
@@ -15,15 +15,14 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import pandas as pd
 
-from ..config import ShopConfig, TableSource, read_shop_config
-from ..contract import OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
-from ..dialect import SPARK, Dialect
-from ..errors import DataError
-from ..io.clean import (ORDER_KEPT, finish_quality, quality_table, PRODUCT_COPY_SQL, copy_number_sql, count_sql, duplicate_orders_error,
-                        keep_sql, quality_records, rule_case_sql, rule_inputs_sql, select_sql)
-from ..io.validate import _AWARE_RE, CAST_HINTS, CAST_PROBLEMS, DAYFIRST_FORMATS, MISSING_TEXT
-from .. import pii
-from .session import get_session
+from journeylab.data.config import ShopConfig, TableSource, read_shop_config
+from journeylab.data.contract import OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
+from journeylab.data.dialect import SPARK, Dialect
+from journeylab.errors import DataError
+from journeylab.data.io.clean import (ORDER_KEPT, finish_quality, quality_table, PRODUCT_COPY_SQL, copy_number_sql, count_sql, duplicate_orders_error, keep_sql, quality_records, rule_case_sql, rule_inputs_sql, select_sql)
+from journeylab.data.io.validate import _AWARE_RE, CAST_HINTS, CAST_PROBLEMS, DAYFIRST_FORMATS, MISSING_TEXT
+from journeylab.data import pii
+from journeylab.spark.session import get_session
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -79,7 +78,7 @@ class SparkShop:
         for name, df in {**self.frames, **self.work}.items():
             df.createOrReplaceTempView(name)
 
-    # The work-table interface of journeylab.shop.Shop, so the shared SQL builders run here too.
+    # The work-table interface of journeylab.data.shop.Shop, so the shared SQL builders run here too.
     @property
     def dialect(self) -> Dialect:
         return SPARK
@@ -136,7 +135,7 @@ class SparkShop:
 
     def quality_summary(self) -> pd.DataFrame:
         """Per table: rows read, kept, dropped and fixed (as ``Shop.quality_summary``)."""
-        from ..shop import Shop
+        from journeylab.data.shop import Shop
 
         return Shop.quality_summary(self)  # type: ignore[arg-type]
 
@@ -164,7 +163,7 @@ def load_shop_spark(config: str | Any | Mapping[str, Any] | ShopConfig, *, spark
     folder (or URI) where the cleaned tables are written as Parquet and read back; without it they
     are persisted in Spark's memory and local disk. The read options (``date_format``, ``dayfirst``,
     ``timezone``, ``decimal`` ...) mean what they mean for DuckDB; e-mail addresses and phone numbers
-    used as customer or user ids get the same pseudonyms (journeylab.pii). A shop-system export
+    used as customer or user ids get the same pseudonyms (journeylab.data.pii). A shop-system export
     (``format:``) is read by its DuckDB adapter on the driver (exports are single-machine sized) and
     its typed tables are cleaned in Spark. Raises DataError as ``load_shop`` does.
     """
@@ -208,12 +207,12 @@ def _adapted(spark: "SparkSession", cfg: ShopConfig) -> tuple[dict[str, tuple["D
                                                                dict[str, TableSource], list[dict], bool]:
     """A shop-system export (``format:``) through its DuckDB adapter on the driver, as ``load_shop`` runs it up
     to the typed canonical tables, handed to Spark through Arrow; returns (typed, sources, adapter quality,
-    whether the export has no orders by nature: journeylab.io.adapters.Adapted.no_orders).
+    whether the export has no orders by nature: journeylab.data.io.adapters.Adapted.no_orders).
 
     Exports are single-machine sized (one CSV, a GA4 day, the Olist folder), so one DuckDB adapter serves
     both engines; the cleaning then runs in Spark like any other shop's."""
-    from ..engine import connect
-    from ..io.adapters import LABELS, Context, get_adapter
+    from journeylab.data.engine import connect
+    from journeylab.data.io.adapters import LABELS, Context, get_adapter
 
     con = connect(None)
     try:
@@ -236,7 +235,7 @@ def uri(source: TableSource) -> str:
 
 
 def _read_raw(spark: "SparkSession", source: TableSource) -> "DataFrame":
-    """The source's own columns plus ``_line`` (as journeylab.io.readers numbers rows: Parquet's row
+    """The source's own columns plus ``_line`` (as journeylab.data.io.readers numbers rows: Parquet's row
     number within its file from 0, CSV's file line with the header as line 1, a DataFrame's position)."""
     from pyspark.sql import functions as F
 
@@ -253,7 +252,7 @@ def _read_raw(spark: "SparkSession", source: TableSource) -> "DataFrame":
         if not local:
             raise DataError("Excel workbooks are read from local files only", file=path, table=source.table,
                             hint="save the sheet as CSV or Parquet in object storage, or give a local path")
-        from ..io.readers import _read_excel
+        from journeylab.data.io.readers import _read_excel
 
         frame = _read_excel(source.path, source)
         frame["_line"] = range(2, len(frame) + 2)
@@ -325,7 +324,7 @@ def _parse_sql(text: str, fmt: str) -> str:
 
 
 def _cast(col: str, sqltype: str, src_type: str, read: dict, aware: bool = False) -> str:
-    """Spark SQL reading ``col`` as ``sqltype``, as journeylab.io.validate.cast_sql does in DuckDB
+    """Spark SQL reading ``col`` as ``sqltype``, as journeylab.data.io.validate.cast_sql does in DuckDB
     (unreadable values become NULL and are reported by :func:`_check_casts`). ``aware``: a time stamp
     column holding instants (zone-aware pandas, Parquet adjusted to UTC), converted to the shop's zone."""
     text = f"NULLIF(trim(CAST({col} AS STRING)), '')"
@@ -371,10 +370,10 @@ def _aware_columns(raw: "DataFrame", source: TableSource) -> set[str]:
 
 def _typed(spark: "SparkSession", raw: "DataFrame", source: TableSource,
            secret_folder: Path | None = None) -> tuple["DataFrame", list[str]]:
-    """Canonical columns (absent optional ones as NULL) plus ``_line``, as journeylab.io.validate.typed_table:
+    """Canonical columns (absent optional ones as NULL) plus ``_line``, as journeylab.data.io.validate.typed_table:
     DataError for a missing required column or unreadable values; customer and user ids that are e-mail
-    addresses or phone numbers replaced by their pseudonym (journeylab.pii, the same HMAC as DuckDB's)."""
-    from ..io.validate import PII_ID_COLUMNS, _column_hint
+    addresses or phone numbers replaced by their pseudonym (journeylab.data.pii, the same HMAC as DuckDB's)."""
+    from journeylab.data.io.validate import PII_ID_COLUMNS, _column_hint
 
     table = source.table
     types = dict(raw.dtypes)
@@ -407,7 +406,7 @@ def _typed(spark: "SparkSession", raw: "DataFrame", source: TableSource,
 def _check_casts(raw: "DataFrame", checks: list[tuple[str, str, str]], source: TableSource,
                  id_columns: Mapping[str, str] | None = None) -> list[str]:
     """DataError for the first column with values present but unreadable, worded as DuckDB's
-    journeylab.io.validate.check_cast words it (count, first five lines, the same hint). In the same
+    journeylab.data.io.validate.check_cast words it (count, first five lines, the same hint). In the same
     pass: which of ``id_columns`` (canonical -> source column) hold e-mail addresses or phone numbers."""
     id_columns = dict(id_columns or {})
     present = "NULLIF(trim(CAST({c} AS STRING)), '') IS NOT NULL"
@@ -427,7 +426,7 @@ def _check_casts(raw: "DataFrame", checks: list[tuple[str, str, str]], source: T
 
 
 def _default_observation_end(typed: dict, sources: Mapping[str, TableSource], *, no_orders: bool = False) -> pd.Timestamp:
-    """The last order (or event) time not after now, as journeylab.io.clean does (``no_orders``: the events'
+    """The last order (or event) time not after now, as journeylab.data.io.clean does (``no_orders``: the events'
     alone, for an events-only export)."""
     orders = typed["orders"][0]
     last = orders.where("ordered_at <= CAST(current_timestamp() AS TIMESTAMP)").selectExpr("max(ordered_at)").first()[0]
@@ -446,10 +445,10 @@ def _default_observation_end(typed: dict, sources: Mapping[str, TableSource], *,
 def _clean_one(spark, table: str, typed: "DataFrame", present: list[str], obs_end: pd.Timestamp,
                source: TableSource, kept: dict[str, "DataFrame"]) -> tuple["DataFrame", list[dict]]:
     """Flag each row with the first rule it meets, count per rule, keep the rest: the SQL of
-    journeylab.io.clean (as DuckDB runs it) on Spark DataFrames.
+    journeylab.data.io.clean (as DuckDB runs it) on Spark DataFrames.
 
     Spark's own part: exact copies numbered by the window over all columns on every row (DuckDB first
-    narrows them down by a hash, see journeylab.io.clean), the kept orders joined in for the one rule
+    narrows them down by a hash, see journeylab.data.io.clean), the kept orders joined in for the one rule
     written as a sub-query (Spark allows none inside CASE), and the flagged rows persisted for the two
     passes (counts, then the kept rows)."""
     from pyspark.sql import functions as F

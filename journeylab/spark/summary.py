@@ -1,4 +1,4 @@
-"""Customer summary and calibration/holdout split in Spark: journeylab.summary.summary_sql with the Spark dialect.
+"""Customer summary and calibration/holdout split in Spark: journeylab.models.summary.summary_sql with the Spark dialect.
 
 The query is the one the DuckDB engine runs (one implementation); this module only supplies the
 orders as a Spark view and collects (or keeps) the result.
@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..dialect import SPARK
-from ..errors import DataError
-from ..summary import HOLDOUT_COLUMNS, SUMMARY_COLUMNS, check_summary_args, time_unit_of, summary_sql
-from .session import get_session
-from .shop import to_pandas
+from journeylab.data.dialect import SPARK
+from journeylab.errors import DataError
+from journeylab.models.summary import HOLDOUT_COLUMNS, SUMMARY_COLUMNS, check_summary_args, time_unit_of, summary_sql
+from journeylab.spark.session import get_session
+from journeylab.spark.shop import to_pandas
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -55,7 +55,7 @@ def customer_summary_df(orders: Any, *, observation_end: Any = None, freq: str =
                         calibration_end: Any = None, spark: "SparkSession | None" = None) -> "DataFrame":
     """The customer summary as a lazy Spark DataFrame (column customer_id + the summary columns),
     for more customers than the driver should hold. Arguments and columns as
-    journeylab.summary.customer_summary."""
+    journeylab.models.summary.customer_summary."""
     check_summary_args(freq, freq_multiplier)
     df, shop = orders_frame(orders, spark)
     if observation_end is None and shop is not None:
@@ -72,7 +72,7 @@ def customer_summary_df(orders: Any, *, observation_end: Any = None, freq: str =
     df.createOrReplaceTempView(view)
     out = df.sparkSession.sql(summary_sql(view, obs, freq, freq_multiplier, calibration_end=cal, dialect=SPARK))
     # A Spark DataFrame has no attrs: the time unit travels as column metadata of the time columns,
-    # which fit_spark reads (journeylab.summary.with_units is the pandas counterpart).
+    # which fit_spark reads (journeylab.models.summary.with_units is the pandas counterpart).
     name, days = time_unit_of(freq, freq_multiplier)
     meta = {"time_unit": name, "unit_days": days, "observation_end": str(obs)}
     timed = {"recency", "T", "recency_cal", "T_cal", "duration_holdout"}

@@ -1,0 +1,329 @@
+"""Clean typed tables into the canonical ones, counting every row dropped or changed.
+
+Each rule is one row of ``RULES``: the table, the rule's name, an SQL condition, and what is done
+(``dropped``, ``fixed`` or ``flagged``). A row is counted by the first rule it meets, so
+rows read = rows kept + rows dropped (and revenue likewise); ``fixed`` and ``flagged`` rows stay in
+(flagged: kept as they are, but counted and shown, e.g. an order of an absurd amount).
+``matching`` counts every row meeting a rule's condition, also those an earlier rule already
+took (e.g. all cancellation lines, whether or not they were duplicates too), so published
+counts of a data set can be checked against it.
+
+The SQL around the rules (the CASE giving each row its rule, the counts, the keep condition, the
+fixes) and the data-quality records are written once here for a :class:`journeylab.data.dialect.Dialect`;
+DuckDB's ``_clean_one`` below and Spark's (journeylab.spark.shop) add only what their plans need.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+import duckdb
+import pandas as pd
+
+from journeylab.data.config import TableSource
+from journeylab.data.contract import CANCELLED_STATUSES, TABLES
+from journeylab.data.dialect import DUCKDB, Dialect
+from journeylab.data.engine import quote
+from journeylab.errors import DataError
+
+
+@dataclass(frozen=True)
+class Rule:
+    table: str
+    rule: str
+    condition: str  # SQL over the typed table's columns; may use _dup (copy number) and _obs_end
+    action: str  # 'dropped', 'fixed' or 'flagged'
+    explanation: str
+    # The same test without a sub-query, for an engine that allows none inside CASE (Spark): written over
+    # the column ORDER_KEPT, which that engine's cleaning adds by a left join with the kept orders.
+    joined: str | None = None
+
+
+# The column a joined rule condition reads (see Rule.joined): TRUE when the line's order id is a kept order's.
+ORDER_KEPT = "_order_kept"
+
+_CANCELLED = ", ".join(f"'{s}'" for s in sorted(CANCELLED_STATUSES))
+
+RULES: tuple[Rule, ...] = (
+    Rule("orders", "duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier row; counted once"),
+    Rule("orders", "missing customer id", "customer_id IS NULL", "dropped", "an order nobody can be linked to"),
+    Rule("orders", "missing order date", "ordered_at IS NULL", "dropped", "an order without a date cannot be placed in time"),
+    Rule("orders", "missing revenue", "revenue IS NULL", "dropped", "an order without an amount"),
+    Rule("orders", "cancelled", f"lower(coalesce(status, '')) IN ({_CANCELLED})", "dropped", "the order did not happen"),
+    Rule("orders", "return (negative revenue)", "revenue < 0", "dropped", "a return or refund, not a purchase"),
+    Rule("orders", "after observation end", "ordered_at > _obs_end", "dropped", "outside the period analysed (or a future date)"),
+    Rule("orders", "missing order id", "order_id IS NULL", "fixed", "an id was assigned from the file line"),
+    Rule("orders", "extreme amount (over 100x the median order)", "revenue > _outlier_limit", "flagged",
+         "kept, but check it: such an amount is often a test order, a typo or a one-off wholesale deal"),
+    Rule("order_lines", "duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier row"),
+    Rule("order_lines", "missing product id", "product_id IS NULL", "dropped", "a line without a product"),
+    Rule("order_lines", "missing quantity or price", "quantity IS NULL OR unit_price IS NULL", "dropped", "a line without an amount"),
+    Rule("order_lines", "return (negative quantity)", "quantity < 0", "dropped", "a returned line, not a purchase"),
+    Rule("order_lines", "line of an order not kept", "order_id NOT IN (SELECT order_id FROM orders)", "dropped",
+         "its order was dropped above or is not in the orders table",
+         joined=f"(order_id IS NOT NULL AND {ORDER_KEPT} IS NULL)"),
+    Rule("products", "duplicate product id", "_dup_id > 1", "dropped", "the first row of each product id is kept"),
+    Rule("products", "missing product id", "product_id IS NULL", "dropped", "a product without an id"),
+    Rule("products", "missing category", "category IS NULL", "fixed", "category set to 'unknown'"),
+    Rule("events", "duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier event"),
+    Rule("events", "missing user id", "user_id IS NULL AND customer_id IS NULL", "dropped", "an event nobody can be linked to"),
+    Rule("events", "missing session id", "session_id IS NULL", "dropped", "an event outside any session"),
+    Rule("events", "missing time", "ts IS NULL", "dropped", "an event without a time"),
+    Rule("events", "missing event type", "event_type IS NULL", "dropped", "an event without a type"),
+    Rule("events", "after observation end", "ts > _obs_end", "dropped", "outside the period analysed (or a future date)"),
+    Rule("events", "user id taken from customer id", "user_id IS NULL", "fixed", "the customer id stands in for the user id"),
+    Rule("reviews", "duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier review"),
+    Rule("reviews", "missing customer or product", "customer_id IS NULL OR product_id IS NULL", "dropped", "a review nobody or nothing can be linked to"),
+    Rule("reviews", "missing or impossible rating", "rating IS NULL OR rating < 1 OR rating > 5", "dropped", "ratings run from 1 to 5"),
+    Rule("reviews", "missing time", "ts IS NULL", "dropped", "a review without a date"),
+    Rule("reviews", "after observation end", "ts > _obs_end", "dropped", "outside the period analysed"),
+)
+
+# An order is flagged as extreme above this multiple of the median positive order amount.
+OUTLIER_FACTOR = 100
+OUTLIER_LIMIT_SQL = f"{OUTLIER_FACTOR} * median(CASE WHEN revenue > 0 THEN revenue END) OVER () AS _outlier_limit"
+
+# A product's copy number by its id (rule "duplicate product id"); the first row of each id is kept.
+PRODUCT_COPY_SQL = "row_number() OVER (PARTITION BY product_id ORDER BY _line) AS _dup_id"
+
+# What a fixed rule writes, per column, in a dialect (only the name of the text type differs).
+_FIXES: dict[tuple[str, str], dict[str, Callable[[Dialect], str]]] = {
+    ("orders", "missing order id"): {"order_id": lambda d: "'line-' || " + d.cast_text("_line")},
+    ("products", "missing category"): {"category": lambda d: "'unknown'"},
+    ("events", "user id taken from customer id"): {"user_id": lambda d: "customer_id"},
+}
+# The amount a table's rows stand for in the data-quality table (tables without one count 0).
+_MONEY = {"orders": "revenue", "order_lines": "quantity * unit_price"}
+
+DQ_COLUMNS = ["table", "rule", "action", "rows", "revenue", "explanation", "matching"]
+
+
+def clean_tables(
+    con: duckdb.DuckDBPyConnection,
+    typed: dict[str, tuple[str, list[str]]],
+    sources: dict[str, TableSource],
+    observation_end: pd.Timestamp | None,
+    *,
+    no_orders: bool = False,
+) -> tuple[pd.DataFrame, pd.Timestamp]:
+    """Clean every typed table into its canonical table; return (data_quality, observation_end).
+
+    Without an explicit observation end, the last valid order (or event) time is used, and dates after
+    today are dropped as future dates. ``no_orders``: the source has no orders by nature (an adapter's
+    empty orders table, see journeylab.data.io.adapters.Adapted), so the events alone give the observation end.
+    """
+    if observation_end is None:
+        # Events after the last order are still observed (a visit without a purchase), so they count too.
+        parts = [f"SELECT max(ordered_at) AS t FROM {typed['orders'][0]} WHERE ordered_at <= now()::TIMESTAMP"]
+        if "events" in typed:
+            parts.append(f"SELECT max(ts) FROM {typed['events'][0]} WHERE ts <= now()::TIMESTAMP")
+        last = con.execute(f"SELECT max(t) FROM ({' UNION ALL '.join(parts)})").fetchone()[0]
+        if last is not None and not no_orders and con.execute(f"SELECT count(ordered_at) FROM {typed['orders'][0]}").fetchone()[0] == 0:
+            last = None
+        if last is None and no_orders:
+            raise DataError("no event has a usable time", file=sources["events"].label, table="events", column="ts")
+        if last is None:
+            raise DataError("no order has a usable date", file=sources["orders"].label, table="orders", column="ordered_at")
+        observation_end = pd.Timestamp(last)
+    records: list[dict] = []
+    # orders first: order_lines refers to the kept orders
+    for table in ("orders", "products", "order_lines", "events", "reviews"):
+        if table in typed:
+            name, present = typed[table]
+            records.extend(_clean_one(con, table, name, observation_end, sources[table], present))
+    return quality_table(records), observation_end
+
+
+def quality_table(records: list[dict]) -> pd.DataFrame:
+    """The data-quality table (DQ_COLUMNS) from the records of every table's cleaning, in either engine."""
+    dq = pd.DataFrame.from_records(records, columns=DQ_COLUMNS)
+    dq["rows"] = dq["rows"].astype("int64")
+    dq["matching"] = dq["matching"].fillna(dq["rows"]).astype("int64")
+    return dq
+
+
+def finish_quality(dq: pd.DataFrame, adapter_quality: list[dict], orders_label: str | None, *,
+                   no_orders: bool = False) -> pd.DataFrame:
+    """The shop's data-quality table: the adapter's counted rules merged in (shop-system exports), and a
+    DataError naming the dropping rules when no order is left to analyse (unless the source has no orders
+    by nature: ``no_orders``, an events-only export). Shared by both engines' loaders."""
+    if adapter_quality:
+        from journeylab.data.io.adapters import merge_quality
+
+        dq = merge_quality(adapter_quality, dq)
+    kept = dq[(dq["table"] == "orders") & (dq["action"] == "kept")]["rows"]
+    if int(kept.iloc[0]) == 0 and not no_orders:
+        why = dq[(dq["table"] == "orders") & (dq["action"] == "dropped") & (dq["rows"] > 0)]
+        reasons = "; ".join(f"{r.rule}: {r.rows:,}" for r in why.itertuples()) or "none"
+        raise DataError(f"no order is left after cleaning (dropped: {reasons})", file=orders_label, table="orders",
+                        hint="check the status, date and customer columns and the observation_end")
+    return dq
+
+
+def table_rules(table: str) -> list[Rule]:
+    """The rules of ``table`` in order; a rule's number in ``_rule`` is its position here."""
+    return [r for r in RULES if r.table == table]
+
+
+def rule_condition(rule: Rule, dialect: Dialect) -> str:
+    """A rule's SQL condition in ``dialect``: its joined form where a sub-query cannot stand inside CASE."""
+    if rule.joined is not None and not dialect.subquery_in_case():
+        return rule.joined
+    return rule.condition
+
+
+def copy_number_sql(table: str, dialect: Dialect) -> str:
+    """``_dup``: a row's copy number among the rows equal in every canonical column (1 for the first, by _line)."""
+    cols = ", ".join(dialect.ident(c) for c in TABLES[table])
+    return f"row_number() OVER (PARTITION BY {cols} ORDER BY _line) AS _dup"
+
+
+def rule_inputs_sql(table: str, obs_end: pd.Timestamp, dialect: Dialect) -> list[str]:
+    """The columns the rule conditions read besides the table's own: ``_obs_end`` and, for orders,
+    ``_outlier_limit`` (``_dup``, ``_dup_id`` and ORDER_KEPT are added by each engine's own plan)."""
+    cols = [f"{dialect.timestamp(obs_end)} AS _obs_end"]
+    if table == "orders":
+        cols.append(OUTLIER_LIMIT_SQL)
+    return cols
+
+
+def rule_case_sql(table: str, dialect: Dialect) -> str:
+    """``_rule``: the number of the first rule a row meets, NULL when it meets none."""
+    cases = " ".join(f"WHEN {rule_condition(r, dialect)} THEN {i}" for i, r in enumerate(table_rules(table)))
+    return f"CASE {cases} ELSE NULL END AS _rule"
+
+
+def count_sql(table: str, dialect: Dialect) -> list[str]:
+    """Aggregates per ``_rule`` group, in the order :func:`quality_records` reads them: rows, money (NaN
+    and infinite amounts count 0) and, per rule, the rows meeting its condition (``matching``)."""
+    money = _MONEY.get(table)
+    amount = f"CASE WHEN {dialect.is_finite(money)} THEN {money} ELSE 0 END" if money else "0"
+    matches = [f"count(*) FILTER (WHERE coalesce({rule_condition(r, dialect)}, false))" for r in table_rules(table)]
+    return ["count(*)", f"coalesce(sum({amount}), 0)", *matches]
+
+
+def keep_sql(table: str) -> str:
+    """The rows kept: those meeting no rule, or a fixed or flagged one."""
+    rules = table_rules(table)
+    return "_rule IS NULL" + "".join(f" OR _rule = {i}" for i, r in enumerate(rules) if r.action in ("fixed", "flagged"))
+
+
+def fix_sql(table: str, dialect: Dialect) -> dict[str, str]:
+    """Per fixed column, its value: the fix on the rows of its own rule, the column elsewhere (flagged
+    rows are kept unchanged)."""
+    return {c: f"CASE WHEN _rule = {i} THEN {expr(dialect)} ELSE {dialect.ident(c)} END"
+            for i, r in enumerate(table_rules(table)) if r.action == "fixed"
+            for c, expr in _FIXES[(table, r.rule)].items()}
+
+
+def select_sql(table: str, present: Sequence[str], dialect: Dialect) -> list[str]:
+    """The canonical table's columns (those the source had), fixes applied, as select expressions."""
+    fixes = fix_sql(table, dialect)
+    return [(f"{fixes[c]} AS {dialect.ident(c)}" if c in fixes else dialect.ident(c))
+            for c in TABLES[table] if c in present]
+
+
+def quality_records(table: str, groups: Iterable[Sequence]) -> list[dict]:
+    """The data-quality records of ``table`` from its rows grouped by ``_rule``: each group is
+    (``_rule``, then the values of :func:`count_sql`). Rows read, one record per rule, rows kept."""
+    rules = table_rules(table)
+    counts: dict[int | None, tuple[int, float]] = {}
+    matching = [0] * len(rules)
+    for i, n, m, *per_rule in groups:
+        counts[int(i) if i is not None else None] = (int(n), float(m))
+        matching = [a + int(b) for a, b in zip(matching, per_rule)]
+    n_in = sum(n for n, _ in counts.values())
+    m_in = sum(m for _, m in counts.values())
+    out = [dict(table=table, rule="rows read", action="read", rows=n_in, revenue=m_in, explanation="rows in the source")]
+    for i, r in enumerate(rules):
+        n, m = counts.get(i, (0, 0.0))
+        out.append(dict(table=table, rule=r.rule, action=r.action, rows=n, revenue=m, explanation=r.explanation,
+                        matching=matching[i]))
+    dropped = [counts.get(i, (0, 0.0)) for i, r in enumerate(rules) if r.action == "dropped"]
+    out.append(dict(table=table, rule="rows kept", action="kept", rows=n_in - sum(n for n, _ in dropped),
+                    revenue=m_in - sum(m for _, m in dropped), explanation="rows analysed"))
+    return out
+
+
+def duplicate_orders_error(n_ids: int, rows: Iterable[Sequence], source: TableSource) -> DataError:
+    """The error for order ids on more than one kept row; ``rows``: up to five (_line, order_id,
+    customer_id, ordered_at, revenue) of them."""
+    return DataError(
+        f"{n_ids:,} order ids occur on more than one row with different contents",
+        file=source.label,
+        table="orders",
+        column=source.columns.get("order_id", "order_id"),
+        examples=[(line, dict(order_id=o, customer_id=c, ordered_at=str(t), revenue=r)) for line, o, c, t, r in rows],
+        hint="one row per order is expected; for one row per order line use the order_lines table or a shop-system format",
+    )
+
+
+def _clean_one(
+    con: duckdb.DuckDBPyConnection, table: str, typed: str, obs_end: pd.Timestamp, source: TableSource, present: list[str]
+) -> list[dict]:
+    """Flag, count and keep the rows of one typed table (the shared SQL above) into its canonical table.
+
+    DuckDB's own part: exact copies found through a hash first, and the flagged rows as a view."""
+    # The typed table has every canonical column (absent ones as NULL), so every rule applies;
+    # the canonical table keeps only the columns the source had.
+    col_sql = ", ".join(quote(c) for c in TABLES[table])
+    obs = ", ".join(rule_inputs_sql(table, obs_end, DUCKDB))
+    # Exact copies: a row is a duplicate when an earlier row (by _line) has the same values in every column.
+    # A window over all columns sorts the whole table; instead, rows whose hash occurs once are certainly
+    # not copies, and only the (usually few or no) rows with a repeated hash get the exact window.
+    dup_join, ordered = _duplicate_candidates(con, table, typed, col_sql), True
+    if dup_join is None:
+        src = f"(SELECT *, 1 AS _dup, {obs} FROM {typed})"
+        ordered = False  # no join or window: the scan keeps the file's order (preserve_insertion_order)
+    else:
+        src = f"(SELECT t.*, coalesce(d._dup, 1) AS _dup, {obs} FROM {typed} t LEFT JOIN ({dup_join}) d ON d._rid = t.rowid)"
+    if table == "products":
+        # small table; its window re-orders rows, so the result is sorted by _line below
+        src = f"(SELECT *, {PRODUCT_COPY_SQL} FROM {src})"
+        ordered = True
+    # A view, not a table: the rules are cheap to evaluate twice (counts, then the kept rows), and
+    # materialising every row of a large events table costs more than scanning it again.
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _flagged AS SELECT *, {rule_case_sql(table, DUCKDB)} FROM {src}")
+    groups = con.execute(f"SELECT _rule, {', '.join(count_sql(table, DUCKDB))} FROM _flagged GROUP BY _rule").fetchall()
+    keep_where = keep_sql(table)
+    if table == "orders":
+        _check_unique_orders(con, keep_where, fix_sql(table, DUCKDB).get("order_id", "order_id"), source)
+    order = " ORDER BY _line" if ordered else ""
+    select = ", ".join(select_sql(table, present, DUCKDB))
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM _flagged WHERE {keep_where}{order}")
+    con.execute("DROP VIEW _flagged")
+    con.execute("DROP TABLE IF EXISTS _dup_hash")
+    return quality_records(table, groups)
+
+
+def _duplicate_candidates(con: duckdb.DuckDBPyConnection, table: str, typed: str, col_sql: str) -> str | None:
+    """SQL giving (_rid = rowid, _dup) for the rows that may be exact copies, or None when no row can be one.
+
+    One GROUP BY over a 64-bit hash of each row finds the hashes that occur more than once; rows with a
+    unique hash cannot be copies. The rows sharing a hash (true copies, and in theory a hash collision)
+    are then numbered exactly with the window over all columns, so the counts are exact."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _dup_hash AS
+                    SELECT h FROM (SELECT hash({col_sql}) AS h FROM {typed}) GROUP BY h HAVING count(*) > 1""")
+    if con.execute("SELECT count(*) FROM _dup_hash").fetchone()[0] == 0:
+        con.execute("DROP TABLE _dup_hash")
+        return None
+    # rowid, not _line: _line is the row number within its file, and a Parquet folder has several files
+    return f"""SELECT rowid AS _rid, {copy_number_sql(table, DUCKDB)}
+               FROM {typed} WHERE hash({col_sql}) IN (SELECT h FROM _dup_hash)"""
+
+
+def _check_unique_orders(con: duckdb.DuckDBPyConnection, keep_where: str, order_id: str, source: TableSource) -> None:
+    """DataError when an order id (``order_id``: its SQL, fix applied) occurs on more than one kept row."""
+    dup = f"""
+        SELECT _line, oid, customer_id, ordered_at, revenue, count(*) OVER (PARTITION BY oid) AS n
+        FROM (SELECT *, {order_id} AS oid FROM _flagged WHERE {keep_where})
+    """
+    n_ids = con.execute(f"SELECT count(DISTINCT oid) FROM ({dup}) WHERE n > 1").fetchone()[0]
+    if not n_ids:
+        return
+    rows = con.execute(f"SELECT _line, oid, customer_id, ordered_at, revenue FROM ({dup}) WHERE n > 1 ORDER BY oid, _line LIMIT 5").fetchall()
+    raise duplicate_orders_error(n_ids, rows, source)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]

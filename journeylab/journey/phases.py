@@ -1,0 +1,315 @@
+"""Journey phases per person, phase flows between dates, and monthly cohort retention.
+
+Phases come from a phase model (``phase_models.yaml``: five phases by default, the four- and six-phase
+models of the literature as other configurations). Every rule is a SQL condition over the per-person
+facts below, evaluated in DuckDB; the rule table is returned with the result (``attrs["rules"]``) so a
+report can show it, and ``rules=`` overrides it.
+
+Per-person facts at a date ``at`` (everything strictly before ``at``), ``FACT_COLUMNS``:
+n_sessions, n_product_views, n_compares, n_carts, n_checkouts, n_research (research/compare pages),
+n_email_clicks, n_referrals (events); n_orders, n_categories (distinct product categories ordered),
+days_since_first_order, days_since_last_order (orders; days); n_reviews (reviews table or review
+events); days_since_last_seen (days since the last event or order); segment (RFM segment name).
+
+Status over the phases: customers get the status of the shop's value model (journeylab.journey.value: one
+model per shop, or per involvement level, chosen on the holdout; the one status rule of
+journeylab.models.churn.customer_status, including "too early to tell"), so a customer has the same P(alive)
+and status here as in the churn section. Visitors without an order get the recency rule on days since
+last seen (up to ``recency_days[0]`` active, up to ``recency_days[1]`` at risk, else lost).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from journeylab.models.churn import RECENCY_DAYS, STATUSES, ChurnThresholds, customer_status
+from journeylab.data.attrs import AttrFrame, AttrSeries
+from journeylab.data.config import load_yaml_data
+from journeylab.data.engine import connect
+from journeylab.errors import ConfigError, DataError, ModelError
+from journeylab.journey.levels import columns, ensure_levels, sql_ts
+
+if TYPE_CHECKING:
+    from journeylab.data.shop import Shop
+
+FACT_COLUMNS = (
+    "n_sessions", "n_product_views", "n_compares", "n_carts", "n_checkouts", "n_research", "n_email_clicks",
+    "n_referrals", "n_orders", "n_categories", "days_since_first_order", "days_since_last_order", "n_reviews",
+    "days_since_last_seen", "segment",
+)
+RULE_COLUMNS = ["phase", "phase_nl", "needs", "rule", "description", "description_nl"]
+
+
+# ---------------------------------------------------------------- rules as data
+def phase_rules(model: str = "five", source: str | Path | Mapping | None = None) -> pd.DataFrame:
+    """The rule table of a phase model: one row per phase in journey order with columns phase, phase_nl,
+    needs (events / orders), rule (SQL over FACT_COLUMNS), description, description_nl.
+
+    ``source`` is a YAML path or dict with a ``models`` mapping (default: journeylab/phase_models.yaml)."""
+    data = load_yaml_data(source, "phase_models.yaml", "phase models")
+    models = data.get("models", {})
+    if model not in models:
+        raise ConfigError(f"unknown phase model {model!r}; known: {sorted(models)}")
+    table = pd.DataFrame(models[model]["phases"])
+    missing = [c for c in RULE_COLUMNS if c not in table.columns]
+    if missing:
+        raise ConfigError(f"phase model {model!r} lacks {missing}")
+    table = table[RULE_COLUMNS].copy()
+    table.attrs.update(model=model, version=str(data.get("version", "")))
+    return table
+
+
+def _rules(model: str, rules: pd.DataFrame | Mapping[str, str] | None) -> pd.DataFrame:
+    """Default rules of ``model``; a DataFrame replaces them, a dict phase -> SQL overrides single rules."""
+    if isinstance(rules, pd.DataFrame):
+        missing = [c for c in ("phase", "rule") if c not in rules.columns]
+        if missing:
+            raise ConfigError(f"a phase rule table needs columns phase and rule (lacks {missing})")
+        out = rules.copy()
+        for c in RULE_COLUMNS:
+            if c not in out:
+                out[c] = out["phase"] if c == "phase_nl" else ("orders" if c == "needs" else "")
+        return out
+    table = phase_rules(model)
+    for phase, rule in (rules or {}).items():
+        if phase not in set(table["phase"]):
+            raise ConfigError(f"phase model {model!r} has no phase {phase!r}")
+        table.loc[table["phase"] == phase, "rule"] = rule
+        table.loc[table["phase"] == phase, "description"] = f"overridden: {rule}"
+    return table
+
+
+# ---------------------------------------------------------------- facts
+def person_facts(shop: "Shop", at: Any = None) -> pd.DataFrame:
+    """One row per person (index ``person_id``: customer_id where known, else the events user_id) with the
+    FACT_COLUMNS measured on everything before ``at`` (default: the shop's observation end), plus
+    first_seen, last_seen, first_order_at, last_order_at, has_events. (``segment`` is empty here;
+    journey_phases fills it.)"""
+    at = pd.Timestamp(at if at is not None else shop.observation_end)
+    df = shop.sql(person_facts_sql(shop, at)).set_index("person_id")
+    df["segment"] = pd.Series(pd.NA, index=df.index, dtype="object")
+    df.attrs["at"] = at
+    return df
+
+
+def person_facts_sql(shop: "Shop", at: pd.Timestamp) -> str:
+    """The query behind :func:`person_facts` (column person_id and the facts, no segment), for the shop's
+    engine: DuckDB, or Spark (journeylab.spark.journey_phases_df keeps its result in Spark)."""
+    t = sql_ts(at)
+    d = shop.dialect
+    parts = []
+    if shop.has("events"):
+        from journeylab.journey.levels import ensure_user_map
+        ensure_user_map(shop)
+        ec = columns(shop, "events")
+        research = ("page_type LIKE 'research%'" if "page_type" in ec else "false")
+        parts.append(f"""
+          SELECT coalesce(m.customer_id, e.user_id) AS person_id, count(DISTINCT e.session_id) AS n_sessions,
+                 count(*) FILTER (WHERE e.event_type = 'product_view') AS n_product_views,
+                 count(*) FILTER (WHERE e.event_type = 'compare') AS n_compares,
+                 count(*) FILTER (WHERE e.event_type = 'add_to_cart') AS n_carts,
+                 count(*) FILTER (WHERE e.event_type = 'begin_checkout') AS n_checkouts,
+                 count(*) FILTER (WHERE {research} OR e.event_type = 'compare') AS n_research,
+                 count(*) FILTER (WHERE e.event_type = 'email_click') AS n_email_clicks,
+                 count(*) FILTER (WHERE e.event_type = 'referral') AS n_referrals,
+                 count(*) FILTER (WHERE e.event_type = 'review') AS n_review_events,
+                 min(e.ts) AS first_seen, max(e.ts) AS last_seen
+          FROM events e JOIN _jl_user_map m USING (user_id) WHERE e.ts < {t} GROUP BY 1""")
+    cats = ("(SELECT ol.order_id, p.category FROM order_lines ol JOIN products p USING (product_id))"
+            if shop.has("order_lines") and shop.has("products") else None)
+    ncat = "count(DISTINCT c.category)" if cats else "least(count(DISTINCT o.order_id), 1)"
+    join_cat = f"LEFT JOIN {cats} c USING (order_id)" if cats else ""
+    orders = f"""
+        SELECT o.customer_id AS person_id, count(DISTINCT o.order_id) AS n_orders, {ncat} AS n_categories,
+               min(o.ordered_at) AS first_order_at, max(o.ordered_at) AS last_order_at
+        FROM orders o {join_cat} WHERE o.ordered_at < {t} GROUP BY 1"""
+    reviews = (f"SELECT customer_id AS person_id, count(*) AS n_reviews FROM reviews WHERE ts < {t} GROUP BY 1"
+               if shop.has("reviews") else "SELECT CAST(NULL AS STRING) AS person_id, 0 AS n_reviews WHERE false")
+    ev = parts[0] if parts else ("SELECT CAST(NULL AS STRING) AS person_id, 0 AS n_sessions, 0 AS n_product_views, "
+                                 "0 AS n_compares, 0 AS n_carts, 0 AS n_checkouts, 0 AS n_research, "
+                                 "0 AS n_email_clicks, 0 AS n_referrals, 0 AS n_review_events, "
+                                 "CAST(NULL AS TIMESTAMP) AS first_seen, CAST(NULL AS TIMESTAMP) AS last_seen WHERE false")
+    return f"""
+        WITH ev AS ({ev}), od AS ({orders}), rv AS ({reviews})
+        SELECT person_id,
+               coalesce(ev.n_sessions, 0) AS n_sessions, coalesce(ev.n_product_views, 0) AS n_product_views,
+               coalesce(ev.n_compares, 0) AS n_compares, coalesce(ev.n_carts, 0) AS n_carts,
+               coalesce(ev.n_checkouts, 0) AS n_checkouts, coalesce(ev.n_research, 0) AS n_research,
+               coalesce(ev.n_email_clicks, 0) AS n_email_clicks, coalesce(ev.n_referrals, 0) AS n_referrals,
+               coalesce(od.n_orders, 0) AS n_orders, coalesce(od.n_categories, 0) AS n_categories,
+               {d.seconds_between(t, "od.first_order_at")} / 86400.0 AS days_since_first_order,
+               {d.seconds_between(t, "od.last_order_at")} / 86400.0 AS days_since_last_order,
+               greatest(coalesce(rv.n_reviews, 0), coalesce(ev.n_review_events, 0)) AS n_reviews,
+               {d.seconds_between(t, "greatest(ev.last_seen, od.last_order_at)")} / 86400.0 AS days_since_last_seen,
+               ev.first_seen, ev.last_seen, od.first_order_at, od.last_order_at, ev.person_id IS NOT NULL AS has_events
+        FROM ev FULL OUTER JOIN od USING (person_id) LEFT JOIN rv USING (person_id)
+        WHERE person_id IS NOT NULL"""
+
+
+def phase_case_sql(table: pd.DataFrame) -> str:
+    """A CASE expression over the FACT_COLUMNS giving the index (0-based, journey order) of the furthest
+    phase of rule table ``table`` whose rule holds, -1 for none. The same text runs in DuckDB and Spark."""
+    # the furthest phase whose rule holds: test the rules from the last phase back
+    return "CASE " + " ".join(f"WHEN ({r.rule}) THEN {i}" for i, r in reversed(list(enumerate(table.itertuples())))) \
+        + " ELSE -1 END"
+
+
+def _rfm_at(shop: "Shop", at: pd.Timestamp) -> pd.DataFrame | None:
+    from journeylab.models.rfm import rfm_segments
+    from journeylab.models.summary import customer_summary
+    try:
+        summ = customer_summary(shop, observation_end=at)
+        summ = summ[summ["first_order_at"] < at]
+        if len(summ) == 0:
+            return None
+        return summ.join(rfm_segments(summ)[["segment"]].astype(str))
+    except (DataError, ValueError):
+        return None
+
+
+def _status(facts: pd.DataFrame, shop: "Shop", at: pd.Timestamp, value: Any, recency_days: tuple[float, float],
+            thresholds: ChurnThresholds) -> tuple[pd.DataFrame, str]:
+    """P(alive) and status per person: customers from the value model, visitors by recency."""
+    status, _ = customer_status(facts["days_since_last_seen"].to_numpy(float), None, None, thresholds, recency_days)
+    out = pd.DataFrame({"p_alive": np.nan, "status": status.astype(str)}, index=facts.index)
+    how = (f"visitors without an order: recency, active up to {recency_days[0]:g} days since last seen, at risk up "
+           f"to {recency_days[1]:g} days, else lost")
+    if value is None and shop.count("orders"):
+        from journeylab.journey.value import shop_value
+        try:
+            value = shop_value(shop, at=at if at != shop.observation_end else None, thresholds=thresholds,
+                               recency_days=recency_days)
+        except (ModelError, DataError) as exc:
+            how = f"{how} (no value model: {exc})"
+    if value is not None:
+        p = value.predictions
+        idx = p.index.intersection(out.index)
+        out.loc[idx, "p_alive"] = p.loc[idx, "p_alive"]
+        out.loc[idx, "status"] = p.loc[idx, "status"].astype(str)
+        how = "customers: the shop's value model (journeylab.journey.value, status by journeylab.models.churn.customer_status); " + how
+    out["status"] = pd.Categorical(out["status"], categories=list(STATUSES), ordered=True)
+    return out, how
+
+
+def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
+                   rules: pd.DataFrame | Mapping[str, str] | None = None, status: bool = True,
+                   recency_days: tuple[float, float] = RECENCY_DAYS,
+                   thresholds: ChurnThresholds = ChurnThresholds(), involvement: bool = True,
+                   value: Any = None) -> pd.DataFrame:
+    """Put every person (visitor or customer) in a phase of the phase model at date ``at``.
+
+    Returns one row per person (index ``person_id``) with ``phase`` (ordered categorical), ``phase_nl``,
+    the facts it was based on, ``segment`` (RFM, customers), ``p_alive`` and ``status`` (active / at risk
+    / lost / too early to tell; see the module docstring) when ``status``, and ``involvement`` (low / high, the level of the
+    first order, or of the products a visitor viewed most) when the shop has products.
+    ``attrs``: rules (the rule table used), model, at, status_rule, note (what cannot be seen: with
+    orders only, phases before purchase need events). ``value``: the shop's journeylab.journey.value.ShopValue
+    if computed already (a report passes the one it uses everywhere); default: computed here.
+    """
+    table = _rules(model, rules)
+    facts = person_facts(shop, at)
+    at = facts.attrs["at"]
+    summ = _rfm_at(shop, at) if shop.count("orders") else None
+    if summ is not None:
+        facts.loc[summ.index.intersection(facts.index), "segment"] = summ["segment"]
+    con = connect()  # the facts are per person and in pandas already (whichever engine made them)
+    con.register("_jl_facts_df", facts.reset_index())
+    try:
+        codes = con.execute(f"SELECT {phase_case_sql(table)} AS c FROM _jl_facts_df").df()["c"].to_numpy()
+    except Exception as exc:  # a user-written rule that DuckDB cannot parse
+        raise ConfigError(f"a phase rule could not be evaluated: {exc}; rules may use {list(FACT_COLUMNS)}") from None
+    finally:
+        con.close()
+    out = facts.copy()
+    out.insert(0, "phase", pd.Categorical.from_codes(codes, categories=list(table["phase"]), ordered=True))
+    out.insert(1, "phase_nl", out["phase"].map(dict(zip(table["phase"], table["phase_nl"]))).astype(object))
+    how = ""
+    if status:
+        st, how = _status(facts, shop, at, value, recency_days, thresholds)
+        out = out.join(st)
+    if involvement and ensure_levels(shop):
+        lv = shop.sql("SELECT customer_id AS person_id, level FROM _jl_customer_level").set_index("person_id")["level"]
+        out["involvement"] = lv.reindex(out.index)
+        if shop.has("events"):
+            from journeylab.journey.levels import ensure_user_levels
+            ensure_user_levels(shop)
+            ul = shop.sql("SELECT user_id AS person_id, level FROM _jl_user_level").set_index("person_id")["level"]
+            out["involvement"] = out["involvement"].fillna(ul.reindex(out.index))
+    notes = []
+    if not shop.has("events"):
+        early = [p for p, n in zip(table["phase"], table["needs"]) if n == "events"]
+        notes.append(f"this shop has orders only: the phases {', '.join(early)} need events (web analytics), so "
+                     "everyone shown is a customer, from the purchase phase on")
+    out.attrs.update(rules=AttrFrame(table), model=model, at=at, status_rule=how, note="; ".join(notes))
+    return out
+
+
+def phase_counts(phases: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Persons per phase (rows, journey order) and, with ``by`` (e.g. "status", "involvement"), per group."""
+    if by is None:
+        return phases["phase"].value_counts(sort=False).rename("persons").to_frame()
+    return pd.crosstab(phases["phase"], phases[by].fillna("(unknown)")).reindex(phases["phase"].cat.categories,
+                                                                                 fill_value=0)
+
+
+# ---------------------------------------------------------------- flows and cohorts
+NOT_SEEN = "not yet seen"
+
+
+def phase_flows(shop: "Shop", dates: Sequence[Any], model: str = "five",
+                rules: pd.DataFrame | Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Phases at two or more dates and the flows between consecutive dates (data for a Sankey plot).
+
+    Returns a dict: ``counts`` (DataFrame: phases incl. "not yet seen" x dates, persons),
+    ``transitions`` (list of DataFrames, one per consecutive pair: rows phase at the earlier date,
+    columns phase at the later date, persons), ``dates``, ``rules``.
+    """
+    if len(dates) < 2:
+        raise ValueError("phase flows need at least two dates")
+    dates = sorted(pd.Timestamp(d) for d in dates)
+    snaps = [journey_phases(shop, at=d, model=model, rules=rules, status=False, involvement=False) for d in dates]
+    order = [NOT_SEEN] + list(snaps[0]["phase"].cat.categories)
+    everyone = snaps[-1].index
+    for s in snaps[:-1]:
+        everyone = everyone.union(s.index)
+    states = [s["phase"].astype(object).reindex(everyone).fillna(NOT_SEEN) for s in snaps]
+    counts = pd.DataFrame({d: st.value_counts().reindex(order, fill_value=0) for d, st in zip(dates, states)})
+    trans = [pd.crosstab(a.rename("from"), b.rename("to")).reindex(index=order, columns=order, fill_value=0)
+             for a, b in zip(states[:-1], states[1:])]
+    return {"counts": counts, "transitions": trans, "dates": dates, "rules": snaps[0].attrs["rules"]}
+
+
+def transition_matrix(flow: pd.DataFrame) -> pd.DataFrame:
+    """Row-normalised transitions: the share of each earlier phase that is in each later phase."""
+    return flow.div(flow.sum(axis=1).replace(0, np.nan), axis=0)
+
+
+def cohort_retention(shop: "Shop", max_months: int = 24) -> pd.DataFrame:
+    """Monthly cohort retention: rows = month of first order (cohort), columns = months since the first
+    order (0..max_months), values = share of the cohort's customers with an order in that month.
+    ``attrs["sizes"]`` holds the customers per cohort."""
+    d = shop.dialect
+    df = shop.sql(f"""
+        WITH o AS (SELECT customer_id, date_trunc('month', ordered_at) AS m FROM orders),
+             f AS (SELECT customer_id, min(m) AS cohort FROM o GROUP BY 1),
+             a AS (SELECT DISTINCT o.customer_id, f.cohort, {d.months_between("o.m", "f.cohort")} AS k
+                   FROM o JOIN f USING (customer_id))
+        SELECT cohort, k, count(*) AS customers FROM a WHERE k <= {int(max_months)} GROUP BY 1, 2""")
+    if df.empty:
+        raise DataError("there are no orders for a cohort table", table="orders")
+    tab = df.pivot(index="cohort", columns="k", values="customers").sort_index()
+    sizes = tab[0]
+    out = tab.div(sizes, axis=0)
+    # months that lie after the observation end are unknown, not zero
+    obs = pd.Timestamp(shop.observation_end).to_period("M")
+    for cohort in out.index:
+        age = (obs - pd.Timestamp(cohort).to_period("M")).n
+        out.loc[cohort, [k for k in out.columns if k > age]] = np.nan
+        out.loc[cohort, [k for k in out.columns if k <= age]] = out.loc[cohort, [k for k in out.columns if k <= age]].fillna(0.0)
+    out.index = pd.DatetimeIndex(out.index).strftime("%Y-%m")
+    out.index.name, out.columns.name = "cohort", "months_since_first_order"
+    out.attrs["sizes"] = AttrSeries(sizes.set_axis(out.index))
+    return out

@@ -1,0 +1,100 @@
+"""The one way report notebooks put something on the page: headings, sentences, tables and figures.
+
+Every value reaches the page escaped (journeylab.report.safe): a sentence is :class:`~journeylab.report.safe.Trusted`
+Markdown made with ``safe.fill`` or is escaped whole; a table's cells, index and headers are escaped; a
+figure is an embedded PNG whose alt text (its title) is escaped by the report template. The report
+notebooks call nothing else to show output (tests/test_page.py reads their sources to hold that).
+
+A table given a ``name`` is also written, with the same headers and unformatted numbers, to
+``<output_dir>/tables/<name>.csv`` through journeylab.report.export (which neutralises spreadsheet formulas),
+so a client can open every table of the report in a spreadsheet.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from journeylab.report.display import format_table, label
+from journeylab.report.safe import Trusted, fill, markdown, shorten
+
+TABLES_DIR = "tables"
+
+
+class Page:
+    """One report notebook's page in ``lang`` ("en" or "nl"); money in ``currency``; tables with a name
+    are also written as CSV under ``output_dir`` (a report run's folder; none for a notebook run by hand)."""
+
+    def __init__(self, lang: str = "en", *, currency: str = "EUR", output_dir: str | Path | None = None) -> None:
+        self.lang = lang
+        self.currency = currency
+        self.output_dir = Path(output_dir) if output_dir else None
+
+    def heading(self, text: Any, level: int = 2) -> None:
+        """A heading of ``level`` (1-4); ``text`` is escaped unless it is Trusted."""
+        self.text(fill("{hashes} {text}", hashes=Trusted("#" * max(1, min(int(level), 4))), text=text))
+
+    def text(self, text: Any) -> None:
+        """A paragraph of Markdown: ``text`` as it is when Trusted (``safe.fill``), else escaped whole."""
+        from IPython.display import display
+
+        md = str(text) if isinstance(text, Trusted) else markdown(text)
+        display({"text/markdown": md, "text/plain": shorten(text, 10_000)}, raw=True)
+
+    def table(self, frame: pd.DataFrame, *, name: str | None = None, percent: Iterable[str] = (),
+              money: Iterable[str] = (), decimals: int = 2, hide_index: bool = False) -> None:
+        """``frame`` as a formatted, escaped table (journeylab.report.display.format_table); with ``name`` also
+        written to ``tables/<name>.csv`` of the report run."""
+        from IPython.display import display
+
+        percent, money = list(percent), list(money)
+        display(format_table(frame, self.lang, percent=percent, money=money, currency=self.currency,
+                             decimals=decimals, hide_index=hide_index))
+        if name:
+            self.export(frame, name, hide_index=hide_index)
+
+    def export(self, frame: pd.DataFrame, name: str, *, hide_index: bool = False) -> Path | None:
+        """Write ``frame`` with the report's headers to ``<output_dir>/tables/<name>.csv`` and return the
+        path; nothing (None) on a page without an output folder (a notebook run by hand)."""
+        from journeylab.report.export import write_table
+
+        if self.output_dir is None:
+            return None
+        out = frame.rename(columns=lambda c: label(c, self.lang))
+        if hide_index:
+            out = out.reset_index(drop=True)
+        else:
+            out = out.rename_axis(index=[label(n, self.lang) if n else n for n in out.index.names])
+        safe_name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)[:80] or "table"
+        return write_table(out, self.output_dir / TABLES_DIR / f"{safe_name}.csv")
+
+    def figure(self, fig: Any, *, alt: str | None = None) -> None:
+        """Show a matplotlib figure here (not at the end of the cell) as an embedded PNG and close it.
+
+        ``alt`` (default: the figure's title) is the image's text for screen readers and search; ``None``
+        for ``fig`` (nothing to plot) shows nothing."""
+        if fig is None:
+            return
+        import base64
+
+        import matplotlib.pyplot as plt
+        from IPython.core.pylabtools import print_figure
+        from IPython.display import display
+
+        alt = shorten(alt if alt is not None else figure_title(fig), 200)
+        png = base64.b64encode(print_figure(fig, fmt="png", bbox_inches="tight")).decode("ascii")
+        display({"image/png": png, "text/plain": alt}, raw=True, metadata={"image/png": {"alt": alt}})
+        plt.close(fig)
+
+
+def figure_title(fig: Any) -> str:
+    """The suptitle of a figure, else the titles of its axes joined by "; " (empty when there are none)."""
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None and sup.get_text():
+        return sup.get_text()
+    titles = [t for ax in fig.get_axes() for t in (ax.get_title(), ax.get_title("left")) if t]
+    return "; ".join(dict.fromkeys(titles))
+
+
+__all__ = ["Page", "figure_title", "TABLES_DIR"]

@@ -1,0 +1,146 @@
+"""Model figures (seaborn). One function per figure; each returns a matplotlib Figure.
+
+Every function takes ``lang`` ("en" or "nl") and ``labels`` (a dict overriding any label key shown
+in ``journeylab.i18n.LABELS``), so reports can translate or rename everything on the figure.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+
+from journeylab.models.clv import MODEL_LABELS, CustomerValueModel
+from journeylab.i18n import LABELS, LANGUAGES, t
+from journeylab.report.safe import plot_labels, plot_text
+
+
+def _labels(lang: str, labels: dict | None) -> Callable[[str], str]:
+    """Label lookup for one figure: ``labels`` overrides, the rest from ``i18n.LABELS``.
+
+    The language is checked here, before any drawing, so a wrong ``lang`` leaves no half-made figure.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {list(LANGUAGES)}, not {lang!r}")
+    overrides = labels or {}
+    return lambda key: overrides[key] if key in overrides else t(key, lang)
+
+
+def frequency_recency_matrix(model: CustomerValueModel, kind: str = "p_alive", horizon: float = 1,
+                             unit: str = "months", max_frequency: int | None = None,
+                             max_recency: int | None = None) -> pd.DataFrame:
+    """Grid of P(alive) or expected purchases for customers of age T = max_recency (model units):
+    rows recency 0..max_recency, columns frequency 0..max_frequency (recency 0 only with frequency 0)."""
+    data = model.purchase_model_.data
+    max_frequency = int(max_frequency or data["frequency"].max())
+    max_recency = int(max_recency or np.ceil(data["T"].max()))
+    f, r = np.meshgrid(np.arange(max_frequency + 1, dtype=float), np.arange(max_recency + 1, dtype=float))
+    grid = pd.DataFrame({"frequency": f.ravel(), "recency": r.ravel(), "T": float(max_recency)})
+    valid = (grid["frequency"] == 0) == (grid["recency"] == 0)
+    pred = model.predict(horizon, unit=unit, summary=grid[valid])
+    col = {"p_alive": "p_alive", "expected_purchases": "expected_purchases"}[kind]
+    values = pd.Series(np.nan, index=grid.index)
+    values[valid] = pred[col].to_numpy()
+    return pd.DataFrame(values.to_numpy().reshape(f.shape), index=pd.Index(np.arange(max_recency + 1), name="recency"),
+                        columns=pd.Index(np.arange(max_frequency + 1), name="frequency"))
+
+
+def frequency_recency_heatmap(model: CustomerValueModel, kind: str = "p_alive", horizon: float = 1,
+                              unit: str = "months", max_frequency: int | None = None,
+                              max_recency: int | None = None, lang: str = "en",
+                              labels: dict | None = None) -> Figure:
+    """Heatmap of ``kind`` ("p_alive" or "expected_purchases") by frequency and recency."""
+    lab = _labels(lang, labels)
+    mat = frequency_recency_matrix(model, kind, horizon, unit, max_frequency, max_recency)
+    fig, ax = plt.subplots(figsize=(8, 6))
+    sns.heatmap(mat.iloc[::-1], ax=ax, cmap="viridis", vmin=0, vmax=1 if kind == "p_alive" else None,
+                cbar_kws={"label": lab("p_alive_title") if kind == "p_alive" else lab("model")})
+    ax.set_xlabel(lab("frequency"))
+    ax.set_ylabel(lab("recency_axis").format(unit=lab(model.time_unit_)))
+    title = (lab("p_alive_title") if kind == "p_alive"
+             else lab("expected_purchases_title").format(horizon=horizon, unit=lab(unit)))
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def calibration_holdout_plot(comparison: Any, lang: str = "en", labels: dict | None = None) -> Figure:
+    """Actual and per-model mean holdout purchases by calibration frequency (``compare_models`` result)."""
+    lab = _labels(lang, labels)
+    tab = comparison.by_frequency
+    long = tab.drop(columns="customers").reset_index().melt("frequency_cal", var_name="series", value_name="value")
+    long["series"] = long["series"].map(lambda s: lab("actual") if s == "actual" else MODEL_LABELS.get(s, s))
+    fig, ax = plt.subplots(figsize=(8, 5))
+    sns.lineplot(data=long, x="frequency_cal", y="value", hue="series", style="series", markers=True,
+                 dashes=False, ax=ax, sort=False)
+    ax.set_xlabel(lab("calibration_x"))
+    ax.set_ylabel(lab("calibration_y"))
+    ax.set_title(lab("calibration_title"))
+    ax.legend(title=None)
+    fig.tight_layout()
+    return fig
+
+
+def cumulative_tracking_plot(actual_daily: pd.Series, predicted_cumulative: pd.Series,
+                             calibration_end: Any = None, lang: str = "en", labels: dict | None = None) -> Figure:
+    """Actual cumulative repeat purchases (from a daily count series) vs the model's expected
+    cumulative series (``clv.expected_cumulative_purchases``), with the calibration end marked."""
+    lab = _labels(lang, labels)
+    actual = actual_daily.reindex(predicted_cumulative.index, fill_value=0).cumsum()
+    fig, ax = plt.subplots(figsize=(9, 5))
+    sns.lineplot(x=actual.index, y=actual.to_numpy(), ax=ax, label=lab("actual"))
+    sns.lineplot(x=predicted_cumulative.index, y=predicted_cumulative.to_numpy(), ax=ax, label=lab("model"),
+                 linestyle="--")
+    if calibration_end is not None:
+        ax.axvline(pd.Timestamp(calibration_end), color="grey", linestyle=":", label=lab("calibration_end"))
+    ax.set_xlabel(lab("date"))
+    ax.set_ylabel(lab("tracking_y"))
+    ax.set_title(lab("tracking_title"))
+    ax.legend()
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def clv_distribution_plot(predictions: pd.DataFrame, currency: str = "EUR", clip_quantile: float = 0.99,
+                          lang: str = "en", labels: dict | None = None, horizon: float | None = None,
+                          unit: str | None = None) -> Figure:
+    """Histogram of ``predictions["clv"]`` (``CustomerValueModel.predict``), the top 1% clipped so
+    the bulk stays visible. The title names the horizon: ``horizon`` and ``unit``, else the predictions'
+    ``attrs`` (which a filter or concat of predictions may lose); without one the title has no horizon
+    (not "over  months")."""
+    lab = _labels(lang, labels)
+    clv = predictions["clv"].clip(upper=predictions["clv"].quantile(clip_quantile))
+    fig, ax = plt.subplots(figsize=(8, 5))
+    sns.histplot(clv, bins=50, ax=ax)
+    ax.set_xlabel(lab("clv_x").format(currency=plot_text(currency)))
+    ax.set_ylabel(lab("customers"))
+    h = horizon if horizon is not None else predictions.attrs.get("horizon")
+    u = unit or predictions.attrs.get("unit", "months")
+    if h is None or h == "":
+        ax.set_title(lab("clv_x").format(currency=plot_text(currency)))
+    else:
+        ax.set_title(lab("clv_title").format(horizon=f"{h:g}" if isinstance(h, float) else h,
+                                             unit=lab(u) if u in LABELS else u))
+    fig.tight_layout()
+    return fig
+
+
+def segment_plot(table: pd.DataFrame, lang: str = "en", labels: dict | None = None) -> Figure:
+    """Share of customers and share of revenue per RFM segment (``rfm.segment_table``), side by side."""
+    lab = _labels(lang, labels)
+    long = table[["share", "revenue_share"]].rename(
+        columns={"share": lab("share"), "revenue_share": lab("revenue_share")})
+    long = long.reset_index().melt("segment", var_name="measure", value_name="share")
+    long["segment"] = plot_labels(long["segment"])  # segment names may come from a client's segment map
+    fig, ax = plt.subplots(figsize=(9, 6))
+    sns.barplot(data=long, y="segment", x="share", hue="measure", ax=ax, orient="h")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(lab("segments_title"))
+    ax.legend(title=None)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,76 @@
+"""The data-quality section: what was read, kept, fixed and dropped, as a table and a figure."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from journeylab.i18n import LABELS, t, translate_rule
+from journeylab.report.safe import plot_labels
+from journeylab.data.shop import Shop
+
+
+def quality_table(shop: Shop, lang: str = "en", *, only_nonzero: bool = True) -> pd.DataFrame:
+    """Data-quality rows of a shop with translated headers and actions; zero-count rules left out."""
+    dq = shop.data_quality.copy()
+    if only_nonzero:
+        dq = dq[(dq["rows"] > 0) | dq["action"].isin(["read", "kept"])]
+    dq["action"] = dq["action"].map(lambda a: t(a, lang))
+    dq["revenue"] = dq["revenue"].round(2)
+    dq = dq[["table", "rule", "action", "rows", "revenue", "explanation"]]
+    dq["table"] = dq["table"].map(lambda name: t(name, lang) if name in LABELS else name)
+    dq["rule"] = dq["rule"].map(lambda r: translate_rule(r, lang))
+    dq["explanation"] = dq["explanation"].map(lambda r: translate_rule(r, lang))
+    return dq.rename(columns={c: t(c, lang) for c in dq.columns}).reset_index(drop=True)
+
+
+def plot_quality(shop: Shop, lang: str = "en") -> plt.Figure | None:
+    """Bar chart of rows dropped or fixed per table and rule; None when nothing was dropped or fixed."""
+    dq = shop.data_quality
+    dq = dq[dq["action"].isin(["dropped", "fixed", "merged", "flagged"]) & (dq["rows"] > 0)].copy()
+    if dq.empty:
+        return None
+    dq["label"] = dq["table"].map(lambda name: t(name, lang) if name in LABELS else name) + ": " + dq["rule"].map(
+        lambda r: translate_rule(r, lang))
+    dq["action"] = dq["action"].map(lambda a: t(a, lang))
+    dq["label"] = plot_labels(dq["label"])
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(dq) + 1.2))
+    sns.barplot(data=dq, y="label", x="rows", hue="action", dodge=False, ax=ax, orient="h")
+    if ax.get_legend() is not None:
+        ax.get_legend().set_title(t("action", lang))  # not the column name 'action' in every language
+    ax.set_xlabel(t("rows", lang))
+    ax.set_ylabel("")
+    ax.set_title(t("rows_by_rule", lang))
+    fig.tight_layout()
+    return fig
+
+
+def headline_figures(shop: Shop, summary: pd.DataFrame) -> dict[str, float]:
+    """Customers, orders, repeat customers and rate, mean order value (shop currency), from a summary."""
+    n = len(summary)
+    n_orders = int(summary["n_orders"].sum())
+    repeat = int((summary["frequency"] > 0).sum())
+    return {
+        "customers": n,
+        "orders": n_orders,
+        "repeat_customers": repeat,
+        "repeat_rate": repeat / n if n else float("nan"),
+        "mean_order_value": float(summary["total_revenue"].sum() / n_orders) if n_orders else float("nan"),
+    }
+
+
+def plot_frequency(summary: pd.DataFrame, lang: str = "en", max_shown: int = 10) -> plt.Figure | None:
+    """Histogram of repeat purchases per customer (frequency), the tail above ``max_shown`` pooled; None
+    without customers (a shop without orders), instead of empty axes."""
+    if summary.empty:
+        return None
+    freq = summary["frequency"].clip(upper=max_shown).astype(int)
+    counts = freq.value_counts().reindex(range(max_shown + 1), fill_value=0)
+    labels = [str(i) for i in range(max_shown)] + [f"{max_shown}+"]
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    sns.barplot(x=labels, y=counts.to_numpy(), color=sns.color_palette()[0], ax=ax)
+    ax.set_xlabel(t("frequency", lang))
+    ax.set_ylabel(t("number_of_customers", lang))
+    ax.set_title(t("repeat_purchases_dist", lang))
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,207 @@
+"""What the report notebooks show, computed once and shared: the value-model bundle, the headline
+figures of the executive summary, and the plain sentence a section shows when a model cannot be fitted.
+
+Notebooks call these; they hold no analysis logic of their own. Every sentence made here is Markdown
+built with ``journeylab.report.safe.fill`` (values from the shop's data escaped), ready for ``Page.text``.
+"""
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from journeylab.models.churn import CLASSES_NL, RECENCY_DAYS, STATUSES, ChurnThresholds, recency_classes
+from journeylab.errors import DataError, ModelError
+from journeylab.i18n import FIT_PROBLEMS, t
+from journeylab.data.shop import Shop
+from journeylab.models.summary import customer_summary
+from journeylab.report.run import CACHE_DIR
+from journeylab.report.safe import Trusted, fill
+from journeylab.journey.value import ShopValue, shop_value
+
+
+@dataclass
+class Outcome:
+    """A section's result, or why there is none (``message``: a plain sentence for the report)."""
+
+    ok: bool
+    value: Any = None
+    message: Trusted = Trusted("")
+
+
+def attempt(fn: Callable[[], Any], lang: str = "en") -> Outcome:
+    """Run ``fn``; a ModelError or DataError becomes a plain sentence instead of a failed report."""
+    try:
+        return Outcome(True, fn())
+    except (ModelError, DataError) as exc:
+        why = exc.text(lang) if isinstance(exc, ModelError) else str(exc)
+        return Outcome(False, None, fill("{lead} {why}", lead=t("section_not_fitted", lang), why=why))
+
+
+def cached(output_dir: str | Path | None, name: str, key: dict, fn: Callable[[], Any]) -> Any:
+    """``fn()`` computed once per report run and shared by its notebooks through ``output_dir/.cache``
+    (the run removes the folder when it succeeds). The fits are deterministic, so this only saves time:
+    the value model was fitted five times per report. Without ``output_dir`` (a notebook run by hand)
+    nothing is stored. ``key`` holds the arguments: a different key recomputes."""
+    if not output_dir:
+        return fn()
+    path = Path(output_dir) / CACHE_DIR / f"{name}.pkl"
+    if path.exists():
+        stored_key, value = pickle.loads(path.read_bytes())  # written by this run's own notebooks
+        if stored_key == key:
+            return value
+    value = fn()
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(pickle.dumps((key, value)))
+    return value
+
+
+def value_models(shop: Shop, *, horizon_months: float = 12, discount_rate: float = 0.10, lang: str = "en",
+                 thresholds: ChurnThresholds = ChurnThresholds(), output_dir: str | Path | None = None) -> Outcome:
+    """The shop's value model (journeylab.journey.value.shop_value), or the plain sentence why there is none.
+
+    Every notebook of a report reads the same one (``cached`` in the run's ``output_dir``), so every
+    section sees the same model, P(alive) and status per customer."""
+    key = {"horizon_months": horizon_months, "discount_rate": discount_rate, "lang": lang,
+           "thresholds": (thresholds.at_risk, thresholds.lost)}
+    return cached(output_dir, "value", key, lambda: attempt(
+        lambda: shop_value(shop, horizon_months=horizon_months, discount_rate=discount_rate, thresholds=thresholds),
+        lang))
+
+
+def involvement_comparison(shop: Shop, value: Outcome, *, horizon_months: float = 12, lang: str = "en",
+                           output_dir: str | Path | None = None) -> Outcome:
+    """The low vs high comparison (journeylab.journey.involvement.compare_involvement) on the report's value
+    model, computed once per report run; or the plain sentence why there is none."""
+    from journeylab.journey.involvement import compare_involvement
+
+    key = {"horizon_months": horizon_months, "lang": lang}
+    return cached(output_dir, "comparison", key, lambda: attempt(
+        lambda: compare_involvement(shop, horizon_months=horizon_months, value=value.value), lang))
+
+
+def group_label(group: str, lang: str = "en") -> str:
+    """The reader's name of a value-model group: all customers, or an involvement level."""
+    return t({"all": "all_customers", "low": "low_involvement", "high": "high_involvement"}.get(group, "unknown_level"),
+             lang)
+
+
+def model_notes(value: ShopValue, lang: str = "en") -> list[Trusted]:
+    """Plain sentences, one per group: which model serves it and why, or what the data cannot tell."""
+    out = []
+    split = value.by is not None
+    if split:
+        out.append(fill("{0}", t("split_by_involvement", lang)))
+    for name, g in value.groups.items():
+        if g.comparison is not None:
+            text = g.comparison.reason_text(lang)
+        else:
+            text = t("no_model", lang) + " " + "; ".join(
+                dict.fromkeys(FIT_PROBLEMS.get(p, {}).get(lang, p) for p in g.problems)) + "."
+        if g.spend_problem:
+            text += " " + t("spend_fallback", lang)
+        if g.model is not None and g.status_source == "recency":
+            text += " " + t("status_recency_better", lang)
+        out.append(fill("**{group}** ({n:,} {customers}, {rep:,} {repeat}): {text}", group=group_label(name, lang),
+                        n=g.n_customers, customers=t("customers", lang), rep=g.n_repeat,
+                        repeat=t("repeat_customers", lang), text=text))
+    n_early = int((value.predictions["status"] == "too early to tell").sum())
+    if n_early:
+        out.append(fill(t("too_early_note", lang), n=n_early))
+    return out
+
+
+def model_choice_line(group: str, info: dict, lang: str = "en") -> Trusted:
+    """One line on the model a group's figures come from (``compare_involvement(...).attrs["models"]``)."""
+    if info.get("model") is None:
+        why = "; ".join(dict.fromkeys(FIT_PROBLEMS.get(p, {}).get(lang, p) for p in info.get("problems", [])))
+        return fill("**{group}**: {none} {why}.", group=group_label(group, lang), none=t("no_model", lang), why=why)
+    return fill("**{group}**: {model} — {tier}", group=group_label(group, lang), model=info["model"],
+                tier=t("tier_" + info["tier"], lang))
+
+
+def parameter_table(params: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A fitted model's parameter table for the report (index model, parameter; estimate, se, lower_95,
+    upper_95 as text): a parameter the data do not identify says so instead of an interval."""
+    missing = t("not_identified", lang)
+    num = lambda v: f"{v:,.3f}" if pd.notna(v) else missing  # noqa: E731
+    out = params.set_index(["model", "parameter"])[["estimate", "se", "lower_95", "upper_95"]]
+    return pd.DataFrame({c: [num(v) for v in out[c]] for c in out.columns}, index=out.index)
+
+
+def status_table(value: ShopValue, lang: str = "en") -> pd.DataFrame:
+    """Customers per status (rows, journeylab.models.churn.STATUSES order) and group (columns), in ``lang``."""
+    p = value.predictions
+    tab = pd.crosstab(p["status"], p["group"]).reindex(list(STATUSES), fill_value=0)
+    tab.index = [t(s, lang) if s == "too early to tell" else (CLASSES_NL.get(s, s) if lang == "nl" else s)
+                 for s in tab.index]
+    tab.columns = [group_label(c, lang) for c in tab.columns]
+    tab.index.name, tab.columns.name = t("status", lang), None
+    return tab
+
+
+def value_message(outcome: Outcome, lang: str = "en") -> Trusted:
+    """Why a report states no churn or CLV figures from a model (empty when it does)."""
+    if not outcome.ok:
+        return outcome.message
+    v = outcome.value
+    if v.ok:
+        return Trusted("")
+    if all("small_sample" in g.problems for g in v.groups.values()):
+        rep = int((v.summary["frequency"] > 0).sum())
+        return fill(t("small_sample_note", lang), n=len(v.summary), rep=rep)
+    return Trusted(" ".join(model_notes(v, lang)))
+
+
+def recency_status(days_since_last_order, recency_days: tuple[float, float] = RECENCY_DAYS) -> pd.Categorical:
+    """Active / at risk / lost from days since the last order (journeylab.models.churn.recency_classes)."""
+    return recency_classes(days_since_last_order, recency_days)
+
+
+def rfm_rule_text(rfm: pd.DataFrame, lang: str = "en") -> Trusted:
+    """How the RFM scores were made for this shop, in the report's language."""
+    fixed = str(rfm.attrs.get("f_rule", "")).startswith("fixed")
+    version = rfm.attrs.get("segment_map_version", "")
+    if lang == "nl":
+        f = ("F telt bestellingen in vaste klassen (1, 2, 3, 4-5, 6 of meer), omdat de meeste klanten even vaak bestelden"
+             if fixed else "F is het kwintiel van het aantal bestellingen")
+        return fill("R, F en M zijn scores van 1 tot 5: R naar de tijd sinds de laatste bestelling, M naar de "
+                    "gemiddelde orderwaarde (kwintielen; gelijke waarden krijgen dezelfde score); {f}. "
+                    "Segmentenkaart {version}.", f=f, version=version)
+    return fill("R, F and M are scores from 1 to 5: R by the time since the last order, M by the mean order value "
+                "(quintiles; equal values get the same score); F: {f}. Segment map {version}.",
+                f=rfm.attrs.get("f_rule", ""), version=version)
+
+
+def headline(shop: Shop, value: "Outcome | ShopValue") -> dict[str, float | str | None]:
+    """The five numbers a shop owner reads first: customers, revenue (shop currency), repeat rate,
+    share of customers at risk or lost, and expected CLV of all customers over the horizon (discounted).
+    Churn and CLV figures are None where no model can be trusted; ``too_early_share`` is the share of
+    customers whose status cannot be told yet, ``clv_coverage`` the share of customers with a CLV."""
+    v = value.value if isinstance(value, Outcome) else value
+    summary = v.summary if v is not None else customer_summary(shop, freq="D")
+    n = len(summary)
+    out: dict[str, float | str | None] = {
+        "customers": int(n),
+        "revenue": float(summary["total_revenue"].sum()),
+        "repeat_rate": float((summary["frequency"] > 0).mean()) if n else None,
+        "share_at_risk_or_lost": None,
+        "too_early_share": None,
+        "clv_total": None,
+        "clv_coverage": None,
+        "model": None,
+    }
+    if v is not None and v.ok:
+        p = v.predictions
+        status = p["status"].astype(str)
+        out["share_at_risk_or_lost"] = float(status.isin(["at risk", "lost"]).mean())
+        out["too_early_share"] = float((status == "too early to tell").mean())
+        has = p["clv"].notna()
+        out["clv_total"] = float(p.loc[has, "clv"].sum()) if has.any() else None
+        out["clv_coverage"] = float(has.mean())
+        out["model"] = ", ".join(f"{group_label(k)}: {g.label}" if v.by else str(g.label)
+                                 for k, g in v.groups.items() if g.label)
+    return out
