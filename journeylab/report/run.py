@@ -7,6 +7,7 @@ goes on with the next client.
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 import shutil
@@ -181,6 +182,7 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
                 cwd=str(src.parent),
                 progress_bar=False,
                 kernel_name="python3",
+                kernel_manager_class=_ipc_kernel_manager(),
             )
         except pm.PapermillExecutionError as exc:
             cell = _source_cell_number(out, exc.cell_index)
@@ -423,6 +425,23 @@ def _point_latest(run_dir: Path) -> None:
         latest.symlink_to(run_dir.name, target_is_directory=True)
     except OSError:
         pass
+
+
+@functools.cache
+def _ipc_kernel_manager() -> type:
+    """Jupyter's kernel manager with the kernel's sockets as files in Jupyter's private runtime folder (IPC)
+    instead of TCP ports on localhost: a report's data (the shop's tables travel between notebook and kernel)
+    is not sent over an unencrypted local network connection, and the kernel has nothing to warn about once
+    per notebook ("Kernel is running over TCP without encryption")."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self) -> str:
+            return "ipc"
+
+    return IPCKernelManager
 
 
 def _accepted_parameters(notebook: Path, params: dict[str, Any]) -> dict[str, Any]:
