@@ -13,6 +13,7 @@ from journeylab.journey.findings import findings  # noqa: E402
 from journeylab.models.rfm import rfm_segments, segment_table  # noqa: E402
 from journeylab.models.clv import CustomerValueModel, compare_models  # noqa: E402
 from journeylab.models.churn import churn_classes, evaluate_churn  # noqa: E402
+from journeylab.journey.value import shop_value  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -55,4 +56,5 @@ __all__ = [
     "phase_flows",
     "phase_kpis",
     "phase_rules",
+    "shop_value",
 ]
