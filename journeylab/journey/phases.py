@@ -62,8 +62,10 @@ def phase_rules(model: str = "five", source: str | Path | Mapping | None = None)
     return table
 
 
-def _rules(model: str, rules: pd.DataFrame | Mapping[str, str] | None) -> pd.DataFrame:
-    """Default rules of ``model``; a DataFrame replaces them, a dict phase -> SQL overrides single rules."""
+def resolve_rules(model: str, rules: pd.DataFrame | Mapping[str, str] | None) -> pd.DataFrame:
+    """The rule table a journey-phase run uses (columns RULE_COLUMNS): the default rules of ``model``
+    (str, a phase model name); ``rules`` a DataFrame (columns phase and rule at least) replaces them, a
+    dict phase -> SQL condition overrides single rules, None keeps them. ConfigError for an unknown phase."""
     if isinstance(rules, pd.DataFrame):
         missing = [c for c in ("phase", "rule") if c not in rules.columns]
         if missing:
@@ -209,7 +211,7 @@ def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
     orders only, phases before purchase need events). ``value``: the shop's journeylab.journey.value.ShopValue
     if computed already (a report passes the one it uses everywhere); default: computed here.
     """
-    table = _rules(model, rules)
+    table = resolve_rules(model, rules)
     facts = person_facts(shop, at)
     at = facts.attrs["at"]
     summ = _rfm_at(shop, at) if shop.count("orders") else None

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from journeylab.models.clv import CustomerValueModel, _check_columns
+from journeylab.models.clv import CustomerValueModel
+from journeylab.models.summary import require_summary_columns
 
 CLASSES = ("active", "at risk", "lost")
 CLASSES_NL = {"active": "actief", "at risk": "risico", "lost": "verloren"}
@@ -141,8 +142,8 @@ def evaluate_churn(summary: pd.DataFrame, purchase: str = "mbgnbd", penalizer: f
     one already fitted on these calibration columns (e.g. ``compare_models(summary).models[name]``),
     used instead of fitting again.
     """
-    _check_columns(summary, ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"],
-                   "a churn evaluation")
+    require_summary_columns(summary, ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"],
+                            "a churn evaluation")
     cal = summary[["frequency_cal", "recency_cal", "T_cal"]].set_axis(["frequency", "recency", "T"], axis=1)
     cal.attrs = dict(summary.attrs)
     if model is None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Iterable, Union
 
 import duckdb
 import pandas as pd
@@ -160,6 +160,19 @@ def _typed_view(con: duckdb.DuckDBPyConnection, source: str, view: str) -> str:
 
 def _trunc(unit: str, expr: str) -> str:
     return f"date_trunc('{unit}', {expr})"
+
+
+def require_summary_columns(df: pd.DataFrame, cols: Iterable[str], what: str) -> None:
+    """DataError naming the first of ``cols`` (column names) the customer summary ``df`` lacks, needed
+    for ``what`` (str, e.g. "a churn evaluation"), with the hint to build it with :func:`customer_summary`."""
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"the customer summary has no column(s) {', '.join(missing)}, needed for {what}",
+            table="customer summary",
+            column=missing[0],
+            hint="build it with journeylab.models.summary.customer_summary",
+        )
 
 
 def check_summary_args(freq: str, freq_multiplier: float) -> None:

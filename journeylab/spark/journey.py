@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import pandas as pd
 
-from journeylab.journey.phases import _rules, person_facts_sql, phase_case_sql
+from journeylab.journey.phases import resolve_rules, person_facts_sql, phase_case_sql
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -38,7 +38,7 @@ def journey_phases_df(shop: "SparkShop", at: Any = None, model: str = "five",
     from journeylab.spark.rfm import rfm_scores_df
     from journeylab.spark.summary import customer_summary_df
 
-    table = _rules(model, rules)
+    table = resolve_rules(model, rules)
     at = pd.Timestamp(at if at is not None else shop.observation_end)
     facts = shop.sql_df(person_facts_sql(shop, at))
     if segments is None:

@@ -20,7 +20,7 @@ from journeylab.data.contract import OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
 from journeylab.data.dialect import SPARK, Dialect
 from journeylab.errors import DataError
 from journeylab.data.io.clean import (ORDER_KEPT, finish_quality, quality_table, PRODUCT_COPY_SQL, copy_number_sql, count_sql, duplicate_orders_error, keep_sql, quality_records, rule_case_sql, rule_inputs_sql, select_sql)
-from journeylab.data.io.validate import _AWARE_RE, CAST_HINTS, CAST_PROBLEMS, DAYFIRST_FORMATS, MISSING_TEXT
+from journeylab.data.io.validate import AWARE_RE, CAST_HINTS, CAST_PROBLEMS, DAYFIRST_FORMATS, MISSING_TEXT
 from journeylab.data import pii
 from journeylab.spark.session import get_session
 
@@ -252,9 +252,9 @@ def _read_raw(spark: "SparkSession", source: TableSource) -> "DataFrame":
         if not local:
             raise DataError("Excel workbooks are read from local files only", file=path, table=source.table,
                             hint="save the sheet as CSV or Parquet in object storage, or give a local path")
-        from journeylab.data.io.readers import _read_excel
+        from journeylab.data.io.readers import read_excel
 
-        frame = _read_excel(source.path, source)
+        frame = read_excel(source.path, source)
         frame["_line"] = range(2, len(frame) + 2)
         return spark.createDataFrame(frame)
     if lower.endswith((".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz")):
@@ -355,7 +355,7 @@ def _cast(col: str, sqltype: str, src_type: str, read: dict, aware: bool = False
             return f"coalesce({', '.join(_parse_sql(text, f) for f in DAYFIRST_FORMATS)}, try_cast({text} AS TIMESTAMP))"
         # Spark's cast reads an offset or zone name itself (as the instant, shown in UTC); text without one
         # is the shop's wall time already.
-        return (f"CASE WHEN {text} RLIKE {_sql_literal(_AWARE_RE)} "
+        return (f"CASE WHEN {text} RLIKE {_sql_literal(AWARE_RE)} "
                 f"THEN from_utc_timestamp(try_cast({text} AS TIMESTAMP), {tz}) ELSE try_cast({text} AS TIMESTAMP) END")
     raise AssertionError(sqltype)
 
@@ -373,7 +373,7 @@ def _typed(spark: "SparkSession", raw: "DataFrame", source: TableSource,
     """Canonical columns (absent optional ones as NULL) plus ``_line``, as journeylab.data.io.validate.typed_table:
     DataError for a missing required column or unreadable values; customer and user ids that are e-mail
     addresses or phone numbers replaced by their pseudonym (journeylab.data.pii, the same HMAC as DuckDB's)."""
-    from journeylab.data.io.validate import PII_ID_COLUMNS, _column_hint
+    from journeylab.data.io.validate import PII_ID_COLUMNS, column_hint
 
     table = source.table
     types = dict(raw.dtypes)
@@ -386,7 +386,7 @@ def _typed(spark: "SparkSession", raw: "DataFrame", source: TableSource,
         if src not in available:
             if required:
                 raise DataError(f"required column '{src}' is missing" + (f" (mapped to canonical '{col}')" if src != col else ""),
-                                file=source.label, table=table, column=src, hint=_column_hint(src, available))
+                                file=source.label, table=table, column=src, hint=column_hint(src, available))
             continue
         exprs[col] = _cast(q(src), sqltype, types[src], source.read, aware=src in aware)
         if sqltype != "VARCHAR":

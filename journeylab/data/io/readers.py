@@ -52,7 +52,7 @@ def read_raw(con: duckdb.DuckDBPyConnection, source: TableSource) -> str:
                     [target],
                 )
             elif suffix in EXCEL_SUFFIXES:
-                frame = _read_excel(path, source)
+                frame = read_excel(path, source)
                 con.register("_jl_frame", frame)
                 con.execute(f"CREATE TABLE {name} AS SELECT *, (row_number() OVER () + 1)::BIGINT AS _line FROM _jl_frame")
                 con.unregister("_jl_frame")
@@ -130,7 +130,10 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, source: Tab
         raise DataError("has no header row; the first line must name the columns", file=str(path), table=source.table)
 
 
-def _read_excel(path: Path, source: TableSource) -> pd.DataFrame:
+def read_excel(path: Path, source: TableSource) -> pd.DataFrame:
+    """The sheet ``read: {sheet:}`` (default: the only sheet) of the workbook at ``path`` (Path) as a
+    DataFrame of text (str column names); DataError for an unreadable workbook, an unknown sheet, or several
+    sheets with none named. Used by both engines."""
     sheet = source.read.get("sheet", 0)
     try:
         book = pd.ExcelFile(path)

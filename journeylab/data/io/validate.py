@@ -27,8 +27,9 @@ from journeylab.data.io.readers import raw_columns
 
 PII_ID_COLUMNS = ("customer_id", "user_id")
 MISSING_TEXT = ("nan", "null", "none", "n/a", "#n/a", "na", "<na>", "nat")
-# A time followed by a UTC offset or a zone name: such text is converted to the shop's zone.
-_AWARE_RE = r"[0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*(Z|z|[+-][0-9]{2}(:?[0-9]{2})?|\s+(UTC|GMT|[A-Za-z]+/[A-Za-z_]+))$"
+# A time followed by a UTC offset or a zone name: such text is converted to the shop's zone (a regular
+# expression both engines match time stamp text against).
+AWARE_RE = r"[0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*(Z|z|[+-][0-9]{2}(:?[0-9]{2})?|\s+(UTC|GMT|[A-Za-z]+/[A-Za-z_]+))$"
 
 # What an unreadable value is, and how to fix it: one wording for both engines (journeylab.spark.shop too).
 CAST_PROBLEMS = {"DOUBLE": "not a number", "TIMESTAMP": "not a date"}
@@ -64,7 +65,7 @@ def typed_table(
                     file=source.label,
                     table=table,
                     column=src,
-                    hint=_column_hint(src, available),
+                    hint=column_hint(src, available),
                 )
             selects.append(f"CAST(NULL AS {sqltype}) AS {quote(col)}")
             continue
@@ -119,7 +120,7 @@ def cast_sql(expr: str, sqltype: str, read: dict, src_type: str = "VARCHAR") -> 
             return f"coalesce(try_strptime({text}, [{formats}]), TRY_CAST({text} AS TIMESTAMP))"
         # A plain cast to TIMESTAMP silently drops an offset: zone-aware text goes through TIMESTAMPTZ.
         return (
-            f"CASE WHEN regexp_matches({text}, '{_AWARE_RE}') "
+            f"CASE WHEN regexp_matches({text}, '{AWARE_RE}') "
             f"THEN timezone('{tz}', TRY_CAST(regexp_replace({text}, '\\s+([+-][0-9]{{2}}:?[0-9]{{2}})$', '\\1') AS TIMESTAMPTZ)) "
             f"ELSE TRY_CAST({text} AS TIMESTAMP) END"
         )
@@ -165,7 +166,9 @@ def check_cast(
     )
 
 
-def _column_hint(missing: str, available: list[str]) -> str:
+def column_hint(missing: str, available: list[str]) -> str:
+    """The hint for a missing column ``missing`` (str): the closest of the file's columns ``available``
+    (list of str) and how to map it, or the file's columns (both engines word it this way)."""
     close = difflib.get_close_matches(missing, available, n=3, cutoff=0.5)
     lower = [c for c in available if c.lower() == missing.lower()]
     shown = ", ".join(available[:20]) + (" …" if len(available) > 20 else "")
