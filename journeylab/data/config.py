@@ -42,7 +42,7 @@ from typing import Any, Mapping
 import pandas as pd
 import yaml
 
-from journeylab.data.contract import OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
+from journeylab.data.contract import INVOLVEMENT_LEVELS, OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
 from journeylab.errors import ConfigError
 
 SHOP_KEYS = {
@@ -180,7 +180,7 @@ def read_shop_config(config: str | Path | Mapping[str, Any] | ShopConfig) -> Sho
         except (ValueError, TypeError):
             raise ConfigError(f"{where}: observation_end {obs!r} is not a date (use YYYY-MM-DD)") from None
     involvement = raw.get("involvement") or {}
-    if not isinstance(involvement, Mapping) or any(v not in ("low", "high") for v in involvement.values()):
+    if not isinstance(involvement, Mapping) or any(v not in INVOLVEMENT_LEVELS for v in involvement.values()):
         raise ConfigError(f"{where}: 'involvement' must map categories to 'low' or 'high'")
     return ShopConfig(
         name=str(raw.get("name") or (source.stem if source else "shop")),

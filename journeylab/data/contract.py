@@ -69,8 +69,3 @@ EVENT_TYPES = (
 CHANNELS = ("organic_search", "paid_search", "social", "email", "direct", "referral", "display")
 
 INVOLVEMENT_LEVELS = ("low", "high")
-
-
-def required_columns(table: str) -> list[str]:
-    """Canonical columns a table must have."""
-    return [c for c, (_, req) in TABLES[table].items() if req]

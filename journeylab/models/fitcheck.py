@@ -35,7 +35,6 @@ MAX_TOTAL_ERROR = 0.50
 
 RATE_PARAMS = ("r", "alpha")
 DROPOUT_PARAMS = {"bgnbd": ("a", "b"), "mbgnbd": ("a", "b"), "paretonbd": ("s", "beta")}
-TIERS = ("full", "forecast", "none")
 
 
 def identified(estimate: np.ndarray, se_log: np.ndarray) -> np.ndarray:

@@ -4,7 +4,7 @@ Inputs come from a customer summary (index customer_id): ``recency`` and ``T`` (
 in the summary's time unit, days by default) and, where present, ``n_orders`` and ``total_revenue``;
 otherwise ``frequency`` (repeat purchases) and ``monetary_value`` (mean repeat spend).
 
-Scoring rules (shown in reports through ``SCORING_RULES``):
+Scoring rules:
 - R uses the time since the last order, T - recency (smaller = more recent = higher score);
   F uses the number of orders (frequency + 1 without ``n_orders``); M the mean order value
   (total_revenue / n_orders, else monetary_value).
@@ -28,7 +28,6 @@ from journeylab.models.clv import as_summary
 from journeylab.data.config import load_yaml_data
 from journeylab.errors import ConfigError, DataError
 
-SCORING_RULES = __doc__.split("Scoring rules")[1].strip() if __doc__ else ""
 DEFAULT_F_BINS = (1, 2, 3, 4, 6)  # lower bounds of F scores 1..5 in number of orders
 _SEGMENT_FIELDS = ("name", "name_nl", "r", "fm", "phase", "action", "action_nl")
 PHASES = ("purchase", "upsell", "ambassador")

@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from journeylab.data.contract import CHANNELS
+from journeylab.data.contract import CHANNELS, INVOLVEMENT_LEVELS
 from journeylab.simulate.catalog import Catalog
 from journeylab.simulate.model import EVENT_KINDS, PHASES, SESSION_KINDS, Block
 from journeylab.simulate.params import DEVICES
@@ -17,7 +17,7 @@ _EVENT_TYPE_NAMES = sorted({e for e, _ in EVENT_KINDS})
 _PAGE_TYPE_NAMES = sorted({p for _, p in EVENT_KINDS})
 _EVENT_TYPE_CODE = np.array([_EVENT_TYPE_NAMES.index(e) for e, _ in EVENT_KINDS])
 _PAGE_TYPE_CODE = np.array([_PAGE_TYPE_NAMES.index(p) for _, p in EVENT_KINDS])
-_LEVELS = pa.array(["low", "high"])
+_LEVELS = pa.array(list(INVOLVEMENT_LEVELS))
 
 
 @dataclass

@@ -61,7 +61,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-LEVELS = ("low", "high")
+from journeylab.data.contract import INVOLVEMENT_LEVELS
+
+LEVELS = INVOLVEMENT_LEVELS
 WEEKS_PER_YEAR = 365.25 / 7.0  # 52.18
 WEEKS_PER_MONTH = 4.345  # lifetimes' month for a model in weeks (journeylab.models.clv.UNITS_PER_MONTH)
 

@@ -324,6 +324,3 @@ def _check_unique_orders(con: duckdb.DuckDBPyConnection, keep_where: str, order_
     rows = con.execute(f"SELECT _line, oid, customer_id, ordered_at, revenue FROM ({dup}) WHERE n > 1 ORDER BY oid, _line LIMIT 5").fetchall()
     raise duplicate_orders_error(n_ids, rows, source)
 
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]

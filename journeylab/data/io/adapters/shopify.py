@@ -30,7 +30,6 @@ from journeylab.data.engine import quote
 from journeylab.data.io.adapters.base import (Adapted, AdapterRule, Context, apply_rules, make_typed, require_columns, typed_expr)
 
 REQUIRED = ("Name", "Email", "Financial Status", "Total", "Created at", "Lineitem quantity", "Lineitem price", "Lineitem name")
-OPTIONAL = ("Phone", "Currency", "Refunded Amount", "Cancelled at", "Payment Method", "Tags", "Lineitem sku", "Fulfillment Status")
 
 
 def _rules(currency: str) -> tuple[AdapterRule, ...]:
