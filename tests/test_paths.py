@@ -17,6 +17,7 @@ from PIL import Image
 from journeylab.errors import ConfigError, JourneylabError
 from journeylab.report.paths import SLUG_MAX, NotAnImage, image_type, safe_slug
 from journeylab.report.run import _logo_path, _point_latest, new_run_dir, read_report_options
+from journeylab.data.config import read_shop_config
 from journeylab.data.shop import load_shop
 
 HOSTILE_NAMES = [
@@ -176,6 +177,23 @@ def test_missing_logo_still_says_it_does_not_exist(tmp_path):
     with pytest.raises(ConfigError, match="logo file nowhere.png does not exist"):
         read_report_options(_client(tmp_path, "nowhere.png"))
 
+
+
+def test_report_options_come_from_the_config_read_once(tmp_path):
+    """run_report reads the client config once (read_shop_config) and takes the report options from it."""
+    (tmp_path / "logo.png").write_bytes(_image("PNG"))
+    config = tmp_path / "client.yaml"
+    config.write_text("name: shop\nlanguage: nl\ntables:\n  orders: orders.csv\nreport:\n  logo: logo.png\n")
+    cfg = read_shop_config(config)
+    config.write_text("this is no longer the config")  # not read again
+    opts = read_report_options(cfg)
+    assert opts["logo"] == "logo.png" and opts["language"] == "nl" and opts["phase_model"] == "five"
+    config.write_text("name: shop\ntables:\n  orders: orders.csv\nreport: [language, nl]\n")
+    with pytest.raises(ConfigError, match="'report' must be a mapping"):
+        read_report_options(config)
+    config.write_text("name: shop\ntables:\n  orders: orders.csv\nreport:\n  language: fr\n")
+    with pytest.raises(ConfigError, match="report language must be 'en' or 'nl'"):
+        read_report_options(config)
 
 # --- files a config names are read, never written --------------------------------------------------------
 def test_load_shop_reads_read_only_files_and_leaves_them_as_they_were(tmp_path):

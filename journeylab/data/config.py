@@ -90,6 +90,10 @@ class ShopConfig:
     format_files: dict[str, Path] = field(default_factory=dict)
     format_read: dict[str, Any] = field(default_factory=dict)
     timezone: str = "UTC"
+    # The client's ``report:`` section and top-level ``language:`` as written (read here with the rest of the
+    # file; journeylab.report.run.read_report_options checks them and fills in defaults).
+    report: dict[str, Any] = field(default_factory=dict)
+    language: Any = None
 
     @property
     def folder(self) -> Path:
@@ -182,6 +186,9 @@ def read_shop_config(config: str | Path | Mapping[str, Any] | ShopConfig) -> Sho
     involvement = raw.get("involvement") or {}
     if not isinstance(involvement, Mapping) or any(v not in INVOLVEMENT_LEVELS for v in involvement.values()):
         raise ConfigError(f"{where}: 'involvement' must map categories to 'low' or 'high'")
+    report = raw.get("report") or {}
+    if not isinstance(report, Mapping):
+        raise ConfigError(f"{where}: 'report' must be a mapping of report options (language, logo, notebooks, ...)")
     return ShopConfig(
         name=str(raw.get("name") or (source.stem if source else "shop")),
         tables=tables,
@@ -194,6 +201,8 @@ def read_shop_config(config: str | Path | Mapping[str, Any] | ShopConfig) -> Sho
         format_files=format_files,
         format_read=format_read,
         timezone=timezone,
+        report=dict(report),
+        language=raw.get("language"),
     )
 
 

@@ -17,9 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-import yaml
-
-from journeylab.data.config import read_shop_config
+from journeylab.data.config import ShopConfig, read_shop_config
 from journeylab.data.shop import load_shop
 from journeylab.errors import ConfigError, JourneylabError
 from journeylab.report.paths import NotAnImage, ensure_inside, image_type, safe_slug
@@ -73,14 +71,20 @@ class ReportResult:
         return f"[failed] {client} ({self.config}){where}: {one_line(self.error, 2000)}"
 
 
-def read_report_options(config: Path) -> dict[str, Any]:
-    """The ``report:`` section of a client config, checked, with defaults filled in."""
-    raw = yaml.safe_load(Path(config).read_text(encoding="utf-8")) or {}
-    opts = dict(raw.get("report") or {})
+def read_report_options(config: str | Path | ShopConfig) -> dict[str, Any]:
+    """The ``report:`` section of a client config, checked, with defaults filled in.
+
+    ``config`` is the config file, or the ShopConfig journeylab.data.config.read_shop_config read from it
+    (the file is then not read again); logo and notebook paths are relative to the file's folder."""
+    cfg = read_shop_config(config)
+    if cfg.source is None:
+        raise ConfigError("report options come from a client config file, not a dict")
+    config = cfg.source
+    opts = dict(cfg.report)
     unknown = set(opts) - REPORT_KEYS
     if unknown:
         raise ConfigError(f"client config {config}: unknown report key(s) {sorted(unknown)}; known: {sorted(REPORT_KEYS)}")
-    lang = opts.setdefault("language", raw.get("language", "en"))
+    lang = opts.setdefault("language", "en" if cfg.language is None else cfg.language)
     if lang not in ("en", "nl"):
         raise ConfigError(f"client config {config}: report language must be 'en' or 'nl', not {lang!r}")
     opts.setdefault("clv_horizon_months", 12)
@@ -143,7 +147,7 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
         # Validated before any notebook runs: config keys and types, files, columns, dates, amounts.
         shop_cfg = read_shop_config(config)
         client = shop_cfg.name
-        opts = read_report_options(config)
+        opts = read_report_options(shop_cfg)
         # Loaded once, into a database file every notebook reopens, instead of once per notebook.
         staging = Path(tempfile.mkdtemp(prefix="journeylab-report-"))
         try:
