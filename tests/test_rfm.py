@@ -124,3 +124,11 @@ def test_public_api_names():
     from journeylab.models.clv import CustomerValueModel
 
     assert jl.CustomerValueModel is CustomerValueModel
+
+
+def test_segment_table_languages_are_i18n_languages():
+    from journeylab.i18n import LANGUAGES
+
+    assert LANGUAGES == ("en", "nl")
+    with pytest.raises(ValueError, match="lang must be 'en' or 'nl'"):
+        segment_table(pd.DataFrame(), lang="fr")

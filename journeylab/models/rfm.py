@@ -27,6 +27,7 @@ import pandas as pd
 from journeylab.models.clv import as_summary
 from journeylab.data.config import load_yaml_data
 from journeylab.errors import ConfigError, DataError
+from journeylab.i18n import LANGUAGES
 
 DEFAULT_F_BINS = (1, 2, 3, 4, 6)  # lower bounds of F scores 1..5 in number of orders
 _SEGMENT_FIELDS = ("name", "name_nl", "r", "fm", "phase", "action", "action_nl")
@@ -143,8 +144,8 @@ def segment_table(rfm: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Per segment, in map order (empty segments included): customers, share, revenue, revenue_share,
     mean_recency (time units since last order), mean_frequency (orders), mean_monetary (currency),
     phase and the suggested action (``lang`` "en" or "nl" for the name and action)."""
-    if lang not in ("en", "nl"):
-        raise ValueError("lang must be 'en' or 'nl'")
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be {' or '.join(map(repr, LANGUAGES))}")
     g = rfm.groupby("segment", observed=False)
     tab = pd.DataFrame({
         "customers": g.size(),

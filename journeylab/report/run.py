@@ -20,6 +20,7 @@ from typing import Any, Iterable, Sequence
 from journeylab.data.config import ShopConfig, read_shop_config
 from journeylab.data.shop import load_shop
 from journeylab.errors import ConfigError, JourneylabError
+from journeylab.i18n import LANGUAGES
 from journeylab.report.paths import NotAnImage, ensure_inside, image_type, safe_slug
 
 CACHE_DIR = ".cache"  # results the notebooks of one run share (journeylab.report.sections.cached); removed after a good run
@@ -85,8 +86,8 @@ def read_report_options(config: str | Path | ShopConfig) -> dict[str, Any]:
     if unknown:
         raise ConfigError(f"client config {config}: unknown report key(s) {sorted(unknown)}; known: {sorted(REPORT_KEYS)}")
     lang = opts.setdefault("language", "en" if cfg.language is None else cfg.language)
-    if lang not in ("en", "nl"):
-        raise ConfigError(f"client config {config}: report language must be 'en' or 'nl', not {lang!r}")
+    if lang not in LANGUAGES:
+        raise ConfigError(f"client config {config}: report language must be {' or '.join(map(repr, LANGUAGES))}, not {lang!r}")
     opts.setdefault("clv_horizon_months", 12)
     phase_model = opts.setdefault("phase_model", "five")
     if phase_model not in ("four", "five", "six"):
