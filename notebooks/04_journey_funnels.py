@@ -1,0 +1,98 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+# Parameters (Papermill replaces these; the defaults build the demo report)
+shop_config = "../data/demo/shop.yaml"
+language = "en"
+output_dir = None
+clv_horizon_months = 12
+discount_rate = 0.10  # per year
+phase_model = "five"  # or "four", "six"
+
+# %%
+import pandas as pd
+
+import journeylab as jl
+jl.quiet_warnings()
+from journeylab.journey.funnel import consideration_summary
+from journeylab.i18n import t, translate_metric
+from journeylab.journey.phases import phase_counts
+from journeylab.report.page import Page
+from journeylab.report.plots_journey import (attribution_plot, cohort_plot, consideration_plot, funnel_plot,
+                                      phase_flow_plot, phase_plot)
+from journeylab.report.run import record
+from journeylab.report.sections import attempt, value_models
+
+shop = jl.load_shop(shop_config)
+page = Page(language, currency=shop.currency, output_dir=output_dir)
+value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
+                     output_dir=output_dir)
+phases = jl.journey_phases(shop, model=phase_model, value=value.value)
+page.heading(t("journey_section", language))
+if phases.attrs.get("note"):
+    page.text(phases.attrs["note"])
+
+# %%
+counts = phase_counts(phases, by="status")
+page.table(counts, name="phase_counts")
+page.figure(phase_plot(phases, by="involvement" if "involvement" in phases else None, lang=language))
+page.heading(t("phase_rules", language), level=3)
+rules = phases.attrs["rules"]
+cols = ["phase_nl", "needs", "rule", "description_nl"] if language == "nl" else ["phase", "needs", "rule", "description"]
+page.table(rules[[c for c in cols if c in rules]], name="phase_rules", hide_index=True)
+record(output_dir, {"phases": phases["phase"].value_counts().to_dict()})
+
+# %%
+end = shop.observation_end
+flows = jl.phase_flows(shop, dates=[end - pd.DateOffset(months=6), end], model=phase_model)
+page.heading(t("phase_flows", language), level=3)
+page.figure(phase_flow_plot(flows, lang=language))
+for matrix in flows["transitions"]:
+    page.table(matrix)
+
+# %%
+page.heading(t("cohorts", language), level=3)
+cohorts = attempt(lambda: jl.cohort_retention(shop, max_months=12), language)
+if cohorts.ok:
+    page.figure(cohort_plot(cohorts.value, lang=language))
+else:
+    page.text(t("no_orders", language))
+
+# %%
+if shop.has("events"):
+    result = jl.funnel(shop, breakdown="involvement")
+    page.heading(t("funnel", language), level=3)
+    page.table(result.table.set_index(["group", "step"]), name="funnel",
+               percent=["step_conversion", "overall_conversion"])
+    page.figure(funnel_plot(result, lang=language))
+    page.heading(t("after_drop_off", language), level=4)
+    page.table(result.next_after_drop_off.set_index(["stopped_after", "next_event"]), name="after_drop_off",
+               percent=["share"])
+    cons = jl.consideration(shop)
+    page.heading(t("consideration", language), level=3)
+    summary_table = consideration_summary(cons).T
+    summary_table.index = [translate_metric(i, language) for i in summary_table.index]
+    summary_table.columns = [translate_metric(c, language) if c not in ("low", "high") else t(c, language) for c in summary_table.columns]
+    page.table(summary_table, name="consideration")
+    page.figure(consideration_plot(cons, lang=language))
+    attr = jl.attribution(shop, by_involvement=True)
+    page.heading(t("attribution", language), level=3)
+    page.figure(attribution_plot(attr, lang=language))
+    page.export(attr, "attribution", hide_index=True)
+    last = result.table[result.table["step_no"] == result.table["step_no"].max()]
+    record(output_dir, {"funnel_overall_conversion": dict(zip(last["group"], last["overall_conversion"].astype(float)))})
+else:
+    page.text(t("needs_events", language))

@@ -1,0 +1,76 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+# Parameters (Papermill replaces these; the defaults build the demo report)
+shop_config = "../data/demo/shop.yaml"
+language = "en"
+output_dir = None
+clv_horizon_months = 12
+discount_rate = 0.10  # per year
+
+# %%
+import pandas as pd
+
+import journeylab as jl
+jl.quiet_warnings()
+from journeylab.report.display import comparison_table
+from journeylab.i18n import t, translate_metric
+from journeylab.journey.involvement import involvement_data
+from journeylab.report.page import Page
+from journeylab.report.plots_journey import comparison_plot
+from journeylab.report.run import record
+from journeylab.report.sections import attempt, involvement_comparison, model_choice_line, value_models
+
+shop = jl.load_shop(shop_config)
+page = Page(language, currency=shop.currency, output_dir=output_dir)
+page.heading(t("involvement_section", language))
+levels = attempt(lambda: jl.classify_involvement(shop), language)
+if levels.ok:
+    evidence = ["level", "source", "median_price", "price_ratio", "repeat_rate", "interpurchase_days", "consideration_days", "score"]
+    page.table(levels.value[[c for c in evidence if c in levels.value]], name="involvement_levels",
+               percent=["repeat_rate"])
+else:
+    page.text(levels.message)
+
+# %%
+if levels.ok:
+    value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
+                         output_dir=output_dir)
+    outcome = involvement_comparison(shop, value, horizon_months=clv_horizon_months, lang=language,
+                                     output_dir=output_dir)
+    levels = outcome if not outcome.ok else levels
+    if not outcome.ok:
+        page.text(outcome.message)
+if levels.ok:
+    comparison = outcome.value
+    for level, m in comparison.attrs["models"].items():
+        page.text(model_choice_line(level, m, language))
+    page.table(comparison_table(comparison, language), name="low_vs_high", hide_index=True)
+    page.figure(comparison_plot(comparison, lang=language))
+    page.heading(t("phase_kpis", language), level=3)
+    kpis = jl.phase_kpis(shop, data=involvement_data(shop, clv_horizon_months, value=value.value))
+    kpis.index = pd.MultiIndex.from_tuples([(translate_metric(p, language), translate_metric(k, language)) for p, k in kpis.index])
+    page.table(kpis, name="phase_kpis")
+
+# %%
+if levels.ok:
+    found = jl.findings(shop, lang=language, comparison=comparison)
+    page.heading(t("findings", language), level=3)
+    if found.empty:
+        page.text(t("no_findings", language))
+    else:
+        page.table(found[["rank", "phase", "finding", "action", "certainty"]], name="findings", hide_index=True)
+    record(output_dir, {"involvement_metrics": int(len(comparison))})
