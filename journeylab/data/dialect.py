@@ -31,6 +31,13 @@ class Dialect:
             return "`" + str(name).replace("`", "``") + "`"
         return '"' + str(name).replace('"', '""') + '"'
 
+    def string(self, text: str) -> str:
+        """An SQL string literal of ``text``: 'it''s' in DuckDB; in Spark, which unescapes backslashes in
+        string literals, 'it\\'s' with backslashes doubled."""
+        if self.name == "spark":
+            return "'" + str(text).replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return "'" + str(text).replace("'", "''") + "'"
+
     def epoch(self, expr: str) -> str:
         """Seconds since 1970-01-01 of a TIMESTAMP, as DOUBLE (fractions of a second kept)."""
         if self.name == "spark":
@@ -96,3 +103,10 @@ class Dialect:
 
 DUCKDB = Dialect("duckdb")
 SPARK = Dialect("spark")
+
+
+def as_dialect(dialect: Dialect | str) -> Dialect:
+    """``dialect`` itself, or the Dialect named by it: "spark" is Spark SQL, any other name DuckDB."""
+    if isinstance(dialect, Dialect):
+        return dialect
+    return SPARK if dialect == "spark" else DUCKDB

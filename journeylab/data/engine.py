@@ -17,8 +17,3 @@ def connect(database: str | Path | None = None, *, threads: int | None = None) -
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     return con
-
-
-def quote(name: str) -> str:
-    """Quote an SQL identifier (a column name from a shop file may hold spaces or quotes)."""
-    return '"' + str(name).replace('"', '""') + '"'

@@ -32,6 +32,8 @@ from typing import Any
 
 import duckdb
 
+from journeylab.data.dialect import DUCKDB, SPARK, as_dialect
+
 SECRET_ENV = "JOURNEYLAB_SECRET"
 SECRET_FILE = ".journeylab-secret"
 PREFIX = "pii-"
@@ -87,14 +89,7 @@ def pseudonym(value: str, key: bytes) -> str:
 
 def _spark(dialect: Any) -> bool:
     """Whether ``dialect`` (journeylab.data.dialect.Dialect or its name) is Spark SQL; anything else is DuckDB."""
-    return getattr(dialect, "name", dialect) == "spark"
-
-
-def _str(text: str, dialect: Any) -> str:
-    """An SQL string literal: Spark unescapes backslashes in literals, DuckDB keeps them."""
-    if _spark(dialect):
-        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-    return "'" + text.replace("'", "''") + "'"
+    return as_dialect(dialect) is SPARK
 
 
 def hash_sql(expr: str, key: bytes, dialect: Any = "duckdb") -> str:
@@ -125,7 +120,7 @@ def hash_sql(expr: str, key: bytes, dialect: Any = "duckdb") -> str:
 def looks_like_email_sql(expr: str, dialect: Any = "duckdb") -> str:
     """SQL: whether the text ``expr`` contains an e-mail address."""
     if _spark(dialect):
-        return f"(CAST({expr} AS STRING) RLIKE {_str(EMAIL_RE, dialect)})"  # RLIKE finds the pattern anywhere
+        return f"(CAST({expr} AS STRING) RLIKE {SPARK.string(EMAIL_RE)})"  # RLIKE finds the pattern anywhere
     return f"regexp_matches(CAST({expr} AS VARCHAR), '{EMAIL_RE}')"
 
 
@@ -136,7 +131,7 @@ def looks_like_phone_sql(expr: str, dialect: Any = "duckdb") -> str:
     needs a leading + / 00 / 0 and at least 9 digits to count.
     """
     if _spark(dialect):
-        whole = _str("^(?:" + _PHONE_ID_RE + ")$", dialect)
+        whole = SPARK.string("^(?:" + _PHONE_ID_RE + ")$")
         return (f"(trim(CAST({expr} AS STRING)) RLIKE {whole} "
                 f"AND length(regexp_replace(CAST({expr} AS STRING), '[^0-9]', '')) >= 9)")
     return (
@@ -155,9 +150,7 @@ def pseudonymise_ids_sql(expr: str, key: bytes, dialect: Any = "duckdb") -> str:
 
 def has_pii_ids(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
     """Whether any value of ``table.column`` is an e-mail address or a phone number."""
-    from journeylab.data.engine import quote
-
-    col = quote(column)
+    col = DUCKDB.ident(column)
     return bool(
         con.execute(
             f"SELECT count(*) FROM {table} WHERE {looks_like_email_sql(col)} OR {looks_like_phone_sql(col)}"

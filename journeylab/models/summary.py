@@ -137,7 +137,7 @@ def _source(orders: Orders, con: duckdb.DuckDBPyConnection | None) -> tuple[duck
         orders.create_view("_jl_orders_rel", replace=True)
         return con, "_jl_orders_rel"
     if isinstance(orders, str):
-        return con, _typed_view(con, f"read_parquet('{orders.replace(chr(39), chr(39) * 2)}')", "_jl_orders")
+        return con, _typed_view(con, f"read_parquet({DUCKDB.string(orders)})", "_jl_orders")
     raise TypeError(f"orders must be a Shop, DataFrame, DuckDB relation or Parquet path, not {type(orders).__name__}")
 
 
@@ -320,7 +320,7 @@ def _id_ranges(con: duckdb.DuckDBPyConnection, source: str, rows_per_part: int) 
         f"SELECT customer_id FROM {source} WHERE customer_id IS NOT NULL USING SAMPLE {_SAMPLE_ROWS} ROWS").fetchall())
     # Python orders ints and str by value / code point, as DuckDB's binary collation does
     bounds = sorted({sample[len(sample) * j // k] for j in range(1, k)})
-    lit = [(str(b) if isinstance(b, int) else "'" + str(b).replace("'", "''") + "'") for b in bounds]
+    lit = [(str(b) if isinstance(b, int) else DUCKDB.string(str(b))) for b in bounds]
     conds = [f"customer_id < {lit[0]}"]
     conds += [f"customer_id >= {a} AND customer_id < {b}" for a, b in zip(lit, lit[1:])]
     conds.append(f"customer_id >= {lit[-1]}")

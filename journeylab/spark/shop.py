@@ -30,9 +30,7 @@ if TYPE_CHECKING:
 _SPARK_TYPES = {"VARCHAR": "STRING", "DOUBLE": "DOUBLE", "TIMESTAMP": "TIMESTAMP"}
 
 
-def q(name: str) -> str:
-    """A Spark SQL identifier."""
-    return "`" + str(name).replace("`", "``") + "`"
+q = SPARK.ident  # a Spark SQL identifier
 
 
 @dataclass
@@ -309,15 +307,10 @@ def _spark_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _sql_literal(text: str) -> str:
-    """A Spark SQL string literal (backslashes and quotes escaped: Spark unescapes string literals)."""
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
 def _parse_sql(text: str, fmt: str) -> str:
     """Spark SQL parsing ``text`` with strptime format ``fmt`` (NULL when it does not fit), as DuckDB's
     try_strptime: a two-digit year 69-99 is 19xx there, while Spark's 'yy' gives 20xx."""
-    parsed = f"try_to_timestamp({text}, {_sql_literal(spark_datetime_pattern(fmt))})"
+    parsed = f"try_to_timestamp({text}, {SPARK.string(spark_datetime_pattern(fmt))})"
     if "%y" in fmt.replace("%%", ""):
         parsed = f"CASE WHEN year({parsed}) >= 2069 THEN {parsed} - INTERVAL 100 YEARS ELSE {parsed} END"
     return parsed
@@ -328,7 +321,7 @@ def _cast(col: str, sqltype: str, src_type: str, read: dict, aware: bool = False
     (unreadable values become NULL and are reported by :func:`_check_casts`). ``aware``: a time stamp
     column holding instants (zone-aware pandas, Parquet adjusted to UTC), converted to the shop's zone."""
     text = f"NULLIF(trim(CAST({col} AS STRING)), '')"
-    tz = _sql_literal(str(read.get("timezone") or "UTC"))
+    tz = SPARK.string(str(read.get("timezone") or "UTC"))
     if sqltype == "VARCHAR":
         missing = ", ".join(repr(v) for v in MISSING_TEXT)
         text = f"CASE WHEN lower({text}) IN ({missing}) THEN NULL ELSE {text} END"
@@ -338,11 +331,11 @@ def _cast(col: str, sqltype: str, src_type: str, read: dict, aware: bool = False
             return f"CAST({col} AS DOUBLE)"
         num = text
         if read.get("thousands"):
-            num = f"replace({num}, {_sql_literal(str(read['thousands']))}, '')"
+            num = f"replace({num}, {SPARK.string(str(read['thousands']))}, '')"
         dec = str(read.get("decimal", "."))
         if dec != ".":
-            num = (f"replace({num}, {_sql_literal(dec)}, '.')" if read.get("thousands")
-                   else f"replace(replace({num}, '.', ''), {_sql_literal(dec)}, '.')")
+            num = (f"replace({num}, {SPARK.string(dec)}, '.')" if read.get("thousands")
+                   else f"replace(replace({num}, '.', ''), {SPARK.string(dec)}, '.')")
         return f"try_cast({num} AS DOUBLE)"
     if sqltype == "TIMESTAMP":
         # The session runs in UTC, so a TIMESTAMP shows its UTC wall time: from_utc_timestamp gives the
@@ -355,7 +348,7 @@ def _cast(col: str, sqltype: str, src_type: str, read: dict, aware: bool = False
             return f"coalesce({', '.join(_parse_sql(text, f) for f in DAYFIRST_FORMATS)}, try_cast({text} AS TIMESTAMP))"
         # Spark's cast reads an offset or zone name itself (as the instant, shown in UTC); text without one
         # is the shop's wall time already.
-        return (f"CASE WHEN {text} RLIKE {_sql_literal(AWARE_RE)} "
+        return (f"CASE WHEN {text} RLIKE {SPARK.string(AWARE_RE)} "
                 f"THEN from_utc_timestamp(try_cast({text} AS TIMESTAMP), {tz}) ELSE try_cast({text} AS TIMESTAMP) END")
     raise AssertionError(sqltype)
 

@@ -23,7 +23,6 @@ import pandas as pd
 from journeylab.data.config import TableSource
 from journeylab.data.contract import CANCELLED_STATUSES, TABLES
 from journeylab.data.dialect import DUCKDB, Dialect
-from journeylab.data.engine import quote
 from journeylab.errors import DataError
 
 
@@ -266,7 +265,7 @@ def _clean_one(
     DuckDB's own part: exact copies found through a hash first, and the flagged rows as a view."""
     # The typed table has every canonical column (absent ones as NULL), so every rule applies;
     # the canonical table keeps only the columns the source had.
-    col_sql = ", ".join(quote(c) for c in TABLES[table])
+    col_sql = ", ".join(DUCKDB.ident(c) for c in TABLES[table])
     obs = ", ".join(rule_inputs_sql(table, obs_end, DUCKDB))
     # Exact copies: a row is a duplicate when an earlier row (by _line) has the same values in every column.
     # A window over all columns sorts the whole table; instead, rows whose hash occurs once are certainly

@@ -12,7 +12,6 @@ import duckdb
 import pandas as pd
 
 from journeylab.data.config import TableSource
-from journeylab.data.engine import quote
 from journeylab.errors import DataError
 
 CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz")
@@ -160,4 +159,4 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-__all__ = ["read_raw", "raw_columns", "quote"]
+__all__ = ["read_raw", "raw_columns", "read_excel"]

@@ -20,7 +20,7 @@ import duckdb
 
 from journeylab.data.config import TableSource
 from journeylab.data.contract import TABLES
-from journeylab.data.engine import quote
+from journeylab.data.dialect import DUCKDB
 from journeylab.errors import DataError
 from journeylab.data import pii
 from journeylab.data.io.readers import raw_columns
@@ -67,15 +67,15 @@ def typed_table(
                     column=src,
                     hint=column_hint(src, available),
                 )
-            selects.append(f"CAST(NULL AS {sqltype}) AS {quote(col)}")
+            selects.append(f"CAST(NULL AS {sqltype}) AS {DUCKDB.ident(col)}")
             continue
         present.append(col)
-        expr = _cast(quote(src), sqltype, source, con, raw)
+        expr = _cast(DUCKDB.ident(src), sqltype, source, con, raw)
         if col in PII_ID_COLUMNS and pii.has_pii_ids(con, raw, src):
             # The key is only looked up (and its file created) when a shop really has such ids.
             expr = pii.pseudonymise_ids_sql(expr, pii.project_secret(secret_folder))
-        selects.append(f"{expr} AS {quote(col)}")
-        _check_cast(con, raw, quote(src), col, sqltype, source)
+        selects.append(f"{expr} AS {DUCKDB.ident(col)}")
+        _check_cast(con, raw, DUCKDB.ident(src), col, sqltype, source)
     name = f"typed_{table}"
     con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {', '.join(selects)} FROM {raw}")
     return name, present
@@ -92,7 +92,7 @@ def cast_sql(expr: str, sqltype: str, read: dict, src_type: str = "VARCHAR") -> 
     ``src_type`` is the DuckDB type of ``expr`` (zone-aware timestamps are converted).
     """
     text = f"NULLIF(trim(CAST({expr} AS VARCHAR)), '')"
-    tz = _sql_str(str(read.get("timezone") or "UTC"))
+    tz = DUCKDB.string(str(read.get("timezone") or "UTC"))
     if sqltype == "VARCHAR":
         # Ids written as floats by spreadsheets ('17850.0') are the same id as '17850'.
         # Spreadsheet and pandas spellings of "no value" are no id; '17850.0' is the id 17850.
@@ -103,25 +103,25 @@ def cast_sql(expr: str, sqltype: str, read: dict, src_type: str = "VARCHAR") -> 
         thousands = read.get("thousands")
         num = text
         if thousands:
-            num = f"replace({num}, '{_sql_str(str(thousands))}', '')"
+            num = f"replace({num}, {DUCKDB.string(str(thousands))}, '')"
         if dec != ".":
-            num = f"replace(replace({num}, '.', ''), '{_sql_str(str(dec))}', '.')" if not thousands else f"replace({num}, '{_sql_str(str(dec))}', '.')"
+            num = f"replace(replace({num}, '.', ''), {DUCKDB.string(str(dec))}, '.')" if not thousands else f"replace({num}, {DUCKDB.string(str(dec))}, '.')"
         return f"TRY_CAST({num} AS DOUBLE)"
     if sqltype == "TIMESTAMP":
         if src_type.upper().startswith("TIMESTAMP WITH TIME ZONE"):
-            return f"timezone('{tz}', {expr})"
+            return f"timezone({tz}, {expr})"
         if src_type.upper().startswith(("TIMESTAMP", "DATE")):
             return f"CAST({expr} AS TIMESTAMP)"
         fmt = read.get("date_format")
         if fmt:
-            return f"try_strptime({text}, '{_sql_str(str(fmt))}')"
+            return f"try_strptime({text}, {DUCKDB.string(str(fmt))})"
         if read.get("dayfirst"):
             formats = ", ".join(f"'{f}'" for f in DAYFIRST_FORMATS)
             return f"coalesce(try_strptime({text}, [{formats}]), TRY_CAST({text} AS TIMESTAMP))"
         # A plain cast to TIMESTAMP silently drops an offset: zone-aware text goes through TIMESTAMPTZ.
         return (
             f"CASE WHEN regexp_matches({text}, '{AWARE_RE}') "
-            f"THEN timezone('{tz}', TRY_CAST(regexp_replace({text}, '\\s+([+-][0-9]{{2}}:?[0-9]{{2}})$', '\\1') AS TIMESTAMPTZ)) "
+            f"THEN timezone({tz}, TRY_CAST(regexp_replace({text}, '\\s+([+-][0-9]{{2}}:?[0-9]{{2}})$', '\\1') AS TIMESTAMPTZ)) "
             f"ELSE TRY_CAST({text} AS TIMESTAMP) END"
         )
     raise AssertionError(sqltype)
@@ -175,7 +175,3 @@ def column_hint(missing: str, available: list[str]) -> str:
     if lower or close:
         return f"did you mean {(lower or close)[0]!r}? Map it with columns: {{{missing}: {(lower or close)[0]}}}. The file has: {shown}"
     return f"the file has the columns: {shown}; map yours with 'columns:' in the shop config"
-
-
-def _sql_str(value: str) -> str:
-    return value.replace("'", "''")

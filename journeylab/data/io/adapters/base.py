@@ -19,7 +19,7 @@ import pandas as pd
 
 from journeylab.data.config import ShopConfig, TableSource
 from journeylab.data.contract import TABLES
-from journeylab.data.engine import quote
+from journeylab.data.dialect import DUCKDB
 from journeylab.errors import DataError
 from journeylab.data import pii
 from journeylab.data.io.readers import raw_columns, read_raw
@@ -118,9 +118,9 @@ def require_columns(con: duckdb.DuckDBPyConnection, raw: str, needed: Sequence[s
 
 def typed_expr(con: duckdb.DuckDBPyConnection, raw: str, column: str, sqltype: str, source: TableSource) -> str:
     """SQL reading ``raw.column`` as ``sqltype``; refuses unreadable values first (DataError naming the column and lines)."""
-    check_cast(con, raw, quote(column), sqltype, source.read, file=source.label, table=source.table)
+    check_cast(con, raw, DUCKDB.ident(column), sqltype, source.read, file=source.label, table=source.table)
     types = {c: t for c, t, *_ in con.execute(f"DESCRIBE {raw}").fetchall()}
-    return cast_sql(quote(column), sqltype, source.read, str(types.get(column, "VARCHAR")))
+    return cast_sql(DUCKDB.ident(column), sqltype, source.read, str(types.get(column, "VARCHAR")))
 
 
 def apply_rules(
@@ -179,9 +179,9 @@ def make_typed(con: duckdb.DuckDBPyConnection, table: str, query: str) -> tuple[
     for col, (sqltype, _) in TABLES[table].items():
         if col in have:
             present.append(col)
-            selects.append(f"CAST({quote(col)} AS {sqltype}) AS {quote(col)}")
+            selects.append(f"CAST({DUCKDB.ident(col)} AS {sqltype}) AS {DUCKDB.ident(col)}")
         else:
-            selects.append(f"CAST(NULL AS {sqltype}) AS {quote(col)}")
+            selects.append(f"CAST(NULL AS {sqltype}) AS {DUCKDB.ident(col)}")
     name = f"typed_{table}"
     con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {', '.join(selects)} FROM _jl_q")
     con.execute("DROP VIEW _jl_q")

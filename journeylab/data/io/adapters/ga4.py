@@ -26,6 +26,7 @@ ga_session_id are dropped by the cleaning (missing user / session id).
 from __future__ import annotations
 
 from journeylab.data import pii
+from journeylab.data.dialect import DUCKDB
 from journeylab.data.io.adapters.base import Adapted, AdapterRule, Context, apply_rules, make_typed, require_columns
 
 REQUIRED = ("event_timestamp", "event_name", "user_pseudo_id", "event_params")
@@ -51,7 +52,7 @@ def adapt(ctx: Context) -> Adapted:
     con = ctx.con
     raw, source = ctx.read_file("ga4_events", ctx.file("events"))
     cols = require_columns(con, raw, REQUIRED, source, "GA4 BigQuery export")
-    tz = str(ctx.read.get("timezone") or "UTC").replace("'", "''")
+    tz = DUCKDB.string(str(ctx.read.get("timezone") or "UTC"))
 
     def field(path: str, col: str) -> str:
         return f"CAST({path} AS VARCHAR)" if col in cols else "CAST(NULL AS VARCHAR)"
@@ -63,7 +64,7 @@ def adapt(ctx: Context) -> Adapted:
     con.execute(f"""
         CREATE OR REPLACE TABLE ga4_stage AS
         SELECT _line,
-               timezone('{tz}', make_timestamptz(TRY_CAST(event_timestamp AS BIGINT))) AS ts,
+               timezone({tz}, make_timestamptz(TRY_CAST(event_timestamp AS BIGINT))) AS ts,
                {_case('event_name', EVENT_TYPES)} AS event_type,
                NULLIF(CAST(user_pseudo_id AS VARCHAR), '') AS user_id,
                {pii.pseudonymise_ids_sql(f'NULLIF({user_id}, {chr(39)}{chr(39)})', ctx.key) if 'user_id' in cols else 'CAST(NULL AS VARCHAR)'} AS customer_id,

@@ -20,7 +20,7 @@ the extra events counted as 'merged'.
 """
 from __future__ import annotations
 
-from journeylab.data.engine import quote
+from journeylab.data.dialect import DUCKDB
 from journeylab.data.io.adapters.base import (Adapted, AdapterRule, Context, apply_rules, make_typed, require_columns, typed_expr)
 
 COLUMNS = ("event_time", "event_type", "product_id", "category_code", "price", "user_id", "user_session")
@@ -37,7 +37,7 @@ def adapt(ctx: Context) -> Adapted:
     ts = typed_expr(con, raw, "event_time", "TIMESTAMP", source)
     price = typed_expr(con, raw, "price", "DOUBLE", source)
     etype = "CASE trim(event_type) " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in EVENT_TYPES.items()) + " ELSE trim(event_type) END"
-    all_cols = ", ".join(quote(c) for c in cols)
+    all_cols = ", ".join(DUCKDB.ident(c) for c in cols)
     con.execute(f"""
         CREATE OR REPLACE TABLE rees_stage AS
         SELECT _line, {ts} AS ts, {etype} AS event_type, NULLIF(trim(product_id), '') AS product_id,

@@ -26,7 +26,7 @@ this module. Refunded and voided orders are dropped by the cleaning as cancelled
 """
 from __future__ import annotations
 
-from journeylab.data.engine import quote
+from journeylab.data.dialect import DUCKDB
 from journeylab.data.io.adapters.base import (Adapted, AdapterRule, Context, apply_rules, make_typed, require_columns, typed_expr)
 
 REQUIRED = ("Name", "Email", "Financial Status", "Total", "Created at", "Lineitem quantity", "Lineitem price", "Lineitem name")
@@ -49,7 +49,7 @@ def adapt(ctx: Context) -> Adapted:
     cols = require_columns(con, raw, REQUIRED, source, "Shopify orders export")
 
     def col(name: str) -> str:  # an optional column that is absent reads as NULL
-        return f"NULLIF(trim({quote(name)}), '')" if name in cols else "CAST(NULL AS VARCHAR)"
+        return f"NULLIF(trim({DUCKDB.ident(name)}), '')" if name in cols else "CAST(NULL AS VARCHAR)"
 
     total = typed_expr(con, raw, "Total", "DOUBLE", source)
     refunded = typed_expr(con, raw, "Refunded Amount", "DOUBLE", source) if "Refunded Amount" in cols else "CAST(NULL AS DOUBLE)"

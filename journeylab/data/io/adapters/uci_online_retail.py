@@ -27,7 +27,7 @@ later (80,995 and 74,215 units), stayed in as orders of 168,470 and 77,184 GBP.
 """
 from __future__ import annotations
 
-from journeylab.data.engine import quote
+from journeylab.data.dialect import DUCKDB
 from journeylab.data.io.adapters.base import (Adapted, AdapterRule, Context, apply_rules, make_typed, require_columns, typed_expr)
 
 COLUMNS = ("InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID")
@@ -54,16 +54,16 @@ def adapt(ctx: Context) -> Adapted:
     cols = require_columns(con, raw, COLUMNS, source, "UCI Online Retail file")
     q = {c: typed_expr(con, raw, c, t, source) for c, t in
          (("Quantity", "DOUBLE"), ("UnitPrice", "DOUBLE"), ("InvoiceDate", "TIMESTAMP"))}
-    all_cols = ", ".join(quote(c) for c in cols)
+    all_cols = ", ".join(DUCKDB.ident(c) for c in cols)
     con.execute(f"""
         CREATE OR REPLACE TABLE uci_stage AS
         SELECT _line,
-               trim({quote('InvoiceNo')}) AS invoice,
-               trim({quote('StockCode')}) AS code,
+               trim({DUCKDB.ident('InvoiceNo')}) AS invoice,
+               trim({DUCKDB.ident('StockCode')}) AS code,
                {q['Quantity']} AS qty,
                {q['UnitPrice']} AS price,
                {q['InvoiceDate']} AS ts,
-               NULLIF(regexp_replace(trim({quote('CustomerID')}), '^(-?[0-9]+)\\.0+$', '\\1'), '') AS customer,
+               NULLIF(regexp_replace(trim({DUCKDB.ident('CustomerID')}), '^(-?[0-9]+)\\.0+$', '\\1'), '') AS customer,
                row_number() OVER (PARTITION BY {all_cols} ORDER BY _line) AS _dup
         FROM {raw}
     """)

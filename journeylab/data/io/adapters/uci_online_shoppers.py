@@ -34,7 +34,7 @@ What the file does not say, and what is assumed instead (each counted in the dat
 """
 from __future__ import annotations
 
-from journeylab.data.engine import quote
+from journeylab.data.dialect import DUCKDB
 from journeylab.data.io.adapters.base import (Adapted, AdapterRule, Context, apply_rules, make_typed, require_columns, typed_expr)
 
 COUNTS = ("Administrative", "Informational", "ProductRelated")
@@ -70,20 +70,20 @@ def adapt(ctx: Context) -> Adapted:
     cols = require_columns(con, raw, COLUMNS, source, "UCI Online Shoppers file")
     n = {c: typed_expr(con, raw, c, "DOUBLE", source) for c in COUNTS}
     secs = {c: typed_expr(con, raw, c, "DOUBLE", source) for c in DURATIONS}
-    all_cols = ", ".join(quote(c) for c in cols)
+    all_cols = ", ".join(DUCKDB.ident(c) for c in cols)
     con.execute(f"""
         CREATE OR REPLACE TABLE shoppers_stage AS
         SELECT _line, 'session-' || _line::VARCHAR AS session_id,
-               {_month_sql(quote('Month'))} AS month_no,
+               {_month_sql(DUCKDB.ident('Month'))} AS month_no,
                CAST(greatest(coalesce({n['Administrative']}, 0), 0) AS BIGINT) AS n_admin,
                CAST(greatest(coalesce({n['Informational']}, 0), 0) AS BIGINT) AS n_info,
                CAST(greatest(coalesce({n['ProductRelated']}, 0), 0) AS BIGINT) AS n_product,
                greatest(coalesce({secs['Administrative_Duration']}, 0), 0) AS s_admin,
                greatest(coalesce({secs['Informational_Duration']}, 0), 0) AS s_info,
                greatest(coalesce({secs['ProductRelated_Duration']}, 0), 0) AS s_product,
-               'TrafficType ' || trim({quote('TrafficType')}) AS channel,
-               trim({quote('VisitorType')}) AS visitor,
-               lower(trim({quote('Revenue')})) IN ('true', '1', 'yes') AS bought,
+               'TrafficType ' || trim({DUCKDB.ident('TrafficType')}) AS channel,
+               trim({DUCKDB.ident('VisitorType')}) AS visitor,
+               lower(trim({DUCKDB.ident('Revenue')})) IN ('true', '1', 'yes') AS bought,
                row_number() OVER (PARTITION BY {all_cols} ORDER BY _line) AS _dup
         FROM {raw}
     """)

@@ -19,7 +19,7 @@ Names, phone numbers, addresses, IP address, user agent and notes are never read
 """
 from __future__ import annotations
 
-from journeylab.data.engine import quote
+from journeylab.data.dialect import DUCKDB
 from journeylab.data.io.adapters.base import (Adapted, AdapterRule, Context, apply_rules, make_typed, require_columns, typed_expr)
 
 REQUIRED = ("order_id", "order_date", "status", "order_total")
@@ -43,7 +43,7 @@ def adapt(ctx: Context) -> Adapted:
                         hint="export with the line items in columns (the default order export layout)")
 
     def col(name: str) -> str:
-        return f"NULLIF(trim({quote(name)}), '')" if name in cols else "CAST(NULL AS VARCHAR)"
+        return f"NULLIF(trim({DUCKDB.ident(name)}), '')" if name in cols else "CAST(NULL AS VARCHAR)"
 
     total = typed_expr(con, raw, "order_total", "DOUBLE", source)
     ts = typed_expr(con, raw, "order_date", "TIMESTAMP", source)
@@ -73,7 +73,7 @@ def adapt(ctx: Context) -> Adapted:
                regexp_replace(status, '^wc-', '') AS status
         FROM {kept}
     """)
-    unpivot = " UNION ALL ".join(f"SELECT _line, {col('order_id')} AS order_id, {quote(c)} AS item FROM {raw}" for c in item_cols)
+    unpivot = " UNION ALL ".join(f"SELECT _line, {col('order_id')} AS order_id, {DUCKDB.ident(c)} AS item FROM {raw}" for c in item_cols)
     con.execute(f"""
         CREATE OR REPLACE TABLE woo_lines AS
         SELECT _line, order_id, coalesce({_part('item', 'sku')}, {_part('item', 'product_id')}) AS product_id,
