@@ -65,10 +65,6 @@ def require_events(shop: "Shop", what: str) -> None:
                         hint="add the web analytics export as 'events' in the shop config")
 
 
-def sql_ts(ts) -> str:
-    return f"TIMESTAMP '{pd.Timestamp(ts).strftime('%Y-%m-%d %H:%M:%S')}'"
-
-
 # ---------------------------------------------------------------- classification
 def _price_expr(shop: "Shop") -> str:
     pcols = columns(shop, "products")

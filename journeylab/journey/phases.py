@@ -30,7 +30,7 @@ from journeylab.data.attrs import AttrFrame, AttrSeries
 from journeylab.data.config import load_yaml_data
 from journeylab.data.engine import connect
 from journeylab.errors import ConfigError, DataError, ModelError
-from journeylab.journey.levels import columns, ensure_levels, sql_ts
+from journeylab.journey.levels import columns, ensure_levels
 
 if TYPE_CHECKING:
     from journeylab.data.shop import Shop
@@ -100,8 +100,8 @@ def person_facts(shop: "Shop", at: Any = None) -> pd.DataFrame:
 def person_facts_sql(shop: "Shop", at: pd.Timestamp) -> str:
     """The query behind :func:`person_facts` (column person_id and the facts, no segment), for the shop's
     engine: DuckDB, or Spark (journeylab.spark.journey_phases_df keeps its result in Spark)."""
-    t = sql_ts(at)
     d = shop.dialect
+    t = d.timestamp(at)
     parts = []
     if shop.has("events"):
         from journeylab.journey.levels import ensure_user_map
