@@ -38,6 +38,22 @@ def test_hand_shop_phases():
     assert "c3" not in early.index and early.loc["u2", "phase"] == "consideration"
 
 
+def test_phases_and_sessions_count_research_views_by_one_rule():
+    """A research view (research_* or compare page, or a compare event) counts the same in a person's
+    phase facts as in the sessions table funnels and consideration read (journeylab.data.contract)."""
+    from journeylab.journey.levels import ensure_sessions
+    from journeylab.journey.phases import person_facts
+
+    shop = hand_shop()
+    shop.con.execute("""INSERT INTO events SELECT user_id, customer_id, session_id, ts + INTERVAL 2 MINUTE,
+                        'page_view', channel, NULL, NULL, 'compare', device FROM events
+                        WHERE user_id = 'u2' AND event_type = 'add_to_cart'""")
+    facts = person_facts(shop)
+    per_user = shop.sql(f"SELECT user_id, sum(n_research) AS n FROM {ensure_sessions(shop)} GROUP BY 1").set_index("user_id")["n"]
+    assert facts.loc["u2", "n_research"] == per_user["u2"] == 1
+    assert facts.loc["c1", "n_research"] == per_user["u1"] == 1
+
+
 def test_rules_are_overridable_and_bad_rules_are_clear():
     shop = hand_shop()
     ph = journey_phases(shop, rules={"ambassador": "n_orders >= 1 AND n_research >= 1"}, status=False)

@@ -69,3 +69,13 @@ EVENT_TYPES = (
 CHANNELS = ("organic_search", "paid_search", "social", "email", "direct", "referral", "display")
 
 INVOLVEMENT_LEVELS = ("low", "high")
+
+
+def research_view_sql(page_type: bool = True) -> str:
+    """The one definition of a research view, as an SQL condition on an events row: a page about more than
+    the product itself (``page_type`` starting with "research": reviews, delivery, returns), a comparison
+    page (page_type "compare") or a compare event. ``page_type`` (bool): whether the events have that
+    column; without it only compare events count."""
+    if not page_type:
+        return "event_type = 'compare'"
+    return "(page_type LIKE 'research%' OR page_type = 'compare' OR event_type = 'compare')"

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Mapping
 import pandas as pd
 
 from journeylab.data.attrs import AttrFrame
+from journeylab.data.contract import research_view_sql
 from journeylab.errors import DataError
 
 if TYPE_CHECKING:
@@ -271,8 +272,7 @@ def ensure_sessions(shop: "Shop") -> str:
     channel = "min_by(channel, ts)" if "channel" in cols else "'(unknown)'"
     device = "min_by(device, ts)" if "device" in cols else "CAST(NULL AS STRING)"
     cust = ", max(customer_id) AS customer_id" if "customer_id" in cols else ""
-    research = ("count(*) FILTER (WHERE page_type LIKE 'research%' OR page_type = 'compare' OR event_type = 'compare')"
-                if "page_type" in cols else "count(*) FILTER (WHERE event_type = 'compare')")
+    research = f"count(*) FILTER (WHERE {research_view_sql('page_type' in cols)})"
     return ensure_temp(shop, "_jl_sessions", f"""
         SELECT user_id, session_id, min(ts) AS started_at, max(ts) AS ended_at,
                coalesce({channel}, '(unknown)') AS channel, {device} AS device, count(*) AS n_events,

@@ -28,6 +28,7 @@ import pandas as pd
 from journeylab.models.churn import RECENCY_DAYS, STATUSES, ChurnThresholds, customer_status
 from journeylab.data.attrs import AttrFrame, AttrSeries
 from journeylab.data.config import load_yaml_data
+from journeylab.data.contract import research_view_sql
 from journeylab.data.engine import connect
 from journeylab.errors import ConfigError, DataError, ModelError
 from journeylab.journey.levels import columns, ensure_levels
@@ -107,14 +108,13 @@ def person_facts_sql(shop: "Shop", at: pd.Timestamp) -> str:
         from journeylab.journey.levels import ensure_user_map
         ensure_user_map(shop)
         ec = columns(shop, "events")
-        research = ("page_type LIKE 'research%'" if "page_type" in ec else "false")
         parts.append(f"""
           SELECT coalesce(m.customer_id, e.user_id) AS person_id, count(DISTINCT e.session_id) AS n_sessions,
                  count(*) FILTER (WHERE e.event_type = 'product_view') AS n_product_views,
                  count(*) FILTER (WHERE e.event_type = 'compare') AS n_compares,
                  count(*) FILTER (WHERE e.event_type = 'add_to_cart') AS n_carts,
                  count(*) FILTER (WHERE e.event_type = 'begin_checkout') AS n_checkouts,
-                 count(*) FILTER (WHERE {research} OR e.event_type = 'compare') AS n_research,
+                 count(*) FILTER (WHERE {research_view_sql('page_type' in ec)}) AS n_research,
                  count(*) FILTER (WHERE e.event_type = 'email_click') AS n_email_clicks,
                  count(*) FILTER (WHERE e.event_type = 'referral') AS n_referrals,
                  count(*) FILTER (WHERE e.event_type = 'review') AS n_review_events,
