@@ -323,7 +323,7 @@ def _cast(col: str, sqltype: str, src_type: str, read: dict, aware: bool = False
     text = f"NULLIF(trim(CAST({col} AS STRING)), '')"
     tz = SPARK.string(str(read.get("timezone") or "UTC"))
     if sqltype == "VARCHAR":
-        missing = ", ".join(repr(v) for v in MISSING_TEXT)
+        missing = ", ".join(map(SPARK.string, MISSING_TEXT))
         text = f"CASE WHEN lower({text}) IN ({missing}) THEN NULL ELSE {text} END"
         return f"regexp_replace({text}, '^(-?[0-9]+)\\\\.0+$', '$1')"
     if sqltype == "DOUBLE":

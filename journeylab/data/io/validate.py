@@ -96,7 +96,7 @@ def cast_sql(expr: str, sqltype: str, read: dict, src_type: str = "VARCHAR") -> 
     if sqltype == "VARCHAR":
         # Ids written as floats by spreadsheets ('17850.0') are the same id as '17850'.
         # Spreadsheet and pandas spellings of "no value" are no id; '17850.0' is the id 17850.
-        text = f"CASE WHEN lower({text}) IN ({', '.join(repr(v) for v in MISSING_TEXT)}) THEN NULL ELSE {text} END"
+        text = f"CASE WHEN lower({text}) IN ({', '.join(map(DUCKDB.string, MISSING_TEXT))}) THEN NULL ELSE {text} END"
         return f"regexp_replace({text}, '^(-?[0-9]+)\\.0+$', '\\1')"
     if sqltype == "DOUBLE":
         dec = read.get("decimal", ".")
@@ -116,7 +116,7 @@ def cast_sql(expr: str, sqltype: str, read: dict, src_type: str = "VARCHAR") -> 
         if fmt:
             return f"try_strptime({text}, {DUCKDB.string(str(fmt))})"
         if read.get("dayfirst"):
-            formats = ", ".join(f"'{f}'" for f in DAYFIRST_FORMATS)
+            formats = ", ".join(map(DUCKDB.string, DAYFIRST_FORMATS))
             return f"coalesce(try_strptime({text}, [{formats}]), TRY_CAST({text} AS TIMESTAMP))"
         # A plain cast to TIMESTAMP silently drops an offset: zone-aware text goes through TIMESTAMPTZ.
         return (

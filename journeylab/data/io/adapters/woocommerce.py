@@ -59,7 +59,7 @@ def adapt(ctx: Context) -> Adapted:
     """)
     cur = ctx.cfg.currency.upper()
     rules = (
-        AdapterRule("not paid (pending)", f"status IN ({', '.join(repr(s) for s in UNPAID)})", "dropped",
+        AdapterRule("not paid (pending)", f"status IN ({', '.join(map(DUCKDB.string, UNPAID))})", "dropped",
                     "the customer never paid: an abandoned checkout"),
         AdapterRule(f"other currency than {cur}", f"currency IS NOT NULL AND upper(currency) <> '{cur}'", "dropped",
                     "amounts in another currency cannot be added up with the shop's"),
