@@ -13,15 +13,8 @@ import journeylab
 
 PACKAGE = Path(journeylab.__file__).parent
 
-# (importing module, imported module, private name): the cases left in modules being rewritten by others.
-ALLOWED = {
-    # journey/value.py uses the Gamma-Gamma expected spend of models/clv.py; both modules are being
-    # rewritten (point 3, one class per model): the spend model's public prediction will replace it.
-    ("journeylab.journey.value", "journeylab.models.clv", "_expected_spend"),
-    # models/clv.py calls models/btyd.py's helper that inverts np.unique; both are being rewritten
-    # (point 3, one fit pipeline shared by the model classes).
-    ("journeylab.models.clv", "journeylab.models.btyd", "_unique_inv"),
-}
+# (importing module, imported module, private name): none left; a new case needs a reason here.
+ALLOWED: set[tuple[str, str, str]] = set()
 
 
 def _module_name(path: Path) -> str:

@@ -37,7 +37,7 @@ import pandas as pd
 
 from journeylab.models import fitcheck
 from journeylab.models.churn import RECENCY_DAYS, STATUSES, ChurnThresholds, customer_status, evaluate_churn
-from journeylab.models.clv import MODEL_LABELS, CustomerValueModel, ModelComparison, _expected_spend, compare_models
+from journeylab.models.clv import MODEL_LABELS, CustomerValueModel, ModelComparison, expected_spend, compare_models
 from journeylab.errors import DataError, ModelError
 from journeylab.models.summary import customer_summary
 
@@ -152,7 +152,7 @@ def _draw_figures(value: "ShopValue", g: GroupModel, part: pd.DataFrame, w: np.n
     u = model._unique_predict(params, comp, steps, disc)
     x = part["frequency"].to_numpy(float)
     if model.spend_model_ is not None:
-        spend = _expected_spend(model._spend_res.params.values, x, part["monetary_value"].to_numpy(float))
+        spend = expected_spend(model._spend_res.params.values, x, part["monetary_value"].to_numpy(float))
     else:
         spend = _mean_repeat_order_value(part, w)
     r, alpha = params[0], params[1]

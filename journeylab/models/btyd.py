@@ -124,7 +124,7 @@ def compress(frequency, recency, T) -> Compressed:
 
 
 # ---------------------------------------------------------------- per-row log-likelihoods + gradients
-def _unique_inv(x):
+def unique_inverse(x):
     """np.unique(x, return_inverse=True), in O(n) when x holds small non-negative integers (frequencies)."""
     if len(x) > 1000:
         xi = x.astype(np.int64)
@@ -138,7 +138,7 @@ def _unique_inv(x):
 
 def _by_x(fn, x):
     """fn(x) evaluated once per distinct frequency (tens of values for millions of rows), broadcast."""
-    ux, inv = _unique_inv(x)
+    ux, inv = unique_inverse(x)
     return fn(ux)[inv]
 
 
@@ -146,7 +146,7 @@ def bgnbd_ll(params, x, tx, T, need_grad=True):
     """Per-row log-likelihood (n,) and its gradient w.r.t. (r, alpha, a, b) (n, 4)."""
     r, alpha, a, b = params
     bx = b + np.maximum(x, 1) - 1
-    ux, inv = _unique_inv(x)
+    ux, inv = unique_inverse(x)
     A1 = (gammaln(r + ux) - gammaln(r))[inv] + r * np.log(alpha)
     A2 = (gammaln(a + b) + gammaln(b + ux) - gammaln(b) - gammaln(a + b + ux))[inv]
     A3 = -(r + x) * np.log(alpha + T)
@@ -170,7 +170,7 @@ def bgnbd_ll(params, x, tx, T, need_grad=True):
 def mbgnbd_ll(params, x, tx, T, need_grad=True):
     """Per-row MBG/NBD log-likelihood and gradient w.r.t. (r, alpha, a, b)."""
     r, alpha, a, b = params
-    ux, inv = _unique_inv(x)
+    ux, inv = unique_inverse(x)
     A1 = (gammaln(r + ux) - gammaln(r))[inv] + r * np.log(alpha)
     A2 = (gammaln(a + b) + gammaln(b + ux + 1) - gammaln(b) - gammaln(a + b + ux + 1))[inv]
     lT, ltx = np.log(alpha + T), np.log(alpha + tx)
@@ -285,7 +285,7 @@ def gammagamma_ll(params, x, m, _unused=None, need_grad=True):
     The special functions depend on x only and are evaluated once per distinct frequency.
     """
     p, q, v = params
-    ux, inv = _unique_inv(x)
+    ux, inv = unique_inverse(x)
     px = p * x
     lm, lx = np.log(m), np.log(x)
     lxm = np.log(x * m + v)
@@ -328,7 +328,7 @@ class _BGPrepared:
     def __init__(self, x, tx, T, w):
         x, tx, T, w = (np.asarray(a, float) for a in (x, tx, T, w))
         self.wtot = w.sum()
-        self.ux, xi = _unique_inv(x)
+        self.ux, xi = unique_inverse(x)
         self.Wx = np.bincount(xi, w, minlength=len(self.ux))
         Ti, self.uT = pd.factorize(T)
         self.WT = np.bincount(Ti, w, minlength=len(self.uT))
@@ -408,7 +408,7 @@ class _GGPrepared:
     def __init__(self, x, m, w, _unused=None):
         x, m, w = (np.asarray(a, float) for a in (x, m, w))
         self.wtot = w.sum()
-        self.ux, xi = _unique_inv(x)
+        self.ux, xi = unique_inverse(x)
         self.Wx = np.bincount(xi, w, minlength=len(self.ux))
         ci, self.uxm = pd.factorize(x * m)
         self.W = np.bincount(ci, w, minlength=len(self.uxm))

@@ -30,6 +30,7 @@ from journeylab.models import btyd as _btyd
 from journeylab.models import fitcheck
 from journeylab.errors import DataError, ModelError
 from journeylab.i18n import MODEL_LABELS, format_p
+from journeylab.models.summary import require_summary_columns
 
 PURCHASE_MODELS = ("bgnbd", "mbgnbd", "paretonbd")
 # lifetimes' month convention (utils._customer_lifetime_value), so CLV numbers agree with it
@@ -51,20 +52,9 @@ def as_summary(summary_or_shop: Any, **kwargs) -> pd.DataFrame:
     return customer_summary(summary_or_shop, **kwargs)
 
 
-def _check_columns(df: pd.DataFrame, cols: Iterable[str], what: str) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise DataError(
-            f"the customer summary has no column(s) {', '.join(missing)}, needed for {what}",
-            table="customer summary",
-            column=missing[0],
-            hint="build it with journeylab.models.summary.customer_summary",
-        )
-
-
 def _frt(df: pd.DataFrame, suffix: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     cols = [f"frequency{suffix}", f"recency{suffix}", f"T{suffix}"]
-    _check_columns(df, cols, "a purchase model")
+    require_summary_columns(df, cols, "a purchase model")
     x = df[cols[0]].to_numpy(dtype=float)
     tx = df[cols[1]].to_numpy(dtype=float)
     T = df[cols[2]].to_numpy(dtype=float)
@@ -252,7 +242,7 @@ class CustomerValueModel:
         if n_repeat < MIN_REPEAT_BUYERS:
             raise ModelError("few_repeat_buyers", n_repeat=n_repeat, n_all=n_all)
         if self.spend == "gammagamma":
-            _check_columns(df, ["monetary_value"], "the Gamma-Gamma spend model")
+            require_summary_columns(df, ["monetary_value"], "the Gamma-Gamma spend model")
         self.time_unit_, self.unit_days_ = summary_unit(df, self.time_unit)
         comp = _btyd.compress(x, tx, T)
         if w is not None:
@@ -277,7 +267,7 @@ class CustomerValueModel:
         self.spend_model_ = None
         self.independence_ = None
         if self.spend == "gammagamma":
-            _check_columns(df, ["monetary_value"], "the Gamma-Gamma spend model")
+            require_summary_columns(df, ["monetary_value"], "the Gamma-Gamma spend model")
             m = df["monetary_value"].to_numpy(dtype=float)
             self._monetary = m
             self.independence_ = independence_check(x, m, weights=w)
@@ -367,7 +357,7 @@ class CustomerValueModel:
         r, alpha = params[0], params[1]
         wait = (alpha + comp.T) * np.expm1(np.log(2.0) / (r + comp.frequency)) * self.unit_days_
         has_spend = self.spend_model_ is not None and m is not None
-        spend = _expected_spend(self._spend_res.params.values, comp.frequency[inv], m) if has_spend else None
+        spend = expected_spend(self._spend_res.params.values, comp.frequency[inv], m) if has_spend else None
         # finiteness is checked on the unique rows (and spend), before broadcasting
         checks = {"p_alive": u["p_alive"], "expected_purchases": u["expected"], "p_no_purchase": u["p_zero"],
                   "next_purchase_in_days": wait}
@@ -438,7 +428,7 @@ class CustomerValueModel:
                 except (FloatingPointError, ValueError):
                     continue
                 row.update(gres.params)
-                spend = _expected_spend(gres.params.values, x_all, self._monetary)
+                spend = expected_spend(gres.params.values, x_all, self._monetary)
                 per_row = u["discounted"][comp.inverse] * spend
                 tot["clv_total"] = float(per_row.sum() if rows is None else per_row @ rows)
             p_rows.append(row)
@@ -466,7 +456,7 @@ class BootstrapResult:
     n_boot: int
 
 
-def _expected_spend(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
+def expected_spend(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
     """Gamma-Gamma E[spend per order | x, m] (lifetimes' ``conditional_expected_average_profit``)."""
     p, q, v = params
     wgt = p * x / (p * x + q - 1)
@@ -557,7 +547,7 @@ def _spearman(f: np.ndarray, m: np.ndarray, max_n: int = _SPEARMAN_MAX_N):
     if len(f) > max_n:
         keep = np.random.default_rng(0).random(len(f)) < max_n / len(f)
         f, m = f[keep], m[keep]
-    uf, inv = _btyd._unique_inv(f)
+    uf, inv = _btyd.unique_inverse(f)
     cnt = np.bincount(inv, minlength=len(uf))
     rank_f = (np.cumsum(cnt) - (cnt - 1) / 2.0)[inv]
     return stats.pearsonr(rank_f, stats.rankdata(m)), len(f)
@@ -625,7 +615,7 @@ def compare_models(summary: pd.DataFrame, models: Iterable[str] = PURCHASE_MODEL
     the absolute total holdout error, then by simplicity (BG/NBD, MBG/NBD, Pareto/NBD). None when every
     model fails or the sample is too small (``checks["sample"]``).
     """
-    _check_columns(summary, ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"],
+    require_summary_columns(summary, ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"],
                    "a calibration/holdout comparison")
     cal = summary.rename(columns={"frequency_cal": "frequency", "recency_cal": "recency", "T_cal": "T"})
     cal = cal[["frequency", "recency", "T"]]
