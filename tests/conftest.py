@@ -15,13 +15,33 @@ ROOT = Path(__file__).resolve().parent.parent
 REAL_DATA = Path(os.environ.get("JOURNEYLAB_REAL_DATA", ROOT.parent / "shared" / "data" / "real"))
 
 
+# Spark settings for the tests' small data; they change no result, only the time (test_spark.py took
+# 335 s of JVM CPU with Spark's defaults, ~190 s with these): the JVM compiles with C1 only (C2 costs more
+# than it gains in a few minutes) and collects garbage in one thread; shuffle blocks and cached tables
+# are not compressed; no adaptive re-planning of every stage. Read when the JVM starts, so only when
+# the environment does not set its own spark-submit arguments.
+SPARK_TEST_SUBMIT_ARGS = ('--driver-java-options "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" '
+                          "--conf spark.shuffle.compress=false --conf spark.shuffle.spill.compress=false pyspark-shell")
+SPARK_TEST_SQL_CONF = {"spark.sql.adaptive.enabled": "false", "spark.sql.inMemoryColumnarStorage.compressed": "false"}
+
+
 @pytest.fixture(scope="session")
 def spark():
-    """One local Spark session (2 cores, 2 GB) per test process, for the tests marked ``spark``."""
+    """One local Spark session (2 cores, 2 GB, 2 shuffle partitions: one per core) per test process, for
+    the tests marked ``spark``; the settings above."""
     pytest.importorskip("pyspark")
     from journeylab.spark import local_session
 
-    session = local_session(cores=2, driver_memory="2g", shuffle_partitions=4, app_name="journeylab-tests")
+    own_args = "PYSPARK_SUBMIT_ARGS" not in os.environ
+    if own_args:
+        os.environ["PYSPARK_SUBMIT_ARGS"] = SPARK_TEST_SUBMIT_ARGS
+    try:
+        session = local_session(cores=2, driver_memory="2g", shuffle_partitions=2, app_name="journeylab-tests")
+    finally:
+        if own_args:
+            del os.environ["PYSPARK_SUBMIT_ARGS"]
+    for key, value in SPARK_TEST_SQL_CONF.items():
+        session.conf.set(key, value)
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
