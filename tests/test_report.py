@@ -222,3 +222,31 @@ def test_record_writes_figures_that_cannot_be_computed_as_null(tmp_path):
     record(tmp_path, {"repeat_rate": float("nan"), "clv": _np.float64("inf"), "n": _np.int64(3), "ok": 0.5})
     data = _json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert data == {"repeat_rate": None, "clv": None, "n": 3, "ok": 0.5}
+
+
+def test_report_kernels_run_side_by_side_in_one_folder_over_private_sockets(tmp_path, capfd):
+    """Kernels of a batch or of parallel tests start in the same folder (the notebooks'); Jupyter's default
+    IPC path there ("kernel-ipc") would be shared and their messages mixed ("Invalid Signature")."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import papermill as pm
+
+    from journeylab.report.run import _ipc_kernel_manager
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 0"), nbformat.v4.new_code_cell("import time\ntime.sleep(1)\nprint(x * 10)")]
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(tmp_path / "in.ipynb"))
+
+    def run(i):
+        out = tmp_path / f"out{i}.ipynb"
+        pm.execute_notebook(str(tmp_path / "in.ipynb"), str(out), parameters={"x": i}, progress_bar=False,
+                            kernel_name="python3", kernel_manager_class=_ipc_kernel_manager(), cwd=str(tmp_path))
+        return nbformat.read(str(out), as_version=4).cells[-1].outputs[0]["text"]
+
+    with ThreadPoolExecutor(3) as pool:
+        assert list(pool.map(run, [1, 2, 3])) == ["10\n", "20\n", "30\n"]
+    assert not list(tmp_path.glob("kernel-ipc*"))  # no sockets in the working folder
+    err = capfd.readouterr().err
+    assert "without encryption" not in err and "KeyboardInterrupt" not in err and "Invalid Signature" not in err

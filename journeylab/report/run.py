@@ -434,19 +434,42 @@ def _point_latest(run_dir: Path) -> None:
 
 @functools.cache
 def _ipc_kernel_manager() -> type:
-    """Jupyter's kernel manager with the kernel's sockets as files in Jupyter's private runtime folder (IPC)
-    instead of TCP ports on localhost: a report's data (the shop's tables travel between notebook and kernel)
-    is not sent over an unencrypted local network connection, and the kernel has nothing to warn about once
-    per notebook ("Kernel is running over TCP without encryption")."""
+    """Jupyter's kernel manager for report runs.
+
+    - The kernel's sockets are files (IPC) in a private folder of their own instead of TCP ports on
+      localhost: a report's data (the shop's tables travel between notebook and kernel) is not sent over an
+      unencrypted local network connection, and the kernel has nothing to warn about once per notebook
+      ("Kernel is running over TCP without encryption"). Jupyter's default IPC path is "kernel-ipc" in the
+      working directory, which two kernels started there at once (a batch, parallel tests) would share.
+    - No interrupt before the shutdown request: jupyter_client sends one, and a kernel busy finishing its
+      last reply on a loaded machine logs "KeyboardInterrupt caught in kernel" to the report's stderr.
+    """
+    import os
+    import shutil
+
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
-    class IPCKernelManager(AsyncKernelManager):
+    class ReportKernelManager(AsyncKernelManager):
         @default("transport")
         def _default_transport(self) -> str:
             return "ipc"
 
-    return IPCKernelManager
+        @default("ip")
+        def _default_ip(self) -> str:
+            self._socket_dir = tempfile.mkdtemp(prefix="journeylab-kernel-")  # mode 0700: this user's only
+            return os.path.join(self._socket_dir, "kernel")
+
+        async def _async_interrupt_kernel(self) -> None:
+            if not self.shutting_down:
+                await super()._async_interrupt_kernel()
+
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            await super()._async_cleanup_resources(restart=restart)
+            if not restart and getattr(self, "_socket_dir", None):
+                shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+    return ReportKernelManager
 
 
 def _accepted_parameters(notebook: Path, params: dict[str, Any]) -> dict[str, Any]:
