@@ -24,6 +24,26 @@ def demo(spark):
     return jl.load_shop(DEMO), jl.load_shop(DEMO, engine="spark", spark=spark)
 
 
+@pytest.fixture(scope="module")
+def demo_model(demo):
+    """The DuckDB demo shop's summary and its value model, fitted once for the two scoring tests."""
+    summary = jl.customer_summary(demo[0])
+    return summary, CustomerValueModel().fit(summary)
+
+
+@pytest.fixture(scope="module")
+def demo_phases(demo):
+    """journey_phases of the DuckDB demo shop (it fits the shop's value model), once for two tests."""
+    from journeylab.journey.phases import journey_phases
+
+    return journey_phases(demo[0])
+
+
+@pytest.fixture(scope="module")
+def cdnow_sdf(spark, cdnow_transactions):
+    return spark.createDataFrame(cdnow_transactions)
+
+
 def _same_frames(got: pd.DataFrame, expected: pd.DataFrame) -> None:
     """Same index (values and type), same columns; numbers to 1e-9 relative, counts exactly."""
     assert got.index.equals(expected.index)
@@ -101,10 +121,10 @@ def test_spark_calibration_holdout_equals_duckdb_on_demo(demo):
 
 
 @pytest.mark.parametrize("freq,mult", [("D", 1), ("W", 1), ("D", 7)])
-def test_spark_summary_equals_duckdb_on_cdnow(spark, cdnow_transactions, freq, mult):
+def test_spark_summary_equals_duckdb_on_cdnow(cdnow_sdf, cdnow_transactions, freq, mult):
     from journeylab.spark import customer_summary
 
-    sdf = spark.createDataFrame(cdnow_transactions)
+    sdf = cdnow_sdf
     got = customer_summary(sdf, freq=freq, freq_multiplier=mult)
     assert len(got) == 23570
     _same_frames(got, jl.customer_summary(cdnow_transactions, freq=freq, freq_multiplier=mult))
@@ -112,13 +132,12 @@ def test_spark_summary_equals_duckdb_on_cdnow(spark, cdnow_transactions, freq, m
     _same_frames(customer_summary(sdf, **kw), jl.customer_summary(cdnow_transactions, **kw))
 
 
-def test_spark_scores_every_customer_as_predict(demo, tmp_path):
+def test_spark_scores_every_customer_as_predict(demo, demo_model, tmp_path):
     from journeylab.spark import customer_summary_df, to_pandas
     from journeylab.spark.score import SCORE_COLUMNS, fit_spark, score_customers
 
     duck, sp = demo
-    summary = jl.customer_summary(duck)
-    model = CustomerValueModel().fit(summary)
+    summary, model = demo_model
     expected = model.predict(summary=summary, horizon=6, discount_rate=0.02)
     sdf = customer_summary_df(sp)
     out = score_customers(sdf, model, horizon=6, discount_rate=0.02, path=str(tmp_path / "scores"))
@@ -217,14 +236,14 @@ def test_spark_attribution_equals_duckdb(demo, by_involvement):
     assert got.attrs["conversions"] == expected.attrs["conversions"] and got.attrs["paths"] == expected.attrs["paths"]
 
 
-def test_spark_journey_phases_and_cohorts_equal_duckdb(demo):
+def test_spark_journey_phases_and_cohorts_equal_duckdb(demo, demo_phases):
     """journey_phases on a SparkShop (facts in Spark, collected) and journey_phases_df (all in Spark)
     put every person in the phase DuckDB puts them in; cohort retention is equal too."""
     from journeylab.journey.phases import cohort_retention, journey_phases
     from journeylab.spark import journey_phases_df, to_pandas
 
     duck, sp = demo
-    expected, got = journey_phases(duck).sort_index(), journey_phases(sp).sort_index()
+    expected, got = demo_phases.sort_index(), journey_phases(sp).sort_index()
     assert expected["phase"].nunique() == 5
     assert got.attrs["rules"].equals(expected.attrs["rules"]) and got.attrs["status_rule"] == expected.attrs["status_rule"]
     cols = ["phase", "phase_nl", "n_sessions", "n_orders", "n_reviews", "days_since_last_seen", "segment", "involvement",
@@ -237,17 +256,16 @@ def test_spark_journey_phases_and_cohorts_equal_duckdb(demo):
     _same_frames(cohort_retention(sp), cohort_retention(duck))
 
 
-def test_spark_scores_carry_segment_and_journey_phase(demo, tmp_path):
-    from journeylab.journey.phases import journey_phases
+def test_spark_scores_carry_segment_and_journey_phase(demo, demo_model, demo_phases, tmp_path):
     from journeylab.spark import customer_summary_df, journey_phases_df, rfm_scores_df, score_customers, to_pandas
 
     duck, sp = demo
     sdf = customer_summary_df(sp)
-    model = CustomerValueModel().fit(jl.customer_summary(duck))
+    summary, model = demo_model
     out = to_pandas(score_customers(sdf, model, segments=rfm_scores_df(sdf), phases=journey_phases_df(sp),
                                     path=str(tmp_path / "scores"))).set_index("customer_id").sort_index()
-    phases = journey_phases(duck)
-    assert len(out) == len(jl.customer_summary(duck))
+    phases = demo_phases
+    assert len(out) == len(summary)
     assert out["phase"].notna().all() and set(out["phase"]) <= {"purchase", "upsell", "ambassador"}
     assert (out["phase"] == phases.loc[out.index, "phase"].astype(str)).all()
     assert out["segment"].notna().all()
