@@ -202,3 +202,8 @@ def test_csv_is_safe_whatever_separator_the_spreadsheet_splits_on(tmp_path):
         cells = [c for row in _csv_rows(path, delimiter) for c in row]
         assert not [c for c in cells if live(c)], (delimiter, cells)
     assert _csv_rows(path)[3] == ["café", "3"]
+
+
+def test_csv_numbers_stay_numbers_without_binary_noise(tmp_path):
+    path = write_table(pd.DataFrame({"s": ["a"], "f": [426344.16000000003], "n": [3]}), tmp_path / "t.csv")
+    assert path.read_text(encoding="utf-8-sig").splitlines()[1] == '"a",426344.16,3'  # text quoted, numbers bare

@@ -66,8 +66,11 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool | None = N
     if suffix == ".csv":
         # Every text cell quoted: a spreadsheet that splits on ';' (Dutch Excel) or tabs could otherwise
         # split "x;=HYPERLINK(...)" into a cell that starts with '='. The BOM makes Excel read UTF-8 (é, ë).
-        safe.to_csv(path, index=index, encoding="utf-8-sig", lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC,
-                    float_format="%.10g")  # 426344.16, not the binary noise 426344.16000000003
+        # Floats rounded (426344.16, not the binary noise 426344.16000000003) but kept numbers: a float_format
+        # would turn them into text, which QUOTE_NONNUMERIC then quotes.
+        floats = safe.select_dtypes("floating").columns
+        safe[floats] = safe[floats].round(10)
+        safe.to_csv(path, index=index, encoding="utf-8-sig", lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     else:
         _write_xlsx(safe, path, index=index)
     return path
