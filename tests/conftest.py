@@ -19,35 +19,26 @@ REAL_DATA = Path(os.environ.get("JOURNEYLAB_REAL_DATA", ROOT.parent / "shared" /
 # file to finish bounds the run. xdist hands out the files with the most tests first, which puts the
 # slowest files (four tests each, minutes of reports or Spark) last, where one worker runs them while
 # the other idles. Instead the files go out slowest first (longest processing time first), so the many
-# short files fill in at the end and both workers finish together. Seconds on one free core, measured
-# 2026-12-01 (after this file's Spark settings); a file not listed counts as quick and keeps its place.
+# short files fill in at the end and both workers finish together. Seconds per file in a full
+# `make test` run on a quiet 2-core machine (2026-12-01); a file not listed counts as quick and keeps
+# its collected place.
 FILE_SECONDS = {
-    "tests/test_hostile_report.py": 220,
-    "tests/test_report.py": 210,
-    "tests/test_spark.py": 200,
-    "tests/test_real_reports.py": 180,
-    "tests/test_real_reports_nl.py": 180,
-    "tests/test_validation_a.py": 90,
-    "tests/test_spark_loader.py": 80,
-    "tests/test_bad_input.py": 65,
-    "notebooks/teaching/03_low_vs_high_involvement.ipynb": 60,
-    "tests/test_involvement.py": 55,
-    "tests/test_i18n.py": 50,
-    "notebooks/05_involvement.ipynb": 50,
-    "notebooks/00_executive_summary.ipynb": 45,
-    "tests/test_validation_b.py": 40,
-    "notebooks/04_journey_funnels.ipynb": 40,
-    "tests/test_safe.py": 38,
-    "tests/test_simulate.py": 35,
-    "notebooks/teaching/solutions/03_low_vs_high_involvement.ipynb": 35,
-    "tests/test_summary.py": 35,
-    "tests/test_rfm.py": 35,
-    "tests/test_simulate_truth.py": 34,
-    "tests/test_value.py": 33,
-    "notebooks/teaching/02_buy_till_you_die.ipynb": 33,
-    "tests/test_sections.py": 30,
-    "notebooks/teaching/00_journey_phases.ipynb": 30,
-    "notebooks/03_churn_clv.ipynb": 30,
+    "tests/test_report.py": 153,
+    "tests/test_spark.py": 148,
+    "tests/test_real_reports_nl.py": 123,
+    "tests/test_real_reports.py": 114,
+    "tests/test_hostile_report.py": 108,
+    "tests/test_validation_a.py": 78,
+    "tests/test_spark_loader.py": 49,
+    "tests/test_bad_input.py": 35,
+    "tests/test_validation_b.py": 28,
+    "notebooks/teaching/solutions/03_low_vs_high_involvement.ipynb": 22,
+    "notebooks/teaching/03_low_vs_high_involvement.ipynb": 19,
+    "notebooks/05_involvement.ipynb": 15,
+    "tests/test_involvement.py": 15,
+    "tests/test_simulate.py": 15,
+    "notebooks/00_executive_summary.ipynb": 12,
+    "tests/test_i18n.py": 10,
 }
 
 
