@@ -1,10 +1,21 @@
-"""Dutch and English labels for reports, tables and plots.
+"""Dutch and English labels for reports, tables and plots: the one translation mechanism.
 
-``LABELS`` is the one table of display labels: the figure modules (plots.py, plots_journey.py) look
-their texts up here too. ``t(key, lang)`` returns the label; an unknown key raises KeyError so a missing translation is
-found by the tests, not by a client.
+Analyses return ids (metric, phase, unit, test and event-type ids, label keys); the words and sentences
+for them in both languages are here, and nowhere else:
+
+- ``LABELS``: display labels and sentence templates; ``t(key, lang)``, or ``labeller(lang, overrides)``
+  for a table or figure (the figure modules plots.py and plots_journey.py look their texts up here too);
+- ``METRICS`` (metric ids of the involvement comparison, the phase KPIs and the consideration summary),
+  read with ``metric_label(id, lang, param, **values)``; ``PHASES``, ``UNITS``, ``TESTS``, ``EVENTS``
+  with ``phase_label``, ``unit_label``, ``stat_test_label``, ``event_label``; ``level_label`` for the
+  involvement levels.
+
+The language is checked in one place, ``check_language``. An unknown label key or metric id raises
+KeyError, so a missing translation is found by the tests, not by a client.
 """
 from __future__ import annotations
+
+from typing import Any, Callable, Mapping
 
 LANGUAGES = ("en", "nl")
 # The models' names as the literature writes them, the same in every language.
@@ -194,6 +205,72 @@ LABELS: dict[str, dict[str, str]] = {
               "CLV-cijfers (minstens 200 klanten en 50 herhaalkopers zijn nodig). Het rapport toont alleen RFM en "
               "beschrijvende cijfers."},
     "no_findings": {"en": "No findings stand out with enough certainty.", "nl": "Geen bevindingen die met voldoende zekerheid opvallen."},
+    # a finding's evidence and certainty (journeylab.journey.findings); values are numbers, ``test`` a test's name
+    "finding_evidence": {
+        "en": "low {low:.3g} (95% interval {low_lower:.3g} to {low_upper:.3g}), high {high:.3g} ({high_lower:.3g} to "
+              "{high_upper:.3g}); difference {difference:.3g} ({diff_lower:.3g} to {diff_upper:.3g})",
+        "nl": "laag {low:.3g} (95%-interval {low_lower:.3g} tot {low_upper:.3g}), hoog {high:.3g} ({high_lower:.3g} tot "
+              "{high_upper:.3g}); verschil {difference:.3g} ({diff_lower:.3g} tot {diff_upper:.3g})"},
+    "finding_certainty": {"en": "{test}: p {p}; {certainty}", "nl": "{test}: p {p}; {certainty}"},
+    "very_sure": {"en": "very sure", "nl": "zeker"},
+    "likely": {"en": "likely", "nl": "waarschijnlijk"},
+    # how the RFM scores were made (journeylab.report.sections.rfm_rule_text); ``rule`` is the F rule the
+    # scoring states (journeylab.models.rfm, in English)
+    "rfm_rule_text": {
+        "en": "R, F and M are scores from 1 to 5: R by the time since the last order, M by the mean order value "
+              "(quintiles; equal values get the same score); {f}. Segment map {version}.",
+        "nl": "R, F en M zijn scores van 1 tot 5: R naar de tijd sinds de laatste bestelling, M naar de gemiddelde "
+              "orderwaarde (kwintielen; gelijke waarden krijgen dezelfde score); {f}. Segmentenkaart {version}."},
+    "rfm_f_fixed": {"en": "F: {rule}",
+                    "nl": "F telt bestellingen in vaste klassen (1, 2, 3, 4-5, 6 of meer), omdat de meeste klanten "
+                          "even vaak bestelden"},
+    "rfm_f_quintiles": {"en": "F: {rule}", "nl": "F is het kwintiel van het aantal bestellingen"},
+    # the method of an analysis, named by its result's attrs (``attrs["method"]``, ``attrs["definition"]``)
+    "method_compare_involvement": {
+        "en": "One row per metric with low and high involvement side by side, each with a percentile-bootstrap "
+              "interval (95% unless asked otherwise; resampling persons, sessions or orders, whichever the metric is "
+              "measured on; for very large samples the bootstrap of a mean is replaced by its normal approximation, "
+              "which is then indistinguishable) and a test of the difference: Mann-Whitney U for continuous metrics, "
+              "chi-square (2x2) for shares. Figures from the purchase and spend models (churn risk, share lost, share "
+              "'too early to tell', expected purchases, CLV) come from the shop's value model (each level's model "
+              "chosen on its own holdout and judged). Their intervals and p-values come from resampling customers "
+              "and refitting the level's model each time, so they include the model's uncertainty; a test on the "
+              "model's outputs as if they were data would not. A level whose model does not identify dropout has no "
+              "churn risk (the data cannot tell), and its silent customers are 'too early to tell' rather than lost.",
+        "nl": "Eén rij per maatstaf met laag en hoog betrokken naast elkaar, elk met een interval uit een "
+              "percentiel-bootstrap (95%, tenzij anders gevraagd; met hertrekking van personen, sessies of "
+              "bestellingen, naargelang waarop de maatstaf gemeten is; bij zeer grote steekproeven vervangt de "
+              "normale benadering de bootstrap van een gemiddelde, en is er dan niet van te onderscheiden) en een "
+              "toets van het verschil: Mann-Whitney U voor continue maatstaven, chi-kwadraat (2x2) voor aandelen. "
+              "Cijfers uit de aankoop- en bestedingsmodellen (verlooprisico, aandeel verloren, aandeel 'te vroeg om "
+              "te zeggen', verwachte aankopen, CLV) komen uit het waardemodel van de winkel (per niveau een eigen "
+              "model, gekozen en beoordeeld op de eigen holdoutperiode). Hun intervallen en p-waarden komen uit het "
+              "hertrekken van klanten en het telkens opnieuw schatten van het model van het niveau, zodat ze de "
+              "onzekerheid van het model meenemen; een toets op de uitkomsten van het model alsof het data waren, "
+              "zou dat niet doen. Een niveau waarvan het model de uitval niet kan bepalen, heeft geen verlooprisico "
+              "(de data kunnen het niet zeggen), en de stille klanten ervan staan op 'te vroeg om te zeggen' in "
+              "plaats van verloren."},
+    "definition_attribution": {
+        "en": "Models, per converting path of n touchpoints (credits sum to 1 per conversion): first_touch: all to "
+              "touch 1; last_touch: all to touch n; last_non_direct: all to the last touch whose channel is not "
+              "'direct' (touch n if all are direct); linear: 1/n each; position_based: 40% first, 40% last, 20% "
+              "shared by the middle touches (n = 1: 100%; n = 2: 50/50); time_decay: weight 2^(-age / half_life) "
+              "with age = time from the touch (session start) to the conversion, normalised per path (half life "
+              "half_life_days, 7 days by default); markov: first-order Markov chain over (start) -> channels -> (conversion) "
+              "| (null), estimated from all paths; the removal effect of a channel is 1 - P(conversion without it) "
+              "/ P(conversion), where removing a channel sends every transition into it to (null); conversions are "
+              "shared in proportion to the removal effects.",
+        "nl": "Modellen, per converterend pad van n contactmomenten (de toekenningen tellen per conversie op tot 1): "
+              "eerste contact: alles naar contact 1; laatste contact: alles naar contact n; laatste niet-directe "
+              "contact: alles naar het laatste contact waarvan het kanaal niet 'direct' is (contact n als alle "
+              "contacten direct zijn); lineair: elk 1/n; positiegebaseerd: 40% het eerste, 40% het laatste, 20% "
+              "verdeeld over de contacten ertussen (n = 1: 100%; n = 2: 50/50); tijdsverval: gewicht "
+              "2^(-ouderdom / halveringstijd), met ouderdom = de tijd van het contact (begin van de sessie) tot de "
+              "conversie, per pad genormaliseerd (halveringstijd half_life_days, standaard 7 dagen); Markov-keten: "
+              "Markovketen van de eerste orde over (start) -> kanalen -> (conversie) | (null), geschat op alle "
+              "paden; het verwijderingseffect van een kanaal is 1 - P(conversie zonder het kanaal) / P(conversie), "
+              "waarbij het weglaten van een kanaal elke overgang naar dat kanaal naar (null) stuurt; de conversies "
+              "worden verdeeld naar verhouding van de verwijderingseffecten."},
     # figures (plots.py, plots_journey.py); "frequency", "customers", "share", "revenue_share", "model",
     # "step", "units", "low", "high" and "all" above are shared with the tables.
     "recency_axis": {"en": "time of last purchase (recency, {unit})", "nl": "moment laatste aankoop (recency, {unit})"},
@@ -253,19 +330,43 @@ def format_p(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"= {p:.2g}"
 
 
+def check_language(lang: str) -> str:
+    """``lang`` itself when it is one of LANGUAGES, else ValueError: the one check of a language, made
+    before anything is computed, drawn or written."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {LANGUAGES}, not {lang!r}")
+    return lang
+
+
 def t(key: str, lang: str = "en") -> str:
     """The label ``key`` in ``lang`` ('en' or 'nl')."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"language must be one of {LANGUAGES}, not {lang!r}")
-    return LABELS[key][lang]
+    return LABELS[key][check_language(lang)]
 
 
-def translate_frame_columns(frame, lang: str = "en"):
-    """A copy of ``frame`` with column names (and index name) that are label keys translated."""
-    out = frame.rename(columns={c: t(c, lang) for c in frame.columns if c in LABELS})
-    if out.index.name in LABELS:
-        out.index.name = t(out.index.name, lang)
-    return out
+def labeller(lang: str, overrides: Mapping[str, str] | None = None, *,
+             fallback: bool = False) -> Callable[[str], str]:
+    """The label lookup of one table or figure in ``lang`` (checked here, once): ``overrides`` (key ->
+    text) first, then ``LABELS``. An unknown key raises KeyError, or with ``fallback`` (a table's column
+    names, which may come from anyone's data) reads as the key with underscores as spaces."""
+    check_language(lang)
+    own = dict(overrides or {})
+
+    def label(key: str) -> str:
+        if key in own:
+            return own[key]
+        if key in LABELS:
+            return LABELS[key][lang]
+        if fallback:
+            return str(key).replace("_", " ")
+        raise KeyError(f"no label {key!r} in journeylab.i18n.LABELS")
+
+    return label
+
+
+def level_label(value: Any, lang: str = "en") -> Any:
+    """An involvement level ("low", "high") or the "all" group as a word of ``lang``; any other value
+    (e.g. "(unknown)", a channel) unchanged."""
+    return LABELS[value][check_language(lang)] if value in ("low", "high", "all") else value
 
 
 # Data-quality rules and their explanations in Dutch (English is the rule table itself).
@@ -301,79 +402,176 @@ def translate_rule(text: str, lang: str = "en") -> str:
     return RULES_NL.get(text, text) if lang == "nl" else text
 
 
-# Metric names of the involvement comparison and the phase KPIs, in Dutch. Prefixes take a
-# channel, phase or parameter name after them ("channel share, first session: email").
-METRICS_NL: dict[str, str] = {
-    "CLV over 12 months": "CLV over 12 maanden",
-    "cart abandonment (cart sessions without purchase)": "verlaten winkelmandjes (sessies met mandje, zonder aankoop)",
-    "checkout abandonment": "afgebroken afrekenen",
-    "churn risk (1 - P(alive))": "verlooprisico (1 - P(actief))",
-    "consideration days (first visit to first purchase)": "dagen overweging (eerste bezoek tot eerste aankoop)",
-    "consideration sessions (first visit to first purchase)": "sessies overweging (eerste bezoek tot eerste aankoop)",
-    "conversion of sessions with a product view": "conversie van sessies met een productweergave",
-    "cross-category rate": "aandeel met een tweede categorie",
-    "days to second order": "dagen tot tweede bestelling",
-    "distinct channels before first purchase": "verschillende kanalen voor de eerste aankoop",
-    "inter-purchase time": "tijd tussen aankopen",
-    "order value": "orderwaarde",
-    "repeat rate (2+ orders)": "herhaalaankoopratio (2+ bestellingen)",
-    "research-page views before first purchase": "bezoeken aan informatiepagina's voor de eerste aankoop",
-    "return-visit rate": "aandeel terugkerende bezoekers",
-    "review rate (customers with a review)": "reviewratio (klanten met een review)",
-    "share lost": "aandeel verloren",
-    "share too early to tell": "aandeel te vroeg om te zeggen",
-    "expected purchases over 12 months": "verwachte aankopen over 12 maanden",
-    "purchases": "aankopen",
-    "visitor conversion (ever bought)": "bezoekersconversie (ooit gekocht)",
-    "new visitors": "nieuwe bezoekers",
-    "product views per session": "productweergaven per sessie",
-    "cart rate": "aandeel sessies met winkelmandje",
-    "visitor conversion": "bezoekersconversie",
-    "mean order value": "gemiddelde orderwaarde",
-    "repeat rate": "herhaalaankoopratio",
-    "median days to second order": "mediaan dagen tot tweede bestelling",
-    "review rate": "reviewratio",
-    "mean rating": "gemiddelde beoordeling",
-    "share Champions + Loyal Customers": "aandeel Topklanten + Trouwe klanten",
-    "mean CLV (12 months)": "gemiddelde CLV (12 maanden)",
-    # tests behind an interval
-    "bootstrap with refitting": "bootstrap met herschatting", "chi-square": "chi-kwadraat",
-    # units
-    "channels": "kanalen", "days": "dagen", "page views": "paginaweergaven", "parameter (days)": "parameter (dagen)",
-    "probability": "kans", "sessions": "sessies", "share": "aandeel",
-    # phases
-    "awareness": "bewustwording", "consideration": "overweging", "purchase": "aankoop", "upsell": "upsell",
-    "ambassador": "ambassadeur", "decision": "beslissing", "loyalty": "loyaliteit", "use": "gebruik", "aftercare": "nazorg",
+# Metrics of the involvement comparison (journeylab.journey.involvement.compare_involvement), the KPIs
+# per phase (phase_kpis) and the consideration summary (journeylab.journey.funnel.consideration_summary),
+# by id. A ``{channel}`` or ``{phase}`` placeholder takes the row's ``param`` (a phase as a word of the
+# language, a channel as the data have it); ``{horizon}`` is the CLV horizon in months. Read with
+# ``metric_label``.
+METRICS: dict[str, dict[str, str]] = {
+    # consideration
+    "consideration_days": {"en": "consideration days (first visit to first purchase)",
+                           "nl": "dagen overweging (eerste bezoek tot eerste aankoop)"},
+    "consideration_sessions": {"en": "consideration sessions (first visit to first purchase)",
+                               "nl": "sessies overweging (eerste bezoek tot eerste aankoop)"},
+    "channels_before_purchase": {"en": "distinct channels before first purchase",
+                                 "nl": "verschillende kanalen voor de eerste aankoop"},
+    "research_views": {"en": "research-page views before first purchase",
+                       "nl": "bezoeken aan informatiepagina's voor de eerste aankoop"},
+    "return_visit_rate": {"en": "return-visit rate", "nl": "aandeel terugkerende bezoekers"},
+    "product_views_per_session": {"en": "product views per session", "nl": "productweergaven per sessie"},
+    "cart_rate": {"en": "cart rate", "nl": "aandeel sessies met winkelmandje"},
+    # awareness and purchase
+    "new_visitors": {"en": "new visitors", "nl": "nieuwe bezoekers"},
+    "channel_share_first_session": {"en": "channel share, first session: {channel}",
+                                    "nl": "kanaalaandeel, eerste sessie: {channel}"},
+    "channel_share_purchase_session": {"en": "channel share, purchase session: {channel}",
+                                       "nl": "kanaalaandeel, aankoopsessie: {channel}"},
+    "product_view_conversion": {"en": "conversion of sessions with a product view",
+                                "nl": "conversie van sessies met een productweergave"},
+    "cart_abandonment": {"en": "cart abandonment (cart sessions without purchase)",
+                         "nl": "verlaten winkelmandjes (sessies met mandje, zonder aankoop)"},
+    "checkout_abandonment": {"en": "checkout abandonment", "nl": "afgebroken afrekenen"},
+    "payment_drop_off": {"en": "payment drop-off", "nl": "afhakers bij het betalen"},
+    "delivery_drop_off": {"en": "delivery drop-off", "nl": "afhakers bij de levering"},
+    "visitor_conversion": {"en": "visitor conversion (ever bought)", "nl": "bezoekersconversie (ooit gekocht)"},
+    "order_value": {"en": "order value", "nl": "orderwaarde"},
+    # upsell
+    "repeat_rate": {"en": "repeat rate (2+ orders)", "nl": "herhaalaankoopratio (2+ bestellingen)"},
+    "interpurchase_days": {"en": "inter-purchase time", "nl": "tijd tussen aankopen"},
+    "days_to_second_order": {"en": "days to second order", "nl": "dagen tot tweede bestelling"},
+    "median_days_to_second_order": {"en": "median days to second order", "nl": "mediaan dagen tot tweede bestelling"},
+    "cross_category_rate": {"en": "cross-category rate", "nl": "aandeel met een tweede categorie"},
+    # figures of the value model
+    "churn_risk": {"en": "churn risk (1 - P(alive))", "nl": "verlooprisico (1 - P(actief))"},
+    "share_lost": {"en": "share lost", "nl": "aandeel verloren"},
+    "share_too_early": {"en": "share too early to tell", "nl": "aandeel te vroeg om te zeggen"},
+    "expected_purchases": {"en": "expected purchases over {horizon:g} months",
+                           "nl": "verwachte aankopen over {horizon:g} maanden"},
+    "clv": {"en": "CLV over {horizon:g} months", "nl": "CLV over {horizon:g} maanden"},
+    # ambassador
+    "review_rate": {"en": "review rate (customers with a review)", "nl": "reviewratio (klanten met een review)"},
+    "mean_rating": {"en": "mean rating", "nl": "gemiddelde beoordeling"},
+    "share_top_segments": {"en": "share Champions + Loyal Customers", "nl": "aandeel Topklanten + Trouwe klanten"},
+    # the distribution of journey phases
+    "phase_share": {"en": "phase share: {phase}", "nl": "aandeel fase: {phase}"},
+    # the consideration summary (its metrics; the statistics are in STATISTICS)
+    "days_from_first_visit": {"en": "days from first visit", "nl": "dagen vanaf eerste bezoek"},
+    "sessions_from_first_visit": {"en": "sessions from first visit", "nl": "sessies vanaf eerste bezoek"},
+    "days_from_first_product_view": {"en": "days from first product view", "nl": "dagen vanaf eerste productweergave"},
+    "sessions_from_first_product_view": {"en": "sessions from first product view",
+                                         "nl": "sessies vanaf eerste productweergave"},
+    "touchpoints": {"en": "touchpoints", "nl": "contactmomenten"},
+    "channels": {"en": "channels", "nl": "kanalen"},
 }
-METRIC_PREFIXES_NL: dict[str, str] = {
-    "channel share, first session: ": "kanaalaandeel, eerste sessie: ",
-    "channel share, purchase session: ": "kanaalaandeel, aankoopsessie: ",
-    "first channel share: ": "aandeel eerste kanaal: ",
-    "phase share: ": "aandeel fase: ",
+# the statistics of the consideration summary (journeylab.journey.funnel.CONSIDERATION_STATS)
+STATISTICS: dict[str, dict[str, str]] = {
+    "median": {"en": "median", "nl": "mediaan"}, "mean": {"en": "mean", "nl": "gemiddelde"},
+    "p75": {"en": "P75", "nl": "P75"},
 }
-_CONSIDERATION_NL = {
-    "days_from_first_visit": "dagen vanaf eerste bezoek", "sessions_from_first_visit": "sessies vanaf eerste bezoek",
-    "days_from_first_product_view": "dagen vanaf eerste productweergave",
-    "sessions_from_first_product_view": "sessies vanaf eerste productweergave",
-    "touchpoints": "contactmomenten", "channels": "kanalen", "research_views": "bezoeken aan informatiepagina's",
-    "persons": "personen", "median": "mediaan", "mean": "gemiddelde", "p75": "P75",
+# Journey phases of the built-in phase models (journeylab/phase_models.yaml). A client's own phase model
+# may name other phases: those read as they are named.
+PHASES: dict[str, dict[str, str]] = {
+    "awareness": {"en": "awareness", "nl": "bewustwording"},
+    "consideration": {"en": "consideration", "nl": "overweging"},
+    "purchase": {"en": "purchase", "nl": "aankoop"},
+    "upsell": {"en": "upsell", "nl": "upsell"},
+    "ambassador": {"en": "ambassador", "nl": "ambassadeur"},
+    "decision": {"en": "decision", "nl": "beslissing"},
+    "loyalty": {"en": "loyalty", "nl": "loyaliteit"},
+    "use": {"en": "use", "nl": "gebruik"},
+    "aftercare": {"en": "aftercare", "nl": "nazorg"},
 }
+# Units of a metric; a currency code (the shop's, ISO 4217) is a unit too and reads the same in every language.
+UNITS: dict[str, dict[str, str]] = {
+    "days": {"en": "days", "nl": "dagen"}, "sessions": {"en": "sessions", "nl": "sessies"},
+    "channels": {"en": "channels", "nl": "kanalen"}, "page_views": {"en": "page views", "nl": "paginaweergaven"},
+    "share": {"en": "share", "nl": "aandeel"}, "probability": {"en": "probability", "nl": "kans"},
+    "purchases": {"en": "purchases", "nl": "aankopen"},
+}
+# Tests of a difference between low and high involvement
+TESTS: dict[str, dict[str, str]] = {
+    "chi_square": {"en": "chi-square", "nl": "chi-kwadraat"},
+    "mann_whitney_u": {"en": "Mann-Whitney U", "nl": "Mann-Whitney U"},
+    "bootstrap_refit": {"en": "bootstrap with refitting", "nl": "bootstrap met herschatting"},
+}
+# Event types (journeylab.data.contract.EVENT_TYPES and the adapters' extra ones) as funnel steps; other
+# event types, and funnel steps named by the caller, read as they are named (underscores as spaces).
+EVENTS: dict[str, dict[str, str]] = {
+    "page_view": {"en": "page view", "nl": "paginaweergave"},
+    "product_view": {"en": "product view", "nl": "productweergave"},
+    "compare": {"en": "compare", "nl": "vergelijken"},
+    "add_to_cart": {"en": "add to cart", "nl": "in winkelmandje"},
+    "remove_from_cart": {"en": "remove from cart", "nl": "uit winkelmandje"},
+    "begin_checkout": {"en": "begin checkout", "nl": "afrekenen gestart"},
+    "purchase": {"en": "purchase", "nl": "aankoop"},
+    "review": {"en": "review", "nl": "review"},
+    "referral": {"en": "referral", "nl": "aanbeveling"},
+    "email_open": {"en": "e-mail opened", "nl": "e-mail geopend"},
+    "email_click": {"en": "e-mail clicked", "nl": "e-mail aangeklikt"},
+    "(left)": {"en": "(left)", "nl": "(vertrokken)"},
+}
+# How a metric's ``param`` is shown in its label, by the name of the label's placeholder
+_PARAM_FIELDS = {"channel": lambda v, lang: str(v), "phase": lambda v, lang: phase_label(v, lang)}
 
 
-def translate_metric(text: str, lang: str = "en") -> str:
-    """A metric, unit or phase name in ``lang``; identifiers like ``days_from_first_visit_median`` become words."""
-    if lang != "nl":
-        return str(text).replace("_", " ") if "_" in str(text) and " " not in str(text) else str(text)
-    if text in METRICS_NL:
-        return METRICS_NL[text]
-    for prefix, nl in METRIC_PREFIXES_NL.items():
-        if str(text).startswith(prefix):
-            rest = str(text)[len(prefix):]
-            return nl + METRICS_NL.get(rest, rest)
-    for stat in ("_median", "_mean", "_p75"):
-        if str(text).endswith(stat) and str(text)[: -len(stat)] in _CONSIDERATION_NL:
-            return f"{_CONSIDERATION_NL[str(text)[: -len(stat)]]} ({_CONSIDERATION_NL[stat[1:]]})"
-    return _CONSIDERATION_NL.get(str(text), str(text))
+def metric_label(metric: str, lang: str = "en", param: Any = None, **values: Any) -> str:
+    """The label of metric id ``metric`` (a key of METRICS) in ``lang``. ``param`` (a channel, a phase)
+    fills the label's ``{channel}`` / ``{phase}``; ``values`` fill the rest (``horizon``: months).
+    An unknown id, a missing value or a param the metric does not take raise an error naming the metric."""
+    import string
+
+    if metric not in METRICS:
+        raise KeyError(f"unknown metric id {metric!r}: not in journeylab.i18n.METRICS")
+    template = METRICS[metric][check_language(lang)]
+    fields = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+    own = fields & set(_PARAM_FIELDS)
+    fill = dict(values)
+    if param is not None and param == param and param != "":  # NaN and "" mean no param
+        if not own:
+            raise ValueError(f"metric {metric!r} takes no param, but got {param!r}")
+        field = own.pop()
+        fill[field] = _PARAM_FIELDS[field](param, lang)
+    missing = sorted(fields - set(fill))
+    if missing:
+        raise KeyError(f"metric {metric!r} needs {', '.join(missing)} for its label")
+    return template.format(**fill)
+
+
+def consideration_label(metric: str, stat: str | None, lang: str = "en") -> str:
+    """A row of the consideration summary: metric id and statistic ("median", "mean", "p75"; None for none)."""
+    name = metric_label(metric, lang)
+    return f"{name} ({STATISTICS[stat][lang]})" if stat else name
+
+
+def phase_label(phase: Any, lang: str = "en") -> str:
+    """A journey phase as a word of ``lang`` (PHASES); a phase a client's own model names reads as named."""
+    return PHASES[phase][check_language(lang)] if phase in PHASES else str(phase)
+
+
+def unit_label(unit: str, lang: str = "en") -> str:
+    """A unit id (UNITS) in ``lang``; a currency code as it is. Anything else raises KeyError."""
+    if unit in UNITS:
+        return UNITS[unit][check_language(lang)]
+    if isinstance(unit, str) and len(unit) == 3 and unit.isalpha() and unit.isupper():
+        return unit
+    raise KeyError(f"unknown unit id {unit!r}: not in journeylab.i18n.UNITS and not a currency code")
+
+
+def stat_test_label(test: str, lang: str = "en") -> str:
+    """A test id (TESTS) in ``lang``; no test ("") reads as "–"."""
+    if not test:
+        return "–"
+    if test not in TESTS:
+        raise KeyError(f"unknown test id {test!r}: not in journeylab.i18n.TESTS")
+    return TESTS[test][check_language(lang)]
+
+
+def event_label(event_type: Any, lang: str = "en") -> str:
+    """An event type (a funnel step) in ``lang`` (EVENTS); another one, or a step the caller named,
+    with underscores as spaces."""
+    if event_type in EVENTS:
+        return EVENTS[event_type][check_language(lang)]
+    return str(event_type).replace("_", " ")
 
 
 # Why a model could not be fitted (journeylab.errors.ModelError codes), in both languages. Placeholders

@@ -22,7 +22,7 @@ output_dir = None
 # %%
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.i18n import t, translate_metric
+from journeylab.i18n import phase_label, t
 from journeylab.report.page import Page
 from journeylab.report.plots import segment_plot
 from journeylab.report.run import record
@@ -49,7 +49,7 @@ if summary is not None:
 if summary is not None:
     page.heading(t("suggested_action", language), level=3)
     page.table(table[["phase", "action"]].assign(
-        phase=table["phase"].map(lambda p: translate_metric(p, language))).rename(
+        phase=table["phase"].map(lambda p: phase_label(p, language))).rename(
         columns={"action": "suggested_action"}), name="rfm_actions")
     page.heading(t("rfm_rule", language), level=3)
     page.text(rfm_rule_text(rfm, language))

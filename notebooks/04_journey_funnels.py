@@ -28,7 +28,8 @@ import pandas as pd
 import journeylab as jl
 jl.quiet_warnings()
 from journeylab.journey.funnel import consideration_summary
-from journeylab.i18n import t, translate_metric
+from journeylab.i18n import t
+from journeylab.report.display import consideration_table
 from journeylab.journey.phases import phase_counts
 from journeylab.report.page import Page
 from journeylab.report.plots_journey import (attribution_plot, cohort_plot, consideration_plot, funnel_plot,
@@ -83,10 +84,7 @@ if shop.has("events"):
                percent=["share"])
     cons = jl.consideration(shop)
     page.heading(t("consideration", language), level=3)
-    summary_table = consideration_summary(cons).T
-    summary_table.index = [translate_metric(i, language) for i in summary_table.index]
-    summary_table.columns = [translate_metric(c, language) if c not in ("low", "high") else t(c, language) for c in summary_table.columns]
-    page.table(summary_table, name="consideration")
+    page.table(consideration_table(consideration_summary(cons), language), name="consideration")
     page.figure(consideration_plot(cons, lang=language))
     attr = jl.attribution(shop, by_involvement=True)
     page.heading(t("attribution", language), level=3)

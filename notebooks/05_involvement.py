@@ -22,12 +22,10 @@ clv_horizon_months = 12
 discount_rate = 0.10  # per year
 
 # %%
-import pandas as pd
-
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.report.display import comparison_table
-from journeylab.i18n import t, translate_metric
+from journeylab.report.display import comparison_table, kpi_table
+from journeylab.i18n import phase_label, t
 from journeylab.journey.involvement import involvement_data
 from journeylab.report.page import Page
 from journeylab.report.plots_journey import comparison_plot
@@ -62,8 +60,7 @@ if levels.ok:
     page.figure(comparison_plot(comparison, lang=language))
     page.heading(t("phase_kpis", language), level=3)
     kpis = jl.phase_kpis(shop, data=involvement_data(shop, clv_horizon_months, value=value.value))
-    kpis.index = pd.MultiIndex.from_tuples([(translate_metric(p, language), translate_metric(k, language)) for p, k in kpis.index])
-    page.table(kpis, name="phase_kpis")
+    page.table(kpi_table(kpis, language), name="phase_kpis")
 
 # %%
 if levels.ok:
@@ -72,5 +69,6 @@ if levels.ok:
     if found.empty:
         page.text(t("no_findings", language))
     else:
-        page.table(found[["rank", "phase", "finding", "action", "certainty"]], name="findings", hide_index=True)
+        shown = found.assign(phase=found["phase"].map(lambda p: phase_label(p, language)))
+        page.table(shown[["rank", "phase", "finding", "action", "certainty"]], name="findings", hide_index=True)
     record(output_dir, {"involvement_metrics": int(len(comparison))})

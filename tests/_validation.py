@@ -50,6 +50,6 @@ def check_findings(results: list[ShopResult]) -> pd.DataFrame:
     for r in results:
         if r.comparison is None:
             continue
-        model_rows = r.comparison[r.comparison["metric"].isin(["share lost", "churn risk (1 - P(alive))"])]
-        assert (model_rows["test"] == "bootstrap with refitting").all()
+        model_rows = r.comparison[r.comparison["metric"].isin(["share_lost", "churn_risk"])]
+        assert (model_rows["test"] == "bootstrap_refit").all()
     return rules

@@ -38,6 +38,10 @@ def test_heuristic_models_by_hand():
     assert a.loc["email", "time_decay"] == pytest.approx(w[2])
     for m in MODELS:
         assert a[m].sum() == pytest.approx(2)  # two conversions
+    # the models' definitions: an i18n label in both languages, not text cut from the module's docstring
+    from journeylab.i18n import t
+    assert a.attrs["definition"] == "definition_attribution"
+    assert all(m in t(a.attrs["definition"], "en") for m in MODELS)
 
 
 def test_markov_removal_by_hand():

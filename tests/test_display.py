@@ -23,18 +23,20 @@ def _comparison() -> pd.DataFrame:
     import numpy as np
 
     nan = np.nan
-    return pd.DataFrame([
-        dict(phase="upsell", metric="repeat rate (2+ orders)", unit="share", low=0.008, low_lower=0.006,
+    out = pd.DataFrame([
+        dict(phase="upsell", metric="repeat_rate", param="", unit="share", low=0.008, low_lower=0.006,
              low_upper=0.011, high=0.006, high_lower=0.003, high_upper=0.009, difference=-0.002, diff_lower=-0.006,
              diff_upper=0.002, p_value=0.415),
-        dict(phase="upsell", metric="share lost", unit="share", low=0.332, low_lower=nan, low_upper=nan, high=0.279,
+        dict(phase="upsell", metric="share_lost", param="", unit="share", low=0.332, low_lower=nan, low_upper=nan, high=0.279,
              high_lower=nan, high_upper=nan, difference=-0.053, diff_lower=nan, diff_upper=nan, p_value=nan),
-        dict(phase="ambassador", metric="CLV over 12 months", unit="BRL", low=nan, low_lower=nan, low_upper=nan,
+        dict(phase="ambassador", metric="clv", param="", unit="BRL", low=nan, low_lower=nan, low_upper=nan,
              high=nan, high_lower=nan, high_upper=nan, difference=nan, diff_lower=nan, diff_upper=nan, p_value=nan),
-        dict(phase="purchase", metric="order value", unit="BRL", low=164.9, low_lower=158.0, low_upper=170.8,
+        dict(phase="purchase", metric="order_value", param="", unit="BRL", low=164.9, low_lower=158.0, low_upper=170.8,
              high=174.8, high_lower=165.9, high_upper=184.1, difference=9.9, diff_lower=-0.7, diff_upper=22.3,
              p_value=3.8e-6),
     ])
+    out.attrs["horizon_months"] = 12
+    return out
 
 
 def test_comparison_without_estimate_or_interval_has_no_empty_brackets():
@@ -47,6 +49,32 @@ def test_comparison_without_estimate_or_interval_has_no_empty_brackets():
     assert cells[1] == ["33.2%", "27.9%", "-5.3%"]
     assert cells[2] == ["–", "–", "–"]
     assert "(– – –)" not in out.to_string()
+    assert list(out.iloc[:, 1]) == ["repeat rate (2+ orders)", "share lost", "CLV over 12 months", "order value"]
+    nl = comparison_table(_comparison(), "nl")
+    assert list(nl.iloc[:, 0]) == ["upsell", "upsell", "ambassadeur", "aankoop"]
+    assert list(nl.iloc[:, 1]) == ["herhaalaankoopratio (2+ bestellingen)", "aandeel verloren", "CLV over 12 maanden",
+                                   "orderwaarde"]
+    assert list(nl.iloc[:, 2]) == ["aandeel", "aandeel", "BRL", "BRL"]
+
+
+def test_metric_and_channel_labels_come_from_ids():
+    """A row's label is made from its metric id and param: the channel as the data have it, a phase in the
+    report's language; the CLV horizon from the comparison's attrs."""
+    from journeylab.report.display import comparison_table, kpi_table
+
+    rows = _comparison().iloc[[0, 0, 0]].assign(metric=["channel_share_first_session", "phase_share", "clv"],
+                                                param=["paid_search", "purchase", ""])
+    rows.attrs["horizon_months"] = 6
+    assert list(comparison_table(rows, "en").iloc[:, 1]) == [
+        "channel share, first session: paid_search", "phase share: purchase", "CLV over 6 months"]
+    assert list(comparison_table(rows, "nl").iloc[:, 1]) == [
+        "kanaalaandeel, eerste sessie: paid_search", "aandeel fase: aankoop", "CLV over 6 maanden"]
+    kpis = pd.DataFrame({"low": [1.0, 0.5], "high": [2.0, 0.5], "all": [3.0, 0.5]},
+                        index=pd.MultiIndex.from_tuples([("purchase", "order_value", ""),
+                                                         ("awareness", "channel_share_first_session", "email")],
+                                                        names=["phase", "kpi", "param"]))
+    assert list(kpi_table(kpis, "nl").index) == [("aankoop", "orderwaarde"),
+                                                  ("bewustwording", "kanaalaandeel, eerste sessie: email")]
 
 
 def test_quality_plot_legend_title_in_the_report_language():

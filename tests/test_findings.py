@@ -1,24 +1,26 @@
 """Findings: rules as data, thresholds, languages, evidence and certainty."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
 from journeylab.errors import ConfigError
+from journeylab.i18n import METRICS
 from journeylab.journey.findings import findings, load_rules
 
 
 def _cmp(**over):
-    base = dict(phase="purchase", unit="share", low_lower=0.0, low_upper=0.1, high_lower=0.2, high_upper=0.4,
-                difference=0.25, diff_lower=0.15, diff_upper=0.35, test="chi-square", n_low=100, n_high=100)
+    base = dict(phase="purchase", param="", unit="share", low_lower=0.0, low_upper=0.1, high_lower=0.2, high_upper=0.4,
+                difference=0.25, diff_lower=0.15, diff_upper=0.35, test="chi_square", n_low=100, n_high=100)
     rows = [
-        dict(base, metric="checkout abandonment", low=0.05, high=0.30, p_value=1e-6),
-        dict(base, metric="research-page views before first purchase", low=0.2, high=7.0, p_value=1e-9,
-             test="Mann-Whitney U"),
-        dict(base, metric="repeat rate (2+ orders)", low=0.8, high=0.7, p_value=0.2),
-        dict(base, metric="review rate (customers with a review)", low=0.3, high=0.1, p_value=0.2),
+        dict(base, metric="checkout_abandonment", low=0.05, high=0.30, p_value=1e-6),
+        dict(base, metric="research_views", low=0.2, high=7.0, p_value=1e-9, test="mann_whitney_u"),
+        dict(base, metric="repeat_rate", low=0.8, high=0.7, p_value=0.2),
+        dict(base, metric="review_rate", low=0.3, high=0.1, p_value=0.2),
     ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame([{**r, **over.get(r["metric"], {})} for r in rows])
 
 
 def test_rules_fire_rank_and_state_certainty():
@@ -43,7 +45,48 @@ def test_thresholds_and_language():
 
 def test_bad_rules_are_rejected():
     with pytest.raises(ConfigError):
-        load_rules({"rules": [{"id": "x", "condition": "bigger"}]})
+        load_rules({"rules": [{"id": "x", "condition": "bigger", "metric": "share_lost"}]})
+
+
+def test_a_rule_names_a_metric_by_its_id():
+    """A rule's metric is an id of i18n.METRICS: an English label (what rules held before) or a typo is a
+    ConfigError naming the rule and the metric, not a rule that silently never fires."""
+    for metric in ("share lost", "shares_lost", None):
+        with pytest.raises(ConfigError, match="unknown metric id") as err:
+            load_rules({"rules": [{"id": "churn_x", "condition": "high_above", "value": 0.3, "metric": metric}]})
+        assert "churn_x" in str(err.value)
+    rules = load_rules()["rules"]
+    assert rules and all(r["metric"] in METRICS for r in rules)
+
+
+def test_a_rule_with_a_param_reads_the_row_of_that_channel():
+    rule = {"id": "email_first", "phase": "awareness", "metric": "channel_share_first_session", "param": "email",
+            "condition": "high_over_low", "ratio": 1.5, "finding": "{high:.0%} vs {low:.0%}", "finding_nl": "{high:.0%}",
+            "action": "a", "action_nl": "a"}
+    base = _cmp().iloc[0].to_dict()
+    rows = pd.DataFrame([dict(base, metric="channel_share_first_session", param="social", low=0.3, high=0.1),
+                         dict(base, metric="channel_share_first_session", param="email", low=0.05, high=0.3)])
+    f = findings(comparison=rows, rules={"rules": [rule]})
+    assert list(f["id"]) == ["email_first"] and f.iloc[0]["finding"] == "30% vs 5%"
+
+
+def test_dutch_findings_have_no_english_words():
+    """Evidence and certainty are i18n sentences: a Dutch finding says laag/hoog/verschil/zeker, and the
+    test's Dutch name, not low/high/difference/very sure."""
+    en, nl = findings(comparison=_cmp()), findings(comparison=_cmp(), lang="nl")
+    assert list(en["id"]) == list(nl["id"])
+    # words of the English sentences that are no Dutch words ("interval" and "of" are)
+    english_only = ["low", "high", "difference", "to", "very", "sure", "likely", "involvement", "chi-square", "the",
+                    "and", "with", "for", "customers", "products"]
+    for col in ("finding", "evidence", "action", "certainty"):
+        for text in nl[col]:
+            words = set(re.findall(r"[a-z][a-z-]*", text.lower()))
+            assert not words & set(english_only), (col, text)
+    # every sentence differs from its English one
+    assert (en[["finding", "evidence", "action", "certainty"]] != nl[["finding", "evidence", "action", "certainty"]]).all().all()
+    assert "chi-kwadraat" in " ".join(nl["certainty"]) and "zeker" in " ".join(nl["certainty"])
+    likely = findings(comparison=_cmp(checkout_abandonment={"p_value": 0.01}), lang="nl")
+    assert likely.set_index("id").loc["checkout_abandonment_high", "certainty"].endswith("; waarschijnlijk")
 
 
 def test_findings_on_simulated_shop():

@@ -49,6 +49,18 @@ def test_open_funnel_and_custom_steps():
         funnel(shop, steps=["purchase"])
 
 
+def test_event_type_steps_are_quoted_by_the_dialect():
+    """A step named by an event type becomes an SQL string literal through the shop's dialect (one home for
+    quoting): a quote in it is escaped (no SQL error, nothing injected), in DuckDB and in Spark's spelling."""
+    from journeylab.data.dialect import SPARK
+    from journeylab.journey.funnel import _steps
+
+    res = funnel(hand_shop(), kind="open", steps=["purchase", "it's' OR 1=1 --"])
+    assert _units(res) == {"purchase": 2, "it's' OR 1=1 --": 0}
+    assert _steps(["add_to_cart", "it's"], SPARK) == [("add_to_cart", "event_type = 'add_to_cart'"),
+                                                      ("it's", "event_type = 'it\\'s'")]
+
+
 def test_breakdowns():
     shop = hand_shop()
     by_ch = funnel(shop, breakdown="channel")
@@ -136,7 +148,8 @@ def test_journey_plots_in_both_languages():
         assert title == ("Funnel" if lang == "en" else "Trechter")
         steps = [x.get_text() for x in figs[0].axes[0].get_xticklabels()]
         assert steps[-1] == ("purchase" if lang == "en" else "aankoop")
-        assert lang == "nl" or "add to cart" in steps  # Dutch words for the other event types: i18n.METRICS_NL
+        assert ("in winkelmandje" if lang == "nl" else "add to cart") in steps  # event types: i18n.EVENTS
+        assert not any("_" in s for s in steps)
         assert figs[2].axes[0].patches  # blocks and bands drawn
         blocks = " ".join(x.get_text() for x in figs[2].axes[0].texts)
         assert ("aankoop (" in blocks and "purchase (" not in blocks) if lang == "nl" else "purchase (" in blocks

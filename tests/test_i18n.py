@@ -39,19 +39,124 @@ def test_every_cleaning_rule_has_a_dutch_name_and_explanation():
     assert translate_rule("cancelled", "nl") == "geannuleerd" and translate_rule("cancelled", "en") == "cancelled"
 
 
-def test_every_comparison_and_kpi_metric_has_a_dutch_name():
+# Ids whose words are the same in Dutch and English (a name, an abbreviation or a loan word)
+SAME_IN_BOTH = {"mann_whitney_u", "upsell", "review", "p75"}
+
+
+def test_every_term_table_has_both_languages_and_differs_where_words_differ():
+    from journeylab.i18n import EVENTS, METRICS, PHASES, STATISTICS, TESTS, UNITS
+
+    for name, table in {"METRICS": METRICS, "PHASES": PHASES, "UNITS": UNITS, "TESTS": TESTS, "EVENTS": EVENTS,
+                        "STATISTICS": STATISTICS}.items():
+        for key, texts in table.items():
+            assert set(texts) == set(LANGUAGES) and all(texts[lang].strip() for lang in LANGUAGES), (name, key)
+            assert (texts["nl"] != texts["en"]) != (key in SAME_IN_BOTH), (name, key, texts)
+
+
+def test_metric_labels_and_their_placeholders():
+    import string
+
+    from journeylab.i18n import METRICS, metric_label
+
+    for metric, texts in METRICS.items():
+        fields = [{f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f} for lang in LANGUAGES]
+        assert fields[0] == fields[1] and fields[0] <= {"channel", "phase", "horizon"}, metric
+    assert metric_label("share_lost", "nl") == "aandeel verloren"
+    assert metric_label("clv", "en", horizon=6) == "CLV over 6 months"
+    assert metric_label("phase_share", "nl", "purchase") == "aandeel fase: aankoop"
+    assert metric_label("phase_share", "nl", "my_own_phase") == "aandeel fase: my_own_phase"
+    assert metric_label("channel_share_first_session", "nl", "paid_search") == "kanaalaandeel, eerste sessie: paid_search"
+    assert metric_label("share_lost", "en", "") == metric_label("share_lost", "en", float("nan")) == "share lost"
+
+
+def test_unknown_metric_id_and_missing_values_are_refused_by_name():
+    from journeylab.i18n import metric_label, stat_test_label, unit_label
+
+    with pytest.raises(KeyError, match="share lost"):
+        metric_label("share lost", "en")  # an English label is not an id
+    with pytest.raises(KeyError, match="'clv' needs horizon"):
+        metric_label("clv", "nl")
+    with pytest.raises(ValueError, match="share_lost"):
+        metric_label("share_lost", "en", "email")
+    with pytest.raises(ValueError, match="lang"):
+        metric_label("share_lost", "de")
+    with pytest.raises(KeyError, match="bananas"):
+        unit_label("bananas", "nl")
+    assert unit_label("EUR", "nl") == "EUR" and unit_label("page_views", "nl") == "paginaweergaven"
+    with pytest.raises(KeyError, match="t-test"):
+        stat_test_label("t-test", "nl")
+
+
+def test_every_comparison_and_kpi_metric_has_labels_in_both_languages():
+    """Every id the analyses emit on the demo shop (metrics, params, phases, units, tests) is known to
+    i18n and reads in Dutch with other words than in English (except SAME_IN_BOTH)."""
     import journeylab as jl
-    from journeylab.i18n import translate_metric
+    from journeylab.i18n import METRICS, PHASES, TESTS, UNITS, metric_label, phase_label, stat_test_label, unit_label
+    from journeylab.report.display import metric_labels
 
     shop = jl.load_shop(ROOT / "data" / "demo" / "shop.yaml")
     comparison = jl.compare_involvement(shop, n_boot=20)
     kpis = jl.phase_kpis(shop)
-    names = set(comparison["metric"]) | set(comparison["unit"]) | set(comparison["phase"])
-    names |= set(kpis.index.get_level_values(1)) | set(kpis.index.get_level_values(0))
-    # model parameters (MBG/NBD r, Gamma-Gamma p) and currency codes read the same in Dutch
-    same = {n for n in names if n.startswith(("MBG/NBD", "BG/NBD", "Pareto/NBD", "Gamma-Gamma")) or n.isupper()}
-    untranslated = sorted(n for n in names - same if translate_metric(n, "nl") == n and n != "upsell")
-    assert not untranslated, untranslated
+    assert set(comparison["metric"]) <= set(METRICS) and set(kpis.index.get_level_values("kpi")) <= set(METRICS)
+    phases = set(comparison["phase"]) | set(kpis.index.get_level_values("phase"))
+    phases |= set(comparison.loc[comparison["metric"] == "phase_share", "param"])
+    assert phases <= set(PHASES)
+    assert set(comparison["test"]) <= set(TESTS) and set(comparison["unit"]) - {shop.currency} <= set(UNITS)
+    labels = {lang: metric_labels(comparison, lang) for lang in LANGUAGES}
+    for i, row in comparison.iterrows():
+        if row["metric"] not in SAME_IN_BOTH:
+            assert labels["nl"][i] != labels["en"][i], row["metric"]
+    kpi_rows = kpis.index.to_frame(index=False).rename(columns={"kpi": "metric"})
+    kpi_rows.attrs = kpis.attrs
+    assert (metric_labels(kpi_rows, "nl") != metric_labels(kpi_rows, "en")).all()
+    for phase in phases - SAME_IN_BOTH:
+        assert phase_label(phase, "nl") != phase_label(phase, "en"), phase
+    for unit in set(comparison["unit"]) - {shop.currency}:
+        assert unit_label(unit, "nl") != unit_label(unit, "en"), unit
+    for test in set(comparison["test"]) - SAME_IN_BOTH:
+        assert stat_test_label(test, "nl") != stat_test_label(test, "en"), test
+    # no English word of a metric's label left in its Dutch label (channel names are the data's own)
+    english = {w for i in comparison.index for w in re.findall(r"[a-z]{4,}", labels["en"][i])}
+    dutch = {w for i in comparison.index for w in re.findall(r"[a-z]{4,}", labels["nl"][i])}
+    channel_rows = comparison["metric"].str.startswith("channel_share")
+    channels = {w for ch in comparison.loc[channel_rows, "param"] for w in re.findall(r"[a-z]{4,}", ch)}
+    shared = {"upsell", "review", "over"}  # words in both languages
+    assert not (english & dutch) - channels - shared, sorted((english & dutch) - channels - shared)
+    assert metric_label("expected_purchases", "nl", horizon=comparison.attrs["horizon_months"]) in set(labels["nl"])
+
+
+def test_methods_and_definitions_are_label_keys():
+    """The description of an analysis' method is an i18n label in both languages, named by the result
+    (no module reads its own docstring for data)."""
+    import ast
+
+    from _journey_data import hand_shop
+    from journeylab.journey.attribution import attribution
+
+    assert t(attribution(hand_shop()).attrs["definition"], "nl").startswith("Modellen")
+    assert t("method_compare_involvement", "nl").startswith("Eén rij per maatstaf")
+    for path in (ROOT / "journeylab").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            assert not (isinstance(node, ast.Attribute) and node.attr == "__doc__"), path
+
+
+def test_one_label_helper_and_no_metric_translation_by_english_text():
+    import journeylab.i18n as i18n
+    import journeylab.report.display as display
+    import journeylab.report.plots as plots
+    import journeylab.report.plots_journey as plots_journey
+
+    for gone in ("translate_metric", "METRICS_NL", "METRIC_PREFIXES_NL", "translate_frame_columns"):
+        assert not hasattr(i18n, gone), gone
+    assert not hasattr(plots, "_labels") and not hasattr(plots_journey, "_l") and not hasattr(plots_journey, "_levels")
+    assert not hasattr(display, "label")
+    lab = i18n.labeller("nl", {"customers": "kopers"})
+    assert lab("customers") == "kopers" and lab("orders") == "bestellingen"
+    with pytest.raises(KeyError):
+        lab("no_such_label")
+    assert i18n.labeller("nl", fallback=True)("no_such_label") == "no such label"
+    with pytest.raises(ValueError, match="lang"):
+        i18n.labeller("fr")
 
 
 def _label_keys_in(module_path: Path) -> set[str]:
@@ -118,3 +223,19 @@ def test_model_errors_have_both_languages_and_their_placeholders():
     out = attempt(too_few, lang="nl")
     assert not out.ok and "slechts 3 van de 40 klanten" in out.message and "bought" not in out.message
     assert "only 3 of 40 customers bought more than once" in attempt(too_few, lang="en").message
+
+
+def test_rfm_rule_sentence_in_both_languages():
+    """The sentence on how the RFM scores were made is made of i18n templates: the Dutch one holds no
+    English of the scoring's own F rule."""
+    import pandas as pd
+
+    from journeylab.report.sections import rfm_rule_text
+
+    for rule, dutch in (("fixed order counts (most common order count holds 61% of customers): 1+ orders -> 1",
+                         "vaste klassen"), ("quintiles of the number of orders", "kwintiel van het aantal")):
+        rfm = pd.DataFrame()
+        rfm.attrs.update(f_rule=rule, segment_map_version="acme/2")
+        en, nl = str(rfm_rule_text(rfm, "en")), str(rfm_rule_text(rfm, "nl"))
+        assert en.startswith("R, F and M are scores") and "F: " in en and "orders" in en and "acme/2" in en
+        assert dutch in nl and "Segmentenkaart acme/2" in nl and "orders" not in nl

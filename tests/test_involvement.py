@@ -45,12 +45,15 @@ def test_comparison_table_shape_and_intervals():
     for side in ("low", "high"):
         assert (num[f"{side}_lower"] <= num[side] + 1e-9).all() and (num[side] <= num[f"{side}_upper"] + 1e-9).all()
     assert cmp["p_value"].dropna().between(0, 1).all()
-    needed = ["consideration days (first visit to first purchase)", "conversion of sessions with a product view",
-              "cart abandonment (cart sessions without purchase)", "repeat rate (2+ orders)", "inter-purchase time",
-              "order value", "CLV over 12 months", "churn risk (1 - P(alive))", "review rate (customers with a review)",
-              "phase share: upsell", "share lost", "share too early to tell", "expected purchases over 12 months"]
+    needed = ["consideration_days", "product_view_conversion", "cart_abandonment", "repeat_rate", "interpurchase_days",
+              "order_value", "clv", "churn_risk", "review_rate", "phase_share", "share_lost", "share_too_early",
+              "expected_purchases"]
     assert set(needed) <= set(cmp.index)
-    assert any(m.startswith("channel share, first session") for m in cmp.index)
+    assert "upsell" in set(cmp.loc["phase_share", "param"])
+    assert (cmp.loc["channel_share_first_session", "param"] != "").all()
+    # one row per metric id and param
+    assert not cmp.reset_index().duplicated(["metric", "param"]).any()
+    assert cmp.attrs["horizon_months"] == 12 and cmp.attrs["method"] == "method_compare_involvement"
 
 
 def test_comparison_recovers_true_differences():
@@ -69,15 +72,15 @@ def test_comparison_recovers_true_differences():
     sess = g["sessions_to_purchase"].mean()
     rep = g["n_repeat"].apply(lambda x: (x > 0).mean())
     # consideration days are measured to the purchase event, truth to the purchase session start (minutes)
-    check("consideration days (first visit to first purchase)", days["high"] - days["low"])
-    check("consideration sessions (first visit to first purchase)", sess["high"] - sess["low"])
-    check("repeat rate (2+ orders)", rep["high"] - rep["low"])
+    check("consideration_days", days["high"] - days["low"])
+    check("consideration_sessions", sess["high"] - sess["low"])
+    check("repeat_rate", rep["high"] - rep["low"])
     # population value of the generative model (journey lengths are not: the window cuts long journeys):
     # Gamma-Gamma mean order value p * gamma / (q - 1): 6 * 400 / 4 = 600 vs 6 * 12 / 3 = 24
     p = truth.params["params"]
     gg = {lv: p[lv]["gamma_gamma"] for lv in ("low", "high")}
     mean_value = {lv: v["p"] * v["gamma"] / (v["q"] - 1) for lv, v in gg.items()}
-    check("order value", mean_value["high"] - mean_value["low"])
+    check("order_value", mean_value["high"] - mean_value["low"])
 
 
 def test_phase_kpis_table():
@@ -85,12 +88,12 @@ def test_phase_kpis_table():
     k = phase_kpis(shop, data=data)
     assert list(k.columns) == ["low", "high", "all"]
     assert set(k.index.get_level_values("phase")) == {"awareness", "consideration", "purchase", "upsell", "ambassador"}
-    assert k.loc[("upsell", "repeat rate"), "low"] > k.loc[("upsell", "repeat rate"), "high"]
-    assert k.loc[("consideration", "research-page views before first purchase"), "high"] > \
-        k.loc[("consideration", "research-page views before first purchase"), "low"]
-    assert k.loc[("purchase", "checkout abandonment"), "high"] > k.loc[("purchase", "checkout abandonment"), "low"]
-    shares = k.loc["awareness"].filter(like="first channel share", axis=0)
-    assert shares["all"].sum() == pytest.approx(1)
+    assert k.loc[("upsell", "repeat_rate", ""), "low"] > k.loc[("upsell", "repeat_rate", ""), "high"]
+    assert k.loc[("consideration", "research_views", ""), "high"] > k.loc[("consideration", "research_views", ""), "low"]
+    assert k.loc[("purchase", "checkout_abandonment", ""), "high"] > k.loc[("purchase", "checkout_abandonment", ""), "low"]
+    shares = k[k.index.get_level_values("kpi") == "channel_share_first_session"]
+    assert set(shares.index.get_level_values("phase")) == {"awareness"}
+    assert len(shares) > 1 and shares["all"].sum() == pytest.approx(1)
 
 
 def test_bootstrap_tables_have_a_fixed_row_order():

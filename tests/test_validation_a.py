@@ -30,7 +30,7 @@ def test_model_figures_land_near_truth(results):
 def test_findings_point_the_right_way(results):
     rules = check_findings(results)
     # both directions of the churn comparison occur and are told right where a claim is made
-    lost = rules[(rules["metric"] == "share lost") & rules["material"] & ~rules["withheld"]]
+    lost = rules[(rules["metric"] == "share_lost") & rules["material"] & ~rules["withheld"]]
     assert (lost["true_difference"] > 0).any() and (lost["true_difference"] < 0).any()
     assert lost["right_direction"].all()
 

@@ -29,9 +29,9 @@ def test_small_shops_state_no_churn_or_clv(results):
         if r.scenario != "small":
             continue
         assert set(r.tiers.values()) == {"none"}
-        model = r.comparison[r.comparison["test"] == "bootstrap with refitting"]
+        model = r.comparison[r.comparison["test"] == "bootstrap_refit"]
         assert model[["low", "high"]].isna().all().all()
-        assert not r.rules.loc[r.rules["metric"] == "share lost", "fired"].any()
+        assert not r.rules.loc[r.rules["metric"] == "share_lost", "fired"].any()
 
 
 def test_orders_only_shops_are_valued_as_one_group(results):

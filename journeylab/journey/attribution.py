@@ -130,7 +130,8 @@ def attribution(shop: "Shop", by_involvement: bool = False, half_life_days: floa
 
     Returns one row per (involvement level if ``by_involvement``, channel) with one column per model
     (credited conversions; each column sums to the number of converting paths) and ``removal_effect``.
-    ``attrs``: conversions, paths (converting and not), p_conversion per group, definitions.
+    ``attrs``: conversions, paths (converting and not), p_conversion per group, half_life_days and
+    ``definition``: the journeylab.i18n.LABELS key of the models' definitions (``i18n.t(key, lang)``).
     """
     table = journey_paths(shop)
     heur = _heuristics(shop, table, by_involvement, half_life_days, direct)
@@ -154,7 +155,7 @@ def attribution(shop: "Shop", by_involvement: bool = False, half_life_days: floa
     if not by_involvement:
         out = out.drop(columns="involvement")
     out.attrs.update(conversions=stats["conversions"].to_dict(), paths=stats["paths"].to_dict(),
-                     p_conversion=p_conv, half_life_days=half_life_days, definition=__doc__.split("Models")[1])
+                     p_conversion=p_conv, half_life_days=half_life_days, definition="definition_attribution")
     return out
 
 

@@ -1,12 +1,14 @@
 """Findings: the measured low vs high comparison turned into a short, ranked list with actions (en / nl).
 
-Rules are data (``findings_rules.yaml``): each names a metric of ``compare_involvement``, a condition
-with a threshold, and the texts. A rule fires when its condition holds on the point estimates and the
+Rules are data (``findings_rules.yaml``): each names a metric of ``compare_involvement`` by its id
+(journeylab.i18n.METRICS; with ``param`` for a metric about one channel or phase), a condition with a
+threshold, and the texts of the finding and its action in both languages. A rule fires when its condition holds on the point estimates and the
 difference is significant (p < ``max_p``) and its interval excludes zero. For figures from a model
 (churn, CLV) both come from resampling customers and refitting the model (journeylab.journey.involvement),
 so a finding is called sure only when the model's own uncertainty allows it. Findings are ranked by the size of the difference relative
 to the smaller level (a log ratio), most significant first among equals; each states its evidence
-(both values with their 95% intervals, the difference's interval and the test's p-value).
+(both values with their 95% intervals, the difference's interval and the test's p-value), in sentences
+of journeylab.i18n.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import pandas as pd
 
 from journeylab.data.config import load_yaml_data
 from journeylab.errors import ConfigError
-from journeylab.i18n import format_p, translate_metric
+from journeylab.i18n import METRICS, check_language, format_p, stat_test_label, t
 
 if TYPE_CHECKING:
     from journeylab.data.shop import Shop
@@ -27,11 +29,15 @@ CONDITIONS = ("high_over_low", "low_over_high", "high_above", "low_above")
 
 
 def load_rules(source: str | Path | Mapping | None = None) -> dict[str, Any]:
-    """The findings rules (default: journeylab/findings_rules.yaml), from a YAML path or a dict."""
+    """The findings rules (default: journeylab/findings_rules.yaml), from a YAML path or a dict. A rule with
+    an unknown condition or a metric that is not a metric id (journeylab.i18n.METRICS) is a ConfigError."""
     data = load_yaml_data(source, "findings_rules.yaml", "findings rules")
     for r in data.get("rules", []):
         if r.get("condition") not in CONDITIONS:
             raise ConfigError(f"findings rule {r.get('id')}: condition must be one of {CONDITIONS}")
+        if r.get("metric") not in METRICS:
+            raise ConfigError(f"findings rule {r.get('id')}: unknown metric id {r.get('metric')!r}; a rule names a "
+                              "metric of compare_involvement by its id (journeylab.i18n.METRICS, e.g. 'share_lost')")
     return data
 
 
@@ -55,39 +61,35 @@ def findings(shop: "Shop | None" = None, lang: str = "en", comparison: pd.DataFr
     ``comparison`` is a ``compare_involvement`` table (computed from ``shop`` if not given).
     ``thresholds`` maps rule id -> new ratio or value. ``lang`` "en" or "nl" for the texts.
     """
-    if lang not in ("en", "nl"):
-        raise ValueError("lang must be 'en' or 'nl'")
+    check_language(lang)
     data = load_rules(rules)
     max_p = data.get("max_p", 0.05) if max_p is None else max_p
     if comparison is None:
         from journeylab.journey.involvement import compare_involvement
         comparison = compare_involvement(shop)
-    cmp = comparison.set_index("metric") if "metric" in comparison.columns else comparison
+    if "metric" not in comparison.columns:  # a comparison indexed by metric
+        comparison = comparison.reset_index()
+    param = comparison["param"].fillna("").astype(str) if "param" in comparison.columns else ""
     suffix = "_nl" if lang == "nl" else ""
     out = []
     for rule in data["rules"]:
         rule = dict(rule)
         if thresholds and rule["id"] in thresholds:
             rule["ratio" if "ratio" in rule else "value"] = thresholds[rule["id"]]
-        if rule["metric"] not in cmp.index:
+        match = comparison[(comparison["metric"] == rule["metric"]) & (param == str(rule.get("param") or ""))]
+        if match.empty:
             continue
-        row = cmp.loc[rule["metric"]]
+        row = match.iloc[0]
         if not _fires(rule, row) or not (row["p_value"] < max_p):
             continue
         if np.isfinite(row["diff_lower"]) and row["diff_lower"] <= 0 <= row["diff_upper"]:
             continue  # the interval of the difference includes no difference
         lo, hi = float(row["low"]), float(row["high"])
         size = abs(np.log((hi + 1e-9) / (lo + 1e-9)))
-        if lang == "nl":
-            ev = (f"low {lo:.3g} (95%-interval {row['low_lower']:.3g} tot {row['low_upper']:.3g}), high {hi:.3g} "
-                  f"({row['high_lower']:.3g} tot {row['high_upper']:.3g}); verschil {row['difference']:.3g} "
-                  f"({row['diff_lower']:.3g} tot {row['diff_upper']:.3g})")
-            sure = f"{translate_metric(row['test'], 'nl')}: p {format_p(row['p_value'])}; " + ("zeker" if row["p_value"] < 0.001 else "waarschijnlijk")
-        else:
-            ev = (f"low {lo:.3g} (95% interval {row['low_lower']:.3g} to {row['low_upper']:.3g}), high {hi:.3g} "
-                  f"({row['high_lower']:.3g} to {row['high_upper']:.3g}); difference {row['difference']:.3g} "
-                  f"({row['diff_lower']:.3g} to {row['diff_upper']:.3g})")
-            sure = f"{row['test']}: p {format_p(row['p_value'])}; " + ("very sure" if row["p_value"] < 0.001 else "likely")
+        ev = t("finding_evidence", lang).format(**{k: float(row[k]) for k in (
+            "low", "low_lower", "low_upper", "high", "high_lower", "high_upper", "difference", "diff_lower", "diff_upper")})
+        sure = t("finding_certainty", lang).format(test=stat_test_label(row["test"], lang), p=format_p(row["p_value"]),
+                                                   certainty=t("very_sure" if row["p_value"] < 0.001 else "likely", lang))
         out.append({"id": rule["id"], "phase": rule["phase"],
                     "finding": rule["finding" + suffix].format(low=lo, high=hi),
                     "evidence": ev, "action": rule["action" + suffix], "p_value": float(row["p_value"]),

@@ -33,6 +33,7 @@ from journeylab.errors import ConfigError
 from journeylab.journey.levels import columns, ensure_sessions, ensure_user_levels, ensure_user_map, require_events
 
 if TYPE_CHECKING:
+    from journeylab.data.dialect import Dialect
     from journeylab.data.shop import Shop
 
 DEFAULT_STEPS = ("product_view", "add_to_cart", "begin_checkout", "purchase")
@@ -58,11 +59,11 @@ class FunnelResult:
         return float(t.iloc[-1] / t.iloc[0]) if t.iloc[0] else float("nan")
 
 
-def _steps(steps: Sequence[str] | Mapping[str, str]) -> list[tuple[str, str]]:
+def _steps(steps: Sequence[str] | Mapping[str, str], dialect: Dialect) -> list[tuple[str, str]]:
     if isinstance(steps, Mapping):
         out = list(steps.items())
     else:
-        out = [(s, f"event_type = '{s}'") for s in steps]
+        out = [(s, f"event_type = {dialect.string(s)}") for s in steps]
     if len(out) < 2:
         raise ConfigError("a funnel needs at least two steps")
     return out
@@ -117,7 +118,7 @@ def funnel(shop: "Shop", steps: Sequence[str] | Mapping[str, str] | None = None,
             notes.append(f"left out of the funnel, as this shop logs no such events: {', '.join(missing)}")
     if breakdown == "involvement" and not ensure_user_levels(shop):
         notes.append("no breakdown by involvement: the shop has no products with categories")
-    st = _steps(steps)
+    st = _steps(steps, shop.dialect)
     unit = "e.session_id" if by == "session" else "e.user_id"
     grp, join = _group_expr(shop, breakdown)
     case = " ".join(f"WHEN {cond} THEN {i + 1}" for i, (_, cond) in enumerate(st))
@@ -166,7 +167,7 @@ def funnel(shop: "Shop", steps: Sequence[str] | Mapping[str, str] | None = None,
 def default_steps(shop: "Shop") -> tuple[list[str], list[str]]:
     """(steps, left out): the DEFAULT_STEPS whose event type occurs in the shop's events, and those that do
     not. The first and last step (product view, purchase) are always kept, so a funnel has two steps."""
-    listed = ", ".join(f"'{s}'" for s in DEFAULT_STEPS)
+    listed = ", ".join(shop.dialect.string(s) for s in DEFAULT_STEPS)
     present = set(shop.sql(f"SELECT DISTINCT event_type FROM events WHERE event_type IN ({listed})")["event_type"])
     keep = [s for i, s in enumerate(DEFAULT_STEPS) if s in present or i in (0, len(DEFAULT_STEPS) - 1)]
     return keep, [s for s in DEFAULT_STEPS if s not in keep]
@@ -266,10 +267,16 @@ def consideration_sql(shop: "Shop") -> str:
         FROM agg a LEFT JOIN fpv f USING (user_id) LEFT JOIN _jl_user_map m USING (user_id) {lvl_join}"""
 
 
+CONSIDERATION_METRICS = ("days_from_first_visit", "sessions_from_first_visit", "days_from_first_product_view",
+                         "sessions_from_first_product_view", "touchpoints", "channels", "research_views")
+CONSIDERATION_STATS = ("median", "mean", "p75")
+
+
 def consideration_summary(cons: pd.DataFrame, by: str | None = "involvement") -> pd.DataFrame:
-    """Medians, means and P75 of the consideration metrics, per ``by`` group (or overall)."""
-    metrics = ["days_from_first_visit", "sessions_from_first_visit", "days_from_first_product_view",
-               "sessions_from_first_product_view", "touchpoints", "channels", "research_views"]
+    """Medians, means and P75 of the consideration metrics, per ``by`` group (or overall): column
+    ``persons`` and one column ``<metric>_<stat>`` per metric of CONSIDERATION_METRICS and statistic of
+    CONSIDERATION_STATS."""
+    metrics = list(CONSIDERATION_METRICS)
     g = cons.groupby(by) if by and by in cons else cons.assign(_all="all").groupby("_all")
     out = g[metrics].agg(["median", "mean", lambda x: x.quantile(0.75)])
     out.columns = [f"{m}_{'p75' if s == '<lambda_0>' else s}" for m, s in out.columns]

@@ -39,7 +39,7 @@ __all__ = ["classify_involvement", "compare_involvement", "phase_kpis", "involve
 
 LEVELS = ("low", "high")
 NORMAL_ABOVE = 20_000_000
-COMPARE_COLUMNS = ["phase", "metric", "unit", "low", "low_lower", "low_upper", "high", "high_lower", "high_upper",
+COMPARE_COLUMNS = ["phase", "metric", "param", "unit", "low", "low_lower", "low_upper", "high", "high_lower", "high_upper",
                    "difference", "diff_lower", "diff_upper", "test", "p_value", "n_low", "n_high"]
 
 
@@ -120,7 +120,7 @@ def _boot_mean(x: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarr
                            for i in range(0, n_boot, step)])
 
 
-def _row(phase: str, metric: str, unit: str, lo: np.ndarray, hi: np.ndarray, kind: str,
+def _row(phase: str, metric: str, param: str, unit: str, lo: np.ndarray, hi: np.ndarray, kind: str,
          n_boot: int, rng: np.random.Generator, alpha: float) -> dict[str, Any]:
     lo, hi = lo[~np.isnan(lo)], hi[~np.isnan(hi)]
     bl, bh = _boot_mean(lo, n_boot, rng), _boot_mean(hi, n_boot, rng)
@@ -129,15 +129,15 @@ def _row(phase: str, metric: str, unit: str, lo: np.ndarray, hi: np.ndarray, kin
     if len(lo) and len(hi):
         if kind == "share":
             tab = np.array([[lo.sum(), len(lo) - lo.sum()], [hi.sum(), len(hi) - hi.sum()]])
-            test = "chi-square"
+            test = "chi_square"
             if (tab.sum(axis=0) > 0).all():
                 p = float(stats.chi2_contingency(tab)[1])
         else:
-            test = "Mann-Whitney U"
+            test = "mann_whitney_u"
             if np.ptp(np.concatenate([lo, hi])) > 0:
                 p = float(stats.mannwhitneyu(lo, hi).pvalue)
     mean = lambda a: float(a.mean()) if len(a) else np.nan  # noqa: E731
-    return {"phase": phase, "metric": metric, "unit": unit,
+    return {"phase": phase, "metric": metric, "param": param, "unit": unit,
             "low": mean(lo), "low_lower": np.nanquantile(bl, q[0]) if len(lo) else np.nan,
             "low_upper": np.nanquantile(bl, q[1]) if len(lo) else np.nan,
             "high": mean(hi), "high_lower": np.nanquantile(bh, q[0]) if len(hi) else np.nan,
@@ -148,7 +148,7 @@ def _row(phase: str, metric: str, unit: str, lo: np.ndarray, hi: np.ndarray, kin
             "test": test, "p_value": p, "n_low": len(lo), "n_high": len(hi)}
 
 
-def _model_rows(value: Any, customers: pd.DataFrame, horizon_months: float, currency: str, n_boot: int,
+def _model_rows(value: Any, customers: pd.DataFrame, currency: str, n_boot: int,
                 seed: int, alpha: float) -> list[dict[str, Any]]:
     """Rows of the model figures per level, with intervals from refitting on resampled customers."""
     if value is None or not all(lv in value.groups for lv in LEVELS):
@@ -161,13 +161,12 @@ def _model_rows(value: Any, customers: pd.DataFrame, horizon_months: float, curr
     point = {lv: _group_point(customers[customers["level"] == lv]) if value.groups[lv].tier != "none"
              else dict.fromkeys(FIGURES, np.nan) for lv in LEVELS}
     rows = []
-    metrics = [("upsell", "churn risk (1 - P(alive))", "probability", "churn_risk"),
-               ("upsell", "share lost", "share", "share_lost"),
-               ("upsell", "share too early to tell", "share", "share_too_early"),
-               ("upsell", f"expected purchases over {horizon_months:g} months", "purchases", "expected_purchases"),
-               ("ambassador", f"CLV over {horizon_months:g} months", currency, "clv")]
+    # (phase, metric id = the figure's column, unit)
+    metrics = [("upsell", "churn_risk", "probability"), ("upsell", "share_lost", "share"),
+               ("upsell", "share_too_early", "share"), ("upsell", "expected_purchases", "purchases"),
+               ("ambassador", "clv", currency)]
     by = {lv: draws[draws["group"] == lv].set_index("draw") for lv in LEVELS}
-    for phase, metric, unit, col in metrics:
+    for phase, col, unit in metrics:
         lo, hi = point["low"][col], point["high"][col]
         bl, bh = by["low"][col], by["high"][col]
         diff = (bh - bl).dropna()
@@ -179,9 +178,9 @@ def _model_rows(value: Any, customers: pd.DataFrame, horizon_months: float, curr
             if b.notna().sum() >= 10 else (np.nan, np.nan)  # noqa: E731
         (l0, l1), (h0, h1) = ql(bl), ql(bh)
         d0, d1 = (np.quantile(diff, q[0]), np.quantile(diff, q[1])) if ok else (np.nan, np.nan)
-        rows.append({"phase": phase, "metric": metric, "unit": unit, "low": lo, "low_lower": l0, "low_upper": l1,
+        rows.append({"phase": phase, "metric": col, "param": "", "unit": unit, "low": lo, "low_lower": l0, "low_upper": l1,
                      "high": hi, "high_lower": h0, "high_upper": h1, "difference": hi - lo,
-                     "diff_lower": d0, "diff_upper": d1, "test": "bootstrap with refitting", "p_value": p,
+                     "diff_lower": d0, "diff_upper": d1, "test": "bootstrap_refit", "p_value": p,
                      "n_low": int(customers["level"].eq("low").sum()), "n_high": int(customers["level"].eq("high").sum())})
     return rows
 
@@ -200,132 +199,141 @@ def compare_involvement(shop: "Shop", n_boot: int = 500, seed: int = 0, level: f
                         n_boot_model: int = 100, value: Any = None) -> pd.DataFrame:
     """One table, low vs high involvement side by side (see the module docstring for intervals and tests).
 
-    Rows (when the data allow): consideration days and sessions (from first visit), touchpoints,
-    channels, research-page views, product-view session conversion, cart and checkout abandonment,
-    return-visit rate, visitor conversion, channel mix of the first session (awareness) and of the
-    purchase session, repeat rate, inter-purchase time (days), days to second order, order value
-    (currency, per order), cross-category rate, churn risk (1 - P(alive)), share lost, share too early
-    to tell, expected purchases and CLV (currency) over ``horizon_months`` (the value model's figures,
-    ``n_boot_model`` refits), phase distribution, review rate.
-    Columns: COMPARE_COLUMNS (difference = high - low). ``attrs["models"]``: per level, the model used
-    and its tier (journeylab.journey.value).
+    Rows (when the data allow), by metric id (journeylab.i18n.METRICS has their labels in every language):
+    consideration_days, consideration_sessions (from the first visit), channels_before_purchase,
+    research_views, product_view_conversion, cart_abandonment, checkout_abandonment, return_visit_rate,
+    visitor_conversion, channel_share_first_session (awareness) and channel_share_purchase_session (``param``:
+    the channel), repeat_rate, interpurchase_days, days_to_second_order, order_value (currency, per order),
+    cross_category_rate, churn_risk (1 - P(alive)), share_lost, share_too_early, expected_purchases and clv
+    (currency) over ``horizon_months`` (the value model's figures, ``n_boot_model`` refits), phase_share
+    (``param``: the phase), review_rate.
+    Columns: COMPARE_COLUMNS (difference = high - low): ``phase`` a phase id, ``metric`` a metric id,
+    ``param`` the channel or phase a metric is about ("" for none), ``unit`` a unit id (journeylab.i18n.UNITS)
+    or the shop's currency code, ``test`` a test id (journeylab.i18n.TESTS; "" where there is none).
+    ``attrs``: ``models`` (per level, the model used and its tier, journeylab.journey.value), level, n_boot,
+    n_boot_model, seed, horizon_months (for the labels of expected_purchases and clv) and ``method``: the
+    journeylab.i18n.LABELS key of the method's description.
     """
     rng = np.random.default_rng(seed)
     alpha = 1 - level
     d = data or involvement_data(shop, horizon_months, value=value)
     rows: list[dict[str, Any]] = []
 
-    def add(phase: str, metric: str, unit: str, frame: pd.DataFrame, col: str | Callable, kind: str = "mean"):
+    def add(phase: str, metric: str, unit: str, frame: pd.DataFrame, col: str | Callable, kind: str = "mean",
+            param: str = ""):
         vals = frame[col] if isinstance(col, str) else col(frame)
         lv = frame["level"]
-        rows.append(_row(phase, metric, unit, vals[lv == "low"].to_numpy(float), vals[lv == "high"].to_numpy(float),
-                         kind, n_boot, rng, alpha))
+        rows.append(_row(phase, metric, param, unit, vals[lv == "low"].to_numpy(float),
+                         vals[lv == "high"].to_numpy(float), kind, n_boot, rng, alpha))
 
     if "consideration" in d:
         c = d["consideration"]
-        add("consideration", "consideration days (first visit to first purchase)", "days", c, "days_from_first_visit")
-        add("consideration", "consideration sessions (first visit to first purchase)", "sessions", c,
-            "sessions_from_first_visit")
-        add("consideration", "distinct channels before first purchase", "channels", c, "channels")
-        add("consideration", "research-page views before first purchase", "page views", c, "research_views")
+        add("consideration", "consideration_days", "days", c, "days_from_first_visit")
+        add("consideration", "consideration_sessions", "sessions", c, "sessions_from_first_visit")
+        add("consideration", "channels_before_purchase", "channels", c, "channels")
+        add("consideration", "research_views", "page_views", c, "research_views")
         s = d["sessions"]
         pv = s[s["n_product_views"] > 0]
-        add("purchase", "conversion of sessions with a product view", "share", pv, "has_purchase", "share")
+        add("purchase", "product_view_conversion", "share", pv, "has_purchase", "share")
         cart = s[s["has_cart"]]
-        add("purchase", "cart abandonment (cart sessions without purchase)", "share", cart,
-            lambda f: ~f["has_purchase"], "share")
+        add("purchase", "cart_abandonment", "share", cart, lambda f: ~f["has_purchase"], "share")
         co = s[s["has_checkout"]]
-        add("purchase", "checkout abandonment", "share", co, lambda f: ~f["has_purchase"], "share")
+        add("purchase", "checkout_abandonment", "share", co, lambda f: ~f["has_purchase"], "share")
         v = d["visitors"]
-        add("consideration", "return-visit rate", "share", v, "return_visit", "share")
-        add("purchase", "visitor conversion (ever bought)", "share", v, "converted", "share")
+        add("consideration", "return_visit_rate", "share", v, "return_visit", "share")
+        add("purchase", "visitor_conversion", "share", v, "converted", "share")
         for ch in sorted(v["first_channel"].dropna().unique()):
-            add("awareness", f"channel share, first session: {ch}", "share", v, lambda f, ch=ch: f["first_channel"] == ch,
-                "share")
+            add("awareness", "channel_share_first_session", "share", v, lambda f, ch=ch: f["first_channel"] == ch,
+                "share", param=str(ch))
         for ch in sorted(c["purchase_channel"].dropna().unique()):
-            add("purchase", f"channel share, purchase session: {ch}", "share", c,
-                lambda f, ch=ch: f["purchase_channel"] == ch, "share")
+            add("purchase", "channel_share_purchase_session", "share", c,
+                lambda f, ch=ch: f["purchase_channel"] == ch, "share", param=str(ch))
     cu = d["customers"]
-    add("upsell", "repeat rate (2+ orders)", "share", cu, "repeat", "share")
-    add("upsell", "inter-purchase time", "days", cu, "interpurchase_days")
-    add("upsell", "days to second order", "days", cu, "days_to_second_order")
+    add("upsell", "repeat_rate", "share", cu, "repeat", "share")
+    add("upsell", "interpurchase_days", "days", cu, "interpurchase_days")
+    add("upsell", "days_to_second_order", "days", cu, "days_to_second_order")
     if "cross_category" in cu:
-        add("upsell", "cross-category rate", "share", cu, "cross_category", "share")
-    add("purchase", "order value", shop.currency, d["orders"], "revenue")
-    rows.extend(_model_rows(d.get("value"), cu, horizon_months, shop.currency, n_boot_model, seed, alpha))
+        add("upsell", "cross_category_rate", "share", cu, "cross_category", "share")
+    add("purchase", "order_value", shop.currency, d["orders"], "revenue")
+    rows.extend(_model_rows(d.get("value"), cu, shop.currency, n_boot_model, seed, alpha))
     if "reviewed" in cu:
-        add("ambassador", "review rate (customers with a review)", "share", cu, "reviewed", "share")
+        add("ambassador", "review_rate", "share", cu, "reviewed", "share")
     ph = journey_phases(shop, status=False).sort_index()  # a fixed row order for the bootstrap
     ph = ph[ph["involvement"].notna()].rename(columns={"involvement": "level"})
     for p in ph["phase"].cat.categories:
-        add(str(p), f"phase share: {p}", "share", ph, lambda f, p=p: f["phase"] == p, "share")
+        add(str(p), "phase_share", "share", ph, lambda f, p=p: f["phase"] == p, "share", param=str(p))
     out = pd.DataFrame(rows, columns=COMPARE_COLUMNS)
     value = d.get("value")
     models = {k: {"model": g.label, "tier": g.tier, "problems": list(g.problems)} for k, g in value.groups.items()} \
         if value is not None else {}
     out.attrs.update(level=level, n_boot=n_boot, n_boot_model=n_boot_model, seed=seed, models=models,
-                     method=__doc__.split("``compare_involvement``")[1].strip())
+                     horizon_months=horizon_months, method="method_compare_involvement")
     return out
 
 
 # ---------------------------------------------------------------- KPIs per phase
 def phase_kpis(shop: "Shop", data: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
-    """The standard metrics of each phase, per involvement level (columns low, high, all; index phase, kpi).
+    """The standard metrics of each phase, per involvement level (columns low, high, all; index phase,
+    kpi, param: a phase id, a metric id of journeylab.i18n.METRICS and the channel it is about, "" for none).
 
-    awareness: new visitors, first-session channel shares; consideration: product views per session,
-    return-visit rate, cart rate (cart sessions / product-view sessions), research-page views before the
-    first purchase; purchase: visitor conversion, checkout abandonment, mean order value, payment and
-    delivery drop-off (share of sessions reaching a payment / delivery page without purchase, where the
-    events have such page types); upsell: repeat rate, cross-category rate, median days to the second
-    order; ambassador: review rate, mean rating, share Champions + Loyal Customers (RFM), mean CLV.
+    awareness: new_visitors, channel_share_first_session (per channel); consideration:
+    product_views_per_session, return_visit_rate, cart_rate (cart sessions / product-view sessions),
+    research_views before the first purchase; purchase: visitor_conversion, checkout_abandonment,
+    order_value (mean), payment_drop_off and delivery_drop_off (share of sessions reaching a payment /
+    delivery page without purchase, where the events have such page types); upsell: repeat_rate,
+    cross_category_rate, median_days_to_second_order; ambassador: review_rate, mean_rating,
+    share_top_segments (RFM Champions + Loyal Customers), clv (mean, over ``attrs["horizon_months"]``).
     """
     d = data or involvement_data(shop)
-    rows: list[tuple[str, str, pd.Series]] = []
+    rows: list[tuple[str, str, str, pd.Series]] = []
 
-    def kpi(phase: str, name: str, frame: pd.DataFrame, fn: Callable[[pd.DataFrame], float]):
+    def kpi(phase: str, name: str, frame: pd.DataFrame, fn: Callable[[pd.DataFrame], float], param: str = ""):
         vals = {lv: fn(frame[frame["level"] == lv]) if len(frame[frame["level"] == lv]) else np.nan for lv in LEVELS}
         vals["all"] = fn(frame) if len(frame) else np.nan
-        rows.append((phase, name, pd.Series(vals)))
+        rows.append((phase, name, param, pd.Series(vals)))
 
     if "visitors" in d:
         v, s, c = d["visitors"], d["sessions"], d["consideration"]
-        kpi("awareness", "new visitors", v, lambda f: float(len(f)))
+        kpi("awareness", "new_visitors", v, lambda f: float(len(f)))
         for ch in v["first_channel"].value_counts().index:
-            kpi("awareness", f"first channel share: {ch}", v, lambda f, ch=ch: float((f["first_channel"] == ch).mean()))
-        kpi("consideration", "product views per session", s, lambda f: float(f["n_product_views"].mean()))
-        kpi("consideration", "return-visit rate", v, lambda f: float(f["return_visit"].mean()))
-        kpi("consideration", "cart rate", s, lambda f: float(f.loc[f["n_product_views"] > 0, "has_cart"].mean()))
-        kpi("consideration", "research-page views before first purchase", c,
-            lambda f: float(f["research_views"].mean()))
-        kpi("purchase", "visitor conversion", v, lambda f: float(f["converted"].mean()))
-        kpi("purchase", "checkout abandonment", s, lambda f: float((~f.loc[f["has_checkout"], "has_purchase"]).mean()))
+            kpi("awareness", "channel_share_first_session", v,
+                lambda f, ch=ch: float((f["first_channel"] == ch).mean()), param=str(ch))
+        kpi("consideration", "product_views_per_session", s, lambda f: float(f["n_product_views"].mean()))
+        kpi("consideration", "return_visit_rate", v, lambda f: float(f["return_visit"].mean()))
+        kpi("consideration", "cart_rate", s, lambda f: float(f.loc[f["n_product_views"] > 0, "has_cart"].mean()))
+        kpi("consideration", "research_views", c, lambda f: float(f["research_views"].mean()))
+        kpi("purchase", "visitor_conversion", v, lambda f: float(f["converted"].mean()))
+        kpi("purchase", "checkout_abandonment", s, lambda f: float((~f.loc[f["has_checkout"], "has_purchase"]).mean()))
         pages = shop.sql("SELECT DISTINCT page_type FROM events") if "page_type" in _cols(shop) else pd.DataFrame()
+        q = shop.dialect.string
         for step in ("payment", "delivery"):
             if len(pages) and pages["page_type"].astype(str).str.fullmatch(f"{step}|{step}_.*|checkout_{step}").any():
-                dr = shop.sql(f"""SELECT ul.level, avg(CAST(NOT bool_or(e.event_type = 'purchase') AS INT)) AS r
+                dr = shop.sql(f"""SELECT ul.level, avg(CAST(NOT bool_or(e.event_type = {q('purchase')}) AS INT)) AS r
                                   FROM events e LEFT JOIN _jl_user_level ul USING (user_id)
-                                  GROUP BY e.session_id, ul.level HAVING bool_or(e.page_type LIKE '%{step}%')""")
-                kpi("purchase", f"{step} drop-off", dr.rename(columns={"level": "level"}), lambda f: float(f["r"].mean()))
+                                  GROUP BY e.session_id, ul.level HAVING bool_or(e.page_type LIKE {q(f'%{step}%')})""")
+                kpi("purchase", f"{step}_drop_off", dr, lambda f: float(f["r"].mean()))
     o, cu = d["orders"], d["customers"]
-    kpi("purchase", "mean order value", o, lambda f: float(f["revenue"].mean()))
-    kpi("upsell", "repeat rate", cu, lambda f: float(f["repeat"].mean()))
+    kpi("purchase", "order_value", o, lambda f: float(f["revenue"].mean()))
+    kpi("upsell", "repeat_rate", cu, lambda f: float(f["repeat"].mean()))
     if "cross_category" in cu:
-        kpi("upsell", "cross-category rate", cu, lambda f: float(f["cross_category"].mean()))
-    kpi("upsell", "median days to second order", cu, lambda f: float(f["days_to_second_order"].median()))
+        kpi("upsell", "cross_category_rate", cu, lambda f: float(f["cross_category"].mean()))
+    kpi("upsell", "median_days_to_second_order", cu, lambda f: float(f["days_to_second_order"].median()))
     if "reviewed" in cu:
-        kpi("ambassador", "review rate", cu, lambda f: float(f["reviewed"].mean()))
-        kpi("ambassador", "mean rating", cu, lambda f: float(f["mean_rating"].mean()))
+        kpi("ambassador", "review_rate", cu, lambda f: float(f["reviewed"].mean()))
+        kpi("ambassador", "mean_rating", cu, lambda f: float(f["mean_rating"].mean()))
     try:
         from journeylab.models.rfm import rfm_segments
         seg = rfm_segments(cu)["segment"].astype(str)
         cu2 = cu.assign(top=seg.isin(["Champions", "Loyal Customers"]).astype(float))
-        kpi("ambassador", "share Champions + Loyal Customers", cu2, lambda f: float(f["top"].mean()))
+        kpi("ambassador", "share_top_segments", cu2, lambda f: float(f["top"].mean()))
     except Exception:  # noqa: BLE001 - RFM needs enough customers; the KPI is then absent, not wrong
         pass
     if cu["clv"].notna().any():
-        kpi("ambassador", "mean CLV (12 months)", cu, lambda f: float(f["clv"].mean()))
-    out = pd.DataFrame([r for _, _, r in rows], index=pd.MultiIndex.from_tuples([(p, k) for p, k, _ in rows],
-                                                                                names=["phase", "kpi"]))
+        kpi("ambassador", "clv", cu, lambda f: float(f["clv"].mean()))
+    out = pd.DataFrame([r for *_, r in rows], index=pd.MultiIndex.from_tuples([(p, k, q) for p, k, q, _ in rows],
+                                                                             names=["phase", "kpi", "param"]))
+    value = d.get("value")
+    out.attrs["horizon_months"] = getattr(value, "horizon_months", None)
     return out
 
 

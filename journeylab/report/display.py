@@ -6,13 +6,9 @@ from typing import Iterable
 
 import pandas as pd
 
-from journeylab.i18n import LABELS, t, translate_metric
+from journeylab.i18n import consideration_label, labeller, level_label, metric_label, phase_label, unit_label
+from journeylab.journey.funnel import CONSIDERATION_METRICS, CONSIDERATION_STATS
 from journeylab.report.safe import cell, html
-
-
-def label(key: str, lang: str) -> str:
-    """The translated label of ``key`` when there is one, else the key with underscores as spaces."""
-    return t(key, lang) if key in LABELS else str(key).replace("_", " ")
 
 
 def format_table(
@@ -31,9 +27,10 @@ def format_table(
     the currency; other floats with ``decimals`` decimals and integers with thousands separators.
     """
     percent, money = set(percent), set(money)
+    label = labeller(lang, fallback=True)
     # Styler leaves cells, index and headers as raw HTML unless told; every one of them is escaped here.
-    frame = frame.rename_axis(index=[html(label(n, lang)) if n is not None else None for n in frame.index.names],
-                              columns=[html(label(n, lang)) if n is not None else None for n in frame.columns.names])
+    frame = frame.rename_axis(index=[html(label(n)) if n is not None else None for n in frame.index.names],
+                              columns=[html(label(n)) if n is not None else None for n in frame.columns.names])
     fmt = {}
     for col in frame.columns:
         if col in percent:
@@ -49,7 +46,7 @@ def format_table(
         else:
             fmt[col] = cell
     styler = frame.style.format(fmt, na_rep="–")
-    styler = styler.relabel_index([cell(label(c, lang)) for c in frame.columns], axis="columns")
+    styler = styler.relabel_index([cell(label(c)) for c in frame.columns], axis="columns")
     if hide_index:
         styler = styler.hide(axis="index")
     else:
@@ -70,11 +67,23 @@ def _num(value: float, unit: str) -> str:
     return f"{value:.3g}"
 
 
+def metric_labels(table: pd.DataFrame, lang: str = "en") -> pd.Series:
+    """The label of each row's metric (columns ``metric`` and, where there is one, ``param``) in ``lang``;
+    the CLV horizon of expected purchases and CLV from ``table.attrs["horizon_months"]``."""
+    params = table["param"] if "param" in table else pd.Series("", index=table.index)
+    horizon = {"horizon": table.attrs["horizon_months"]} if table.attrs.get("horizon_months") is not None else {}
+    return pd.Series([metric_label(m, lang, p, **horizon) for m, p in zip(table["metric"], params)], index=table.index,
+                     dtype=object)
+
+
 def comparison_table(comparison: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Low vs high side by side as text: estimate with its 95% interval, the difference, the test's p-value.
 
-    ``comparison`` is ``compare_involvement``'s table; shares are shown as percentages.
+    ``comparison`` is ``compare_involvement``'s table (ids: journeylab.i18n gives the words); shares are
+    shown as percentages.
     """
+    label = labeller(lang)
+
     def cell(row: pd.Series, col: str) -> str:
         lo, hi = (("diff_lower", "diff_upper") if col == "difference" else (f"{col}_lower", f"{col}_upper"))
         unit = row["unit"]
@@ -85,14 +94,35 @@ def comparison_table(comparison: pd.DataFrame, lang: str = "en") -> pd.DataFrame
         return f"{_num(row[col], unit)} ({_num(row[lo], unit)} – {_num(row[hi], unit)})"
 
     out = pd.DataFrame({
-        label("phase", lang): comparison["phase"].map(lambda v: translate_metric(v, lang)),
-        label("metric", lang): comparison["metric"].map(lambda v: translate_metric(v, lang)),
-        label("unit", lang): comparison["unit"].map(lambda v: translate_metric(v, lang)),
-        label("low_ci", lang): comparison.apply(cell, axis=1, col="low"),
-        label("high_ci", lang): comparison.apply(cell, axis=1, col="high"),
-        label("difference_ci", lang): comparison.apply(cell, axis=1, col="difference"),
+        label("phase"): comparison["phase"].map(lambda v: phase_label(v, lang)),
+        label("metric"): metric_labels(comparison, lang),
+        label("unit"): comparison["unit"].map(lambda v: unit_label(v, lang)),
+        label("low_ci"): comparison.apply(cell, axis=1, col="low"),
+        label("high_ci"): comparison.apply(cell, axis=1, col="high"),
+        label("difference_ci"): comparison.apply(cell, axis=1, col="difference"),
         "p": comparison["p_value"].map(lambda p: "–" if pd.isna(p) else ("< 0.001" if p < 0.001 else f"{p:.3f}")),
     })
+    return out
+
+
+def kpi_table(kpis: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """``phase_kpis``'s table with its index (phase, kpi, param) as words of ``lang``: phase, metric label."""
+    rows = kpis.index.to_frame(index=False).rename(columns={"kpi": "metric"})
+    rows.attrs = dict(kpis.attrs)
+    index = pd.MultiIndex.from_arrays([rows["phase"].map(lambda v: phase_label(v, lang)).to_numpy(),
+                                       metric_labels(rows, lang).to_numpy()])
+    return kpis.set_axis(index, axis="index")
+
+
+def consideration_table(summary: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """``consideration_summary``'s table turned: one row per metric and statistic, one column per group
+    (an involvement level as a word of ``lang``)."""
+    cols = [("persons", None)] + [(m, s) for m in CONSIDERATION_METRICS for s in CONSIDERATION_STATS]
+    cols = [(m, s) for m, s in cols if (f"{m}_{s}" if s else m) in summary]
+    out = summary[[f"{m}_{s}" if s else m for m, s in cols]].T
+    out.index = [labeller(lang)(m) if s is None else consideration_label(m, s, lang) for m, s in cols]
+    out.columns = [level_label(c, lang) for c in out.columns]
+    out.columns.name = None
     return out
 
 

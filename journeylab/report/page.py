@@ -16,7 +16,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from journeylab.report.display import format_table, label
+from journeylab.i18n import labeller
+from journeylab.report.display import format_table
 from journeylab.report.safe import Trusted, fill, markdown, shorten
 
 TABLES_DIR = "tables"
@@ -61,11 +62,12 @@ class Page:
 
         if self.output_dir is None:
             return None
-        out = frame.rename(columns=lambda c: label(c, self.lang))
+        label = labeller(self.lang, fallback=True)
+        out = frame.rename(columns=label)
         if hide_index:
             out = out.reset_index(drop=True)
         else:
-            out = out.rename_axis(index=[label(n, self.lang) if n else n for n in out.index.names])
+            out = out.rename_axis(index=[label(n) if n else n for n in out.index.names])
         safe_name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)[:80] or "table"
         return write_table(out, self.output_dir / TABLES_DIR / f"{safe_name}.csv")
 

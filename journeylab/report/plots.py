@@ -1,11 +1,12 @@
 """Model figures (seaborn). One function per figure; each returns a matplotlib Figure.
 
 Every function takes ``lang`` ("en" or "nl") and ``labels`` (a dict overriding any label key shown
-in ``journeylab.i18n.LABELS``), so reports can translate or rename everything on the figure.
+in ``journeylab.i18n.LABELS``), so reports can translate or rename everything on the figure. The label
+lookup (``i18n.labeller``) checks the language before anything is drawn.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -14,19 +15,8 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from journeylab.models.clv import MODEL_LABELS, CustomerValueModel
-from journeylab.i18n import LABELS, LANGUAGES, t
+from journeylab.i18n import LABELS, labeller
 from journeylab.report.safe import plot_labels, plot_text
-
-
-def _labels(lang: str, labels: dict | None) -> Callable[[str], str]:
-    """Label lookup for one figure: ``labels`` overrides, the rest from ``i18n.LABELS``.
-
-    The language is checked here, before any drawing, so a wrong ``lang`` leaves no half-made figure.
-    """
-    if lang not in LANGUAGES:
-        raise ValueError(f"lang must be one of {list(LANGUAGES)}, not {lang!r}")
-    overrides = labels or {}
-    return lambda key: overrides[key] if key in overrides else t(key, lang)
 
 
 def frequency_recency_matrix(model: CustomerValueModel, kind: str = "p_alive", horizon: float = 1,
@@ -53,7 +43,7 @@ def frequency_recency_heatmap(model: CustomerValueModel, kind: str = "p_alive", 
                               max_recency: int | None = None, lang: str = "en",
                               labels: dict | None = None) -> Figure:
     """Heatmap of ``kind`` ("p_alive" or "expected_purchases") by frequency and recency."""
-    lab = _labels(lang, labels)
+    lab = labeller(lang, labels)
     mat = frequency_recency_matrix(model, kind, horizon, unit, max_frequency, max_recency)
     fig, ax = plt.subplots(figsize=(8, 6))
     sns.heatmap(mat.iloc[::-1], ax=ax, cmap="viridis", vmin=0, vmax=1 if kind == "p_alive" else None,
@@ -69,7 +59,7 @@ def frequency_recency_heatmap(model: CustomerValueModel, kind: str = "p_alive", 
 
 def calibration_holdout_plot(comparison: Any, lang: str = "en", labels: dict | None = None) -> Figure:
     """Actual and per-model mean holdout purchases by calibration frequency (``compare_models`` result)."""
-    lab = _labels(lang, labels)
+    lab = labeller(lang, labels)
     tab = comparison.by_frequency
     long = tab.drop(columns="customers").reset_index().melt("frequency_cal", var_name="series", value_name="value")
     long["series"] = long["series"].map(lambda s: lab("actual") if s == "actual" else MODEL_LABELS.get(s, s))
@@ -88,7 +78,7 @@ def cumulative_tracking_plot(actual_daily: pd.Series, predicted_cumulative: pd.S
                              calibration_end: Any = None, lang: str = "en", labels: dict | None = None) -> Figure:
     """Actual cumulative repeat purchases (from a daily count series) vs the model's expected
     cumulative series (``clv.expected_cumulative_purchases``), with the calibration end marked."""
-    lab = _labels(lang, labels)
+    lab = labeller(lang, labels)
     actual = actual_daily.reindex(predicted_cumulative.index, fill_value=0).cumsum()
     fig, ax = plt.subplots(figsize=(9, 5))
     sns.lineplot(x=actual.index, y=actual.to_numpy(), ax=ax, label=lab("actual"))
@@ -112,7 +102,7 @@ def clv_distribution_plot(predictions: pd.DataFrame, currency: str = "EUR", clip
     the bulk stays visible. The title names the horizon: ``horizon`` and ``unit``, else the predictions'
     ``attrs`` (which a filter or concat of predictions may lose); without one the title has no horizon
     (not "over  months")."""
-    lab = _labels(lang, labels)
+    lab = labeller(lang, labels)
     clv = predictions["clv"].clip(upper=predictions["clv"].quantile(clip_quantile))
     fig, ax = plt.subplots(figsize=(8, 5))
     sns.histplot(clv, bins=50, ax=ax)
@@ -131,7 +121,7 @@ def clv_distribution_plot(predictions: pd.DataFrame, currency: str = "EUR", clip
 
 def segment_plot(table: pd.DataFrame, lang: str = "en", labels: dict | None = None) -> Figure:
     """Share of customers and share of revenue per RFM segment (``rfm.segment_table``), side by side."""
-    lab = _labels(lang, labels)
+    lab = labeller(lang, labels)
     long = table[["share", "revenue_share"]].rename(
         columns={"share": lab("share"), "revenue_share": lab("revenue_share")})
     long = long.reset_index().melt("segment", var_name="measure", value_name="share")

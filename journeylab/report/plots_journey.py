@@ -1,8 +1,7 @@
 """Journey figures (seaborn / matplotlib). One function per figure; each returns a matplotlib Figure and
-takes ``lang`` ("en" or "nl") for its labels."""
+takes ``lang`` ("en" or "nl") for its labels, all from journeylab.i18n (``labeller`` checks the language
+before anything is drawn)."""
 from __future__ import annotations
-
-from typing import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -12,29 +11,17 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MPath
 
-from journeylab.i18n import LABELS, LANGUAGES, t, translate_metric
+from journeylab.i18n import LABELS, event_label, labeller, level_label, phase_label
+from journeylab.report.display import metric_labels
 from journeylab.report.safe import plot_labels, plot_text
-
-
-def _l(lang: str) -> Callable[[str], str]:
-    """Label lookup in ``lang`` from ``i18n.LABELS``; the language is checked before anything is drawn."""
-    if lang not in LANGUAGES:
-        raise ValueError("lang must be 'en' or 'nl'")
-    return lambda key: t(key, lang)
-
-
-def _levels(values: pd.Series, lang: str) -> pd.Series:
-    """Involvement levels (and the 'all' group) as words of the report's language; other values unchanged."""
-    words = {"low": t("low", lang), "high": t("high", lang), "all": t("all", lang), "?": "?"}
-    return values.map(lambda v: words.get(v, v))
 
 
 def funnel_plot(result, lang: str = "en") -> Figure:
     """Bars of units per step (per breakdown group), labelled with the overall conversion."""
-    L = _l(lang)
-    # steps as words where the label table has them (event types such as "purchase"), not identifiers
-    table = result.table.assign(group=lambda d: plot_labels(_levels(d["group"], lang)),
-                                step=lambda d: plot_labels(d["step"].map(lambda s: translate_metric(s, lang))))
+    L = labeller(lang)
+    # steps as words where i18n has them (event types such as "purchase"), not identifiers
+    table = result.table.assign(group=lambda d: plot_labels(d["group"].map(lambda v: level_label(v, lang))),
+                                step=lambda d: plot_labels(d["step"].map(lambda s: event_label(s, lang))))
     fig, ax = plt.subplots(figsize=(7, 4))
     sns.barplot(data=table, x="step", y="units", hue="group", ax=ax)
     ax.set(title=L("funnel_title"), xlabel=L("step"), ylabel=L("units"))
@@ -44,15 +31,16 @@ def funnel_plot(result, lang: str = "en") -> Figure:
 
 def phase_plot(phases: pd.DataFrame, by: str | None = "involvement", lang: str = "en") -> Figure:
     """Persons per phase, split by ``by`` (e.g. involvement or status)."""
-    L = _l(lang)
+    L = labeller(lang)
     d = phases.copy()
     if lang == "nl" and "phase_nl" in d:
         d["phase"] = pd.Categorical(d["phase_nl"], categories=list(dict.fromkeys(
             d.sort_values("phase")["phase_nl"])), ordered=True)
     fig, ax = plt.subplots(figsize=(7, 4))
     d["phase"] = plot_labels(d["phase"])
-    sns.countplot(data=d.assign(**{by: plot_labels(_levels(d[by].fillna("?"), lang))}) if by else d, x="phase",
-                  hue=by, ax=ax)
+    if by:
+        d[by] = plot_labels(d[by].fillna("?").map(lambda v: level_label(v, lang)))
+    sns.countplot(data=d, x="phase", hue=by, ax=ax)
     ax.set(title=L("phases_title"), xlabel="", ylabel=L("persons"))
     if by and ax.get_legend() is not None:
         ax.get_legend().set_title(L(by) if by in LABELS else by)
@@ -61,7 +49,7 @@ def phase_plot(phases: pd.DataFrame, by: str | None = "involvement", lang: str =
 
 def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
     """Sankey-style plot: one column of phase blocks per date, bands between them sized by persons."""
-    L = _l(lang)
+    L = labeller(lang)
     counts, trans = flows["counts"], flows["transitions"]
     total = counts.iloc[:, 0].sum()
     colors = dict(zip(counts.index, sns.color_palette("Set2", len(counts))))
@@ -75,7 +63,7 @@ def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
             tops[(j, ph)] = y
             ax.add_patch(plt.Rectangle((j - 0.05, y), 0.1, h, color=colors[ph]))
             if h > 0.02 * total:
-                ax.text(j + 0.07, y + h / 2, f"{plot_text(translate_metric(ph, lang))} ({h:,})", va="center",
+                ax.text(j + 0.07, y + h / 2, f"{plot_text(phase_label(ph, lang))} ({h:,})", va="center",
                         fontsize=7)
             y += h + gap
     for j, moves in enumerate(trans):  # not ``t``: that name is the label lookup
@@ -105,7 +93,7 @@ def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
 
 def cohort_plot(retention: pd.DataFrame, lang: str = "en") -> Figure:
     """Heatmap of the monthly cohort retention matrix."""
-    L = _l(lang)
+    L = labeller(lang)
     fig, ax = plt.subplots(figsize=(10, 0.3 * len(retention) + 2))
     sns.heatmap(retention, cmap="Blues", vmin=0, vmax=max(0.01, float(np.nanmax(retention.iloc[:, 1:].to_numpy()))
                                                            if retention.shape[1] > 1 else 1), ax=ax)
@@ -116,7 +104,7 @@ def cohort_plot(retention: pd.DataFrame, lang: str = "en") -> Figure:
 def attribution_plot(result: pd.DataFrame, lang: str = "en") -> Figure:
     """Grouped bars: conversions credited to each channel by each model."""
     from journeylab.journey.attribution import MODELS
-    L = _l(lang)
+    L = labeller(lang)
     long = result.melt(id_vars=[c for c in ("involvement", "channel") if c in result], value_vars=list(MODELS),
                        var_name=L("model"), value_name=L("conversions"))
     # model names in the report's language; the legend keeps the order of MODELS
@@ -132,15 +120,18 @@ def attribution_plot(result: pd.DataFrame, lang: str = "en") -> Figure:
 def comparison_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, lang: str = "en") -> Figure:
     """Dot-and-interval plot of low vs high for each metric (each metric on its own scale, one row each).
 
-    Metrics without an estimate for either level (a model withheld) get no empty panel; metric names are
-    in the report's language (i18n.translate_metric) and p-values print as in the tables ("< 0.001",
-    none where there is no test)."""
-    L = _l(lang)
+    ``metrics``: metric ids to show (default all). Metrics about one channel or phase (a ``param``) are
+    left out, and so are metrics without an estimate for either level (a model withheld): no empty panel.
+    Metric names are in the report's language (journeylab.i18n.metric_label) and p-values print as in
+    the tables ("< 0.001", none where there is no test)."""
+    L = labeller(lang)
     c = comparison if metrics is None else comparison[comparison["metric"].isin(metrics)]
-    c = c[~c["metric"].str.startswith(("channel share", "phase share", "MBG", "BG", "Pareto", "Gamma"))]
+    if "param" in c:
+        c = c[c["param"].fillna("").astype(str) == ""]
     c = c[c[["low", "high"]].notna().any(axis=1)]
+    names = metric_labels(c, lang)
     fig, axes = plt.subplots(max(len(c), 1), 1, figsize=(7, 0.8 * len(c) + 1), squeeze=False)
-    for ax, (_, r) in zip(axes[:, 0], c.iterrows()):
+    for ax, (_, r), name in zip(axes[:, 0], c.iterrows(), names):
         for k, (lv, col) in enumerate((("low", "C0"), ("high", "C3"))):
             lo, hi = r[f"{lv}_lower"], r[f"{lv}_upper"]
             err = None if pd.isna(lo) or pd.isna(hi) else [[r[lv] - lo], [hi - r[lv]]]
@@ -148,7 +139,7 @@ def comparison_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, 
         ax.set_yticks([0, 1], [L("low"), L("high")])
         p = r["p_value"]
         p_text = "" if pd.isna(p) else (" (p < 0.001)" if p < 0.001 else f" (p = {p:.3f})")
-        ax.set_title(f"{plot_text(translate_metric(r['metric'], lang), 80)}{p_text}", fontsize=8, loc="left")
+        ax.set_title(f"{plot_text(name, 80)}{p_text}", fontsize=8, loc="left")
     fig.suptitle(L("compare_title"))
     fig.tight_layout()
     return fig
@@ -156,11 +147,11 @@ def comparison_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, 
 
 def consideration_plot(cons: pd.DataFrame, lang: str = "en") -> Figure:
     """Distribution of days from first visit to first purchase per involvement level (log-scaled x)."""
-    L = _l(lang)
+    L = labeller(lang)
     fig, ax = plt.subplots(figsize=(7, 4))
     d = cons.assign(days=cons["days_from_first_visit"].clip(lower=1e-3))
     if "involvement" in d:
-        d = d.assign(involvement=plot_labels(_levels(d["involvement"], lang)))
+        d = d.assign(involvement=plot_labels(d["involvement"].map(lambda v: level_label(v, lang))))
     sns.histplot(data=d, x="days", hue="involvement" if "involvement" in d else None, log_scale=True,
                  element="step", stat="density", common_norm=False, ax=ax)
     ax.set(title=L("consideration_title"), xlabel=L("days"))

@@ -162,18 +162,10 @@ def recency_status(days_since_last_order, recency_days: tuple[float, float] = RE
 
 
 def rfm_rule_text(rfm: pd.DataFrame, lang: str = "en") -> Trusted:
-    """How the RFM scores were made for this shop, in the report's language."""
-    fixed = str(rfm.attrs.get("f_rule", "")).startswith("fixed")
-    version = rfm.attrs.get("segment_map_version", "")
-    if lang == "nl":
-        f = ("F telt bestellingen in vaste klassen (1, 2, 3, 4-5, 6 of meer), omdat de meeste klanten even vaak bestelden"
-             if fixed else "F is het kwintiel van het aantal bestellingen")
-        return fill("R, F en M zijn scores van 1 tot 5: R naar de tijd sinds de laatste bestelling, M naar de "
-                    "gemiddelde orderwaarde (kwintielen; gelijke waarden krijgen dezelfde score); {f}. "
-                    "Segmentenkaart {version}.", f=f, version=version)
-    return fill("R, F and M are scores from 1 to 5: R by the time since the last order, M by the mean order value "
-                "(quintiles; equal values get the same score); F: {f}. Segment map {version}.",
-                f=rfm.attrs.get("f_rule", ""), version=version)
+    """How the RFM scores were made for this shop, in the report's language (sentences of journeylab.i18n)."""
+    rule = str(rfm.attrs.get("f_rule", ""))
+    f = fill(t("rfm_f_fixed" if rule.startswith("fixed") else "rfm_f_quintiles", lang), rule=rule)
+    return fill(t("rfm_rule_text", lang), f=f, version=rfm.attrs.get("segment_map_version", ""))
 
 
 def headline(shop: Shop, value: "Outcome | ShopValue") -> dict[str, float | str | None]:

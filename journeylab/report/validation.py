@@ -10,7 +10,7 @@ builds the report's figures on one of them exactly as a report does (``shop_valu
 - model figures per level (mean churn risk, expected purchases and CLV over 12 months) beside the
   simulator's latent truth (journeylab.simulate.truth: true dropout, true expected purchases and spend);
 - every findings rule's metric beside its true direction (a figure journeylab withholds, e.g. churn of
-  a level without a usable model, makes no claim and is counted apart): for the model metric "share lost", the true
+  a level without a usable model, makes no claim and is counted apart): for the model metric share_lost, the true
   share of dropped-out customers; for descriptive metrics (abandonment, research views, repeat and
   review rates, ...), the same metric on a reference shop of ``REFERENCE_BUYERS`` buyers simulated
   with the scenario's parameters (the population value, up to little sampling error).
@@ -85,11 +85,12 @@ def _load(sim, tables: tuple[str, ...], name: str):
 
 @lru_cache(maxsize=8)
 def reference(scenario: Scenario) -> pd.DataFrame:
-    """The descriptive metrics of a large shop with the scenario's parameters (index metric; low, high)."""
+    """The descriptive metrics of a large shop with the scenario's parameters (index metric id; low, high),
+    those about no one channel or phase."""
     sim = simulate_shop(REFERENCE_BUYERS, seed=9_000 + SCENARIOS.index(scenario), params=scenario.overrides())
     shop = _load(sim, scenario.tables, f"reference {scenario.name}")
     cmp = compare_involvement(shop, n_boot=20, n_boot_model=0)
-    return cmp.set_index("metric")[["low", "high"]]
+    return cmp[cmp["param"] == ""].set_index("metric")[["low", "high"]]
 
 
 @dataclass
@@ -149,13 +150,13 @@ def run_shop(scenario: Scenario, seed: int, n_boot: int = 200, n_boot_model: int
     cmp = compare_involvement(shop, n_boot=n_boot, n_boot_model=n_boot_model, value=value)
     fired = set(findings(comparison=cmp)["id"])
     ref = reference(scenario)
-    est = cmp.set_index("metric")
+    est = cmp[cmp["param"] == ""].set_index("metric")
     rule_rows = []
     for rule in load_rules()["rules"]:
         m = rule["metric"]
         if m not in est.index:
             continue
-        if m == "share lost":
+        if m == "share_lost":
             t_low, t_high = truth.loc["low", "share_dropped_out"], truth.loc["high", "share_dropped_out"]
         elif m in ref.index:
             t_low, t_high = ref.loc[m, "low"], ref.loc[m, "high"]

@@ -50,12 +50,12 @@ jl.findings(shop, lang=language, comparison=comparison)[["rank", "phase", "findi
 
 # %% tags=["exercise"]
 answer_1 = None  # your code: comparison.loc[comparison["metric"] == ..., "low"]
-row = comparison[comparison["metric"].str.startswith("repeat rate")].iloc[0]
+row = comparison[comparison["metric"] == "repeat_rate"].iloc[0]
 check(answer_1, row["low"], tolerance=1e-9, lang=language)
 
 # %% tags=["solution"]
 # Solution
-row = comparison[comparison["metric"].str.startswith("repeat rate")].iloc[0]
+row = comparison[comparison["metric"] == "repeat_rate"].iloc[0]
 answer_1 = row["low"]
 assert check(answer_1, row["low"], tolerance=1e-9, lang=language)
 
