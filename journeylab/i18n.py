@@ -6,9 +6,9 @@ for them in both languages are here, and nowhere else:
 - ``LABELS``: display labels and sentence templates; ``t(key, lang)``, or ``labeller(lang, overrides)``
   for a table or figure (the figure modules plots.py and plots_journey.py look their texts up here too);
 - ``METRICS`` (metric ids of the involvement comparison, the phase KPIs and the consideration summary),
-  read with ``metric_label(id, lang, param, **values)``; ``PHASES``, ``UNITS``, ``TESTS``, ``EVENTS``
-  with ``phase_label``, ``unit_label``, ``stat_test_label``, ``event_label``; ``level_label`` for the
-  involvement levels.
+  read with ``metric_label(id, lang, param, **values)``; ``PHASES``, ``STATUSES``, ``UNITS``, ``TESTS``,
+  ``EVENTS`` with ``phase_label``, ``status_label``, ``unit_label``, ``stat_test_label``, ``event_label``;
+  ``level_label`` for the involvement levels.
 
 The language is checked in one place, ``check_language``. An unknown label key or metric id raises
 KeyError, so a missing translation is found by the tests, not by a client.
@@ -197,7 +197,6 @@ LABELS: dict[str, dict[str, str]] = {
               "purchases of customers like them, so silence does not yet mean they have stopped.",
         "nl": "{n:,} klanten staan op 'te vroeg om te zeggen': ze zijn korter stil dan de gebruikelijke tijd tussen "
               "aankopen van vergelijkbare klanten, dus stilte betekent nog niet dat ze gestopt zijn."},
-    "too early to tell": {"en": "too early to tell", "nl": "te vroeg om te zeggen"},
     "small_sample_note": {
         "en": "This shop has {n:,} customers of whom {rep:,} bought more than once: too few for churn and CLV figures "
               "(at least 200 customers and 50 repeat buyers are needed). The report shows RFM and descriptive figures only.",
@@ -205,6 +204,12 @@ LABELS: dict[str, dict[str, str]] = {
               "CLV-cijfers (minstens 200 klanten en 50 herhaalkopers zijn nodig). Het rapport toont alleen RFM en "
               "beschrijvende cijfers."},
     "no_findings": {"en": "No findings stand out with enough certainty.", "nl": "Geen bevindingen die met voldoende zekerheid opvallen."},
+    # feedback on a course exercise (journeylab.report.teaching.check)
+    "answer_todo": {"en": "Not answered yet: replace None with your answer.",
+                    "nl": "Nog niet beantwoord: vervang None door je antwoord."},
+    "answer_ok": {"en": "Correct", "nl": "Goed"},
+    "answer_no": {"en": "Not quite", "nl": "Nog niet goed"},
+    "answer_expected": {"en": "(expected about {expected})", "nl": "(verwacht: ongeveer {expected})"},
     # a finding's evidence and certainty (journeylab.journey.findings); values are numbers, ``test`` a test's name
     "finding_evidence": {
         "en": "low {low:.3g} (95% interval {low_lower:.3g} to {low_upper:.3g}), high {high:.3g} ({high_lower:.3g} to "
@@ -481,6 +486,11 @@ PHASES: dict[str, dict[str, str]] = {
     "use": {"en": "use", "nl": "gebruik"},
     "aftercare": {"en": "aftercare", "nl": "nazorg"},
 }
+# A customer's status: the values of journeylab.models.churn.STATUSES
+STATUSES: dict[str, dict[str, str]] = {
+    "active": {"en": "active", "nl": "actief"}, "at risk": {"en": "at risk", "nl": "risico"},
+    "lost": {"en": "lost", "nl": "verloren"}, "too early to tell": {"en": "too early to tell", "nl": "te vroeg om te zeggen"},
+}
 # Units of a metric; a currency code (the shop's, ISO 4217) is a unit too and reads the same in every language.
 UNITS: dict[str, dict[str, str]] = {
     "days": {"en": "days", "nl": "dagen"}, "sessions": {"en": "sessions", "nl": "sessies"},
@@ -546,6 +556,11 @@ def consideration_label(metric: str, stat: str | None, lang: str = "en") -> str:
 def phase_label(phase: Any, lang: str = "en") -> str:
     """A journey phase as a word of ``lang`` (PHASES); a phase a client's own model names reads as named."""
     return PHASES[phase][check_language(lang)] if phase in PHASES else str(phase)
+
+
+def status_label(status: str, lang: str = "en") -> str:
+    """A customer's status (journeylab.models.churn.STATUSES) in ``lang``; an unknown one raises KeyError."""
+    return STATUSES[status][check_language(lang)]
 
 
 def unit_label(unit: str, lang: str = "en") -> str:

@@ -44,10 +44,12 @@ SAME_IN_BOTH = {"mann_whitney_u", "upsell", "review", "p75"}
 
 
 def test_every_term_table_has_both_languages_and_differs_where_words_differ():
-    from journeylab.i18n import EVENTS, METRICS, PHASES, STATISTICS, TESTS, UNITS
+    from journeylab.i18n import EVENTS, METRICS, PHASES, STATISTICS, STATUSES, TESTS, UNITS
+    from journeylab.models.churn import STATUSES as MODEL_STATUSES
 
+    assert set(STATUSES) == set(MODEL_STATUSES)
     for name, table in {"METRICS": METRICS, "PHASES": PHASES, "UNITS": UNITS, "TESTS": TESTS, "EVENTS": EVENTS,
-                        "STATISTICS": STATISTICS}.items():
+                        "STATISTICS": STATISTICS, "STATUSES": STATUSES}.items():
         for key, texts in table.items():
             assert set(texts) == set(LANGUAGES) and all(texts[lang].strip() for lang in LANGUAGES), (name, key)
             assert (texts["nl"] != texts["en"]) != (key in SAME_IN_BOTH), (name, key, texts)

@@ -13,9 +13,9 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from journeylab.models.churn import CLASSES_NL, RECENCY_DAYS, STATUSES, ChurnThresholds, recency_classes
+from journeylab.models.churn import RECENCY_DAYS, STATUSES, ChurnThresholds, recency_classes
 from journeylab.errors import DataError, ModelError
-from journeylab.i18n import FIT_PROBLEMS, t
+from journeylab.i18n import FIT_PROBLEMS, status_label, t
 from journeylab.data.shop import Shop
 from journeylab.models.summary import customer_summary
 from journeylab.report.run import CACHE_DIR
@@ -136,8 +136,7 @@ def status_table(value: ShopValue, lang: str = "en") -> pd.DataFrame:
     """Customers per status (rows, journeylab.models.churn.STATUSES order) and group (columns), in ``lang``."""
     p = value.predictions
     tab = pd.crosstab(p["status"], p["group"]).reindex(list(STATUSES), fill_value=0)
-    tab.index = [t(s, lang) if s == "too early to tell" else (CLASSES_NL.get(s, s) if lang == "nl" else s)
-                 for s in tab.index]
+    tab.index = [status_label(s, lang) for s in tab.index]
     tab.columns = [group_label(c, lang) for c in tab.columns]
     tab.index.name, tab.columns.name = t("status", lang), None
     return tab

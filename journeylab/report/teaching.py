@@ -8,13 +8,10 @@ import numpy as np
 import pandas as pd
 
 from journeylab.data.shop import Shop, load_shop
+from journeylab.i18n import labeller
 from journeylab.simulate import simulate_shop
 from journeylab.models.summary import customer_summary
 
-FEEDBACK = {
-    "en": {"todo": "Not answered yet: replace None with your answer.", "ok": "Correct", "no": "Not quite"},
-    "nl": {"todo": "Nog niet beantwoord: vervang None door je antwoord.", "ok": "Goed", "no": "Nog niet goed"},
-}
 
 
 @dataclass
@@ -49,13 +46,14 @@ def check(answer: Any, expected: Any, *, tolerance: float = 0.0, lang: str = "en
 
     Numbers pass within ``tolerance`` (absolute); anything else must be equal.
     """
-    fb = FEEDBACK[lang]
+    lab = labeller(lang)
     if answer is None:
-        print(fb["todo"])
+        print(lab("answer_todo"))
         return None
     if isinstance(expected, (int, float, np.number)) and isinstance(answer, (int, float, np.number)):
         ok = bool(abs(float(answer) - float(expected)) <= tolerance)
     else:
         ok = bool(answer == expected)
-    print(f"{fb['ok'] if ok else fb['no']}: {answer!r}" + ("" if ok else f" (expected about {expected!r})"))
+    print(f"{lab('answer_ok') if ok else lab('answer_no')}: {answer!r}"
+          + ("" if ok else " " + lab("answer_expected").format(expected=repr(expected))))
     return ok
