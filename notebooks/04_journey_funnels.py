@@ -29,7 +29,7 @@ import journeylab as jl
 jl.quiet_warnings()
 from journeylab.journey.funnel import consideration_summary
 from journeylab.i18n import t
-from journeylab.report.display import consideration_table
+from journeylab.report.display import consideration_table, funnel_table
 from journeylab.journey.phases import phase_counts
 from journeylab.report.page import Page
 from journeylab.report.plots_journey import (attribution_plot, cohort_plot, consideration_plot, funnel_plot,
@@ -76,11 +76,12 @@ else:
 if shop.has("events"):
     result = jl.funnel(shop, breakdown="involvement")
     page.heading(t("funnel", language), level=3)
-    page.table(result.table.set_index(["group", "step"]), name="funnel",
+    page.table(funnel_table(result.table, language).set_index(["group", "step"]), name="funnel",
                percent=["step_conversion", "overall_conversion"])
     page.figure(funnel_plot(result, lang=language))
     page.heading(t("after_drop_off", language), level=4)
-    page.table(result.next_after_drop_off.set_index(["stopped_after", "next_event"]), name="after_drop_off",
+    page.table(funnel_table(result.next_after_drop_off, language).set_index(["stopped_after", "next_event"]),
+               name="after_drop_off",
                percent=["share"])
     cons = jl.consideration(shop)
     page.heading(t("consideration", language), level=3)

@@ -6,7 +6,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from journeylab.i18n import consideration_label, labeller, level_label, metric_label, phase_label, unit_label
+from journeylab.i18n import (consideration_label, event_label, labeller, level_label, metric_label, phase_label,
+                             unit_label)
 from journeylab.journey.funnel import CONSIDERATION_METRICS, CONSIDERATION_STATS
 from journeylab.report.safe import cell, html
 
@@ -112,6 +113,16 @@ def kpi_table(kpis: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     index = pd.MultiIndex.from_arrays([rows["phase"].map(lambda v: phase_label(v, lang)).to_numpy(),
                                        metric_labels(rows, lang).to_numpy()])
     return kpis.set_axis(index, axis="index")
+
+
+def funnel_table(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A funnel's table (``FunnelResult.table`` or ``next_after_drop_off``) with its event types (columns
+    step, stopped_after, next_event) and groups (involvement levels) as words of ``lang``."""
+    words = {c: table[c].map(lambda v: event_label(v, lang)) for c in ("step", "stopped_after", "next_event")
+             if c in table}
+    if "group" in table:
+        words["group"] = table["group"].map(lambda v: level_label(v, lang))
+    return table.assign(**words)
 
 
 def consideration_table(summary: pd.DataFrame, lang: str = "en") -> pd.DataFrame:

@@ -11,8 +11,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MPath
 
-from journeylab.i18n import LABELS, event_label, labeller, level_label, phase_label
-from journeylab.report.display import metric_labels
+from journeylab.i18n import LABELS, labeller, level_label, phase_label
+from journeylab.report.display import funnel_table, metric_labels
 from journeylab.report.safe import plot_labels, plot_text
 
 
@@ -20,8 +20,8 @@ def funnel_plot(result, lang: str = "en") -> Figure:
     """Bars of units per step (per breakdown group), labelled with the overall conversion."""
     L = labeller(lang)
     # steps as words where i18n has them (event types such as "purchase"), not identifiers
-    table = result.table.assign(group=lambda d: plot_labels(d["group"].map(lambda v: level_label(v, lang))),
-                                step=lambda d: plot_labels(d["step"].map(lambda s: event_label(s, lang))))
+    table = funnel_table(result.table, lang)
+    table = table.assign(group=plot_labels(table["group"]), step=plot_labels(table["step"]))
     fig, ax = plt.subplots(figsize=(7, 4))
     sns.barplot(data=table, x="step", y="units", hue="group", ax=ax)
     ax.set(title=L("funnel_title"), xlabel=L("step"), ylabel=L("units"))
