@@ -491,7 +491,7 @@ STATUSES: dict[str, dict[str, str]] = {
     "active": {"en": "active", "nl": "actief"}, "at risk": {"en": "at risk", "nl": "risico"},
     "lost": {"en": "lost", "nl": "verloren"}, "too early to tell": {"en": "too early to tell", "nl": "te vroeg om te zeggen"},
 }
-# Units of a metric; a currency code (the shop's, ISO 4217) is a unit too and reads the same in every language.
+# Units of a metric; the shop's currency (e.g. "EUR") is a unit too and reads the same in every language.
 UNITS: dict[str, dict[str, str]] = {
     "days": {"en": "days", "nl": "dagen"}, "sessions": {"en": "sessions", "nl": "sessies"},
     "channels": {"en": "channels", "nl": "kanalen"}, "page_views": {"en": "page views", "nl": "paginaweergaven"},
@@ -555,7 +555,8 @@ def consideration_label(metric: str, stat: str | None, lang: str = "en") -> str:
 
 def phase_label(phase: Any, lang: str = "en") -> str:
     """A journey phase as a word of ``lang`` (PHASES); a phase a client's own model names reads as named."""
-    return PHASES[phase][check_language(lang)] if phase in PHASES else str(phase)
+    check_language(lang)
+    return PHASES[phase][lang] if phase in PHASES else str(phase)
 
 
 def status_label(status: str, lang: str = "en") -> str:
@@ -564,29 +565,27 @@ def status_label(status: str, lang: str = "en") -> str:
 
 
 def unit_label(unit: str, lang: str = "en") -> str:
-    """A unit id (UNITS) in ``lang``; a currency code as it is. Anything else raises KeyError."""
-    if unit in UNITS:
-        return UNITS[unit][check_language(lang)]
-    if isinstance(unit, str) and len(unit) == 3 and unit.isalpha() and unit.isupper():
-        return unit
-    raise KeyError(f"unknown unit id {unit!r}: not in journeylab.i18n.UNITS and not a currency code")
+    """A unit id (UNITS) in ``lang``; any other unit is a shop's currency (its config's text, e.g. "EUR"),
+    shown as given."""
+    check_language(lang)
+    return UNITS[unit][lang] if unit in UNITS else str(unit)
 
 
 def stat_test_label(test: str, lang: str = "en") -> str:
     """A test id (TESTS) in ``lang``; no test ("") reads as "–"."""
+    check_language(lang)
     if not test:
         return "–"
     if test not in TESTS:
         raise KeyError(f"unknown test id {test!r}: not in journeylab.i18n.TESTS")
-    return TESTS[test][check_language(lang)]
+    return TESTS[test][lang]
 
 
 def event_label(event_type: Any, lang: str = "en") -> str:
     """An event type (a funnel step) in ``lang`` (EVENTS); another one, or a step the caller named,
     with underscores as spaces."""
-    if event_type in EVENTS:
-        return EVENTS[event_type][check_language(lang)]
-    return str(event_type).replace("_", " ")
+    check_language(lang)
+    return EVENTS[event_type][lang] if event_type in EVENTS else str(event_type).replace("_", " ")
 
 
 # Why a model could not be fitted (journeylab.errors.ModelError codes), in both languages. Placeholders
