@@ -142,6 +142,7 @@ class BetaGeoModel(PurchaseModel):
     lifetimes_fitter = "BetaGeoFitter"
     lifetimes_generator = "beta_geometric_nbd_model"
     modified = False  # MBG/NBD: a customer may also drop out at the first purchase
+    one_time_buyers_alive = True  # P(alive) = 1 for x = 0: churn risk ranks one-time buyers as safest
 
     def conditional_probability_alive(self, frequency, recency, T) -> np.ndarray:
         return bg_palive(self.params_.to_numpy(), np.asarray(frequency, float), np.asarray(recency, float),

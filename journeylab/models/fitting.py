@@ -546,6 +546,7 @@ class PurchaseModel(BaseModel):
 
     lifetimes_fitter: ClassVar[str]  # the lifetimes class it corresponds to
     lifetimes_generator: ClassVar[str]  # lifetimes.generate_data function drawing from it
+    one_time_buyers_alive: ClassVar[bool] = False  # P(alive) = 1 whenever frequency = 0 (BG/NBD)
 
     def fit(self, frequency, recency, T, weights=None, initial_params=None, retry: bool = True):
         """Fit on customers' repeat purchases ``frequency``, ``recency`` (first to last purchase) and ``T``

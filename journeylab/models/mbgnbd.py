@@ -43,3 +43,4 @@ class ModifiedBetaGeoModel(BetaGeoModel):
     lifetimes_fitter = "ModifiedBetaGeoFitter"
     lifetimes_generator = "modified_beta_geometric_nbd_model"
     modified = True
+    one_time_buyers_alive = False
