@@ -85,7 +85,7 @@ def child(variant: str, path: str) -> None:
         exp = bg.conditional_expected_number_of_purchases_up_to_time(360, s["frequency"], s["recency"], s["T"])
         clv = gg.customer_lifetime_value(bg, s["frequency"], s["recency"], s["T"], s["monetary_value"],
                                          time=12, discount_rate=0.01, freq="D")
-        # lifetimes returns NaN where log(2F1) fails (a+b+x-1 < 0 and 2F1 < 0; see journeylab.models.btyd.
+        # lifetimes returns NaN where log(2F1) fails (a+b+x-1 < 0 and 2F1 < 0; see journeylab.models.bgnbd.
         # bg_expected_alive); a pandas .sum() would silently skip those customers, so count them
         exp, clv = np.asarray(exp, float), np.asarray(clv, float)
         emit(time.perf_counter() - t0, customers=len(s), clv=float(np.nansum(clv)), p_alive=float(np.sum(pa)),

@@ -48,7 +48,7 @@ def private_imports(path: Path) -> list[tuple[str, str, str, int]]:
                 if _private(alias.name):
                     found.append((module, base, alias.name, node.lineno))
                 else:
-                    # ``from journeylab.models import btyd as _btyd`` binds a module: its attributes are checked below.
+                    # ``from journeylab.models import bgnbd as _bg`` binds a module: its attributes are checked below.
                     modules[alias.asname or alias.name] = f"{base}.{alias.name}"
         elif isinstance(node, ast.Import):
             for alias in node.names:
@@ -81,7 +81,7 @@ def test_the_check_sees_each_kind_of_private_import(tmp_path):
     pkg = tmp_path / "journeylab" / "report"
     pkg.mkdir(parents=True)
     mod = pkg / "x.py"
-    mod.write_text("from journeylab.data.io.validate import _a\nfrom ..models import btyd as _b\n"
+    mod.write_text("from journeylab.data.io.validate import _a\nfrom ..models import bgnbd as _b\n"
                    "from . import _c\nimport journeylab.data.pii as p\n_b._d\np._e\n")
     global PACKAGE
     saved, PACKAGE = PACKAGE, tmp_path / "journeylab"
@@ -90,4 +90,4 @@ def test_the_check_sees_each_kind_of_private_import(tmp_path):
     finally:
         PACKAGE = saved
     assert names == {("journeylab.data.io.validate", "_a"), ("journeylab.report", "_c"),
-                     ("journeylab.models.btyd", "_d"), ("journeylab.data.pii", "_e")}
+                     ("journeylab.models.bgnbd", "_d"), ("journeylab.data.pii", "_e")}

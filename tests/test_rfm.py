@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from journeylab.errors import ConfigError, DataError
-from journeylab.models.rfm import load_segment_map, quintile_scores, rfm_segments, segment_table
+from journeylab.models.rfm import load_segment_map, rfm_segments, segment_table
 
 
 def shop_summary(n: int = 1000, seed: int = 0) -> pd.DataFrame:
@@ -35,13 +35,19 @@ def test_default_map_is_versioned_complete_and_bilingual():
     assert (smap.lookup(r.ravel(), fm.ravel()) >= 0).all()
 
 
+def _scored(values) -> pd.DataFrame:
+    """RFM of customers whose mean order value and time since the last order are both ``values``."""
+    v = np.asarray(values, dtype=float)
+    return rfm_segments(pd.DataFrame({"frequency": 1.0, "recency": 0.0, "T": v, "monetary_value": v}))
+
+
 def test_quintile_scores_give_ties_one_score_and_balanced_groups():
-    s = pd.Series(np.arange(100, dtype=float))
-    assert quintile_scores(s).value_counts().to_dict() == {1: 20, 2: 20, 3: 20, 4: 20, 5: 20}
-    assert quintile_scores(s, higher_is_better=False).iloc[0] == 5
-    tied = pd.Series([1.0] * 50 + list(range(2, 52)))
-    sc = quintile_scores(tied)
+    s = np.arange(100, dtype=float)
+    assert _scored(s)["M"].value_counts().to_dict() == {1: 20, 2: 20, 3: 20, 4: 20, 5: 20}
+    assert _scored(s)["R"].iloc[0] == 5  # the shortest time since the last order scores highest
+    sc = _scored([1.0] * 50 + list(range(2, 52)))["M"]
     assert sc.iloc[:50].nunique() == 1 and sc.iloc[-1] == 5
+    assert sc.iloc[0] == 2  # ceil(5 * 25.5 / 100): a big tie lands in the middle of its block
 
 
 def test_scores_and_segments_on_a_shop(tmp_path):

@@ -37,7 +37,8 @@ import pandas as pd
 
 from journeylab.models import fitcheck
 from journeylab.models.churn import RECENCY_DAYS, STATUSES, ChurnThresholds, customer_status, evaluate_churn
-from journeylab.models.clv import MODEL_LABELS, CustomerValueModel, ModelComparison, expected_spend, compare_models
+from journeylab.i18n import MODEL_LABELS
+from journeylab.models.clv import CustomerValueModel, ModelComparison, compare_models
 from journeylab.errors import DataError, ModelError
 from journeylab.models.summary import customer_summary
 
@@ -146,20 +147,13 @@ def _draw_figures(value: "ShopValue", g: GroupModel, part: pd.DataFrame, w: np.n
     repeated a hundred times per group, so it skips the per-customer frames)."""
     cols = ["frequency", "recency", "T", "monetary_value"]
     model = CustomerValueModel(g.model.purchase, spend=g.model.spend).fit(part[cols], weights=w, start=g.model)
-    comp, inv = model._comp, model._comp.inverse
-    steps, disc = model._steps(value.horizon_months, "months", model.unit_days_, annual_to_monthly(value.discount_rate))
-    params = model._purchase_res.params.values
-    u = model._unique_predict(params, comp, steps, disc)
+    pred = model.predict_arrays(value.horizon_months, "months", annual_to_monthly(value.discount_rate))
     x = part["frequency"].to_numpy(float)
-    if model.spend_model_ is not None:
-        spend = expected_spend(model._spend_res.params.values, x, part["monetary_value"].to_numpy(float))
-    else:
-        spend = _mean_repeat_order_value(part, w)
-    r, alpha = params[0], params[1]
-    wait = ((alpha + comp.T) * np.expm1(np.log(2.0) / (r + comp.frequency)) * model.unit_days_)[inv]
+    spend = pred["expected_spend_per_order"] if model.spend_ is not None else _mean_repeat_order_value(part, w)
+    wait = pred["next_purchase_in_days"]
     gap = np.minimum(g.typical_gap_days, np.where(x > 0, wait, np.inf))
     days = ((part["T"] - part["recency"]) * part.attrs.get("unit_days", 1.0)).to_numpy(float)
-    pa = u["p_alive"][inv] if g.tier == "full" else np.full(len(x), np.nan)
+    pa = pred["p_alive"] if g.tier == "full" else np.full(len(x), np.nan)
     status, _ = customer_status(days, pa if g.status_source == "model" else None, gap, value.thresholds,
                                 value.recency_days)
     codes = np.asarray(status.codes)
@@ -171,7 +165,7 @@ def _draw_figures(value: "ShopValue", g: GroupModel, part: pd.DataFrame, w: np.n
 
     return {"churn_risk": mean(1.0 - pa), "share_lost": mean(codes == STATUSES.index("lost")),
             "share_too_early": mean(codes == STATUSES.index("too early to tell")),
-            "expected_purchases": mean(u["expected"][inv]), "clv": mean(u["discounted"][inv] * spend)}
+            "expected_purchases": mean(pred["expected_purchases"]), "clv": mean(pred["discounted_purchases"] * spend)}
 
 
 def _groups(shop: "Shop", summary: pd.DataFrame, by: str | None) -> tuple[pd.Series, str | None]:

@@ -148,7 +148,6 @@ def evaluate_churn(summary: pd.DataFrame, purchase: str = "mbgnbd", penalizer: f
     cal.attrs = dict(summary.attrs)
     if model is None:
         model = CustomerValueModel(purchase, spend=None, penalizer=penalizer, time_unit=time_unit).fit(cal)
-    purchase = model.purchase
     y = (summary["frequency_holdout"] <= 0).to_numpy()
     durations = summary["duration_holdout"].to_numpy(float)
     p_alive = model.predict(1, unit="months")["p_alive"].to_numpy()
@@ -167,7 +166,7 @@ def evaluate_churn(summary: pd.DataFrame, purchase: str = "mbgnbd", penalizer: f
         "brier": [brier(y, scores["churn_risk"]), brier(y, p_none), np.nan],
     }).set_index("score")
     note = "the recency baseline is a ranking, not a probability, so it has no Brier score"
-    if purchase == "bgnbd":
+    if model.purchase_.one_time_buyers_alive:
         note += ("; BG/NBD gives every one-time buyer P(alive) = 1, so its churn risk ranks them as safest: "
                  "prefer MBG/NBD or Pareto/NBD for churn")
     metrics.attrs["note"] = note

@@ -7,37 +7,40 @@ value of the repeat purchases, in the shop's currency; 0 for one-time buyers). T
 with the summary (``attrs`` of journeylab.models.summary.customer_summary) or is named with ``time_unit=``;
 a summary that says neither is refused rather than read as days.
 
-Fitting runs on compressed histories (identical (frequency, recency, T) rows once, with their
-count as weight) with journeylab's own vectorised likelihoods (see ``_btyd``); the fitted lifetimes
-objects are handed back in ``purchase_model_`` / ``spend_model_`` so lifetimes' methods and plots
-work on them. Always use ``df["T"]``, never ``df.T`` (the transpose).
+The models themselves live one per file, in lifetimes' layout: ``bgnbd.BetaGeoModel``,
+``mbgnbd.ModifiedBetaGeoModel``, ``paretonbd.ParetoNBDModel`` and ``gammagamma.GammaGammaModel``, all
+fitted by the one pipeline of ``fitting`` on compressed histories (identical (frequency, recency, T)
+rows once, with their count as weight). ``CustomerValueModel`` combines a purchase and a spend model;
+the fitted models are ``purchase_`` and ``spend_``, and their lifetimes counterparts ``purchase_model_``
+/ ``spend_model_`` (made on first use) let lifetimes' methods and plots work on them. Always use
+``df["T"]``, never ``df.T`` (the transpose).
 """
 from __future__ import annotations
 
-import functools
 import math
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-import lifetimes
-
-from journeylab.models import btyd as _btyd
-from journeylab.models import fitcheck
 from journeylab.errors import DataError, ModelError
-from journeylab.i18n import MODEL_LABELS, format_p
+from journeylab.i18n import MODEL_LABELS
+from journeylab.models import fitcheck
+from journeylab.models.bgnbd import BetaGeoModel
+from journeylab.models.fitting import MIN_REPEAT_BUYERS, Compressed, PurchaseModel, compress, factorize_rows
+from journeylab.models.gammagamma import GammaGammaModel, expected_spend, independence_check
+from journeylab.models.mbgnbd import ModifiedBetaGeoModel
+from journeylab.models.paretonbd import ParetoNBDModel
 from journeylab.models.summary import require_summary_columns
 
-PURCHASE_MODELS = ("bgnbd", "mbgnbd", "paretonbd")
+PURCHASE_CLASSES: dict[str, type[PurchaseModel]] = {
+    "bgnbd": BetaGeoModel, "mbgnbd": ModifiedBetaGeoModel, "paretonbd": ParetoNBDModel}
+PURCHASE_MODELS = tuple(PURCHASE_CLASSES)
+__all__ = ["CustomerValueModel", "compare_models", "expected_spend", "independence_check", "MIN_REPEAT_BUYERS"]
 # lifetimes' month convention (utils._customer_lifetime_value), so CLV numbers agree with it
 UNITS_PER_MONTH = {"days": 30.0, "weeks": 4.345, "months": 1.0}
 UNIT_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.0}
-_RETRY_PENALIZERS = (1e-4, 1e-3, 1e-2, 1e-1)
-MIN_REPEAT_BUYERS = 10
 MAX_WAIT_DAYS = 36_525.0  # next purchase dates further than a century away are not shown
 
 
@@ -105,92 +108,6 @@ def units_per_month(unit_days: float) -> float:
     return 30.0 / unit_days
 
 
-# ---------------------------------------------------------------- lifetimes objects with our parameters
-def _make_purchase_fitter(res: _btyd.FitResult, comp: _btyd.Compressed):
-    cls = {
-        "bgnbd": lifetimes.BetaGeoFitter,
-        "mbgnbd": lifetimes.ModifiedBetaGeoFitter,
-        "paretonbd": lifetimes.ParetoNBDFitter,
-    }[res.model]
-    gen = {
-        "bgnbd": lifetimes.generate_data.beta_geometric_nbd_model,
-        "mbgnbd": lifetimes.generate_data.modified_beta_geometric_nbd_model,
-        "paretonbd": lifetimes.generate_data.pareto_nbd_model,
-    }[res.model]
-    f = cls(penalizer_coef=res.penalizer)
-    _fill_fitter(f, res, comp.weights)
-    f.data = pd.DataFrame({"frequency": comp.frequency.astype(int), "recency": comp.recency, "T": comp.T,
-                           "weights": comp.weights})
-    f._scale = res.scale
-    f.predict = f.conditional_expected_number_of_purchases_up_to_time
-    f.generate_new_data = functools.partial(_generate, gen, comp.T, f)  # a partial, not a lambda: picklable
-    return f
-
-
-def _generate(gen, T: np.ndarray, fitter, size: int = 1):
-    """lifetimes' generate_new_data for a fitter filled by journeylab: draws with its parameters."""
-    return gen(T, *fitter.params_.values, size=size)
-
-
-def _fill_fitter(f, res: _btyd.FitResult, weights: np.ndarray) -> None:
-    p = res.params
-    n = float(weights.sum())
-    f.params_ = p.copy()
-    f._negative_log_likelihood_ = -res.log_likelihood / n
-    cov = res.cov_log
-    f._hessian_ = np.linalg.pinv(cov) / n if np.all(np.isfinite(cov)) else None
-    var = np.outer(p.values, p.values) * cov  # delta method from log-parameters
-    f.variance_matrix_ = pd.DataFrame(var, index=p.index, columns=p.index)
-    f.standard_errors_ = pd.Series(np.sqrt(np.diag(var)), index=p.index)
-    se_log = np.sqrt(np.diag(cov))
-    f.confidence_intervals_ = pd.DataFrame(
-        {"lower 95% bound": p * np.exp(-1.96 * se_log), "upper 95% bound": p * np.exp(1.96 * se_log)},
-        index=p.index,
-    )
-
-
-def _params_table(res: _btyd.FitResult) -> pd.DataFrame:
-    """model, parameter, estimate, se, lower_95, upper_95, identified (journeylab.models.fitcheck): the
-    interval of a parameter that is not identified is NaN (shown as "not identified"), never 1e15."""
-    p = res.params
-    with np.errstate(invalid="ignore"):
-        se_log = np.sqrt(np.diag(res.cov_log))
-    ok = fitcheck.identified(p.values, se_log)
-    return pd.DataFrame(
-        {
-            "model": MODEL_LABELS[res.model],
-            "parameter": p.index,
-            "estimate": p.values,
-            "se": np.where(ok, p.values * se_log, np.nan),
-            "lower_95": np.where(ok, p.values * np.exp(-1.96 * se_log), np.nan),
-            "upper_95": np.where(ok, p.values * np.exp(1.96 * se_log), np.nan),
-            "identified": ok,
-        }
-    )
-
-
-def _robust_fit(model: str, cols: tuple, weights: np.ndarray, penalizer: float, x0=None) -> _btyd.FitResult:
-    """Fit; on NaN/overflow/non-convergence retry with growing penalizers, else raise ModelError."""
-    tried = [penalizer] + [p for p in _RETRY_PENALIZERS if p > penalizer]
-    last = ""
-    for pen in tried:
-        try:
-            res = _btyd.fit(model, cols, weights, penalizer=pen, x0=x0)
-        except (FloatingPointError, ValueError, OverflowError, np.linalg.LinAlgError) as exc:
-            last = str(exc)
-            continue
-        if res.converged and np.all(np.isfinite(res.params)) and np.isfinite(res.log_likelihood):
-            if pen != penalizer:
-                warnings.warn(
-                    f"{MODEL_LABELS[model]} did not converge without a penalizer; fitted with penalizer {pen}",
-                    RuntimeWarning,
-                    stacklevel=3,
-                )
-            return res
-        last = res.message
-    raise ModelError("fit_failed", model=MODEL_LABELS[model], detail=last)
-
-
 # ---------------------------------------------------------------- the model
 class CustomerValueModel:
     """Purchase model + Gamma-Gamma spend model, fitted on a customer summary.
@@ -244,78 +161,140 @@ class CustomerValueModel:
         if self.spend == "gammagamma":
             require_summary_columns(df, ["monetary_value"], "the Gamma-Gamma spend model")
         self.time_unit_, self.unit_days_ = summary_unit(df, self.time_unit)
-        comp = _btyd.compress(x, tx, T)
-        if w is not None:
-            comp.weights = np.bincount(comp.inverse, weights=w, minlength=len(comp.weights))
+        comp = compress(x, tx, T, w)
         self._comp = comp
         self._row_weights = w
         self._index = df.index
-        x0 = None
-        if start is not None and start.purchase == self.purchase:
-            sres = start._purchase_res
-            scale = 1.0 / float(np.max(comp.T))
-            x0 = np.log(sres.params.values * np.array(
-                [scale if nm in _btyd.TIME_PARAMS[self.purchase] else 1.0 for nm in sres.params.index]))
-        res = _robust_fit(self.purchase, (comp.frequency, comp.recency, comp.T), comp.weights, self.penalizer, x0=x0)
-        self._purchase_res = res
-        self.purchase_model_ = _make_purchase_fitter(res, comp)
-        self.log_likelihood_ = res.log_likelihood
-        self.penalizer_used_ = res.penalizer
+        self._lifetimes = {}
+        same = start is not None and start.purchase == self.purchase
+        self.purchase_ = PURCHASE_CLASSES[self.purchase](penalizer=self.penalizer).fit(
+            comp.frequency, comp.recency, comp.T, weights=comp.weights,
+            initial_params=start.purchase_.params_ if same else None)
+        self.log_likelihood_ = self.purchase_.log_likelihood_
+        self.penalizer_used_ = self.purchase_.penalizer_
         self.n_customers_ = n_all
         self.n_unique_ = int((comp.weights > 0).sum())
-        tables = [_params_table(res)]
-        self.spend_model_ = None
+        tables = [self.purchase_.params_table()]
+        self.spend_ = None
         self.independence_ = None
         if self.spend == "gammagamma":
-            require_summary_columns(df, ["monetary_value"], "the Gamma-Gamma spend model")
             m = df["monetary_value"].to_numpy(dtype=float)
             self._monetary = m
             self.independence_ = independence_check(x, m, weights=w)
-            gx0 = np.log(start._spend_res.params.values) if start is not None and start.spend_model_ is not None else None
-            gg, ggres = _fit_gammagamma(x, m, self.penalizer, weights=w, x0=gx0)
-            self.spend_model_, self._spend_res = gg, ggres
-            self.spend_log_likelihood_ = ggres.log_likelihood
-            tables.append(_params_table(ggres))
+            init = start.spend_.params_ if start is not None and start.spend_ is not None else None
+            self.spend_ = GammaGammaModel(penalizer=self.penalizer).fit(x, m, weights=w, initial_params=init)
+            self.spend_log_likelihood_ = self.spend_.log_likelihood_
+            tables.append(self.spend_.params_table())
         self.params_ = pd.concat(tables, ignore_index=True)
         return self
 
-    # -- predictions on unique rows, broadcast
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "purchase_model_"):
+    @classmethod
+    def from_params(cls, purchase: str, purchase_params: Any, spend_params: Any = None, *,
+                    time_unit: str = "days", unit_days: float | None = None) -> "CustomerValueModel":
+        """A fitted model from parameters alone (e.g. to ship to Spark executors): ``purchase_params`` in
+        the order of the purchase model's ``param_names`` (or a Series named so), ``spend_params`` (p, q, v)
+        or None, in time unit ``time_unit`` of ``unit_days`` days. It predicts for a given summary; it has
+        no standard errors, no training data and cannot be bootstrapped."""
+        model = cls(purchase, spend="gammagamma" if spend_params is not None else None, time_unit=time_unit)
+        model.time_unit_ = time_unit
+        model.unit_days_ = float(unit_days if unit_days is not None else UNIT_DAYS[time_unit])
+        model._lifetimes = {}
+        model.purchase_ = PURCHASE_CLASSES[purchase].from_params(purchase_params)
+        model.spend_ = GammaGammaModel.from_params(spend_params) if spend_params is not None else None
+        tables = [model.purchase_.params_table()] + ([model.spend_.params_table()] if model.spend_ else [])
+        model.params_ = pd.concat(tables, ignore_index=True)
+        model.log_likelihood_ = np.nan
+        model.penalizer_used_ = 0.0
+        return model
+
+    # -- lifetimes' objects, made on first use
+    @property
+    def purchase_model_(self):
+        """The purchase model as a lifetimes fitter (BetaGeoFitter, ModifiedBetaGeoFitter, ParetoNBDFitter)."""
+        self.check_fitted()
+        if "purchase" not in self._lifetimes:
+            self._lifetimes["purchase"] = self.purchase_.to_lifetimes()
+        return self._lifetimes["purchase"]
+
+    @property
+    def spend_model_(self):
+        """The spend model as lifetimes' GammaGammaFitter, or None without a spend model."""
+        self.check_fitted()
+        if self.spend_ is None:
+            return None
+        if "spend" not in self._lifetimes:
+            self._lifetimes["spend"] = self.spend_.to_lifetimes()
+        return self._lifetimes["spend"]
+
+    def check_fitted(self) -> None:
+        """ModelError "not_fitted" unless fit (or from_params) has run."""
+        if "purchase_" not in self.__dict__:
             raise ModelError("not_fitted")
 
-    def _unique_predict(self, params: np.ndarray, comp: _btyd.Compressed, steps: np.ndarray,
-                        disc: np.ndarray) -> dict:
-        """Per unique (frequency, recency, T) row: P(alive), expected purchases within the horizon
-        (``steps[-1]``), the discounted sum of the expected purchases in each step (``disc`` per step),
-        and P(no purchase within the horizon). The time-dependent factor of BG/MBG depends on (x, T)
-        only and is computed once per distinct (x, T) for all steps at once."""
-        x, tx, T = comp.frequency, comp.recency, comp.T
-        with np.errstate(all="ignore"):
-            if self.purchase == "paretonbd":
-                pa = _btyd.paretonbd_palive(params, x, tx, T)
-                cum = np.column_stack([_btyd.paretonbd_expected(params, t, x, tx, T, pa) for t in steps])
-                p0 = _btyd.paretonbd_p_zero(params, steps[-1], x, tx, T, pa)
-                expected, discounted = cum[:, -1], np.diff(cum, axis=1, prepend=0.0) @ disc
-            else:
-                mod = self.purchase == "mbgnbd"
-                pa = _btyd.bg_palive(params, x, tx, T, modified=mod)
-                e, codes = _btyd.bg_expected_alive_times(params, steps, x, T, modified=mod)
-                expected = pa * e[:, -1][codes]
-                discounted = pa * (np.diff(e, axis=1, prepend=0.0) @ disc)[codes]
-                r, alpha = params[0], params[1]
-                p0 = (1 - pa) + pa * ((alpha + T) / (alpha + T + steps[-1])) ** (r + x)
-        return {"p_alive": pa, "expected": expected, "discounted": discounted, "p_zero": p0}
-
+    # -- predictions on unique rows, broadcast
     @staticmethod
     def _steps(horizon: float, unit: str, unit_days: float, discount_rate: float) -> tuple[np.ndarray, np.ndarray]:
         """Monthly step ends in model time units (the last one = the horizon) and their discount factors,
         lifetimes' ``customer_lifetime_value`` convention."""
+        if unit not in UNITS_PER_MONTH:
+            raise ValueError(f"unit must be one of {list(UNITS_PER_MONTH)}, not {unit!r}")
         per_month = units_per_month(unit_days)
         months = horizon / UNITS_PER_MONTH[unit]
         steps = np.arange(1, math.ceil(months - 1e-9) + 1, dtype=float) * per_month
         steps[-1] = months * per_month
         return steps, (1.0 + discount_rate) ** -(steps / per_month)
+
+    def _rows(self, summary: pd.DataFrame | None) -> tuple[Compressed, pd.Index, np.ndarray | None, Any]:
+        """The compressed rows, index, mean spend and observation end of the fitted or a given summary."""
+        if summary is None:
+            if "_comp" not in self.__dict__:
+                raise ValueError("a model made from parameters has no customers of its own: pass summary=")
+            return self._comp, self._index, self.__dict__.get("_monetary"), None
+        df = as_summary(summary)
+        x, tx, T = _frt(df)
+        m = df["monetary_value"].to_numpy(dtype=float) if "monetary_value" in df.columns else None
+        if df.attrs.get("unit_days") is not None and abs(float(df.attrs["unit_days"]) - self.unit_days_) > 1e-9:
+            raise DataError(f"the model was fitted in {self.time_unit_}, the summary is in {df.attrs.get('time_unit')}",
+                            table="customer summary", hint="summarise with the same freq as the fitted summary")
+        return compress(x, tx, T), df.index, m, df.attrs.get("observation_end")
+
+    def _predict_unique(self, comp: Compressed, m: np.ndarray | None, horizon: float, unit: str,
+                        discount_rate: float) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+        """Predictions per unique history (p_alive, expected, discounted, p_zero, wait in days) and the
+        expected spend per order per customer (None without a spend model); ModelError where not finite."""
+        steps, disc = self._steps(horizon, unit, self.unit_days_, discount_rate)
+        u = self.purchase_.predict_steps(steps, disc, comp.frequency, comp.recency, comp.T)
+        u["wait"] = self.purchase_.median_wait(comp.frequency, comp.T) * self.unit_days_
+        spend = None
+        if self.spend_ is not None and m is not None:
+            spend = self.spend_.conditional_expected_average_profit(comp.frequency[comp.inverse], m)
+        # finiteness is checked on the unique rows (and spend), before broadcasting
+        checks = {"p_alive": u["p_alive"], "expected_purchases": u["expected"], "p_no_purchase": u["p_zero"],
+                  "next_purchase_in_days": u["wait"]}
+        if spend is not None:
+            checks.update(expected_spend_per_order=spend, clv=u["discounted"])
+        bad = [k for k, v in checks.items() if not np.isfinite(v).all()]
+        if bad:
+            raise ModelError("not_finite", model=MODEL_LABELS[self.purchase], what=bad)
+        return u, spend
+
+    def predict_arrays(self, horizon: float = 12, unit: str = "months", discount_rate: float = 0.01,
+                       summary: pd.DataFrame | None = None) -> dict[str, np.ndarray]:
+        """``predict``'s numeric columns as arrays, one value per customer of the summary (default: the
+        fitted one) in its order, without the frame or dates: for code that repeats predictions many
+        times (bootstrap draws)."""
+        self.check_fitted()
+        comp, _, m, _ = self._rows(summary)
+        u, spend = self._predict_unique(comp, m, horizon, unit, discount_rate)
+        inv = comp.inverse
+        cols = {"p_alive": np.take(u["p_alive"], inv), "expected_purchases": np.take(u["expected"], inv),
+                "p_no_purchase": np.take(np.clip(u["p_zero"], 0.0, 1.0), inv),
+                "next_purchase_in_days": np.take(u["wait"], inv),
+                "discounted_purchases": np.take(u["discounted"], inv)}
+        if spend is not None:
+            cols["expected_spend_per_order"] = spend
+            cols["clv"] = cols["discounted_purchases"] * spend
+        return cols
 
     def predict(self, horizon: float = 12, unit: str = "months", discount_rate: float = 0.01,
                 summary: pd.DataFrame | None = None, observation_end: Any = None) -> pd.DataFrame:
@@ -334,49 +313,22 @@ class CustomerValueModel:
         model the last two are absent. ``discounted_purchases``: the expected purchases discounted
         month by month (CLV = that x expected spend per order). ``summary`` defaults to the fitted one.
         """
-        self._check_fitted()
-        if unit not in UNITS_PER_MONTH:
-            raise ValueError(f"unit must be one of {list(UNITS_PER_MONTH)}, not {unit!r}")
-        if summary is None:
-            comp, index = self._comp, self._index
-            m = getattr(self, "_monetary", None)
-        else:
-            df = as_summary(summary)
-            x, tx, T = _frt(df)
-            comp, index = _btyd.compress(x, tx, T), df.index
-            m = df["monetary_value"].to_numpy(dtype=float) if "monetary_value" in df.columns else None
-            observation_end = observation_end or df.attrs.get("observation_end")
-            if df.attrs.get("unit_days") is not None and abs(float(df.attrs["unit_days"]) - self.unit_days_) > 1e-9:
-                raise DataError(f"the model was fitted in {self.time_unit_}, the summary is in {df.attrs.get('time_unit')}",
-                                table="customer summary", hint="summarise with the same freq as the fitted summary")
-        steps, disc = self._steps(horizon, unit, self.unit_days_, discount_rate)
-        params = self._purchase_res.params.values
-        u = self._unique_predict(params, comp, steps, disc)
+        self.check_fitted()
+        comp, index, m, obs_end = self._rows(summary)
+        observation_end = observation_end or obs_end
+        u, spend = self._predict_unique(comp, m, horizon, unit, discount_rate)
         inv = comp.inverse
-        # median of the Lomax waiting time of the posterior Poisson rate, gamma(r + x, alpha + T)
-        r, alpha = params[0], params[1]
-        wait = (alpha + comp.T) * np.expm1(np.log(2.0) / (r + comp.frequency)) * self.unit_days_
-        has_spend = self.spend_model_ is not None and m is not None
-        spend = expected_spend(self._spend_res.params.values, comp.frequency[inv], m) if has_spend else None
-        # finiteness is checked on the unique rows (and spend), before broadcasting
-        checks = {"p_alive": u["p_alive"], "expected_purchases": u["expected"], "p_no_purchase": u["p_zero"],
-                  "next_purchase_in_days": wait}
-        if has_spend:
-            checks.update(expected_spend_per_order=spend, clv=u["discounted"])
-        bad = [k for k, v in checks.items() if not np.isfinite(v).all()]
-        if bad:
-            raise ModelError("not_finite", model=MODEL_LABELS[self.purchase], what=bad)
         # columns gathered from the unique rows with np.take, the frame built once (no column insertions)
         cols = {"p_alive": np.take(u["p_alive"], inv), "expected_purchases": np.take(u["expected"], inv),
                 "p_no_purchase": np.take(np.clip(u["p_zero"], 0.0, 1.0), inv),
-                "next_purchase_in_days": np.take(wait, inv)}
+                "next_purchase_in_days": np.take(u["wait"], inv)}
         if observation_end is not None:
             # beyond a century a date says nothing (and overflows pandas' dates): NaT
-            days = np.where(wait <= MAX_WAIT_DAYS, np.round(wait), np.nan)
+            days = np.where(u["wait"] <= MAX_WAIT_DAYS, np.round(u["wait"]), np.nan)
             dates = pd.Timestamp(observation_end) + pd.to_timedelta(days, unit="D")
             cols["next_purchase_date"] = dates.take(inv)
         cols["discounted_purchases"] = np.take(u["discounted"], inv)
-        if has_spend:
+        if spend is not None:
             cols["expected_spend_per_order"] = spend
             cols["clv"] = cols["discounted_purchases"] * spend
         out = pd.DataFrame(cols, index=index, copy=False)
@@ -390,19 +342,19 @@ class CustomerValueModel:
         """Nonparametric bootstrap over customers (multinomial weights on the compressed rows).
 
         Returns parameter intervals and intervals for the totals over the fitted customers of
-        expected purchases and CLV within the horizon (these carry parameter uncertainty).
+        expected purchases and CLV within the horizon (these carry parameter uncertainty). Each draw
+        refits the models from the fitted parameters with the penalizer the fit used, without retries;
+        draws whose fit fails are left out.
         """
-        self._check_fitted()
+        self.check_fitted()
+        comp, _, _, _ = self._rows(None)
         rng = np.random.default_rng(seed)
-        comp = self._comp
         n = self.n_customers_
         x_all = comp.frequency[comp.inverse]
         p_rows, totals = [], []
         steps, disc = self._steps(horizon, unit, self.unit_days_, discount_rate)
-        x0 = np.log(self._purchase_res.params.values / np.array(
-            [1 / self._purchase_res.scale if nm in _btyd.TIME_PARAMS[self.purchase] else 1.0
-             for nm in self._purchase_res.params.index]))
-        rows = getattr(self, "_row_weights", None)
+        rows = self._row_weights
+        purchase_cls = type(self.purchase_)
         for _ in range(n_boot):
             if rows is None:
                 counts = np.bincount(rng.integers(0, n, n), minlength=n)
@@ -411,24 +363,24 @@ class CustomerValueModel:
             w = np.bincount(comp.inverse, weights=counts, minlength=len(comp.weights))
             keep = w > 0
             try:
-                res = _btyd.fit(self.purchase, (comp.frequency[keep], comp.recency[keep], comp.T[keep]),
-                                w[keep], penalizer=self.penalizer_used_, x0=x0)
+                draw = purchase_cls(penalizer=self.penalizer_used_).fit(
+                    comp.frequency[keep], comp.recency[keep], comp.T[keep], weights=w[keep],
+                    initial_params=self.purchase_.params_, retry=False)
             except (FloatingPointError, ValueError):
                 continue
-            row = dict(res.params)
-            u = self._unique_predict(res.params.values, comp, steps, disc)
+            row = dict(draw.params_)
+            u = draw.predict_steps(steps, disc, comp.frequency, comp.recency, comp.T)
             total_purchases = float(comp.weights @ u["expected"])
             tot = {"expected_purchases_total": total_purchases}
-            if self.spend_model_ is not None:
-                rep = counts.astype(bool) & (x_all > 0) & (self._monetary > 0)
+            if self.spend_ is not None:
                 try:
-                    gres = _btyd.fit("gammagamma", (x_all[rep], self._monetary[rep]), counts[rep].astype(float),
-                                     penalizer=self.penalizer_used_,
-                                     x0=np.log(self._spend_res.params.values))
-                except (FloatingPointError, ValueError):
+                    gdraw = GammaGammaModel(penalizer=self.penalizer_used_).fit(
+                        x_all, self._monetary, weights=counts.astype(float), initial_params=self.spend_.params_,
+                        retry=False)
+                except (FloatingPointError, ValueError, ModelError):
                     continue
-                row.update(gres.params)
-                spend = expected_spend(gres.params.values, x_all, self._monetary)
+                row.update(gdraw.params_)
+                spend = gdraw.conditional_expected_average_profit(x_all, self._monetary)
                 per_row = u["discounted"][comp.inverse] * spend
                 tot["clv_total"] = float(per_row.sum() if rows is None else per_row @ rows)
             p_rows.append(row)
@@ -456,13 +408,6 @@ class BootstrapResult:
     n_boot: int
 
 
-def expected_spend(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """Gamma-Gamma E[spend per order | x, m] (lifetimes' ``conditional_expected_average_profit``)."""
-    p, q, v = params
-    wgt = p * x / (p * x + q - 1)
-    return (1 - wgt) * (v * p / (q - 1)) + wgt * m
-
-
 def _row_weights(df: pd.DataFrame, weights: Any) -> np.ndarray | None:
     """Customers per summary row as floats (None: one each); DataError for negative or non-integer counts."""
     if weights is None:
@@ -477,80 +422,6 @@ def _row_weights(df: pd.DataFrame, weights: Any) -> np.ndarray | None:
                         column=weights if isinstance(weights, str) else "weights",
                         examples=[(int(i), {"weight": float(w[i])}) for i in np.flatnonzero(bad)[:5]])
     return w
-
-
-def _fit_gammagamma(x: np.ndarray, m: np.ndarray, penalizer: float, weights: np.ndarray | None = None, x0=None):
-    rep = (x > 0) & (m > 0)
-    n_rep = int(rep.sum()) if weights is None else int(weights[rep].sum())
-    if n_rep < MIN_REPEAT_BUYERS:
-        raise ModelError("few_spend_buyers", n_rep=n_rep)
-    codes, (xu, mu) = _btyd.factorize_rows(x[rep], m[rep])
-    w = np.bincount(codes, weights=None if weights is None else weights[rep], minlength=len(xu)).astype(float)
-    keep = w > 0
-    codes, xu, mu, w = None, xu[keep], mu[keep], w[keep]
-    res = _robust_fit("gammagamma", (xu, mu), w, penalizer, x0=x0)
-    if res.params["q"] <= 1:
-        raise ModelError("spend_heavy_tail", q=float(res.params["q"]))
-    gg = lifetimes.GammaGammaFitter(penalizer_coef=res.penalizer)
-    _fill_fitter(gg, res, w)
-    gg.data = pd.DataFrame({"monetary_value": mu, "frequency": xu, "weights": w})
-    return gg, res
-
-
-def independence_check(frequency: np.ndarray, monetary_value: np.ndarray, threshold: float = 0.3,
-                       weights: np.ndarray | None = None) -> dict:
-    """Gamma-Gamma assumes spend per order is independent of purchase frequency.
-
-    Pearson and Spearman correlation among repeat buyers with their p-values (Spearman on a fixed-seed
-    sample of 200,000 above that many, ``spearman_n``); ``ok`` when
-    |Pearson r| < ``threshold`` (a practical bound: with many customers even tiny correlations are
-    significant, so significance alone is not the criterion). With ``weights`` (customers per row) the
-    rows stand for that many customers: up to 200,000 customers they are repeated (the same result as
-    unweighted rows), above that a fixed-seed sample of 200,000 customers is drawn from them.
-    """
-    if weights is not None:
-        keep = (frequency > 0) & (monetary_value > 0) & (weights > 0)
-        f, m, w = frequency[keep], monetary_value[keep], weights[keep].astype(np.int64)
-        if w.sum() > _SPEARMAN_MAX_N:
-            rows = np.random.default_rng(0).choice(len(w), size=_SPEARMAN_MAX_N, p=w / w.sum())
-        else:
-            rows = np.repeat(np.arange(len(w)), w)
-        out = independence_check(f[rows], m[rows], threshold)
-        if w.sum() > _SPEARMAN_MAX_N:
-            out["message"] += f" (a sample of {_SPEARMAN_MAX_N:,} of {int(w.sum()):,} repeat buyers)"
-        return out
-    rep = (frequency > 0) & (monetary_value > 0)
-    f, m = frequency[rep], monetary_value[rep]
-    if rep.sum() < 3 or np.ptp(f) == 0 or np.ptp(m) == 0:
-        return {"n": int(rep.sum()), "pearson_r": 0.0, "p_value": 1.0, "spearman_rho": 0.0,
-                "spearman_p": 1.0, "spearman_n": int(rep.sum()), "ok": True,
-                "message": "too little variation to test independence"}
-    pr = stats.pearsonr(f, m)
-    sr, n_sr = _spearman(f, m)
-    ok = abs(pr.statistic) < threshold
-    msg = (f"correlation between purchase frequency and spend per order is {pr.statistic:.2f} "
-           f"(p {format_p(pr.pvalue)}, n = {int(rep.sum())}): "
-           + ("weak enough for the Gamma-Gamma model" if ok else
-              "too strong; the Gamma-Gamma independence assumption is doubtful, treat CLV with care"))
-    return {"n": int(rep.sum()), "pearson_r": float(pr.statistic), "p_value": float(pr.pvalue),
-            "spearman_rho": float(sr.statistic), "spearman_p": float(sr.pvalue), "spearman_n": n_sr, "ok": bool(ok), "message": msg}
-
-
-_SPEARMAN_MAX_N = 200_000
-
-
-def _spearman(f: np.ndarray, m: np.ndarray, max_n: int = _SPEARMAN_MAX_N):
-    """scipy.stats.spearmanr (two-sided, t-distribution p-value) with the frequency's average ranks from
-    its few distinct values. Above ``max_n`` repeat buyers it is computed on a fixed-seed random sample of
-    about ``max_n`` of them (a diagnostic: its sampling error, ~1/sqrt(200k) = 0.002, is far below any
-    correlation that matters; ranking millions of spend values took ~0.5 s). Returns (result, n used)."""
-    if len(f) > max_n:
-        keep = np.random.default_rng(0).random(len(f)) < max_n / len(f)
-        f, m = f[keep], m[keep]
-    uf, inv = _btyd.unique_inverse(f)
-    cnt = np.bincount(inv, minlength=len(uf))
-    rank_f = (np.cumsum(cnt) - (cnt - 1) / 2.0)[inv]
-    return stats.pearsonr(rank_f, stats.rankdata(m)), len(f)
 
 
 # ---------------------------------------------------------------- model comparison on calibration/holdout
@@ -585,15 +456,8 @@ def holdout_expected(model: CustomerValueModel, summary: pd.DataFrame) -> np.nda
     """Expected purchases in each customer's holdout period (``duration_holdout``), from calibration data."""
     x, tx, T = _frt(summary, "_cal")
     d = summary["duration_holdout"].to_numpy(dtype=float)
-    codes, (ux, utx, uT, ud) = _btyd.factorize_rows(x, tx, T, d)
-    params = model._purchase_res.params.values
-    with np.errstate(all="ignore"):
-        if model.purchase == "paretonbd":
-            e = _btyd.paretonbd_expected(params, ud, ux, utx, uT)
-        else:
-            mod = model.purchase == "mbgnbd"
-            e = _btyd.bg_palive(params, ux, utx, uT, modified=mod) * _btyd.bg_expected_alive(
-                params, ud, ux, uT, modified=mod)
+    codes, (ux, utx, uT, ud) = factorize_rows(x, tx, T, d)
+    e = model.purchase_.conditional_expected_number_of_purchases_up_to_time(ud, ux, utx, uT)
     return e[codes]
 
 
@@ -680,7 +544,7 @@ def expected_cumulative_purchases(model: CustomerValueModel, first_purchase: pd.
     (default: the first first purchase) to ``end``. Customers are grouped by first-purchase day, so the
     cost is days x cohort days, not customers.
     """
-    model._check_fitted()
+    model.check_fitted()
     days = pd.to_datetime(first_purchase).dt.floor("D")
     cohorts = days.value_counts().sort_index()
     start = pd.Timestamp(start) if start is not None else cohorts.index.min()
@@ -688,15 +552,6 @@ def expected_cumulative_purchases(model: CustomerValueModel, first_purchase: pd.
     age_days = (grid.values[:, None] - cohorts.index.values[None, :]) / np.timedelta64(1, "D")
     age = np.clip(age_days, 0, None) / model.unit_days_
     uniq, inv = np.unique(age, return_inverse=True)
-    params = model._purchase_res.params.values
-    with np.errstate(all="ignore"):
-        if model.purchase == "paretonbd":
-            e = np.asarray(model.purchase_model_.expected_number_of_purchases_up_to_time(uniq), float)
-        else:  # a new customer: x = 0, T = 0; MBG/NBD may also drop out at once (weight b / (a + b))
-            zero = np.zeros_like(uniq)
-            e = _btyd.bg_expected_alive(params, uniq, zero, zero, modified=model.purchase == "mbgnbd")
-            if model.purchase == "mbgnbd":
-                e *= params[3] / (params[2] + params[3])
-    e = np.where(uniq > 0, e, 0.0)
+    e = model.purchase_.expected_number_of_purchases_up_to_time(uniq)
     per_cell = e[inv.reshape(age.shape)]
     return pd.Series(per_cell @ cohorts.to_numpy(float), index=grid, name="expected_cumulative_purchases")

@@ -14,6 +14,11 @@ Scoring rules:
   20% of the customers, F uses fixed order counts instead: 1 order -> 1, 2 -> 2, 3 -> 3, 4-5 -> 4,
   6 or more -> 5 (``f_bins``). The result says which rule was used in ``attrs["f_rule"]``.
 - The segment comes from R and FM = round-half-up of (F + M) / 2, by the first matching rule of the map.
+
+The rules are one SQL text for both engines (``rfm_sql``, like ``summary.summary_sql``): pandas summaries
+are scored in DuckDB, Spark summaries in Spark (journeylab.spark.rfm_scores_df). A percentile rank is
+computed per distinct value (customers with that value, and how many come before it), not per customer:
+the same average ranks for ties, and Spark needs no window over all customers.
 """
 from __future__ import annotations
 
@@ -24,8 +29,10 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from journeylab.models.clv import as_summary
 from journeylab.data.config import load_yaml_data
+from journeylab.data.dialect import DUCKDB, Dialect
+from journeylab.data.engine import connect
+from journeylab.models.clv import as_summary
 from journeylab.errors import ConfigError, DataError
 from journeylab.i18n import LANGUAGES
 
@@ -76,35 +83,93 @@ def load_segment_map(source: str | Path | Mapping | None = None) -> SegmentMap:
     return smap
 
 
-def quintile_scores(values: pd.Series, higher_is_better: bool = True) -> pd.Series:
-    """Scores 1..5: ceil(5 * average percentile rank); ties share one score."""
-    v = values if higher_is_better else -values
-    pct = v.rank(method="average", pct=True)
-    return np.ceil(5 * pct).clip(1, 5).astype(int)
+RFM_COLUMNS = ["recency", "frequency", "monetary", "revenue", "R", "F", "M", "FM", "rfm", "segment", "segment_nl",
+               "phase", "action", "action_nl"]
 
 
-def _rfm_inputs(df: pd.DataFrame) -> pd.DataFrame:
+def rfm_inputs_sql(source: str, columns: Sequence[str], dialect: Dialect = DUCKDB) -> str:
+    """SELECT customer_id, recency (time since the last order), frequency (orders), monetary (mean order
+    value, 0 when unknown) and revenue from a customer summary ``source`` with ``columns``; DataError when
+    the summary lacks what RFM needs."""
+    cols, q = set(columns), dialect.ident
     for c in ("recency", "T"):
-        if c not in df.columns:
+        if c not in cols:
             raise DataError(f"the customer summary has no column {c}, needed for RFM", column=c,
                             table="customer summary")
-    out = pd.DataFrame(index=df.index)
-    out["recency"] = (df["T"] - df["recency"]).astype(float)  # time since last order
-    if "n_orders" in df.columns:
-        out["frequency"] = df["n_orders"].astype(float)
-    else:
-        out["frequency"] = df["frequency"].astype(float) + 1
-    if "total_revenue" in df.columns and "n_orders" in df.columns:
-        out["monetary"] = df["total_revenue"] / df["n_orders"].where(df["n_orders"] > 0)
-        out["revenue"] = df["total_revenue"].astype(float)
-    elif "monetary_value" in df.columns:
-        out["monetary"] = df["monetary_value"].astype(float)
-        out["revenue"] = df["monetary_value"] * df["frequency"]  # repeat revenue only: all we know
+    freq = f"CAST({q('n_orders')} AS DOUBLE)" if "n_orders" in cols else f"CAST({q('frequency')} AS DOUBLE) + 1"
+    if {"total_revenue", "n_orders"} <= cols:
+        monetary = f"{q('total_revenue')} / CASE WHEN {q('n_orders')} > 0 THEN {q('n_orders')} END"
+        revenue = f"CAST({q('total_revenue')} AS DOUBLE)"
+    elif "monetary_value" in cols:
+        # repeat revenue only: all a lifetimes summary knows
+        monetary, revenue = q("monetary_value"), f"{q('monetary_value')} * {q('frequency')}"
     else:
         raise DataError("the customer summary has neither total_revenue nor monetary_value, needed for RFM",
                         column="monetary_value", table="customer summary")
-    out["monetary"] = out["monetary"].fillna(0.0)
-    return out
+    m = f"CAST({monetary} AS DOUBLE)"
+    return (f"SELECT {q('customer_id')} AS customer_id, CAST({q('T')} - {q('recency')} AS DOUBLE) AS recency, "
+            f"{freq} AS frequency, coalesce(CASE WHEN isnan({m}) THEN 0 ELSE {m} END, 0) AS monetary, "
+            f"CAST({revenue} AS DOUBLE) AS revenue FROM {source}")
+
+
+def rfm_stats_sql(source: str, columns: Sequence[str], dialect: Dialect = DUCKDB) -> str:
+    """One row: ``n`` customers and ``top``, the customers sharing the most common number of orders (which
+    decides the F rule)."""
+    return (f"SELECT CAST(sum(c) AS BIGINT) AS n, CAST(max(c) AS BIGINT) AS top FROM (SELECT frequency, count(*) AS c "
+            f"FROM ({rfm_inputs_sql(source, columns, dialect)}) b GROUP BY frequency) t")
+
+
+def _quintile_sql(value: str, descending: bool) -> str:
+    """Scores 1..5 per distinct ``value`` of ``base``: ceil(5 * average rank / n), clipped, where a tie block's
+    average rank is the customers before it + (its size + 1) / 2 (descending: smaller values score higher)."""
+    order = "DESC" if descending else "ASC"
+    rank = (f"coalesce(sum(c) OVER (ORDER BY v {order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) "
+            f"+ (c + 1) / CAST(2 AS DOUBLE)")
+    return (f"SELECT v, least(5, greatest(1, CAST(ceil(5 * (({rank}) / n)) AS INT))) AS score "
+            f"FROM (SELECT {value} AS v, count(*) AS c FROM base GROUP BY {value}) t CROSS JOIN stats")
+
+
+def rfm_sql(source: str, columns: Sequence[str], smap: SegmentMap, fixed_f: bool,
+            f_bins: Sequence[int] = DEFAULT_F_BINS, dialect: Dialect = DUCKDB) -> str:
+    """The RFM scores and segments of every customer of summary ``source``: customer_id and RFM_COLUMNS.
+    ``fixed_f``: F from the order counts ``f_bins`` (lower bounds of scores 1..5) instead of quintiles."""
+    if fixed_f:
+        f_score = "least(5, greatest(1, " + " + ".join(
+            f"CASE WHEN b.frequency >= {float(lo)!r} THEN 1 ELSE 0 END" for lo in f_bins) + "))"
+        f_join = ""
+    else:
+        f_score, f_join = "fq.score", "LEFT JOIN fq ON fq.v = b.frequency"
+
+    def by_rule(col: str) -> str:
+        whens = " ".join(f"WHEN R BETWEEN {int(r.r_lo)} AND {int(r.r_hi)} AND FM BETWEEN {int(r.fm_lo)} AND "
+                         f"{int(r.fm_hi)} THEN {dialect.string(getattr(r, col))}" for r in smap.table.itertuples())
+        return f"CASE {whens} END"
+
+    labels = {"segment": "name", "segment_nl": "name_nl", "phase": "phase", "action": "action", "action_nl": "action_nl"}
+    return f"""
+        WITH base AS ({rfm_inputs_sql(source, columns, dialect)}),
+        stats AS (SELECT CAST(count(*) AS DOUBLE) AS n FROM base),
+        rq AS ({_quintile_sql("recency", descending=True)}),
+        fq AS ({_quintile_sql("frequency", descending=False)}),
+        mq AS ({_quintile_sql("monetary", descending=False)}),
+        scored AS (
+            SELECT b.*, rq.score AS R, {f_score} AS F, mq.score AS M
+            FROM base b LEFT JOIN rq ON rq.v = b.recency LEFT JOIN mq ON mq.v = b.monetary {f_join}),
+        fm AS (SELECT *, CAST(floor((F + M) / CAST(2 AS DOUBLE) + CAST(0.5 AS DOUBLE)) AS INT) AS FM FROM scored)
+        SELECT customer_id, recency, frequency, monetary, revenue, R, F, M, FM,
+               concat({dialect.cast_text("R")}, {dialect.cast_text("F")}, {dialect.cast_text("M")}) AS rfm,
+               {", ".join(f"{by_rule(col)} AS {name}" for name, col in labels.items())}
+        FROM fm"""
+
+
+def f_rule_text(n: int, top: int, max_tie_share: float = 0.2, f_bins: Sequence[int] = DEFAULT_F_BINS) -> tuple[bool, str]:
+    """Whether F uses fixed order counts (one order count holds more than ``max_tie_share`` of the ``n``
+    customers; ``top`` hold the most common one) and the rule in words."""
+    share = top / n
+    if share > max_tie_share:
+        return True, (f"fixed order counts (most common order count holds {share:.0%} of customers): "
+                      + ", ".join(f"{lo}+ orders -> {i + 1}" for i, lo in enumerate(f_bins)))
+    return False, "quintiles of the number of orders"
 
 
 def rfm_segments(summary_or_shop: Any, segment_map: str | Path | Mapping | SegmentMap | None = None,
@@ -114,26 +179,23 @@ def rfm_segments(summary_or_shop: Any, segment_map: str | Path | Mapping | Segme
     phase, action, action_nl. ``attrs`` holds the map version and the F rule used."""
     df = as_summary(summary_or_shop)
     smap = segment_map if isinstance(segment_map, SegmentMap) else load_segment_map(segment_map)
-    out = _rfm_inputs(df)
-    if len(out) == 0:
-        raise DataError("there are no customers to score", table="customer summary")
-    out["R"] = quintile_scores(out["recency"], higher_is_better=False)
-    top_share = out["frequency"].value_counts(normalize=True).iloc[0]
-    if top_share > max_tie_share:
-        f_rule = (f"fixed order counts (most common order count holds {top_share:.0%} of customers): "
-                  + ", ".join(f"{lo}+ orders -> {i + 1}" for i, lo in enumerate(f_bins)))
-        out["F"] = np.searchsorted(np.asarray(f_bins), out["frequency"].to_numpy(), side="right").clip(1, 5)
-    else:
-        f_rule = "quintiles of the number of orders"
-        out["F"] = quintile_scores(out["frequency"])
-    out["M"] = quintile_scores(out["monetary"])
-    out["FM"] = np.floor((out["F"] + out["M"]) / 2 + 0.5).astype(int)
-    out["rfm"] = out["R"].astype(str) + out["F"].astype(str) + out["M"].astype(str)
-    seg = smap.table.iloc[smap.lookup(out["R"].to_numpy(), out["FM"].to_numpy())]
-    for col in ("name", "name_nl", "phase", "action", "action_nl"):
-        out["segment" if col == "name" else ("segment_nl" if col == "name_nl" else col)] = seg[col].to_numpy()
-    order = list(smap.table["name"])
-    out["segment"] = pd.Categorical(out["segment"], categories=order, ordered=True)
+    index_name = df.index.name or "customer_id"
+    frame = df.drop(columns=[c for c in ("customer_id", "_jl_row") if c in df.columns])
+    frame = frame.reset_index(drop=True).assign(customer_id=np.arange(len(df)))  # row numbers: ids of any type
+    con = connect()
+    try:
+        con.register("_jl_rfm_summary", frame)
+        n, top = con.execute(rfm_stats_sql("_jl_rfm_summary", frame.columns)).fetchone()
+        if not n:
+            raise DataError("there are no customers to score", table="customer summary")
+        fixed_f, f_rule = f_rule_text(n, top, max_tie_share, f_bins)
+        out = con.execute(rfm_sql("_jl_rfm_summary", frame.columns, smap, fixed_f, f_bins)
+                          + " ORDER BY customer_id").df()
+    finally:
+        con.close()
+    out.index = pd.Index(df.index, name=index_name)
+    out = out.drop(columns="customer_id").astype({c: "int64" for c in ("R", "F", "M", "FM")})
+    out["segment"] = pd.Categorical(out["segment"], categories=list(smap.table["name"]), ordered=True)
     out.attrs.update(segment_map_version=smap.version, f_rule=f_rule,
                      segment_map=smap.table.to_dict("records"),
                      time_unit=df.attrs.get("time_unit"))  # None: the summary did not say (no guess)

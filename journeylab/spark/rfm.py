@@ -1,33 +1,21 @@
-"""RFM scores and segments in Spark, by journeylab.models.rfm's rules (documented there in SCORING_RULES).
+"""RFM scores and segments in Spark: journeylab.models.rfm's SQL (``rfm_sql``), run by Spark.
 
-The rules are the same; only the percentile rank differs in form: pandas ranks every customer,
-Spark counts customers per distinct value and ranks the (far fewer) distinct values, giving tied
-values the same average rank: cumulative count before the value + (count + 1) / 2.
+The text is the one pandas summaries are scored with in DuckDB; it ranks distinct values, not customers,
+so no window runs over all customers.
 """
 from __future__ import annotations
 
+from itertools import count
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-import numpy as np
-import pandas as pd
-
-from journeylab.models.rfm import DEFAULT_F_BINS, SegmentMap, load_segment_map
+from journeylab.data.dialect import SPARK
+from journeylab.errors import DataError
+from journeylab.models.rfm import DEFAULT_F_BINS, RFM_COLUMNS, SegmentMap, f_rule_text, load_segment_map, rfm_sql, rfm_stats_sql
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-
-def _quintile(df: "DataFrame", value: str, score: str, n: int) -> "DataFrame":
-    """Add ``score`` = clip(ceil(5 * average rank / n), 1, 5) of column ``value`` (higher value = higher score)."""
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
-
-    counts = df.groupBy(value).count()
-    before = F.sum("count").over(Window.orderBy(value).rowsBetween(Window.unboundedPreceding, -1))
-    # one window over the distinct values (not the customers); average rank of a tie block
-    ranks = counts.withColumn("_before", before).selectExpr(
-        value, f"least(5, greatest(1, CAST(ceil(5 * ((coalesce(_before, 0) + (count + 1) / 2.0) / {n})) AS INT))) AS {score}")
-    return df.join(ranks, value, "left")
+_views = count()
 
 
 def rfm_scores_df(summary: "DataFrame", segment_map: str | Mapping | SegmentMap | None = None,
@@ -40,37 +28,18 @@ def rfm_scores_df(summary: "DataFrame", segment_map: str | Mapping | SegmentMap 
     (orders), monetary (mean order value), revenue, R, F, M, FM, rfm, segment, segment_nl, phase,
     action, action_nl. (Which F rule applied is not recorded on a Spark DataFrame: the fixed order
     counts when one order count holds more than ``max_tie_share`` of the customers, as in rfm_segments.)
+    Two Spark jobs: the customer count and most common order count, then the scores.
     """
-    from pyspark.sql import functions as F
-
     smap = segment_map if isinstance(segment_map, SegmentMap) else load_segment_map(segment_map)
-    cols = set(summary.columns)
-    freq = "CAST(n_orders AS DOUBLE)" if "n_orders" in cols else "frequency + 1"
-    if {"total_revenue", "n_orders"} <= cols:
-        monetary = "coalesce(total_revenue / CASE WHEN n_orders > 0 THEN n_orders END, 0D)"
-        revenue = "CAST(total_revenue AS DOUBLE)"
-    else:
-        monetary, revenue = "coalesce(monetary_value, 0D)", "monetary_value * frequency"
-    base = summary.selectExpr("customer_id", "(T - recency) AS recency", f"{freq} AS frequency",
-                              f"{monetary} AS monetary", f"{revenue} AS revenue").persist()
-    n = base.count()
-    top = base.groupBy("frequency").count().agg(F.max("count")).first()[0]
-    out = _quintile(base.withColumn("_neg_recency", -F.col("recency")), "_neg_recency", "R", n).drop("_neg_recency")
-    if top / n > max_tie_share:
-        bins = " + ".join(f"CASE WHEN frequency >= {float(b)!r} THEN 1 ELSE 0 END" for b in f_bins)
-        out = out.withColumn("F", F.expr(f"least(5, greatest(1, {bins}))"))
-    else:
-        out = _quintile(out, "frequency", "F", n)
-    out = _quintile(out, "monetary", "M", n)
-    out = out.withColumn("FM", F.expr("CAST(floor((F + M) / 2.0 + 0.5) AS INT)"))
-    out = out.withColumn("rfm", F.concat_ws("", F.col("R").cast("string"), F.col("F").cast("string"), F.col("M").cast("string")))
-    r, fm = np.meshgrid(np.arange(1, 6), np.arange(1, 6))
-    seg = smap.table.iloc[smap.lookup(r.ravel(), fm.ravel())]
-    grid = pd.DataFrame({"R": r.ravel().astype("int32"), "FM": fm.ravel().astype("int32"),
-                         "segment": seg["name"].to_numpy(), "segment_nl": seg["name_nl"].to_numpy(),
-                         "phase": seg["phase"].to_numpy(), "action": seg["action"].to_numpy(),
-                         "action_nl": seg["action_nl"].to_numpy()})
-    grid_df = summary.sparkSession.createDataFrame(grid)
-    out = out.join(F.broadcast(grid_df), ["R", "FM"], "left")
-    return out.select("customer_id", "recency", "frequency", "monetary", "revenue", "R", "F", "M", "FM", "rfm",
-                      "segment", "segment_nl", "phase", "action", "action_nl")
+    view = f"_jl_rfm_summary_{next(_views)}"
+    # the query reads its input four times (three ranks and the join): computed once, kept in memory
+    needed = [c for c in ("customer_id", "recency", "T", "frequency", "monetary_value", "n_orders", "total_revenue")
+              if c in summary.columns]
+    summary = summary.select(*needed).persist()
+    summary.createOrReplaceTempView(view)
+    spark = summary.sparkSession
+    n, top = spark.sql(rfm_stats_sql(view, summary.columns, SPARK)).first()
+    if not n:
+        raise DataError("there are no customers to score", table="customer summary")
+    fixed_f, _ = f_rule_text(n, top, max_tie_share, f_bins)
+    return spark.sql(rfm_sql(view, summary.columns, smap, fixed_f, f_bins, SPARK)).select("customer_id", *RFM_COLUMNS)

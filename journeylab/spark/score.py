@@ -50,17 +50,12 @@ def _fit_in(model: CustomerValueModel, comp: pd.DataFrame, time_unit: str) -> Cu
 
 
 def _lean(model: CustomerValueModel) -> CustomerValueModel:
-    """A copy with only what predict needs (parameters), not the lifetimes fitters or the training summary."""
-    model._check_fitted()
-    lean = object.__new__(CustomerValueModel)
-    lean.purchase, lean.spend, lean.penalizer, lean.time_unit = model.purchase, model.spend, model.penalizer, model.time_unit
-    lean.time_unit_, lean.unit_days_ = model.time_unit_, model.unit_days_
-    lean._purchase_res = model._purchase_res
-    lean.purchase_model_ = None  # marks it fitted
-    lean.spend_model_ = "gammagamma" if model.spend_model_ is not None else None
-    if model.spend_model_ is not None:
-        lean._spend_res = model._spend_res
-    return lean
+    """A model with only what predict needs (its parameters and time unit), not the lifetimes fitters or
+    the training summary: this is what is shipped to the executors."""
+    model.check_fitted()
+    return CustomerValueModel.from_params(
+        model.purchase, model.purchase_.params_, model.spend_.params_ if model.spend_ is not None else None,
+        time_unit=model.time_unit_, unit_days=model.unit_days_)
 
 
 def score_customers(summary: "DataFrame", model: CustomerValueModel, *, horizon: float = 12, unit: str = "months",
@@ -77,7 +72,7 @@ def score_customers(summary: "DataFrame", model: CustomerValueModel, *, horizon:
     there as Parquet (``mode`` as Spark's) and read back.
     """
     lean = _lean(model)
-    has_spend = lean.spend_model_ is not None
+    has_spend = lean.spend_ is not None
     id_type = summary.schema["customer_id"].dataType.simpleString()
     schema = f"customer_id {id_type}, " + ", ".join(f"{c} double" for c in SCORE_COLUMNS)
 

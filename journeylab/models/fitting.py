@@ -1,0 +1,607 @@
+"""The one fit pipeline of the BTYD and spend models: compress -> start -> optimise -> standard errors.
+
+Every model (``bgnbd.BetaGeoModel``, ``mbgnbd.ModifiedBetaGeoModel``, ``paretonbd.ParetoNBDModel``,
+``gammagamma.GammaGammaModel``) is a subclass of ``BaseModel`` that brings its per-row log-likelihood
+with analytic gradient and, where it pays, its own optimiser (``_optimise``); the rest is here:
+
+- **compress**: identical histories become one row with their count as weight (``compress``);
+- **start**: log-parameters, with time rescaled so that max(T) == 1 (as lifetimes does, for
+  conditioning); a given start (``initial_params``, in the data's units) is converted to that scale;
+- **optimise**: by default a ~50k-customer subsample fit (L-BFGS-B) and quasi-Newton steps on all rows
+  with the subsample's Hessian for large data, L-BFGS-B on log-parameters otherwise or as fallback;
+- **standard errors**: the Hessian of the total negative log-likelihood in log-parameters (analytic where
+  the model gives it, else differences of the analytic gradient), its inverse as the covariance of the
+  log-parameters, and the delta method for the parameters' standard errors and Wald intervals on the log
+  scale; failed fits are retried with growing penalizers.
+
+Fitted attributes (scikit-learn's trailing underscore): ``params_`` (Series, the data's time unit),
+``log_likelihood_`` (summed over customers, data units), ``cov_log_`` (covariance of the log-parameters),
+``variance_matrix_``, ``standard_errors_``, ``confidence_intervals_`` (as lifetimes names them),
+``penalizer_`` (the penalizer the fit needed), ``converged_``, ``message_``, ``on_ridge_``, ``scale_``
+and ``data_`` (the compressed rows; absent on a model made by ``from_params``).
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Callable, ClassVar
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+
+from journeylab.errors import ModelError
+from journeylab.i18n import MODEL_LABELS
+from journeylab.models import fitcheck
+
+MIN_REPEAT_BUYERS = 10  # fewer repeat buyers than this: no model is fitted
+RETRY_PENALIZERS = (1e-4, 1e-3, 1e-2, 1e-1)
+WARM_CUSTOMERS = 50_000  # large data: fit a random subsample of about this many customers first
+LOG_BOUND = 20.0  # log-parameters live in [-20, 20]; an optimum at the bound is not converged
+
+
+@dataclass
+class Compressed:
+    """Unique histories: arrays of length n_unique, ``inverse`` maps each customer to its row."""
+
+    frequency: np.ndarray
+    recency: np.ndarray
+    T: np.ndarray
+    weights: np.ndarray
+    inverse: np.ndarray
+
+
+def _small_int_codes(cols):
+    """For columns that all hold integers with small ranges (frequencies, days): one int64 key per row
+    (mixed radix of value - min) with the radices and minima, else None."""
+    if len(cols[0]) < 10_000:
+        return None
+    key, sizes, offs = None, [], []
+    total = 1.0
+    for c in cols:
+        c = np.asarray(c, dtype=float)
+        lo, hi = c.min(), c.max()
+        if not (np.isfinite(lo) and np.isfinite(hi)) or hi - lo > 1e7:
+            return None
+        ci = c.astype(np.int64)
+        if not np.array_equal(ci, c):
+            return None
+        n = int(hi - lo) + 1
+        total *= n
+        if total >= 2.0**62:
+            return None
+        ci -= int(lo)
+        key = ci if key is None else key * n + ci
+        sizes.append(n)
+        offs.append(int(lo))
+    return key, sizes, offs
+
+
+def factorize_rows(*cols) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Codes of identical rows over the given float columns and the unique rows' columns.
+
+    Each column is factorized on its own (a 1-D hash), the codes are combined into one int64 key
+    and that key is factorized: several times faster than a MultiIndex on millions of rows.
+    Unique rows come in order of first appearance.
+    """
+    ints = _small_int_codes(cols)
+    if ints is not None:  # whole days etc.: the key comes from arithmetic, one hash pass instead of four
+        key, sizes, offs = ints
+        row_codes, ukey = pd.factorize(key)
+        out = []
+        for n, o in zip(reversed(sizes), reversed(offs)):
+            ukey, rem = np.divmod(ukey, n)
+            out.append((rem + o).astype(float))
+        return row_codes, out[::-1]
+    codes, uniques = [], []
+    for c in cols:
+        cc, u = pd.factorize(np.asarray(c, dtype=float))
+        codes.append(cc.astype(np.int64))
+        uniques.append(np.asarray(u, dtype=float))
+    sizes = [len(u) for u in uniques]
+    if float(np.prod([float(n) for n in sizes])) >= 2.0**62:  # cannot happen for real summaries
+        keys = pd.MultiIndex.from_arrays([np.asarray(c, float) for c in cols])
+        row_codes, uniq = keys.factorize()
+        return np.asarray(row_codes), [np.asarray(uniq.get_level_values(i), float) for i in range(len(cols))]
+    key = codes[0]
+    for cc, n in zip(codes[1:], sizes[1:]):
+        key = key * n + cc
+    row_codes, ukey = pd.factorize(key)
+    out = []
+    for n, u in zip(reversed(sizes), reversed(uniques)):
+        ukey, rem = np.divmod(ukey, n)
+        out.append(u[rem])
+    return row_codes, out[::-1]
+
+
+def compress(frequency, recency, T, weights=None) -> Compressed:
+    """Collapse identical (frequency, recency, T) rows; weights are their counts (or the sums of ``weights``,
+    customers per input row)."""
+    codes, (x, tx, TT) = factorize_rows(frequency, recency, T)
+    w = np.bincount(codes, weights=None if weights is None else np.asarray(weights, float), minlength=len(x))
+    return Compressed(x, tx, TT, w.astype(float), codes)
+
+
+def unique_inverse(x):
+    """np.unique(x, return_inverse=True), in O(n) when x holds small non-negative integers (frequencies)."""
+    if len(x) > 1000:
+        xi = x.astype(np.int64)
+        if xi.min() >= 0 and xi.max() < 1_000_000 and np.array_equal(xi, x):
+            present = np.bincount(xi) > 0
+            ux = np.flatnonzero(present)
+            lookup = np.cumsum(present) - 1
+            return ux.astype(float), lookup[xi]
+    return np.unique(x, return_inverse=True)
+
+
+def by_x(fn, x):
+    """fn(x) evaluated once per distinct frequency (tens of values for millions of rows), broadcast."""
+    ux, inv = unique_inverse(x)
+    return fn(ux)[inv]
+
+
+def dot(a, b) -> float:
+    """Sum of a * b for 1-D arrays without BLAS: OpenBLAS threads its ddot, which on a loaded machine
+    (more runnable processes than cores) makes a 100k-element dot take ~10 ms instead of ~50 us."""
+    return float(np.einsum("i,i->", a, b))
+
+
+def thin(cols: tuple, weights: np.ndarray) -> tuple[tuple, np.ndarray] | None:
+    """A binomially thinned sample of about WARM_CUSTOMERS customers (fixed seed) of rows ``cols`` with
+    ``weights`` customers each, or None when the data has at most three times that many customers."""
+    n = float(weights.sum())
+    if n <= 3 * WARM_CUSTOMERS:
+        return None
+    rng = np.random.default_rng(12345)
+    w = rng.binomial(weights.astype(np.int64), WARM_CUSTOMERS / n).astype(float)
+    keep = w > 0
+    return tuple(c[keep] for c in cols), w[keep]
+
+
+# ---------------------------------------------------------------- objectives in log-parameters
+def objective(loglik: Callable, logp, cols, w, penalizer) -> tuple[float, np.ndarray]:
+    """Mean negative log-likelihood (+ L2 penalty on the parameters) and its gradient in log-parameters,
+    from a per-row ``loglik(params, *cols) -> (ll (n,), gradient (n, k))``."""
+    params = np.exp(logp)
+    ll, g = loglik(params, *cols)
+    wsum = w.sum()
+    f = -dot(w, ll) / wsum + penalizer * (params**2).sum()
+    grad = -np.einsum("i,ij->j", w, g) / wsum * params + 2 * penalizer * params**2  # chain rule to log-parameters
+    return f, grad
+
+
+def negative_hessian_log(loglik: Callable, logp, cols, w, grad0=None) -> np.ndarray:
+    """Hessian of the total (not mean) NLL in log-parameters, by differences of the analytic gradient.
+
+    With ``grad0`` (the gradient at ``logp``) forward differences (k gradient evaluations, error
+    ~1e-5 relative, far below the standard errors' own sampling error); else central ones (2k).
+    """
+    k = len(logp)
+    H = np.empty((k, k))
+    wsum = w.sum()
+    for j in range(k):
+        h = 1e-5 * max(1.0, abs(logp[j]))
+        e = np.zeros(k)
+        e[j] = h
+        gp = objective(loglik, logp + e, cols, w, 0.0)[1]
+        if grad0 is None:
+            gm = objective(loglik, logp - e, cols, w, 0.0)[1]
+            H[:, j] = (gp - gm) / (2 * h) * wsum
+        else:
+            H[:, j] = (gp - grad0) / h * wsum
+    return 0.5 * (H + H.T)
+
+
+def lbfgsb(fun: Callable, x0, tol: float, bounds=None, maxiter: int = 2000, gtol: float = 1e-8, maxcor: int = 10):
+    """scipy's L-BFGS-B on ``fun(x) -> (f, grad)``, log-parameters bounded by LOG_BOUND."""
+    bounds = bounds or [(-LOG_BOUND, LOG_BOUND)] * len(x0)
+    return minimize(fun, np.asarray(x0, float), jac=True, method="L-BFGS-B", bounds=bounds,
+                    options={"maxiter": maxiter, "ftol": tol, "gtol": gtol, "maxcor": maxcor})
+
+
+def lbfgsb_success(res) -> bool:
+    """L-BFGS-B's "ABNORMAL_TERMINATION_IN_LNSRCH" at the optimum is rounding, not failure."""
+    return bool(res.success or "ABNORMAL" in str(res.message))
+
+
+def warm_start(loglik: Callable, scols, weights, penalizer, x0):
+    """On large data, fit a thinned sample of the customers and return its optimum and the Hessian of its
+    mean objective (log-parameters), else None."""
+    sample = thin(scols, weights)
+    if sample is None:
+        return None
+    sub, w = sample
+    with np.errstate(all="ignore"):
+        res = lbfgsb(lambda lp: objective(loglik, lp, sub, w, penalizer), x0, tol=1e-11, maxiter=1000)
+        if not (np.all(np.isfinite(res.x)) and np.isfinite(res.fun)):
+            return None
+        H = negative_hessian_log(loglik, res.x, sub, w) / w.sum() + np.diag(4 * penalizer * np.exp(2 * res.x))
+    if not np.all(np.isfinite(H)) or np.any(np.linalg.eigvalsh(H) <= 0):
+        return None
+    return res.x, H
+
+
+def newton_polish(loglik: Callable, scols, weights, penalizer, logp, H, max_iter=25, xtol=1e-8):
+    """Quasi-Newton steps -H^-1 g on the full data with the subsample's Hessian H (fixed): it differs
+    from the full data's by sampling error only, so the iteration contracts fast from the subsample's
+    optimum, with one gradient evaluation per step (step halving if the objective does not fall).
+    Returns (logp, f, grad, converged)."""
+    obj = lambda lp: objective(loglik, lp, scols, weights, penalizer)  # noqa: E731
+    f, g = obj(logp)
+    for _ in range(max_iter):
+        step = np.linalg.solve(H, g)
+        t = 1.0
+        while True:
+            cand = logp - t * step
+            if np.any(np.abs(cand) > LOG_BOUND):
+                return logp, f, g, False
+            f1, g1 = obj(cand)
+            if np.isfinite(f1) and f1 <= f + 1e-13 * abs(f):
+                break
+            t *= 0.5
+            if t < 1e-3:
+                return logp, f, g, False
+        logp, f, g = cand, f1, g1
+        if np.max(np.abs(t * step)) < xtol:
+            return logp, f, g, True
+    return logp, f, g, False
+
+
+# ---------------------------------------------------------------- prepared objectives: value, gradient, Hessian
+def prepared_objective(prep, logp, penalizer, need_hess=False):
+    """Mean negative log-likelihood (+ penalty) in log-parameters, its gradient and Hessian, from a prepared
+    total log-likelihood ``prep(params, need_grad, need_hess) -> (ll, g, H)`` with ``prep.wtot`` customers."""
+    th = np.exp(logp)
+    ll, g, H = prep(th, need_grad=True, need_hess=need_hess)
+    n = prep.wtot
+    f = -ll / n + penalizer * (th**2).sum()
+    grad = -g * th / n + 2 * penalizer * th**2
+    if not need_hess:
+        return f, grad, None
+    Hl = -(np.outer(th, th) * H + np.diag(th * g)) / n + np.diag(4 * penalizer * th**2)
+    return f, grad, Hl
+
+
+def prepared_newton(prep, logp, penalizer, max_iter=100):
+    """Newton's method with the analytic Hessian, step halving (Armijo) and, where the Hessian is not
+    positive definite (far from the optimum), its eigenvalues replaced by their absolute values and steps
+    capped at 2 in log-parameters. Converged when the Hessian is positive definite and the Newton decrement
+    g'H^-1 g of the mean objective is below 1e-18 (the log-likelihood is then within ~1e-18 per customer of
+    the optimum) or the step below 1e-10. Returns (logp, f, grad, H of the mean objective, converged)."""
+    f, g, H = prepared_objective(prep, logp, penalizer, need_hess=True)
+    for _ in range(max_iter):
+        if not (np.isfinite(f) and np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
+            return logp, f, g, H, False
+        lam, Q = np.linalg.eigh(H)
+        pd_ = lam.min() > 1e-12 * max(abs(lam).max(), 1e-300)
+        if not pd_:
+            lam = np.maximum(np.abs(lam), 1e-6 * max(abs(lam).max(), 1e-12))
+        step = Q @ ((Q.T @ g) / lam)
+        dec = float(g @ step)
+        if pd_ and (dec < 1e-18 or np.max(np.abs(step)) < 1e-10):
+            return logp, f, g, H, True
+        big = np.max(np.abs(step))
+        if not pd_ and big > 2.0:
+            step *= 2.0 / big
+        t = 1.0
+        while True:
+            cand = logp - t * step
+            if np.all(np.abs(cand) <= LOG_BOUND):
+                th = np.exp(cand)
+                f1 = -prep(th, need_grad=False)[0] / prep.wtot + penalizer * (th**2).sum()
+                if np.isfinite(f1) and f1 <= f - 1e-4 * t * dec + 1e-15 * abs(f):
+                    break
+            t *= 0.5
+            if t < 1e-6:
+                return logp, f, g, H, pd_ and dec < 1e-14  # no further decrease possible: at rounding level
+        logp = cand
+        f, g, H = prepared_objective(prep, logp, penalizer, need_hess=True)
+    return logp, f, g, H, False
+
+
+def fit_prepared(prepared: type, scols: tuple, weights: np.ndarray, penalizer: float, x0):
+    """Warm start (damped Newton, else L-BFGS-B, on a ~50k-customer subsample for large data, on all rows
+    otherwise; skipped when ``x0`` is given), then Newton on all rows.
+    Returns (prepared objective, logp, f, grad, H of the mean objective, converged)."""
+    if x0 is None:
+        x0 = np.zeros(prepared.n_params)
+        cols, w = thin(scols, weights) or (scols, weights)
+        sub = prepared(*cols, w)
+        lp, *_, ok = prepared_newton(sub, x0, penalizer)
+        if ok:
+            x0 = lp
+        else:
+            x0 = lbfgsb(lambda lp: prepared_objective(sub, lp, penalizer)[:2], x0, tol=1e-12, maxiter=1000).x
+    prep = prepared(*scols, weights)
+    logp, f, g, H, ok = prepared_newton(prep, np.asarray(x0, float), penalizer)
+    return prep, logp, f, g, H, ok
+
+
+@dataclass
+class Optimum:
+    """What a model's optimiser found, on the rescaled data: log-parameters, the mean objective, and where
+    known the gradient of the unpenalised mean objective (``grad``), the Hessian of the total NLL without
+    penalty (``hess``) and the total log-likelihood without penalty (``ll``)."""
+
+    logp: np.ndarray
+    fun: float
+    success: bool
+    message: str
+    grad: np.ndarray | None = None
+    hess: np.ndarray | None = None
+    ll: float | None = None
+    on_ridge: bool = False
+
+
+# ---------------------------------------------------------------- the model base class
+class BaseModel:
+    """Maximum likelihood on compressed rows with the one pipeline described in the module docstring.
+
+    Subclasses set ``name`` (journeylab's model id), ``param_names``, ``time_params`` (parameters in
+    time units, rescaled with time; empty for spend models) and ``loglik`` (per-row log-likelihood and
+    gradient), and may override ``_optimise`` and ``_at_bound``.
+    """
+
+    name: ClassVar[str]
+    param_names: ClassVar[tuple[str, ...]]
+    time_params: ClassVar[tuple[str, ...]] = ()
+    loglik: ClassVar[Callable]
+    prepared: ClassVar[type | None] = None  # total log-likelihood with analytic Hessian: Newton's method
+
+    def __init__(self, penalizer: float = 0.0) -> None:
+        self.penalizer = penalizer
+
+    def __repr__(self) -> str:
+        fitted = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items()) if hasattr(self, "params_") else "not fitted"
+        return f"<{type(self).__name__}: {fitted}>"
+
+    # -- the pipeline
+    def _fit(self, cols: tuple, weights: np.ndarray, initial_params=None, retry: bool = True):
+        """Fit on unique rows ``cols`` with ``weights`` customers each. ``initial_params`` (data units)
+        start the optimiser. With ``retry``, a fit that fails (NaN, overflow, no convergence) is retried
+        with the penalizers in RETRY_PENALIZERS (a RuntimeWarning says which one was used) and ModelError
+        "fit_failed" is raised when none works; without it (bootstrap draws, started from the full fit) the
+        model is fitted once with its own penalizer: NaN or overflow raise FloatingPointError or ValueError,
+        and ``converged_`` says whether the optimiser converged."""
+        if not retry:
+            return self._fit_once(cols, weights, self.penalizer, initial_params)
+        tried = [self.penalizer] + [p for p in RETRY_PENALIZERS if p > self.penalizer]
+        last = ""
+        for pen in tried:
+            try:
+                self._fit_once(cols, weights, pen, initial_params)
+            except (FloatingPointError, ValueError, OverflowError, np.linalg.LinAlgError) as exc:
+                last = str(exc)
+                continue
+            if self.converged_ and np.all(np.isfinite(self.params_)) and np.isfinite(self.log_likelihood_):
+                if pen != self.penalizer:
+                    warnings.warn(f"{MODEL_LABELS[self.name]} did not converge without a penalizer; fitted with "
+                                  f"penalizer {pen}", RuntimeWarning, stacklevel=4)
+                return self
+            last = self.message_
+        raise ModelError("fit_failed", model=MODEL_LABELS[self.name], detail=last)
+
+    def _scale(self, cols: tuple) -> float:
+        """Time is rescaled so that max(T) == 1 (purchase models; spend models have no time)."""
+        return 1.0 / float(np.max(cols[2])) if self.time_params else 1.0
+
+    def _scaled(self, cols: tuple, scale: float) -> tuple:
+        if not self.time_params:
+            return cols
+        x, tx, T = cols
+        return (x, tx * scale, T * scale)
+
+    def _time_factor(self, scale: float) -> np.ndarray:
+        return np.array([scale if nm in self.time_params else 1.0 for nm in self.param_names])
+
+    def _ll_shift(self, cols: tuple, weights: np.ndarray, scale: float) -> float:
+        """Rescaling time by ``scale`` changes a purchase model's log-likelihood by -sum(w x) log(scale) (the
+        density of x purchase times); this adds it back."""
+        return float(weights @ cols[0]) * np.log(scale) if self.time_params else 0.0
+
+    def _fit_once(self, cols: tuple, weights: np.ndarray, penalizer: float, initial_params=None):
+        scale = self._scale(cols)
+        scols = self._scaled(cols, scale)
+        x0 = None
+        if initial_params is not None:
+            x0 = np.log(np.asarray(initial_params, float) * self._time_factor(scale))
+        with np.errstate(all="ignore"):
+            opt = self._optimise(scols, weights, penalizer, x0)
+        logp = opt.logp
+        if not np.all(np.isfinite(logp)) or not np.isfinite(opt.fun):
+            raise FloatingPointError("the likelihood became NaN or infinite")
+        params = np.exp(logp) / self._time_factor(scale)
+        with np.errstate(all="ignore"):
+            if opt.ll is not None:
+                ll = opt.ll + self._ll_shift(cols, weights, scale)
+            else:
+                ll = dot(weights, type(self).loglik(params, *cols, need_grad=False)[0])
+            H = opt.hess
+            if H is None:
+                g0 = opt.grad if opt.grad is not None and not penalizer else objective(
+                    type(self).loglik, logp, scols, weights, 0.0)[1]
+                H = negative_hessian_log(type(self).loglik, logp, scols, weights, grad0=g0)
+        k = len(self.param_names)
+        try:
+            cov = np.linalg.inv(H)
+        except np.linalg.LinAlgError:
+            cov = np.full((k, k), np.nan)
+        if opt.on_ridge:  # s and beta are not identified (only s / beta is): unbounded intervals, no covariances
+            cov[2:, :] = np.nan
+            cov[:, 2:] = np.nan
+            cov[2, 2] = cov[3, 3] = np.inf
+        self._set_params(params, cov)
+        self.log_likelihood_ = float(ll)
+        self.penalizer_ = penalizer
+        self.scale_ = scale
+        self.on_ridge_ = opt.on_ridge
+        self.message_ = opt.message
+        self.converged_ = bool(opt.success and not self._at_bound(logp) and np.isfinite(ll))
+        self.data_ = self._data_frame(cols, weights)
+        return self
+
+    def _optimise(self, scols: tuple, weights: np.ndarray, penalizer: float, x0) -> Optimum:
+        """With a ``prepared`` objective: Newton's method with its analytic Hessian (``fit_prepared``).
+        Otherwise, without a start on large data: a subsample fit and quasi-Newton steps on all rows. Else,
+        or when those do not converge, L-BFGS-B on log-parameters."""
+        loglik = type(self).loglik
+        if self.prepared is not None:
+            prep, logp, fun, _, Hm, done = fit_prepared(self.prepared, scols, weights, penalizer, x0)
+            if done:
+                if penalizer:
+                    ll = float(prep(np.exp(logp), need_grad=False)[0])
+                    Hm = prepared_objective(prep, logp, 0.0, need_hess=True)[2]
+                else:
+                    ll = -fun * weights.sum()
+                return Optimum(logp, fun, True, "Newton with the analytic Hessian: decrement below 1e-18",
+                               hess=Hm * weights.sum(), ll=ll)
+            if np.all(np.isfinite(logp)):
+                x0 = logp  # L-BFGS-B continues from there
+        if x0 is None:
+            x0 = np.zeros(len(self.param_names))
+            warm = warm_start(loglik, scols, weights, penalizer, x0)
+            if warm is not None:
+                logp, fun, g, done = newton_polish(loglik, scols, weights, penalizer, *warm)
+                if done:
+                    return Optimum(logp, fun, True, "quasi-Newton from a subsample fit: step below 1e-8", grad=g)
+                x0 = logp if np.all(np.isfinite(logp)) else warm[0]
+        res = lbfgsb(lambda lp: objective(loglik, lp, scols, weights, penalizer), x0, tol=1e-10)
+        return Optimum(res.x, float(res.fun), lbfgsb_success(res), str(res.message))
+
+    def _at_bound(self, logp: np.ndarray) -> bool:
+        return bool(np.any(np.abs(logp) >= LOG_BOUND - 0.1))
+
+    def _data_frame(self, cols: tuple, weights: np.ndarray) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def _set_params(self, params: np.ndarray, cov: np.ndarray) -> None:
+        p = pd.Series(np.asarray(params, float), index=list(self.param_names))
+        self.params_ = p
+        self.cov_log_ = cov
+        var = np.outer(p.values, p.values) * cov  # delta method from log-parameters
+        self.variance_matrix_ = pd.DataFrame(var, index=p.index, columns=p.index)
+        with np.errstate(invalid="ignore"):  # a negative variance (not identified) gives NaN, as intended
+            self.standard_errors_ = pd.Series(np.sqrt(np.diag(var)), index=p.index)
+            se_log = np.sqrt(np.diag(cov))
+        self.confidence_intervals_ = pd.DataFrame(
+            {"lower 95% bound": p * np.exp(-1.96 * se_log), "upper 95% bound": p * np.exp(1.96 * se_log)},
+            index=p.index)
+
+    # -- other ways to a fitted model
+    @classmethod
+    def from_params(cls, params, penalizer: float = 0.0):
+        """A fitted model with the given parameters (a Series named by ``param_names`` or values in that
+        order, the data's time unit), e.g. shipped to Spark executors; without standard errors or data."""
+        if isinstance(params, pd.Series):
+            params = params.reindex(list(cls.param_names)).to_numpy(float)
+        params = np.asarray(params, float)
+        if params.shape != (len(cls.param_names),) or not np.all(np.isfinite(params) & (params > 0)):
+            raise ValueError(f"{cls.__name__} needs {len(cls.param_names)} positive parameters "
+                             f"{cls.param_names}, not {params!r}")
+        model = cls(penalizer=penalizer)
+        k = len(params)
+        model._set_params(params, np.full((k, k), np.nan))
+        model.log_likelihood_ = np.nan
+        model.penalizer_ = penalizer
+        model.on_ridge_ = False
+        model.converged_ = True
+        model.message_ = "from given parameters"
+        return model
+
+    def params_table(self) -> pd.DataFrame:
+        """model, parameter, estimate, se, lower_95, upper_95, identified (journeylab.models.fitcheck): the
+        interval of a parameter that is not identified is NaN (shown as "not identified"), never 1e15."""
+        p = self.params_
+        with np.errstate(invalid="ignore"):
+            se_log = np.sqrt(np.diag(self.cov_log_))
+        ok = fitcheck.identified(p.values, se_log)
+        return pd.DataFrame({
+            "model": MODEL_LABELS[self.name],
+            "parameter": p.index,
+            "estimate": p.values,
+            "se": np.where(ok, p.values * se_log, np.nan),
+            "lower_95": np.where(ok, p.values * np.exp(-1.96 * se_log), np.nan),
+            "upper_95": np.where(ok, p.values * np.exp(1.96 * se_log), np.nan),
+            "identified": ok,
+        })
+
+    def _fill_lifetimes(self, f) -> None:
+        """Copy the fitted attributes onto a lifetimes fitter ``f`` in lifetimes' own conventions."""
+        f.params_ = self.params_.copy()
+        data = getattr(self, "data_", None)
+        n = float(data["weights"].sum()) if data is not None else np.nan
+        f._negative_log_likelihood_ = -self.log_likelihood_ / n
+        cov = self.cov_log_
+        f._hessian_ = np.linalg.pinv(cov) / n if np.all(np.isfinite(cov)) and np.isfinite(n) else None
+        f.variance_matrix_ = self.variance_matrix_.copy()
+        f.standard_errors_ = self.standard_errors_.copy()
+        f.confidence_intervals_ = self.confidence_intervals_.copy()
+        if data is not None:
+            f.data = data.copy()
+
+
+class PurchaseModel(BaseModel):
+    """A BTYD purchase model (r, alpha first: purchase rates ~ Gamma(r, alpha)) fitted on (frequency,
+    recency, T) in one time unit. Subclasses add P(alive) and the expected purchases."""
+
+    lifetimes_fitter: ClassVar[str]  # the lifetimes class it corresponds to
+    lifetimes_generator: ClassVar[str]  # lifetimes.generate_data function drawing from it
+    one_time_buyers_alive: ClassVar[bool] = False  # P(alive) = 1 whenever frequency = 0 (BG/NBD)
+
+    def fit(self, frequency, recency, T, weights=None, initial_params=None, retry: bool = True):
+        """Fit on customers' repeat purchases ``frequency``, ``recency`` (first to last purchase) and ``T``
+        (first purchase to observation end), one time unit; ``weights``: customers per row (default 1).
+        Identical rows are fitted once with their count as weight. Returns self."""
+        comp = compress(frequency, recency, T, weights)
+        return self._fit((comp.frequency, comp.recency, comp.T), comp.weights, initial_params, retry)
+
+    def _data_frame(self, cols, weights):
+        x, tx, T = cols
+        return pd.DataFrame({"frequency": x.astype(int), "recency": tx, "T": T, "weights": weights})
+
+    # -- predictions: arrays in, arrays out, the fitted time unit
+    def conditional_probability_alive(self, frequency, recency, T) -> np.ndarray:
+        """P(alive at T | frequency, recency, T)."""
+        raise NotImplementedError
+
+    def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T) -> np.ndarray:
+        """Expected repeat purchases in (T, T + t] of a customer with this history."""
+        raise NotImplementedError
+
+    def expected_number_of_purchases_up_to_time(self, t) -> np.ndarray:
+        """Expected repeat purchases of a new customer within ``t`` of the first purchase (the papers'
+        tracking plots); 0 at t <= 0."""
+        raise NotImplementedError
+
+    def predict_steps(self, steps: np.ndarray, disc: np.ndarray, frequency, recency, T) -> dict[str, np.ndarray]:
+        """Per row: ``p_alive``, ``expected`` purchases within the horizon (``steps[-1]``), ``discounted``
+        (the expected purchases in each step times the step's factor ``disc``, summed) and ``p_zero``
+        (P(no purchase within the horizon))."""
+        raise NotImplementedError
+
+    def median_wait(self, frequency, T) -> np.ndarray:
+        """Median time to the next purchase of a customer who is alive: the Lomax median of the posterior
+        purchase rate Gamma(r + x, alpha + T), in the fitted time unit."""
+        r, alpha = self.params_.iloc[0], self.params_.iloc[1]
+        return (alpha + np.asarray(T, float)) * np.expm1(np.log(2.0) / (r + np.asarray(frequency, float)))
+
+    def to_lifetimes(self):
+        """The corresponding lifetimes fitter with these parameters and standard errors, so lifetimes'
+        methods and plots work (its ``data`` holds the compressed rows with a ``weights`` column)."""
+        import functools
+
+        import lifetimes
+
+        f = getattr(lifetimes, self.lifetimes_fitter)(penalizer_coef=self.penalizer_)
+        self._fill_lifetimes(f)
+        f._scale = getattr(self, "scale_", 1.0)
+        f.predict = f.conditional_expected_number_of_purchases_up_to_time
+        gen = getattr(lifetimes.generate_data, self.lifetimes_generator)
+        T = self.data_["T"].to_numpy() if hasattr(self, "data_") else np.array([1.0])
+        f.generate_new_data = functools.partial(_generate, gen, T, f)  # a partial, not a lambda: picklable
+        return f
+
+
+def _generate(gen, T: np.ndarray, fitter, size: int = 1):
+    """lifetimes' generate_new_data for a fitter filled by journeylab: draws with its parameters."""
+    return gen(T, *fitter.params_.values, size=size)
