@@ -219,17 +219,19 @@ LABELS: dict[str, dict[str, str]] = {
     "finding_certainty": {"en": "{test}: p {p}; {certainty}", "nl": "{test}: p {p}; {certainty}"},
     "very_sure": {"en": "very sure", "nl": "zeker"},
     "likely": {"en": "likely", "nl": "waarschijnlijk"},
-    # how the RFM scores were made (journeylab.report.sections.rfm_rule_text); ``rule`` is the F rule the
-    # scoring states (journeylab.models.rfm, in English)
+    # how the RFM scores were made (journeylab.report.sections.rfm_rule_text, from the attrs f_fixed,
+    # f_bins and f_top_share of journeylab.models.rfm.rfm_segments)
     "rfm_rule_text": {
         "en": "R, F and M are scores from 1 to 5: R by the time since the last order, M by the mean order value "
               "(quintiles; equal values get the same score); {f}. Segment map {version}.",
         "nl": "R, F en M zijn scores van 1 tot 5: R naar de tijd sinds de laatste bestelling, M naar de gemiddelde "
               "orderwaarde (kwintielen; gelijke waarden krijgen dezelfde score); {f}. Segmentenkaart {version}."},
-    "rfm_f_fixed": {"en": "F: {rule}",
-                    "nl": "F telt bestellingen in vaste klassen (1, 2, 3, 4-5, 6 of meer), omdat de meeste klanten "
-                          "even vaak bestelden"},
-    "rfm_f_quintiles": {"en": "F: {rule}", "nl": "F is het kwintiel van het aantal bestellingen"},
+    "rfm_f_fixed": {"en": "F counts orders in fixed classes ({classes}, {last} or more), because {share} of the "
+                          "customers ordered equally often",
+                    "nl": "F telt bestellingen in vaste klassen ({classes}, {last} of meer), omdat {share} van de "
+                          "klanten even vaak bestelde"},
+    "rfm_f_quintiles": {"en": "F is the quintile of the number of orders",
+                        "nl": "F is het kwintiel van het aantal bestellingen"},
     # the method of an analysis, named by its result's attrs (``attrs["method"]``, ``attrs["definition"]``)
     "method_compare_involvement": {
         "en": "One row per metric with low and high involvement side by side, each with a percentile-bootstrap "
@@ -333,6 +335,36 @@ def format_p(p: float) -> str:
     if p is None or not math.isfinite(p):
         return "–"
     return "< 0.001" if p < 0.001 else f"= {p:.2g}"
+
+
+# the involvement inference rules (journeylab.journey.levels.INFERENCE_RULES) in words
+INFERENCE_SIGNALS: dict[str, dict[str, str]] = {
+    "price_ratio": {"en": "category median price is at least 3x the shop's median order-line price",
+                    "nl": "mediane prijs van de categorie is minstens 3x de mediane orderregelprijs van de winkel"},
+    "repeat_rate": {"en": "fewer than 25% of the category's buyers bought it again",
+                    "nl": "minder dan 25% van de kopers van de categorie kocht die opnieuw"},
+    "interpurchase_days": {"en": "median time between purchases in the category is 90 days or more",
+                           "nl": "mediane tijd tussen aankopen in de categorie is 90 dagen of meer"},
+    "consideration_days": {"en": "median time from first view to first purchase is a day or more",
+                           "nl": "mediane tijd van eerste bekeken product tot eerste aankoop is een dag of meer"},
+}
+
+
+# Babel's CLDR locale of each report language: how numbers, percentages, money and dates are written
+LOCALES = {"en": "en_GB", "nl": "nl_NL"}
+
+
+def format_percent(share: float, lang: str = "en", decimals: int = 1) -> str:
+    """A share (0.85) as a percentage in the language's locale (Babel, CLDR): "85.0%" / "85,0%"; "–" for
+    a missing value."""
+    import math
+
+    from babel.numbers import format_percent as babel_percent
+
+    if share is None or not math.isfinite(share):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    return babel_percent(share, format=pattern, locale=LOCALES[check_language(lang)])
 
 
 def check_language(lang: str) -> str:

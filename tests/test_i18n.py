@@ -230,14 +230,18 @@ def test_model_errors_have_both_languages_and_their_placeholders():
 def test_rfm_rule_sentence_in_both_languages():
     """The sentence on how the RFM scores were made is made of i18n templates: the Dutch one holds no
     English of the scoring's own F rule."""
+    import html
+
     import pandas as pd
 
     from journeylab.report.sections import rfm_rule_text
 
-    for rule, dutch in (("fixed order counts (most common order count holds 61% of customers): 1+ orders -> 1",
-                         "vaste klassen"), ("quintiles of the number of orders", "kwintiel van het aantal")):
+    for fixed, english, dutch in ((True, "fixed classes (1, 2, 3, 4-5, 6 or more), because 61.0% of",
+                                   "vaste klassen (1, 2, 3, 4-5, 6 of meer), omdat 61,0% van"),
+                                  (False, "quintile of the number of orders", "kwintiel van het aantal")):
         rfm = pd.DataFrame()
-        rfm.attrs.update(f_rule=rule, segment_map_version="acme/2")
-        en, nl = str(rfm_rule_text(rfm, "en")), str(rfm_rule_text(rfm, "nl"))
-        assert en.startswith("R, F and M are scores") and "F: " in en and "orders" in en and "acme/2" in en
+        rfm.attrs.update(f_fixed=fixed, f_top_share=0.61, f_bins=[1, 2, 3, 4, 6], segment_map_version="acme/2")
+        # as the reader sees it: the page shows the character references as characters
+        en, nl = (html.unescape(str(rfm_rule_text(rfm, lang))) for lang in ("en", "nl"))
+        assert en.startswith("R, F and M are scores") and english in en and "acme/2" in en
         assert dutch in nl and "Segmentenkaart acme/2" in nl and "orders" not in nl

@@ -29,18 +29,11 @@ if TYPE_CHECKING:
     from journeylab.data.shop import Shop
 
 INFERENCE_RULES = pd.DataFrame(
-    [
-        ("price_ratio", ">=", 3.0, "category median price is at least 3x the shop's median order-line price",
-         "mediane prijs van de categorie is minstens 3x de mediane orderregelprijs van de winkel"),
-        ("repeat_rate", "<", 0.25, "fewer than 25% of the category's buyers bought it again",
-         "minder dan 25% van de kopers van de categorie kocht die opnieuw"),
-        ("interpurchase_days", ">=", 90.0, "median time between purchases in the category is 90 days or more",
-         "mediane tijd tussen aankopen in de categorie is 90 dagen of meer"),
-        ("consideration_days", ">=", 1.0, "median time from first view to first purchase is a day or more",
-         "mediane tijd van eerste bekeken product tot eerste aankoop is een dag of meer"),
-    ],
-    columns=["signal", "operator", "threshold", "meaning", "meaning_nl"],
+    [("price_ratio", ">=", 3.0), ("repeat_rate", "<", 0.25), ("interpurchase_days", ">=", 90.0),
+     ("consideration_days", ">=", 1.0)],
+    columns=["signal", "operator", "threshold"],
 )
+# what each rule means, in words: journeylab.i18n.INFERENCE_SIGNALS (both languages)
 
 
 # ---------------------------------------------------------------- small SQL helpers

@@ -22,7 +22,6 @@ from journeylab.models.clv import CustomerValueModel
 from journeylab.models.summary import require_summary_columns
 
 CLASSES = ("active", "at risk", "lost")
-CLASSES_NL = {"active": "actief", "at risk": "risico", "lost": "verloren"}
 # Statuses a customer can have in a report: the churn classes, plus "too early to tell" where silence
 # cannot be read as dropout yet (customer_status).
 STATUSES = CLASSES + ("too early to tell",)

@@ -480,12 +480,13 @@ class BaseModel:
         self.cov_log_ = cov
         var = np.outer(p.values, p.values) * cov  # delta method from log-parameters
         self.variance_matrix_ = pd.DataFrame(var, index=p.index, columns=p.index)
-        with np.errstate(invalid="ignore"):  # a negative variance (not identified) gives NaN, as intended
+        # a negative variance (not identified) gives NaN and a huge one an infinite bound, as intended
+        with np.errstate(invalid="ignore", over="ignore"):
             self.standard_errors_ = pd.Series(np.sqrt(np.diag(var)), index=p.index)
             se_log = np.sqrt(np.diag(cov))
-        self.confidence_intervals_ = pd.DataFrame(
-            {"lower 95% bound": p * np.exp(-1.96 * se_log), "upper 95% bound": p * np.exp(1.96 * se_log)},
-            index=p.index)
+            self.confidence_intervals_ = pd.DataFrame(
+                {"lower 95% bound": p * np.exp(-1.96 * se_log), "upper 95% bound": p * np.exp(1.96 * se_log)},
+                index=p.index)
 
     # -- other ways to a fitted model
     @classmethod
@@ -512,16 +513,17 @@ class BaseModel:
         """model, parameter, estimate, se, lower_95, upper_95, identified (journeylab.models.fitcheck): the
         interval of a parameter that is not identified is NaN (shown as "not identified"), never 1e15."""
         p = self.params_
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", over="ignore"):
             se_log = np.sqrt(np.diag(self.cov_log_))
-        ok = fitcheck.identified(p.values, se_log)
+            ok = fitcheck.identified(p.values, se_log)
+            lower, upper = p.values * np.exp(-1.96 * se_log), p.values * np.exp(1.96 * se_log)  # inf: not shown
         return pd.DataFrame({
             "model": MODEL_LABELS[self.name],
             "parameter": p.index,
             "estimate": p.values,
             "se": np.where(ok, p.values * se_log, np.nan),
-            "lower_95": np.where(ok, p.values * np.exp(-1.96 * se_log), np.nan),
-            "upper_95": np.where(ok, p.values * np.exp(1.96 * se_log), np.nan),
+            "lower_95": np.where(ok, lower, np.nan),
+            "upper_95": np.where(ok, upper, np.nan),
             "identified": ok,
         })
 

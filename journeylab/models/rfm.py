@@ -176,7 +176,9 @@ def rfm_segments(summary_or_shop: Any, segment_map: str | Path | Mapping | Segme
                  f_bins: Sequence[int] = DEFAULT_F_BINS, max_tie_share: float = 0.2) -> pd.DataFrame:
     """One row per customer: recency (time units since the last order), frequency (orders), monetary
     (mean order value, currency), revenue, R/F/M/FM scores, ``rfm`` code ("545"), segment, segment_nl,
-    phase, action, action_nl. ``attrs`` holds the map version and the F rule used."""
+    phase, action, action_nl. ``attrs`` holds the map version and the F rule used: ``f_fixed`` (fixed order
+    counts ``f_bins`` instead of quintiles), ``f_top_share`` (the share of the most common order count) and
+    ``f_rule`` (the rule in English words, for a reader of the frame)."""
     df = as_summary(summary_or_shop)
     smap = segment_map if isinstance(segment_map, SegmentMap) else load_segment_map(segment_map)
     index_name = df.index.name or "customer_id"
@@ -196,7 +198,8 @@ def rfm_segments(summary_or_shop: Any, segment_map: str | Path | Mapping | Segme
     out.index = pd.Index(df.index, name=index_name)
     out = out.drop(columns="customer_id").astype({c: "int64" for c in ("R", "F", "M", "FM")})
     out["segment"] = pd.Categorical(out["segment"], categories=list(smap.table["name"]), ordered=True)
-    out.attrs.update(segment_map_version=smap.version, f_rule=f_rule,
+    out.attrs.update(segment_map_version=smap.version, f_rule=f_rule, f_fixed=fixed_f, f_top_share=top / n,
+                     f_bins=list(f_bins),
                      segment_map=smap.table.to_dict("records"),
                      time_unit=df.attrs.get("time_unit"))  # None: the summary did not say (no guess)
     return out

@@ -14,8 +14,9 @@ from typing import Any, Callable
 import pandas as pd
 
 from journeylab.models.churn import RECENCY_DAYS, STATUSES, ChurnThresholds, recency_classes
+from journeylab.models.rfm import DEFAULT_F_BINS
 from journeylab.errors import DataError, ModelError
-from journeylab.i18n import FIT_PROBLEMS, status_label, t
+from journeylab.i18n import FIT_PROBLEMS, format_percent, status_label, t
 from journeylab.data.shop import Shop
 from journeylab.models.summary import customer_summary
 from journeylab.report.run import CACHE_DIR
@@ -162,8 +163,13 @@ def recency_status(days_since_last_order, recency_days: tuple[float, float] = RE
 
 def rfm_rule_text(rfm: pd.DataFrame, lang: str = "en") -> Trusted:
     """How the RFM scores were made for this shop, in the report's language (sentences of journeylab.i18n)."""
-    rule = str(rfm.attrs.get("f_rule", ""))
-    f = fill(t("rfm_f_fixed" if rule.startswith("fixed") else "rfm_f_quintiles", lang), rule=rule)
+    if rfm.attrs.get("f_fixed"):
+        lo = list(rfm.attrs.get("f_bins") or DEFAULT_F_BINS)
+        classes = [str(a) if b - a == 1 else f"{a}-{b - 1}" for a, b in zip(lo, lo[1:])] + [str(lo[-1])]
+        f = fill(t("rfm_f_fixed", lang), classes=", ".join(classes[:-1]),
+                 last=classes[-1], share=format_percent(float(rfm.attrs.get("f_top_share", 0.0)), lang))
+    else:
+        f = fill(t("rfm_f_quintiles", lang))
     return fill(t("rfm_rule_text", lang), f=f, version=rfm.attrs.get("segment_map_version", ""))
 
 
