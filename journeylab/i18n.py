@@ -420,9 +420,14 @@ RULES_NL: dict[str, str] = {
     "missing session id": "sessienummer ontbreekt", "missing time": "tijdstip ontbreekt",
     "missing event type": "gebeurtenistype ontbreekt", "user id taken from customer id": "gebruikersnummer = klantnummer",
     "missing customer or product": "klant of product ontbreekt", "missing or impossible rating": "beoordeling ontbreekt of onmogelijk",
-    "extreme amount (over 100x the median order)": "extreem bedrag (meer dan 100x de mediane bestelling)",
-    "kept, but check it: such an amount is often a test order, a typo or a one-off wholesale deal":
-        "behouden, maar controleer het: zo'n bedrag is vaak een testbestelling, een tikfout of een eenmalige groothandelsorder",
+    "extreme amount (over 100x the median order of its category)":
+        "extreem bedrag (meer dan 100x de mediane bestelling van de categorie)",
+    "kept, but check it: such an amount is often a test order, a typo or a one-off wholesale deal; compared with "
+    "orders of the same main category (the one with most of the order's value), or with all orders when that "
+    "category is unknown or has fewer than 20 orders":
+        "behouden, maar controleer het: zo'n bedrag is vaak een testbestelling, een tikfout of een eenmalige "
+        "groothandelsorder; vergeleken met bestellingen uit dezelfde hoofdcategorie (die met het grootste deel van "
+        "het orderbedrag), of met alle bestellingen als die categorie onbekend is of minder dan 20 bestellingen heeft",
     "an exact copy of an earlier row; counted once": "een exacte kopie van een eerdere rij; eenmaal geteld",
     "an order nobody can be linked to": "een bestelling die aan niemand te koppelen is",
     "an order without a date cannot be placed in time": "een bestelling zonder datum is niet in de tijd te plaatsen",

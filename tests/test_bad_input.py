@@ -53,7 +53,7 @@ EXPECTED: dict[str, tuple[str, str | None, dict]] = {
     "one_customer.csv": ("ok", None, {}),
     "only_one_time_buyers.csv": ("ok", None, {}),
     "all_orders_one_day.csv": ("ok", None, {}),
-    "absurd_outliers.csv": ("fixed", "extreme amount (over 100x the median order)", {}),
+    "absurd_outliers.csv": ("fixed", "extreme amount (over 100x the median order of its category)", {}),
     "very_wide.csv": ("ok", None, {}),
     "quoted_newlines.csv": ("ok", None, {}),
     "bom_semicolon.csv": ("ok", None, {}),

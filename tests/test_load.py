@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 
 import journeylab as jl
+from _outlier_shop import EXTRA, flagged, outlier_shop
 from conftest import write_csv
+from journeylab.data.io.clean import OUTLIER_MIN_ORDERS
 
 HEADER = "order_id,customer_id,ordered_at,revenue,status\n"
 
@@ -207,3 +209,58 @@ def test_extreme_amounts_are_flagged_kept_and_counted(tmp_path):
     assert shop.count("orders") == 11  # kept: it may be a real wholesale deal
     kept = dq[(dq["action"] == "kept")]["rows"].sum()
     assert kept == 11
+
+
+# --- extreme amounts compared with orders of the same main category (tests/_outlier_shop.py) ---------------------
+
+def _revenue(*names: str) -> float:
+    return sum(EXTRA[n][0] for n in names)
+
+
+def test_extreme_amounts_are_compared_within_their_category():
+    """A bicycle is not an extreme amount next to socks; 50,000 EUR of socks and 500,000 EUR of bicycles are.
+    Ties go to the first category by name, and to a known category before an unknown one, in both engines."""
+    names = ["big sock order", "big bicycle order", "bicycle with socks", "tie socks and bicycles",
+             "tie no category and bicycles"]
+    shop = jl.load_shop(outlier_shop(names))
+    assert flagged(shop) == (2, _revenue("big sock order", "big bicycle order"))
+    dq = shop.data_quality.set_index(["table", "rule"])
+    rule = ("orders", "extreme amount (over 100x the median order of its category)")
+    assert dq.loc[rule, "matching"] == 2 and "main category" in dq.loc[rule, "explanation"]
+    assert shop.count("orders") == 60 + 25 + len(names)  # flagged orders are kept
+
+
+def test_extreme_amounts_of_an_orders_only_shop_are_compared_with_all_orders():
+    """Without lines and products, every order is compared with the median of all orders (a sock order's):
+    then every bicycle is flagged."""
+    names = ["big sock order", "big bicycle order", "bicycle with socks"]
+    shop = jl.load_shop(outlier_shop(names, lines=False))
+    bicycles = sum(1_400.0 + 10 * i for i in range(25))
+    assert flagged(shop) == (25 + 3, bicycles + _revenue(*names))
+
+
+@pytest.mark.parametrize("n_tents", [5, OUTLIER_MIN_ORDERS - 1, OUTLIER_MIN_ORDERS])
+def test_small_or_unknown_category_is_compared_with_all_orders(n_tents):
+    """Tents (2,000 EUR) have their own median from OUTLIER_MIN_ORDERS orders on; with fewer, and for orders
+    whose main category is unknown (no lines, a product missing from the products table or without a
+    category), the median of all orders (a sock order's) applies."""
+    unknown = ["no lines", "product not in products", "product without category"]
+    shop = jl.load_shop(outlier_shop(unknown, n_tents=n_tents))
+    tents = (n_tents, 2_000.0 * n_tents) if n_tents < OUTLIER_MIN_ORDERS else (0, 0.0)
+    assert flagged(shop) == (3 + tents[0], _revenue(*unknown) + tents[1])
+
+
+def test_main_category_comes_from_lines_and_products_as_their_rules_keep_them():
+    """Orders are cleaned before their lines and products: the category is read as those rules will keep
+    them. A product id's first row gives its category (socks: flagged at 3,000 EUR); a copied line counts
+    once (so the bicycle line, not the three copied sock lines, carries most of the order's value)."""
+    shop = jl.load_shop(outlier_shop(["product id twice", "copied sock lines"]))
+    assert flagged(shop) == (1, _revenue("product id twice"))
+    assert dq_rows(shop, "duplicate row", "order_lines") == 2 and dq_rows(shop, "duplicate product id", "products") == 1
+
+
+def test_demo_shop_flags_no_ordinary_expensive_orders():
+    """The demo shop's bicycles, mattresses and electronics (high-involvement, orders of 2,000-5,500 EUR) were
+    flagged against the shop's median order of 21 EUR (35 orders); against their own category's none is."""
+    shop = jl.load_shop(Path(__file__).resolve().parents[1] / "data" / "demo" / "shop.yaml")
+    assert flagged(shop) == (0, 0.0)

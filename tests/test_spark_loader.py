@@ -14,6 +14,7 @@ import journeylab as jl  # noqa: E402
 from journeylab.data import pii  # noqa: E402
 from journeylab.data.config import read_shop_config  # noqa: E402
 from journeylab.data.io.clean import RULES  # noqa: E402
+from _outlier_shop import EXTRA, flagged, outlier_shop  # noqa: E402
 
 pytestmark = [pytest.mark.spark,
               # pyspark 4.3 warns that it does not yet fully support pandas 3; the results are checked here
@@ -227,3 +228,18 @@ def test_events_only_export_loads_alike(spark):
     assert sp.count("orders") == duck.count("orders") == 0
     _same_quality(sp.data_quality, duck.data_quality)
     _same_table(sp.table("events"), duck.table("events"), ["session_id", "ts"])
+
+
+# --- 5. a rule reading other tables ---------------------------------------------------------------------------
+
+def test_extreme_amounts_by_category_flagged_alike(spark):
+    """Each order's outlier limit comes from its main category, read from the lines and products before they
+    are cleaned: the same orders are flagged in both engines, ties and unknown categories included."""
+    duck, sp = _both(spark, outlier_shop(EXTRA, n_tents=5))
+    expected = ["big sock order", "big bicycle order", "no lines", "product not in products",
+                "product without category", "product id twice"]
+    assert flagged(duck) == flagged(sp) == (len(expected) + 5, sum(EXTRA[n][0] for n in expected) + 5 * 2_000.0)
+    _same_quality(sp.data_quality, duck.data_quality)
+    keys = {"orders": ["order_id"], "order_lines": ["order_id", "product_id", "quantity"], "products": ["product_id"]}
+    for table, key in keys.items():
+        _same_table(sp.table(table), duck.table(table), key)

@@ -19,7 +19,7 @@ from journeylab.data.config import ShopConfig, TableSource, read_shop_config
 from journeylab.data.contract import OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
 from journeylab.data.dialect import SPARK, Dialect
 from journeylab.errors import DataError
-from journeylab.data.io.clean import (ORDER_KEPT, finish_quality, quality_table, PRODUCT_COPY_SQL, copy_number_sql, count_sql, duplicate_orders_error, keep_sql, quality_records, rule_case_sql, rule_inputs_sql, select_sql)
+from journeylab.data.io.clean import (ORDER_KEPT, finish_quality, quality_table, PRODUCT_COPY_SQL, copy_number_sql, count_sql, duplicate_orders_error, keep_sql, outlier_groups_sql, outlier_join_sql, quality_records, rule_case_sql, rule_inputs_sql, select_sql)
 from journeylab.data.io.validate import AWARE_RE, CAST_HINTS, CAST_PROBLEMS, DAYFIRST_FORMATS, MISSING_TEXT
 from journeylab.data import pii
 from journeylab.spark.session import get_session
@@ -190,10 +190,16 @@ def load_shop_spark(config: str | Any | Mapping[str, Any] | ShopConfig, *, spark
                else _default_observation_end(typed, sources, no_orders=no_orders))
     frames: dict[str, DataFrame] = {}
     records: list[dict] = []
+    # each order's main category for its outlier limit, from the typed lines and products (cleaned after the orders)
+    groups = None
+    if "order_lines" in typed and "products" in typed:
+        groups = spark.sql(outlier_groups_sql("{lines}", "{products}", SPARK),
+                           lines=typed["order_lines"][0], products=typed["products"][0])
     for table in ("orders", "products", "order_lines", "events", "reviews"):
         if table in typed:
             df, present = typed[table]
-            kept, rec = _clean_one(spark, table, df, present, obs_end, sources[table], frames)
+            kept, rec = _clean_one(spark, table, df, present, obs_end, sources[table], frames,
+                                   order_groups=groups if table == "orders" else None)
             frames[table] = _store(kept, table, storage, spark)
             records.extend(rec)
     dq = finish_quality(quality_table(records), adapter_quality, sources["orders"].label, no_orders=no_orders)
@@ -436,9 +442,11 @@ def _default_observation_end(typed: dict, sources: Mapping[str, TableSource], *,
 
 
 def _clean_one(spark, table: str, typed: "DataFrame", present: list[str], obs_end: pd.Timestamp,
-               source: TableSource, kept: dict[str, "DataFrame"]) -> tuple["DataFrame", list[dict]]:
+               source: TableSource, kept: dict[str, "DataFrame"], *,
+               order_groups: "DataFrame | None" = None) -> tuple["DataFrame", list[dict]]:
     """Flag each row with the first rule it meets, count per rule, keep the rest: the SQL of
-    journeylab.data.io.clean (as DuckDB runs it) on Spark DataFrames.
+    journeylab.data.io.clean (as DuckDB runs it) on Spark DataFrames. ``order_groups``: for orders, their
+    main categories (journeylab.data.io.clean.outlier_groups_sql), if any.
 
     Spark's own part: exact copies numbered by the window over all columns on every row (DuckDB first
     narrows them down by a hash, see journeylab.data.io.clean), the kept orders joined in for the one rule
@@ -446,7 +454,10 @@ def _clean_one(spark, table: str, typed: "DataFrame", present: list[str], obs_en
     passes (counts, then the kept rows)."""
     from pyspark.sql import functions as F
 
-    df = typed.selectExpr("*", copy_number_sql(table, SPARK), *rule_inputs_sql(table, obs_end, SPARK))
+    if order_groups is not None:
+        typed = spark.sql(outlier_join_sql("{orders}", "{groups}"), orders=typed, groups=order_groups)
+    df = typed.selectExpr("*", copy_number_sql(table, SPARK),
+                          *rule_inputs_sql(table, obs_end, SPARK, by_category=order_groups is not None))
     if table == "products":
         df = df.selectExpr("*", PRODUCT_COPY_SQL)
     if table == "order_lines":

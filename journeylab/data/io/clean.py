@@ -52,8 +52,11 @@ RULES: tuple[Rule, ...] = (
     Rule("orders", "return (negative revenue)", "revenue < 0", "dropped", "a return or refund, not a purchase"),
     Rule("orders", "after observation end", "ordered_at > _obs_end", "dropped", "outside the period analysed (or a future date)"),
     Rule("orders", "missing order id", "order_id IS NULL", "fixed", "an id was assigned from the file line"),
-    Rule("orders", "extreme amount (over 100x the median order)", "revenue > _outlier_limit", "flagged",
-         "kept, but check it: such an amount is often a test order, a typo or a one-off wholesale deal"),
+    # the texts say OUTLIER_FACTOR and OUTLIER_MIN_ORDERS (below); they are keys of journeylab.i18n.RULES_NL
+    Rule("orders", "extreme amount (over 100x the median order of its category)", "revenue > _outlier_limit", "flagged",
+         "kept, but check it: such an amount is often a test order, a typo or a one-off wholesale deal; compared with "
+         "orders of the same main category (the one with most of the order's value), or with all orders when that "
+         "category is unknown or has fewer than 20 orders"),
     Rule("order_lines", "duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier row"),
     Rule("order_lines", "missing product id", "product_id IS NULL", "dropped", "a line without a product"),
     Rule("order_lines", "missing quantity or price", "quantity IS NULL OR unit_price IS NULL", "dropped", "a line without an amount"),
@@ -78,9 +81,18 @@ RULES: tuple[Rule, ...] = (
     Rule("reviews", "after observation end", "ts > _obs_end", "dropped", "outside the period analysed"),
 )
 
-# An order is flagged as extreme above this multiple of the median positive order amount.
+# An order is flagged as extreme above OUTLIER_FACTOR x the median positive amount of comparable orders
+# (``_outlier_limit``). Where the shop has order lines and products, those are the orders of the same main
+# category (see outlier_groups_sql): a bicycle order is compared with bicycle orders, not with socks. A
+# category needs OUTLIER_MIN_ORDERS orders with a positive amount for its own median (fewer give an unstable
+# one, and a handful of test orders could make up a "category" of their own); orders of a smaller or unknown
+# category, and every order of a shop without lines and products, are compared with the median of all orders.
+# As before, the medians are over every order row read (also those another rule drops).
 OUTLIER_FACTOR = 100
-OUTLIER_LIMIT_SQL = f"{OUTLIER_FACTOR} * median(CASE WHEN revenue > 0 THEN revenue END) OVER () AS _outlier_limit"
+OUTLIER_MIN_ORDERS = 20
+# The column holding an order's main category while its rules are evaluated (NULL: unknown).
+OUTLIER_GROUP = "_outlier_category"
+_POSITIVE_REVENUE = "CASE WHEN revenue > 0 THEN revenue END"
 
 # A product's copy number by its id (rule "duplicate product id"); the first row of each id is kept.
 PRODUCT_COPY_SQL = "row_number() OVER (PARTITION BY product_id ORDER BY _line) AS _dup_id"
@@ -125,11 +137,21 @@ def clean_tables(
             raise DataError("no order has a usable date", file=sources["orders"].label, table="orders", column="ordered_at")
         observation_end = pd.Timestamp(last)
     records: list[dict] = []
+    # Each order's main category for its outlier limit, from the typed lines and products (cleaned after
+    # the orders); a table, as the orders' rules are evaluated more than once.
+    groups = None
+    if "order_lines" in typed and "products" in typed:
+        groups = "_outlier_groups"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {groups} AS "
+                    + outlier_groups_sql(typed["order_lines"][0], typed["products"][0], DUCKDB))
     # orders first: order_lines refers to the kept orders
     for table in ("orders", "products", "order_lines", "events", "reviews"):
         if table in typed:
             name, present = typed[table]
-            records.extend(_clean_one(con, table, name, observation_end, sources[table], present))
+            records.extend(_clean_one(con, table, name, observation_end, sources[table], present,
+                                      order_groups=groups if table == "orders" else None))
+            if table == "orders" and groups is not None:
+                con.execute(f"DROP TABLE {groups}")
     return quality_table(records), observation_end
 
 
@@ -177,13 +199,58 @@ def copy_number_sql(table: str, dialect: Dialect) -> str:
     return f"row_number() OVER (PARTITION BY {cols} ORDER BY _line) AS _dup"
 
 
-def rule_inputs_sql(table: str, obs_end: pd.Timestamp, dialect: Dialect) -> list[str]:
+def rule_inputs_sql(table: str, obs_end: pd.Timestamp, dialect: Dialect, *, by_category: bool = False) -> list[str]:
     """The columns the rule conditions read besides the table's own: ``_obs_end`` and, for orders,
-    ``_outlier_limit`` (``_dup``, ``_dup_id`` and ORDER_KEPT are added by each engine's own plan)."""
+    ``_outlier_limit`` (``_dup``, ``_dup_id`` and ORDER_KEPT are added by each engine's own plan).
+    ``by_category``: the orders carry OUTLIER_GROUP (joined by :func:`outlier_join_sql`)."""
     cols = [f"{dialect.timestamp(obs_end)} AS _obs_end"]
     if table == "orders":
-        cols.append(OUTLIER_LIMIT_SQL)
+        cols.append(outlier_limit_sql(by_category))
     return cols
+
+
+def outlier_limit_sql(by_category: bool) -> str:
+    """``_outlier_limit``: OUTLIER_FACTOR x the median positive amount of the order's own category (OUTLIER_GROUP)
+    when that has OUTLIER_MIN_ORDERS orders with a positive amount, else of all orders; of all orders without
+    ``by_category``. Windows over the order rows, the same in both engines."""
+    shop = f"median({_POSITIVE_REVENUE}) OVER ()"
+    if not by_category:
+        return f"{OUTLIER_FACTOR} * {shop} AS _outlier_limit"
+    same = f"OVER (PARTITION BY {OUTLIER_GROUP})"
+    return (f"{OUTLIER_FACTOR} * CASE WHEN {OUTLIER_GROUP} IS NOT NULL AND count({_POSITIVE_REVENUE}) {same} >= "
+            f"{OUTLIER_MIN_ORDERS} THEN median({_POSITIVE_REVENUE}) {same} ELSE {shop} END AS _outlier_limit")
+
+
+def outlier_groups_sql(lines: str, products: str, dialect: Dialect) -> str:
+    """(order_id, OUTLIER_GROUP): each order's main category, the category carrying most of the value of its
+    lines (quantity x unit price; a tie goes to the first category by name), NULL when most of it is in
+    products without a category or missing from ``products``. One row per order id with lines.
+
+    ``lines`` and ``products`` are the typed tables: orders are cleaned before them, so the rules that will
+    drop rows are applied here as they will be: an exact copy of a line counts once; lines without a
+    product, quantity or price, or with a negative quantity, are left out; the first row of a product id
+    gives its category (rule "duplicate product id")."""
+    value = "l.quantity * l.unit_price"
+    return f"""
+        WITH l AS (SELECT DISTINCT order_id, product_id, quantity, unit_price FROM {lines}
+                   WHERE order_id IS NOT NULL AND product_id IS NOT NULL AND unit_price IS NOT NULL AND quantity >= 0),
+             p AS (SELECT product_id, category
+                   FROM (SELECT product_id, category, {PRODUCT_COPY_SQL} FROM {products} WHERE product_id IS NOT NULL)
+                   WHERE _dup_id = 1),
+             v AS (SELECT l.order_id, p.category, sum({value}) AS _value
+                   FROM l LEFT JOIN p ON p.product_id = l.product_id
+                   WHERE {dialect.is_finite(value)}
+                   GROUP BY l.order_id, p.category),
+             r AS (SELECT order_id, category,
+                          row_number() OVER (PARTITION BY order_id ORDER BY _value DESC, category ASC NULLS LAST) AS _k
+                   FROM v)
+        SELECT order_id, category AS {OUTLIER_GROUP} FROM r WHERE _k = 1"""
+
+
+def outlier_join_sql(orders: str, groups: str) -> str:
+    """The order rows of ``orders`` with their main category (OUTLIER_GROUP) from ``groups``
+    (:func:`outlier_groups_sql`), NULL for an order without lines."""
+    return f"SELECT o.*, g.{OUTLIER_GROUP} FROM {orders} o LEFT JOIN {groups} g ON g.order_id = o.order_id"
 
 
 def rule_case_sql(table: str, dialect: Dialect) -> str:
@@ -258,28 +325,37 @@ def duplicate_orders_error(n_ids: int, rows: Iterable[Sequence], source: TableSo
 
 
 def _clean_one(
-    con: duckdb.DuckDBPyConnection, table: str, typed: str, obs_end: pd.Timestamp, source: TableSource, present: list[str]
+    con: duckdb.DuckDBPyConnection, table: str, typed: str, obs_end: pd.Timestamp, source: TableSource, present: list[str],
+    *, order_groups: str | None = None,
 ) -> list[dict]:
     """Flag, count and keep the rows of one typed table (the shared SQL above) into its canonical table.
+    ``order_groups``: for orders, the table of their main categories (:func:`outlier_groups_sql`), if any.
 
     DuckDB's own part: exact copies found through a hash first, and the flagged rows as a view."""
     # The typed table has every canonical column (absent ones as NULL), so every rule applies;
     # the canonical table keeps only the columns the source had.
     col_sql = ", ".join(DUCKDB.ident(c) for c in TABLES[table])
-    obs = ", ".join(rule_inputs_sql(table, obs_end, DUCKDB))
+    obs = ", ".join(rule_inputs_sql(table, obs_end, DUCKDB, by_category=order_groups is not None))
+    row = ", t.rowid AS _row" if order_groups is not None else ""  # the file's order, see below
     # Exact copies: a row is a duplicate when an earlier row (by _line) has the same values in every column.
     # A window over all columns sorts the whole table; instead, rows whose hash occurs once are certainly
     # not copies, and only the (usually few or no) rows with a repeated hash get the exact window.
-    dup_join, ordered = _duplicate_candidates(con, table, typed, col_sql), True
+    dup_join, order = _duplicate_candidates(con, table, typed, col_sql), " ORDER BY _line"
     if dup_join is None:
-        src = f"(SELECT *, 1 AS _dup, {obs} FROM {typed})"
-        ordered = False  # no join or window: the scan keeps the file's order (preserve_insertion_order)
+        rows = f"(SELECT t.*, 1 AS _dup{row} FROM {typed} t)"
+        order = ""  # no join or window: the scan keeps the file's order (preserve_insertion_order)
     else:
-        src = f"(SELECT t.*, coalesce(d._dup, 1) AS _dup, {obs} FROM {typed} t LEFT JOIN ({dup_join}) d ON d._rid = t.rowid)"
+        rows = f"(SELECT t.*, coalesce(d._dup, 1) AS _dup{row} FROM {typed} t LEFT JOIN ({dup_join}) d ON d._rid = t.rowid)"
+    if order_groups is not None:
+        # each order's main category for its outlier limit; the join and the windows per category re-order
+        # rows, so the typed table's row ids give the file's order back
+        rows = f"({outlier_join_sql(rows, order_groups)})"
+        order = order or " ORDER BY _row"
+    src = f"(SELECT *, {obs} FROM {rows})"
     if table == "products":
         # small table; its window re-orders rows, so the result is sorted by _line below
         src = f"(SELECT *, {PRODUCT_COPY_SQL} FROM {src})"
-        ordered = True
+        order = " ORDER BY _line"
     # A view, not a table: the rules are cheap to evaluate twice (counts, then the kept rows), and
     # materialising every row of a large events table costs more than scanning it again.
     con.execute(f"CREATE OR REPLACE TEMP VIEW _flagged AS SELECT *, {rule_case_sql(table, DUCKDB)} FROM {src}")
@@ -287,7 +363,6 @@ def _clean_one(
     keep_where = keep_sql(table)
     if table == "orders":
         _check_unique_orders(con, keep_where, fix_sql(table, DUCKDB).get("order_id", "order_id"), source)
-    order = " ORDER BY _line" if ordered else ""
     select = ", ".join(select_sql(table, present, DUCKDB))
     con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM _flagged WHERE {keep_where}{order}")
     con.execute("DROP VIEW _flagged")
