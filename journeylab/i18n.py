@@ -354,17 +354,92 @@ INFERENCE_SIGNALS: dict[str, dict[str, str]] = {
 LOCALES = {"en": "en_GB", "nl": "nl_NL"}
 
 
+def _missing(value: Any) -> bool:
+    import math
+
+    try:
+        return value is None or not math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
 def format_percent(share: float, lang: str = "en", decimals: int = 1) -> str:
     """A share (0.85) as a percentage in the language's locale (Babel, CLDR): "85.0%" / "85,0%"; "–" for
     a missing value."""
-    import math
-
     from babel.numbers import format_percent as babel_percent
 
-    if share is None or not math.isfinite(share):
+    if _missing(share):
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
     return babel_percent(share, format=pattern, locale=LOCALES[check_language(lang)])
+
+
+def format_number(value: float, lang: str = "en", decimals: int = 0, grouping: bool = True) -> str:
+    """A number in the language's locale (Babel): 13876.47 -> "13,876" (en) / "13.876" (nl) with
+    ``decimals`` = 0, "13.876,47" with 2; "–" for a missing value."""
+    from babel.numbers import format_decimal
+
+    if _missing(value):
+        return "–"
+    pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[check_language(lang)])
+
+
+def format_money(amount: float, currency: str, lang: str = "en", decimals: int = 0) -> str:
+    """An amount in the shop's currency in the language's locale: "€ 1.234" (nl), "€1,234" (en) for an
+    ISO code Babel knows; any other currency name is written after the number ("1.234 punten")."""
+    from babel import Locale
+    from babel.numbers import format_currency, list_currencies
+
+    if _missing(amount):
+        return "–"
+    locale = LOCALES[check_language(lang)]
+    code = str(currency).strip()
+    if code.upper() not in list_currencies():
+        return f"{format_number(amount, lang, decimals)} {code}".strip()
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0]
+    pattern = pattern.replace(".00", "." + "0" * decimals if decimals else "")
+    return format_currency(amount, code.upper(), format=pattern, locale=locale, currency_digits=False)
+
+
+def format_date(value: Any, lang: str = "en", format: str = "long") -> str:
+    """A date in the language's locale: "31 December 2024" / "31 december 2024" (``format`` as Babel's:
+    short, medium, long); "–" for a missing date."""
+    import pandas as pd
+    from babel.dates import format_date as babel_date
+
+    if value is None or pd.isna(value):
+        return "–"
+    return babel_date(pd.Timestamp(value).date(), format=format, locale=LOCALES[check_language(lang)])
+
+
+def format_spec(value: Any, spec: str, lang: str) -> str:
+    """``format(value, spec)`` for a number, written in the language's locale: Python's specs "," ",.2f"
+    ".1f" ".1%" "d" and "g" keep their meaning (grouping, decimals, percent), the separators become the
+    locale's. Anything else (text, an empty spec on a non-number) is formatted as Python does."""
+    import numbers
+    import re
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return format(value, spec)
+    m = re.fullmatch(r"(,)?(?:\.(\d+))?([fd%g])?", spec)
+    if m is None:
+        return format(value, spec)
+    grouping, digits, kind = m.group(1) is not None, m.group(2), m.group(3)
+    if kind == "%":
+        return format_percent(value, lang, int(digits or 0))
+    if kind == "g" or (not spec and isinstance(value, float)):
+        from babel.numbers import get_decimal_symbol, get_group_symbol
+
+        text = format(value, spec or "")
+        locale = LOCALES[check_language(lang)]
+        return text.replace(",", "\0").replace(".", get_decimal_symbol(locale)).replace(
+            "\0", get_group_symbol(locale))
+    if not spec:
+        return format(value, spec)  # a bare integer: no grouping, as Python writes it
+    decimals = int(digits) if digits is not None else (0 if kind in (None, "d") or isinstance(value, numbers.Integral)
+                                                      else 6)
+    return format_number(value, lang, decimals, grouping)
 
 
 def check_language(lang: str) -> str:
@@ -375,9 +450,24 @@ def check_language(lang: str) -> str:
     return lang
 
 
-def t(key: str, lang: str = "en") -> str:
-    """The label ``key`` in ``lang`` ('en' or 'nl')."""
-    return LABELS[key][check_language(lang)]
+class Phrase(str):
+    """A text in one language that remembers it (``lang``), so numbers filled into it
+    (journeylab.report.safe.fill) are written in that language's locale."""
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str) -> "Phrase":
+        obj = super().__new__(cls, text)
+        obj.lang = lang
+        return obj
+
+    def __reduce__(self):  # pickles (report caches) as the text with its language
+        return (Phrase, (str(self), self.lang))
+
+
+def t(key: str, lang: str = "en") -> Phrase:
+    """The label ``key`` in ``lang`` ('en' or 'nl'), a Phrase that knows its language."""
+    return Phrase(LABELS[key][check_language(lang)], lang)
 
 
 def labeller(lang: str, overrides: Mapping[str, str] | None = None, *,

@@ -26,7 +26,7 @@ import pandas as pd
 
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.i18n import t
+from journeylab.i18n import format_money, format_number, format_percent, t
 from journeylab.report.page import Page
 from journeylab.report.run import record
 from journeylab.report.safe import fill
@@ -41,14 +41,12 @@ page.heading(fill("{title}: {shop}", title=t("report_title", language), shop=sho
 page.heading(t("executive_summary", language))
 
 # %%
-pct = lambda v: "–" if v is None else f"{v:.1%}"
 rows = [
-    (t("customers", language), f"{figures['customers']:,}"),
-    (t("revenue_total", language), f"{figures['revenue']:,.0f} {shop.currency}"),
-    (t("repeat_rate", language), pct(figures["repeat_rate"])),
-    (t("share_at_risk_or_lost", language), pct(figures["share_at_risk_or_lost"])),
-    (t("clv_total", language).format(h=clv_horizon_months),
-     "–" if figures["clv_total"] is None else f"{figures['clv_total']:,.0f} {shop.currency}"),
+    (t("customers", language), format_number(figures["customers"], language)),
+    (t("revenue_total", language), format_money(figures["revenue"], shop.currency, language)),
+    (t("repeat_rate", language), format_percent(figures["repeat_rate"], language)),
+    (t("share_at_risk_or_lost", language), format_percent(figures["share_at_risk_or_lost"], language)),
+    (t("clv_total", language).format(h=clv_horizon_months), format_money(figures["clv_total"], shop.currency, language)),
 ]
 page.table(pd.DataFrame(rows, columns=[t("figure", language), t("value", language)]), name="headline",
            hide_index=True)

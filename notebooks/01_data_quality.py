@@ -24,7 +24,7 @@ import pandas as pd
 
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.i18n import t
+from journeylab.i18n import format_money, format_number, format_percent, t
 from journeylab.report.page import Page
 from journeylab.report.quality import headline_figures, plot_frequency, plot_quality, quality_table
 from journeylab.report.run import record
@@ -47,8 +47,8 @@ figures = headline_figures(shop, summary)
 page.heading(t("customer_summary", language))
 shown = pd.DataFrame(
     {t("figure", language): [t(k, language) for k in figures], t("value", language): [
-        "–" if pd.isna(v) else f"{v:.1%}" if k == "repeat_rate" else
-        (f"{v:,.2f} {shop.currency}" if k == "mean_order_value" else f"{v:,}")
+        format_percent(v, language) if k == "repeat_rate" else
+        format_money(v, shop.currency, language, 2) if k == "mean_order_value" else format_number(v, language)
         for k, v in figures.items()]}
 )
 page.table(shown, hide_index=True)

@@ -245,3 +245,43 @@ def test_rfm_rule_sentence_in_both_languages():
         en, nl = (html.unescape(str(rfm_rule_text(rfm, lang))) for lang in ("en", "nl"))
         assert en.startswith("R, F and M are scores") and english in en and "acme/2" in en
         assert dutch in nl and "Segmentenkaart acme/2" in nl and "orders" not in nl
+
+
+def test_numbers_money_percentages_and_dates_in_the_report_locale():
+    """Babel's CLDR data write them: Dutch groups with points and decimals with a comma."""
+    from journeylab.i18n import format_date, format_money, format_number, format_percent
+
+    assert format_number(13876.47, "nl") == "13.876" and format_number(13876.47, "en") == "13,876"
+    assert format_number(13876.47, "nl", 2) == "13.876,47"
+    # Dutch puts a non-breaking space after the euro sign
+    assert format_money(1234.5, "EUR", "nl", 2) == "€\xa01.234,50" and format_money(1234.5, "EUR", "en", 2) == "€1,234.50"
+    assert format_money(760178.4, "EUR", "nl") == "€\xa0760.178"
+    assert format_money(5, "punten", "nl") == "5 punten"  # not a currency Babel knows: the name after the number
+    assert format_percent(0.85, "nl") == "85,0%" and format_percent(0.85, "en") == "85.0%"
+    assert format_date("2024-12-31", "nl") == "31 december 2024" and format_date("2024-12-31", "en") == "31 December 2024"
+    assert format_number(float("nan"), "nl") == format_money(None, "EUR", "en") == format_percent(None, "nl") == "–"
+
+
+def test_sentences_write_their_numbers_in_their_own_language():
+    import html
+
+    from journeylab.i18n import t
+    from journeylab.report.safe import fill
+
+    nl = html.unescape(str(fill(t("too_early_note", "nl"), n=12345)))
+    en = html.unescape(str(fill(t("too_early_note", "en"), n=12345)))
+    assert nl.startswith("12.345 klanten") and en.startswith("12,345 customers")
+    mixed = html.unescape(str(fill("{a:,.2f} | {b:.1%} | {c:.3g} | {d}", lang="nl", a=13876.47, b=0.85, c=0.00123, d="x.y")))
+    assert mixed == "13.876,47 | 85,0% | 0,00123 | x.y"  # text is left as it is
+
+
+def test_tables_write_numbers_in_the_report_locale():
+    import pandas as pd
+
+    from journeylab.report.display import format_table
+
+    frame = pd.DataFrame({"n": [13876], "share": [0.85], "revenue": [1234.5], "x": [2.346]})
+    html_nl = format_table(frame, "nl", percent=["share"], money=["revenue"], currency="EUR").to_html()
+    assert "13.876" in html_nl and "85,0%" in html_nl and "€\xa01.234,50" in html_nl and "2,35" in html_nl
+    html_en = format_table(frame, "en", percent=["share"], money=["revenue"], currency="EUR").to_html()
+    assert "13,876" in html_en and "85.0%" in html_en and "€1,234.50" in html_en

@@ -6,8 +6,9 @@ from typing import Iterable
 
 import pandas as pd
 
-from journeylab.i18n import (consideration_label, event_label, labeller, level_label, metric_label, phase_label,
-                             unit_label)
+from journeylab.i18n import (consideration_label, event_label, format_money, format_number, format_percent, format_spec,
+                             labeller,
+                             level_label, metric_label, phase_label, unit_label)
 from journeylab.journey.funnel import CONSIDERATION_METRICS, CONSIDERATION_STATS
 from journeylab.report.safe import cell, html
 
@@ -33,17 +34,17 @@ def format_table(
     frame = frame.rename_axis(index=[html(label(n)) if n is not None else None for n in frame.index.names],
                               columns=[html(label(n)) if n is not None else None for n in frame.columns.names])
     fmt = {}
-    for col in frame.columns:
+    for col in frame.columns:  # numbers in the language's locale (Babel): 13.876,47 in Dutch
         if col in percent:
-            fmt[col] = "{:.1%}".format
+            fmt[col] = lambda v: format_percent(v, lang)
         elif col in money:
-            fmt[col] = ("{:,.%df} %s" % (decimals, html(currency))).format
+            fmt[col] = lambda v: html(format_money(v, currency, lang, decimals))
         elif pd.api.types.is_bool_dtype(frame[col]):
             fmt[col] = str
         elif pd.api.types.is_integer_dtype(frame[col]):
-            fmt[col] = "{:,}".format
+            fmt[col] = lambda v: format_number(v, lang)
         elif pd.api.types.is_float_dtype(frame[col]):
-            fmt[col] = ("{:,.%df}" % decimals).format
+            fmt[col] = lambda v: format_number(v, lang, decimals)
         else:
             fmt[col] = cell
     styler = frame.style.format(fmt, na_rep="–")
@@ -55,17 +56,17 @@ def format_table(
     return styler
 
 
-def _num(value: float, unit: str) -> str:
+def _num(value: float, unit: str, lang: str) -> str:
     if value is None or pd.isna(value):
         return "–"
     if unit == "share":
-        return f"{100 * value:.1f}%"
+        return format_percent(value, lang)
     magnitude = abs(value)
     if magnitude >= 1000:
-        return f"{value:,.0f}"
+        return format_number(value, lang)
     if magnitude >= 10:
-        return f"{value:.1f}"
-    return f"{value:.3g}"
+        return format_number(value, lang, 1)
+    return format_spec(float(value), ".3g", lang)
 
 
 def metric_labels(table: pd.DataFrame, lang: str = "en") -> pd.Series:
@@ -91,8 +92,8 @@ def comparison_table(comparison: pd.DataFrame, lang: str = "en") -> pd.DataFrame
         if pd.isna(row[col]):
             return "–"  # no estimate: a single dash, not "– (– – –)"
         if pd.isna(row.get(lo)) or pd.isna(row.get(hi)):
-            return _num(row[col], unit)  # an estimate without an interval is shown bare, not with empty bounds
-        return f"{_num(row[col], unit)} ({_num(row[lo], unit)} – {_num(row[hi], unit)})"
+            return _num(row[col], unit, lang)  # an estimate without an interval is shown bare, not with empty bounds
+        return f"{_num(row[col], unit, lang)} ({_num(row[lo], unit, lang)} – {_num(row[hi], unit, lang)})"
 
     out = pd.DataFrame({
         label("phase"): comparison["phase"].map(lambda v: phase_label(v, lang)),

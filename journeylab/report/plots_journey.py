@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MPath
 
-from journeylab.i18n import LABELS, labeller, level_label, phase_label
+from journeylab.i18n import LABELS, format_number, labeller, level_label, phase_label
 from journeylab.report.display import funnel_table, metric_labels
 from journeylab.report.safe import plot_labels, plot_text
 
@@ -63,7 +63,7 @@ def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
             tops[(j, ph)] = y
             ax.add_patch(plt.Rectangle((j - 0.05, y), 0.1, h, color=colors[ph]))
             if h > 0.02 * total:
-                ax.text(j + 0.07, y + h / 2, f"{plot_text(phase_label(ph, lang))} ({h:,})", va="center",
+                ax.text(j + 0.07, y + h / 2, f"{plot_text(phase_label(ph, lang))} ({format_number(h, lang)})", va="center",
                         fontsize=7)
             y += h + gap
     for j, moves in enumerate(trans):  # not ``t``: that name is the label lookup

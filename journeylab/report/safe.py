@@ -22,6 +22,7 @@ Spreadsheets have their own rule (cells a spreadsheet would run as a formula): `
 """
 from __future__ import annotations
 
+import re
 import string
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
@@ -38,16 +39,23 @@ _SPECIAL = "&<>\"'`*_[](){}#!|$\\~+-=:^@%"
 _TABLE = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
 # Line breaks and other control characters (terminal escape sequences too) become spaces: a line break
 # would start a new Markdown block (a heading, a list, code).
-_CONTROL = {c: " " for c in [*range(32), 0x7F]}
+_CONTROL = {c: " " for c in [*range(32), *range(0x7F, 0xA0)]}
+# Runs of white space become one space, except the no-break spaces numbers are written with ("€\xa01.234")
+_SPACES = re.compile(r"[^\S\xa0\u202f]+")
 
 
 class Trusted(str):
     """Markdown written by journeylab itself (see :func:`fill`): shown as it is, never escaped again."""
 
 
+def _one_line(value: Any) -> str:
+    """Control characters as spaces, runs of spaces as one; a non-breaking space (Dutch "€\xa01.234") stays."""
+    return _SPACES.sub(" ", str(value).translate(_CONTROL)).strip(" ")
+
+
 def shorten(value: Any, max_len: int = MAX_TEXT) -> str:
     """``value`` as one line of at most ``max_len`` characters (a longer one ends in "…")."""
-    text = " ".join(str(value).translate(_CONTROL).split())
+    text = _one_line(value)
     return text if len(text) <= max_len else text[: max_len - 1] + "…"
 
 
@@ -56,7 +64,7 @@ def markdown(value: Any, max_len: int | None = None) -> str:
     to ``max_len`` characters when given. A :class:`Trusted` fragment is returned as it is."""
     if isinstance(value, Trusted):
         return value
-    text = " ".join(str(value).translate(_CONTROL).split()) if max_len is None else shorten(value, max_len)
+    text = _one_line(value) if max_len is None else shorten(value, max_len)
     return text.translate(_TABLE)
 
 
@@ -69,9 +77,17 @@ def cell(value: Any) -> str:
 
 
 class _Formatter(string.Formatter):
+    def __init__(self, lang: str | None = None) -> None:
+        super().__init__()
+        self.lang = lang
+
     def format_field(self, value: Any, format_spec: str) -> str:
         if isinstance(value, Trusted):
             return value
+        if self.lang is not None:
+            from journeylab.i18n import format_spec as locale_format
+
+            return markdown(locale_format(value, format_spec, self.lang))
         return markdown(format(value, format_spec))
 
     def convert_field(self, value: Any, conversion: str | None) -> Any:
@@ -83,13 +99,16 @@ class _Formatter(string.Formatter):
 _FORMATTER = _Formatter()
 
 
-def fill(template: str, /, *args: Any, **values: Any) -> Trusted:
+def fill(template: str, /, *args: Any, lang: str | None = None, **values: Any) -> Trusted:
     """``template.format(*args, **values)`` with every value escaped (:func:`markdown`) after formatting.
 
     ``template`` must be journeylab's own text (a literal in the code or a label of ``journeylab.i18n``);
-    values may come from anywhere. The result is :class:`Trusted` and may be filled into another
-    template as it is."""
-    return Trusted(_FORMATTER.vformat(str(template), args, values))
+    values may come from anywhere. Numbers are written in the locale of ``lang``, by default the
+    template's own language (an ``i18n.Phrase`` from ``i18n.t``): "{n:,}" gives 13,876 in English and
+    13.876 in Dutch. The result is :class:`Trusted` and may be filled into another template as it is."""
+    lang = lang or getattr(template, "lang", None)
+    formatter = _FORMATTER if lang is None else _Formatter(lang)
+    return Trusted(formatter.vformat(str(template), args, values))
 
 
 def plot_text(value: Any, max_len: int = MAX_LABEL) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 from journeylab.models.churn import RECENCY_DAYS, STATUSES, ChurnThresholds, recency_classes
 from journeylab.models.rfm import DEFAULT_F_BINS
 from journeylab.errors import DataError, ModelError
-from journeylab.i18n import FIT_PROBLEMS, format_percent, status_label, t
+from journeylab.i18n import FIT_PROBLEMS, format_number, format_percent, status_label, t
 from journeylab.data.shop import Shop
 from journeylab.models.summary import customer_summary
 from journeylab.report.run import CACHE_DIR
@@ -106,7 +106,7 @@ def model_notes(value: ShopValue, lang: str = "en") -> list[Trusted]:
             text += " " + t("spend_fallback", lang)
         if g.model is not None and g.status_source == "recency":
             text += " " + t("status_recency_better", lang)
-        out.append(fill("**{group}** ({n:,} {customers}, {rep:,} {repeat}): {text}", group=group_label(name, lang),
+        out.append(fill("**{group}** ({n:,} {customers}, {rep:,} {repeat}): {text}", lang=lang, group=group_label(name, lang),
                         n=g.n_customers, customers=t("customers", lang), rep=g.n_repeat,
                         repeat=t("repeat_customers", lang), text=text))
     n_early = int((value.predictions["status"] == "too early to tell").sum())
@@ -128,7 +128,7 @@ def parameter_table(params: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """A fitted model's parameter table for the report (index model, parameter; estimate, se, lower_95,
     upper_95 as text): a parameter the data do not identify says so instead of an interval."""
     missing = t("not_identified", lang)
-    num = lambda v: f"{v:,.3f}" if pd.notna(v) else missing  # noqa: E731
+    num = lambda v: format_number(v, lang, 3) if pd.notna(v) else missing  # noqa: E731
     out = params.set_index(["model", "parameter"])[["estimate", "se", "lower_95", "upper_95"]]
     return pd.DataFrame({c: [num(v) for v in out[c]] for c in out.columns}, index=out.index)
 
