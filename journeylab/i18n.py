@@ -15,6 +15,7 @@ KeyError, so a missing translation is found by the tests, not by a client.
 """
 from __future__ import annotations
 
+import string
 from typing import Any, Callable, Mapping
 
 LANGUAGES = ("en", "nl")
@@ -463,6 +464,21 @@ class Phrase(str):
 
     def __reduce__(self):  # pickles (report caches) as the text with its language
         return (Phrase, (str(self), self.lang))
+
+    def format(self, *args: Any, **values: Any) -> str:
+        """str.format with numbers written in the phrase's locale ("{n:,}": 13.876 in Dutch)."""
+        return LocaleFormatter(self.lang).vformat(str(self), args, values)
+
+
+class LocaleFormatter(string.Formatter):
+    """str.format whose number fields are written in ``lang``'s locale (format_spec)."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = check_language(lang)
+
+    def format_field(self, value: Any, spec: str) -> str:
+        return format_spec(value, spec, self.lang)
 
 
 def t(key: str, lang: str = "en") -> Phrase:

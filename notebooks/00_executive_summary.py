@@ -58,13 +58,14 @@ elif figures["too_early_share"]:
 record(output_dir, {"headline": figures})
 
 # %%
+from journeylab.journey.findings import FINDING_COLUMNS
 from journeylab.report.sections import attempt, involvement_comparison
 
 comparison = involvement_comparison(shop, value, horizon_months=clv_horizon_months, lang=language,
                                     output_dir=output_dir)
 found = attempt(lambda: jl.findings(lang=language, comparison=comparison.value), language) if comparison.ok \
     else comparison
-top = found.value.head(3) if found.ok else pd.DataFrame(columns=["id", "phase", "p_value"])
+top = found.value.head(3) if found.ok else pd.DataFrame(columns=FINDING_COLUMNS)
 page.heading(t("findings", language), level=3)
 if not found.ok:
     page.text(found.message)
@@ -73,4 +74,4 @@ elif top.empty:
 for row in top.itertuples():
     page.text(fill("**{rank}. {finding}**  \n{action}  \n<small>{evidence}; {certainty}</small>", rank=row.rank,
                    finding=row.finding, action=row.action, evidence=row.evidence, certainty=row.certainty))
-record(output_dir, {"findings": top[["id", "phase", "p_value"]].to_dict("records")})
+record(output_dir, {"findings": top.reindex(columns=FINDING_COLUMNS).to_dict("records")})

@@ -26,7 +26,7 @@ import journeylab as jl
 jl.quiet_warnings()
 from journeylab.i18n import format_money, format_number, format_percent, t
 from journeylab.report.page import Page
-from journeylab.report.quality import headline_figures, plot_frequency, plot_quality, quality_table
+from journeylab.report.quality import headline_figures, plot_frequency, plot_quality, quality_table, table_counts
 from journeylab.report.run import record
 
 shop = jl.load_shop(shop_config)
@@ -54,8 +54,7 @@ shown = pd.DataFrame(
 page.table(shown, hide_index=True)
 page.figure(plot_frequency(summary, language))
 record(output_dir, {"shop": shop.name, "observation_end": shop.observation_end, "currency": shop.currency, **figures,
-                    "rows_read": int(shop.data_quality.query("action == 'read'")["rows"].sum()),
-                    "rows_dropped": int(shop.data_quality.query("action == 'dropped'")["rows"].sum())})
+                    "tables": table_counts(shop)})
 
 # %%
 # Checked golden numbers (nbval, lax mode): the demo shop's summary must agree with its orders

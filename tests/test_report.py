@@ -131,6 +131,36 @@ def test_shop_without_repeat_buyers_gets_the_rest_of_its_report_in_dutch(batch):
     assert summary["customers"] == 3 and summary["headline"]["clv_total"] is None
 
 
+SCHEMA = ROOT / "journeylab" / "report" / "summary.schema.json"
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+def test_summary_json_follows_its_documented_schema(batch):
+    """summary.json of the demo (English, findings) and of a tiny Dutch shop (no model, no findings) are valid
+    against the JSON Schema shipped with journeylab; findings carry their text, tables their own counts."""
+    import jsonschema
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    demo, one_time = batch[1][0], batch[1][3]
+    for run in (demo, one_time):
+        summary = json.loads((run.run_dir / "summary.json").read_text(encoding="utf-8"))
+        jsonschema.validate(summary, schema)
+    demo_summary = json.loads((demo.run_dir / "summary.json").read_text(encoding="utf-8"))
+    assert demo_summary["language"] == "en" and len(demo_summary["findings"]) == 3
+    assert all(f["finding"] and f["action"] and f["evidence"] for f in demo_summary["findings"])
+    tables = demo_summary["tables"]
+    assert tables["orders"]["read"] == tables["orders"]["kept"] + tables["orders"]["dropped"]
+    assert set(tables) >= {"orders", "order_lines", "products", "events"} and "rows_read" not in demo_summary
+    small = json.loads((one_time.run_dir / "summary.json").read_text(encoding="utf-8"))
+    assert small["language"] == "nl" and small["findings"] == [] and small["tables"]["orders"]["kept"] == 3
+    # the schema says what is wrong: a finding without its text is refused
+    broken = dict(demo_summary, findings=[{k: v for k, v in demo_summary["findings"][0].items() if k != "finding"}])
+    with pytest.raises(jsonschema.ValidationError, match="'finding' is a required property"):
+        jsonschema.validate(broken, schema)
+
+
 def test_cli_batch_exit_code(tmp_path):
     (tmp_path / "bad.yaml").write_text("name: bad\ntables:\n  orders: nowhere.csv\n")
     res = subprocess.run([sys.executable, "-m", "journeylab", "report", str(tmp_path / "bad.yaml"), "--out",

@@ -53,6 +53,9 @@ def _fires(rule: Mapping, row: pd.Series) -> bool:
     return lo >= rule["value"] and lo > hi
 
 
+FINDING_COLUMNS = ["rank", "id", "phase", "finding", "evidence", "action", "p_value", "certainty"]
+
+
 def findings(shop: "Shop | None" = None, lang: str = "en", comparison: pd.DataFrame | None = None,
              rules: str | Path | Mapping | None = None, thresholds: Mapping[str, float] | None = None,
              max_p: float | None = None) -> pd.DataFrame:
@@ -94,7 +97,7 @@ def findings(shop: "Shop | None" = None, lang: str = "en", comparison: pd.DataFr
                     "finding": rule["finding" + suffix].format(low=lo, high=hi),
                     "evidence": ev, "action": rule["action" + suffix], "p_value": float(row["p_value"]),
                     "certainty": sure, "_size": size})
-    cols = ["rank", "id", "phase", "finding", "evidence", "action", "p_value", "certainty"]
+    cols = FINDING_COLUMNS
     if not out:
         return pd.DataFrame(columns=cols)
     df = pd.DataFrame(out).sort_values(["_size", "p_value"], ascending=[False, True], ignore_index=True)

@@ -59,6 +59,16 @@ def headline_figures(shop: Shop, summary: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def table_counts(shop: Shop) -> dict[str, dict[str, int]]:
+    """Rows per table of the shop: read, kept, dropped, fixed and flagged (summed over the cleaning rules;
+    a row that two rules fix is counted twice under fixed), for ``summary.json``."""
+    dq = shop.data_quality
+    counts = dq.groupby(["table", "action"], sort=False)["rows"].sum().unstack(fill_value=0)
+    actions = ["read", "kept", "dropped", "fixed", "flagged"]
+    counts = counts.reindex(columns=actions, fill_value=0).astype(int)
+    return {str(table): {a: int(row[a]) for a in actions} for table, row in counts.iterrows()}
+
+
 def plot_frequency(summary: pd.DataFrame, lang: str = "en", max_shown: int = 10) -> plt.Figure | None:
     """Histogram of repeat purchases per customer (frequency), the tail above ``max_shown`` pooled; None
     without customers (a shop without orders), instead of empty axes."""

@@ -87,7 +87,7 @@ class _Formatter(string.Formatter):
         if self.lang is not None:
             from journeylab.i18n import format_spec as locale_format
 
-            return markdown(locale_format(value, format_spec, self.lang))
+            return markdown(locale_format(value, format_spec, self.lang))  # the template's locale
         return markdown(format(value, format_spec))
 
     def convert_field(self, value: Any, conversion: str | None) -> Any:
