@@ -211,6 +211,45 @@ LABELS: dict[str, dict[str, str]] = {
     "answer_ok": {"en": "Correct", "nl": "Goed"},
     "answer_no": {"en": "Not quite", "nl": "Nog niet goed"},
     "answer_expected": {"en": "(expected about {expected})", "nl": "(verwacht: ongeveer {expected})"},
+    # findings from orders alone (journeylab.journey.order_findings)
+    "of_repeat_rhythm": {
+        "en": "Half of the customers who come back place their second order within {days:,.0f} days of the first.",
+        "nl": "De helft van de klanten die terugkomen, plaatst de tweede bestelling binnen {days:,.0f} dagen na de eerste."},
+    "of_repeat_rhythm_action": {
+        "en": "Send the first reminder or refill offer around day {days:,.0f} after a first order, before the "
+              "usual moment of return rather than after it.",
+        "nl": "Stuur de eerste herinnering of navulaanbieding rond dag {days:,.0f} na een eerste bestelling: vóór het "
+              "gebruikelijke moment van terugkeer, niet erna."},
+    "of_repeat_rhythm_evidence": {
+        "en": "median {days:,.0f} days (95% interval {lower:,.0f} to {upper:,.0f}) over {n:,} customers with a second order",
+        "nl": "mediaan {days:,.0f} dagen (95%-interval {lower:,.0f} tot {upper:,.0f}) over {n:,} klanten met een "
+              "tweede bestelling"},
+    "of_interval_certainty": {
+        "en": "a measurement with its interval (no assumption about the shape of the gaps)",
+        "nl": "een meting met haar interval (zonder aanname over de vorm van de tussentijden)"},
+    "of_cohorts_less": {
+        "en": "Newer customers come back less often: fewer of last year's new customers ordered again within "
+              "{window} days than of the year before.",
+        "nl": "Nieuwere klanten komen minder vaak terug: van de nieuwe klanten van het afgelopen jaar bestelde een "
+              "kleiner deel binnen {window} dagen opnieuw dan van het jaar ervoor."},
+    "of_cohorts_less_action": {
+        "en": "Look at what changed for first-time buyers (offer, delivery, follow-up e-mails) and bring back what "
+              "worked for last year's customers.",
+        "nl": "Kijk wat er voor nieuwe kopers veranderde (aanbod, levering, opvolgmails) en breng terug wat bij de "
+              "klanten van vorig jaar werkte."},
+    "of_cohorts_more": {
+        "en": "Newer customers come back more often: more of last year's new customers ordered again within "
+              "{window} days than of the year before.",
+        "nl": "Nieuwere klanten komen vaker terug: van de nieuwe klanten van het afgelopen jaar bestelde een groter "
+              "deel binnen {window} dagen opnieuw dan van het jaar ervoor."},
+    "of_cohorts_more_action": {
+        "en": "Find out what made the difference for these customers and keep it; it is worth more budget.",
+        "nl": "Zoek uit wat voor deze klanten het verschil maakte en houd dat vast; het verdient meer budget."},
+    "of_cohorts_evidence": {
+        "en": "ordered again within {window} days: {recent:.1%} of {n_recent:,} customers of the last year against "
+              "{earlier:.1%} of {n_earlier:,} the year before; difference {lower:.1%} to {upper:.1%} (95%)",
+        "nl": "opnieuw besteld binnen {window} dagen: {recent:.1%} van {n_recent:,} klanten van het afgelopen jaar "
+              "tegen {earlier:.1%} van {n_earlier:,} het jaar ervoor; verschil {lower:.1%} tot {upper:.1%} (95%)"},
     # a finding's evidence and certainty (journeylab.journey.findings); values are numbers, ``test`` a test's name
     "finding_evidence": {
         "en": "low {low:.3g} (95% interval {low_lower:.3g} to {low_upper:.3g}), high {high:.3g} ({high_lower:.3g} to "
@@ -646,6 +685,7 @@ TESTS: dict[str, dict[str, str]] = {
     "chi_square": {"en": "chi-square", "nl": "chi-kwadraat"},
     "mann_whitney_u": {"en": "Mann-Whitney U", "nl": "Mann-Whitney U"},
     "bootstrap_refit": {"en": "bootstrap with refitting", "nl": "bootstrap met herschatting"},
+    "two_proportion_z": {"en": "two-proportion z-test", "nl": "z-toets voor twee proporties"},
 }
 # Event types (journeylab.data.contract.EVENT_TYPES and the adapters' extra ones) as funnel steps; other
 # event types, and funnel steps named by the caller, read as they are named (underscores as spaces).

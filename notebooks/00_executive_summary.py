@@ -59,19 +59,24 @@ record(output_dir, {"headline": figures})
 
 # %%
 from journeylab.journey.findings import FINDING_COLUMNS
+from journeylab.journey.order_findings import order_findings
 from journeylab.report.sections import attempt, involvement_comparison
 
 comparison = involvement_comparison(shop, value, horizon_months=clv_horizon_months, lang=language,
                                     output_dir=output_dir)
 found = attempt(lambda: jl.findings(lang=language, comparison=comparison.value), language) if comparison.ok \
     else comparison
-top = found.value.head(3) if found.ok else pd.DataFrame(columns=FINDING_COLUMNS)
+# findings from the orders alone (every shop) fill the list after the low/high ones
+from_orders = attempt(lambda: order_findings(shop, language), language)
+top = pd.concat([f.value for f in (found, from_orders) if f.ok and not f.value.empty] or
+                [pd.DataFrame(columns=FINDING_COLUMNS)], ignore_index=True).head(3)
+top["rank"] = range(1, len(top) + 1)
 page.heading(t("findings", language), level=3)
-if not found.ok:
-    page.text(found.message)
-elif top.empty:
-    page.text(t("no_findings", language))
 for row in top.itertuples():
     page.text(fill("**{rank}. {finding}**  \n{action}  \n<small>{evidence}; {certainty}</small>", rank=row.rank,
                    finding=row.finding, action=row.action, evidence=row.evidence, certainty=row.certainty))
+if not found.ok:
+    page.text(found.message)  # why there are no low/high findings
+elif top.empty:
+    page.text(t("no_findings", language))
 record(output_dir, {"findings": top.reindex(columns=FINDING_COLUMNS).to_dict("records")})

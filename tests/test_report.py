@@ -51,6 +51,8 @@ def batch(tmp_path_factory):
                           "--no-progress"], capture_output=True, text=True)
     assert cli.returncode == 1, cli.stderr  # some clients failed: non-zero at the end, after all of them ran
     assert "Traceback" not in cli.stderr and cli.stdout.count("[ok]") == 3 and cli.stdout.count("[failed]") == 2
+    # only progress and results: no kernel or library warnings (without a progress bar, nothing at all)
+    assert cli.stderr.strip() == "", cli.stderr[-2000:]
     first = [_result(r) for r in json.loads((out / "last_batch.json").read_text())]
     second = run_batch([tmp / "one_time.yaml"], out_root=out, progress=False)
     return out, first, second
