@@ -364,6 +364,13 @@ LABELS: dict[str, dict[str, str]] = {
     "position_based": {"en": "position_based", "nl": "positiegebaseerd"},
     "time_decay": {"en": "time_decay", "nl": "tijdsverval"},
     "markov": {"en": "markov", "nl": "Markov-keten"},
+    # --- report cover, contents and page footer (issue 15, point 4: print quality; journeylab.report.layout) ---
+    "contents": {"en": "Contents", "nl": "Inhoud"},
+    "client": {"en": "Client", "nl": "Klant"},
+    "period": {"en": "Period", "nl": "Periode"},
+    "report_date": {"en": "Report date", "nl": "Rapportdatum"},
+    "page_of": {"en": "page {page} of {pages}", "nl": "pagina {page} van {pages}"},
+    # --- end of issue 15, point 4 ---
 }
 
 

@@ -37,7 +37,6 @@ page = Page(language, currency=shop.currency, output_dir=output_dir)
 value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
                      output_dir=output_dir)
 figures = headline(shop, value)
-page.heading(fill("{title}: {shop}", title=t("report_title", language), shop=shop.name), level=1)
 page.heading(t("executive_summary", language))
 
 # %%

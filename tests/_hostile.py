@@ -74,7 +74,8 @@ PAYLOADS: list[str] = [
     '@SUM(1+1)*cmd|" /C calc"!A0 JLX34',
 ]
 
-# The shop name (first heading of the report, run folder, summary.json) and the report title (<title>).
+# The shop name (the cover's client, run folder, summary.json) and the report title (the cover's heading,
+# <title>, the PDF's page footer).
 NAME = '<script>alert("JLX90")</script><b class="JLX91">Hostile & Co</b> =1+1'
 TITLE = '</title><script>alert("JLX92")</script>**JLX93** [x](javascript:alert("JLX94"))'
 

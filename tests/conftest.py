@@ -29,6 +29,7 @@ FILE_SECONDS = {
     "tests/test_real_reports.py": 114,
     "tests/test_hostile_report.py": 108,
     "tests/test_validation_a.py": 78,
+    "tests/test_print.py": 50,  # not in the measured run above: added with it (issue 15), timed alone
     "tests/test_spark_loader.py": 49,
     "tests/test_bad_input.py": 35,
     "tests/test_validation_b.py": 28,

@@ -8,7 +8,8 @@ prefixes and very long strings in every text field, its name and its report titl
 - report.html, parsed, holds no element or attribute that came from the data: no script at all, no event
   handler, no javascript: or foreign URL, images only as data: URIs; every marker (JLX<n>) of a payload shows
   only as text, never in a tag, an attribute (other than harmless text ones), a comment or a script/style
-  body; Markdown in the data stays visible as text; the shop name is the first heading's text, verbatim;
+  body; Markdown in the data stays visible as text; the report title is the cover's heading (the first),
+  and the shop name the cover's client, verbatim;
 - the HTML carries a Content-Security-Policy that forbids scripts;
 - the PDF is made;
 - no CSV or Excel export holds a live formula;
@@ -262,8 +263,10 @@ def test_html_holds_no_markup_from_the_data(report):
 @full_report
 def test_shop_name_and_title_show_as_text(report):
     page = _page(report)
-    heading = page.text_of_first("h1")
-    assert _norm(NAME) in heading, f"first heading: {heading[:200]!r}"
+    heading = page.text_of_first("h1")  # the cover's title (journeylab.report.layout)
+    assert _norm(TITLE) in heading, f"first heading: {heading[:200]!r}"
+    client = page.text_of_first("dd")  # the cover's first fact: the client, i.e. the shop's name
+    assert _norm(NAME) in client, f"the cover's client: {client[:200]!r}"
     title = page.text_of_first("title")
     assert _norm(TITLE) in title, f"<title>: {title[:200]!r}"
     # the report shows data from the hostile fields (the checks above are not vacuous)

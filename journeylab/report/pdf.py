@@ -8,6 +8,10 @@ process to reach): it disables script execution for the tab before the page is o
 (``Page.printToPDF``), each step within what is left of ``timeout`` seconds. The report page itself
 carries no script and a Content-Security-Policy that forbids them (journeylab.report.run), so this is the
 second of two locks.
+
+The PDF is A4 with Chromium's page footer (the report's title and "page X of Y", journeylab.report.layout);
+the page's print rules are in the report template. :func:`capture` takes screenshots of a page the same
+way (scripts off), as printed or as on a screen of a given size, for the tests and for previews.
 """
 from __future__ import annotations
 
@@ -18,12 +22,23 @@ import select
 import subprocess
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from journeylab.errors import JourneylabError
 
-PRINT_OPTIONS = {"printBackground": True, "displayHeaderFooter": False, "preferCSSPageSize": True}
+MM = 1 / 25.4  # inches
+# A4 (210 x 297 mm) with the margins of the report template's @page rule (mm); the footer (page numbers) sits in
+# the bottom margin.
+MARGINS_MM = {"top": 18, "bottom": 20, "left": 16, "right": 16}
+PRINT_OPTIONS = {"printBackground": True, "displayHeaderFooter": False, "preferCSSPageSize": True,
+                 "paperWidth": 8.27, "paperHeight": 11.69, "marginTop": MARGINS_MM["top"] * MM,
+                 "marginBottom": MARGINS_MM["bottom"] * MM, "marginLeft": MARGINS_MM["left"] * MM,
+                 "marginRight": MARGINS_MM["right"] * MM}
+# What one printed page holds, in CSS pixels (96 per inch): the A4 sheet less its margins (178 x 259 mm).
+PAGE_WIDTH_PX = round((210 - MARGINS_MM["left"] - MARGINS_MM["right"]) * MM * 96)
+PAGE_HEIGHT_PX = round((297 - MARGINS_MM["top"] - MARGINS_MM["bottom"]) * MM * 96)
 
 
 class ChromiumError(JourneylabError):
@@ -81,9 +96,12 @@ class _Pipe:
             self.events.append(self._read_message())
 
 
-def print_pdf(executable: str, flags: Sequence[str], html: Path, pdf: Path, timeout: float) -> Path:
-    """Print ``html`` to ``pdf`` with Chromium at ``executable`` (scripts disabled); raises ChromiumError
-    when Chromium fails or takes longer than ``timeout`` seconds. Returns ``pdf``."""
+@contextmanager
+def _open_page(executable: str, flags: Sequence[str], html: Path, timeout: float,
+               before_load: Sequence[tuple[str, dict[str, Any]]] = ()) -> Iterator[tuple[_Pipe, str]]:
+    """Start Chromium at ``executable``, open ``html`` in a tab with scripts disabled (after the DevTools calls
+    ``before_load``, e.g. a screen size) and wait for its load event; yield the pipe and the tab's session.
+    Chromium's processes are stopped afterwards; every step must end before ``timeout`` seconds have passed."""
     deadline = time.monotonic() + timeout
     to_chromium_r, to_chromium_w = os.pipe()
     from_chromium_r, from_chromium_w = os.pipe()
@@ -106,11 +124,12 @@ def print_pdf(executable: str, flags: Sequence[str], html: Path, pdf: Path, time
             target = pipe.call("Target.createTarget", {"url": "about:blank"})["targetId"]
             session = pipe.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
             pipe.call("Emulation.setScriptExecutionDisabled", {"value": True}, session)
+            for method, params in before_load:
+                pipe.call(method, params, session)
             pipe.call("Page.enable", {}, session)
             pipe.call("Page.navigate", {"url": Path(html).resolve().as_uri()}, session)
             pipe.wait_for("Page.loadEventFired", session)
-            data = pipe.call("Page.printToPDF", PRINT_OPTIONS, session)["data"]
-            Path(pdf).write_bytes(base64.b64decode(data))
+            yield pipe, session
             try:
                 pipe.call("Browser.close")
             except ChromiumError:
@@ -119,7 +138,47 @@ def print_pdf(executable: str, flags: Sequence[str], html: Path, pdf: Path, time
             for fd in (to_chromium_w, from_chromium_r):
                 os.close(fd)
             _stop(proc)
+
+
+def print_pdf(executable: str, flags: Sequence[str], html: Path, pdf: Path, timeout: float,
+              options: dict[str, Any] | None = None) -> Path:
+    """Print ``html`` to ``pdf`` with Chromium at ``executable`` (scripts disabled); raises ChromiumError
+    when Chromium fails or takes longer than ``timeout`` seconds. ``options`` are added to PRINT_OPTIONS
+    (``Page.printToPDF``'s parameters, e.g. a footerTemplate). Returns ``pdf``."""
+    with _open_page(executable, flags, html, timeout) as (pipe, session):
+        data = pipe.call("Page.printToPDF", {**PRINT_OPTIONS, **(options or {})}, session)["data"]
+        Path(pdf).write_bytes(base64.b64decode(data))
     return Path(pdf)
+
+
+def capture(executable: str, flags: Sequence[str], html: Path, shots: Sequence[tuple[str | None, Path]],
+            timeout: float, *, width: int = PAGE_WIDTH_PX, height: int = PAGE_HEIGHT_PX, media: str = "print",
+            mobile: bool = False) -> dict[str, float]:
+    """PNG screenshots of ``html`` as laid out for ``media`` ("print" or "screen") in a window ``width`` x
+    ``height`` CSS pixels (default: what one printed A4 page holds), scripts disabled like :func:`print_pdf`.
+
+    Each shot is (CSS selector, PNG path): ``height`` pixels from the top of the first element the selector
+    finds (ChromiumError when there is none), or from the top of the page for ``None``. Returns the
+    size of the laid-out page (``width``, ``height`` in CSS pixels): a page wider than the window scrolls
+    sideways."""
+    before = [("Emulation.setDeviceMetricsOverride",
+               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}),
+              ("Emulation.setEmulatedMedia", {"media": media})]
+    with _open_page(executable, flags, html, timeout, before) as (pipe, session):
+        root = pipe.call("DOM.getDocument", {"depth": 0}, session)["root"]["nodeId"]
+        for selector, png in shots:
+            top = 0.0
+            if selector is not None:
+                node = pipe.call("DOM.querySelector", {"nodeId": root, "selector": selector}, session)["nodeId"]
+                if not node:
+                    raise ChromiumError(f"no element {selector!r} on the page to take a screenshot of")
+                top = pipe.call("DOM.getBoxModel", {"nodeId": node}, session)["model"]["border"][1]
+            clip = {"x": 0, "y": top, "width": width, "height": height, "scale": 1}
+            data = pipe.call("Page.captureScreenshot", {"format": "png", "clip": clip, "captureBeyondViewport": True},
+                             session)["data"]
+            Path(png).write_bytes(base64.b64decode(data))
+        size = pipe.call("Page.getLayoutMetrics", {}, session)["cssContentSize"]
+    return {"width": size["width"], "height": size["height"]}
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -140,4 +199,4 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-__all__ = ["print_pdf", "ChromiumError", "PRINT_OPTIONS"]
+__all__ = ["print_pdf", "capture", "ChromiumError", "PRINT_OPTIONS"]

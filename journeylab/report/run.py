@@ -13,7 +13,7 @@ import math
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -152,7 +152,9 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
         # Loaded once, into a database file every notebook reopens, instead of once per notebook.
         staging = Path(tempfile.mkdtemp(prefix="journeylab-report-"))
         try:
-            load_shop(shop_cfg, database=staging / SHOP_DATABASE).con.close()
+            shop = load_shop(shop_cfg, database=staging / SHOP_DATABASE)
+            period = order_period(shop)
+            shop.con.close()
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -204,12 +206,36 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
     database.unlink()
     shutil.rmtree(run_dir / CACHE_DIR, ignore_errors=True)
     html = run_dir / "report.html"
-    export_html(executed, html, title=opts.get("title") or client, logo=_logo_path(config, opts),
-                lang=opts["language"])
-    pdf_path, pdf_note = render_pdf(html, run_dir / "report.pdf") if pdf else (None, PDF_SKIPPED_NOTE)
+    lang = opts["language"]
+    title = report_title(opts, client)
+    export_html(executed, html, title=title, logo=_logo_path(config, opts), lang=lang, client=client,
+                period=period, made=date.today())
+    pdf_path, pdf_note = render_pdf(html, run_dir / "report.pdf", title=title, lang=lang) if pdf \
+        else (None, PDF_SKIPPED_NOTE)
     _finish_summary(run_dir, client, opts)
     _point_latest(run_dir)
     return ReportResult(client, config, run_dir, True, html=html, notebooks=executed, pdf=pdf_path, pdf_note=pdf_note)
+
+
+def report_title(opts: dict[str, Any], client: str) -> str:
+    """The report's title: the config's ``report: title:``, else "Customer journey report: <client>" in the
+    report's language. It heads the cover, names the page (``<title>``) and runs along the PDF's footer."""
+    from journeylab.i18n import t
+
+    title = opts.get("title")
+    return str(title) if title not in (None, "") else f"{t('report_title', opts.get('language', 'en'))}: {client}"
+
+
+def order_period(shop: Any) -> tuple[date, date] | None:
+    """First and last order date of a loaded shop (the cover's period); None for a shop without orders."""
+    first, last = shop.con.execute("SELECT min(ordered_at), max(ordered_at) FROM orders").fetchone()
+    if first is None or last is None:
+        return None
+    return _as_date(first), _as_date(last)
+
+
+def _as_date(value: Any) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def run_batch(configs: Iterable[str | Path], *, out_root: str | Path = "reports", progress: bool = True,
@@ -240,27 +266,25 @@ CONTENT_SECURITY_POLICY = ("default-src 'none'; img-src data:; style-src 'unsafe
 
 
 def export_html(notebooks: Sequence[Path], html: Path, *, title: str, logo: Path | None = None,
-                lang: str = "en") -> Path:
+                lang: str = "en", client: str | None = None, period: tuple[date, date] | None = None,
+                made: date | None = None) -> Path:
     """Merge executed notebooks into one self-contained HTML without code cells, prompts or scripts.
 
-    ``logo`` (an image, checked by journeylab.report.paths.image_type) is embedded at the top; images are
-    embedded, so the file stands alone. The page carries ``CONTENT_SECURITY_POLICY`` and no script;
+    The page opens with a cover (journeylab.report.layout): ``logo`` (an image, checked by
+    journeylab.report.paths.image_type, embedded), ``title``, ``client``, the ``period`` the data cover and
+    the report's date ``made``; then a table of contents linking to every section heading (h1, h2), each
+    given a generated anchor (``sec-1``, ...). Images are embedded, so the file stands alone; the template's
+    CSS lays it out for a laptop, a phone and A4 paper. The page carries ``CONTENT_SECURITY_POLICY`` and no script;
     a page in which journeylab.report.safe.page_problems finds anything that could run or fetch is not
     written (JourneylabError): that would be a bug of journeylab, never a client's report.
     """
-    import base64
-
     import nbformat
     from nbconvert import HTMLExporter
 
-    from journeylab.report.safe import html as escape, page_problems
+    from journeylab.report.layout import Cover, front_matter
+    from journeylab.report.safe import page_problems
 
     merged = nbformat.v4.new_notebook()
-    if logo is not None:
-        mime = image_type(logo)
-        data = base64.b64encode(Path(logo).read_bytes()).decode("ascii")
-        merged.cells.append(nbformat.v4.new_markdown_cell(
-            f'<img src="data:{mime};base64,{data}" alt="{escape(title)}" style="max-height:80px">'))
     for path in notebooks:
         nb = nbformat.read(str(path), as_version=4)
         for cell in nb.cells:
@@ -276,6 +300,7 @@ def export_html(notebooks: Sequence[Path], html: Path, *, title: str, logo: Path
                             exclude_anchor_links=True, template_name=TEMPLATE, language_code=lang,
                             extra_template_basedirs=[str(TEMPLATE_DIR)])
     body, _ = exporter.from_notebook_node(merged, resources={"journeylab_csp": CONTENT_SECURITY_POLICY})
+    body, _ = front_matter(body, Cover(title, client, period, made, logo), lang)
     problems = page_problems(body)
     if problems:
         raise JourneylabError(f"the report page for {html} holds {len(problems)} element(s) that could run or "
@@ -324,21 +349,41 @@ def chromium(args: Sequence[str], timeout: float = CHROMIUM_TIMEOUT) -> None:
                        check=True, capture_output=True, timeout=timeout)
 
 
-def render_pdf(html: Path, pdf: Path, timeout: float = CHROMIUM_TIMEOUT) -> tuple[Path | None, str]:
+def render_pdf(html: Path, pdf: Path, timeout: float = CHROMIUM_TIMEOUT, *, title: str = "",
+               lang: str = "en") -> tuple[Path | None, str]:
     """Print ``html`` to ``pdf`` with headless Chromium, scripts disabled and within ``timeout`` seconds
-    (journeylab.report.pdf); returns (pdf or None, a note saying why not)."""
+    (journeylab.report.pdf): A4, each page's footer with ``title`` and "page X of Y" in ``lang``; returns
+    (pdf or None, a note saying why not)."""
+    from journeylab.report.layout import footer_template
     from journeylab.report.pdf import ChromiumError, print_pdf
 
     exe = find_chromium()
     if exe is None:
         return None, PDF_MISSING_NOTE
     try:
-        print_pdf(exe, CHROMIUM_FLAGS, Path(html), Path(pdf), timeout)
+        print_pdf(exe, CHROMIUM_FLAGS, Path(html), Path(pdf), timeout,
+                  {"displayHeaderFooter": True, "headerTemplate": "<span></span>",
+                   "footerTemplate": footer_template(title, lang)})
     except (ChromiumError, OSError) as exc:
         return None, f"no PDF: {_first_line(str(exc))}"
     if not Path(pdf).exists():
         return None, "no PDF: Chromium wrote no file"
     return Path(pdf), ""
+
+
+def page_screenshots(html: Path, shots: Sequence[tuple[str | None, Path]], *, width: int | None = None,
+                     height: int | None = None, media: str = "print", mobile: bool = False,
+                     timeout: float = CHROMIUM_TIMEOUT) -> dict[str, float]:
+    """PNG screenshots of ``html`` (journeylab.report.pdf.capture: scripts off, as printed on A4 by default):
+    each shot is (CSS selector or None for the top, PNG path). Returns the laid-out page's size in CSS
+    pixels. FileNotFoundError without Chromium."""
+    from journeylab.report.pdf import PAGE_HEIGHT_PX, PAGE_WIDTH_PX, capture
+
+    exe = find_chromium()
+    if exe is None:
+        raise FileNotFoundError(PDF_MISSING_NOTE)
+    return capture(exe, CHROMIUM_FLAGS, Path(html), shots, timeout, width=width or PAGE_WIDTH_PX,
+                   height=height or PAGE_HEIGHT_PX, media=media, mobile=mobile)
 
 
 def screenshot(html: Path, png: Path, width: int = 1280, height: int = 1600) -> Path:
