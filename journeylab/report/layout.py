@@ -18,12 +18,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
-from journeylab.i18n import check_language, t
+from journeylab.i18n import format_date, t
 from journeylab.report.paths import image_type
 from journeylab.report.safe import html as escape
 
 # Babel's locale for each report language (dates such as "1 January 2024" / "1 januari 2024")
-LOCALES = {"en": "en_GB", "nl": "nl_NL"}
 SECTION_LEVELS = (1, 2)  # headings listed in the contents and given an anchor
 SECTION_ID = "sec-{n}"
 MAIN_TAG = '<main class="jl-report">'  # written by the report template; the cover goes right after it
@@ -55,10 +54,8 @@ class Cover:
 
 
 def long_date(day: Any, lang: str) -> str:
-    """``day`` as a reader of ``lang`` writes it in full: "1 March 2024", "1 maart 2024"."""
-    from babel.dates import format_date
-
-    return format_date(day, format="long", locale=LOCALES[check_language(lang)])
+    """``day`` as a reader of ``lang`` writes it in full: "1 March 2024", "1 maart 2024" (i18n.format_date)."""
+    return format_date(day, lang, "long")
 
 
 def number_sections(body: str) -> tuple[str, list[Section]]:
@@ -137,5 +134,5 @@ def footer_template(title: str, lang: str) -> str:
             f'<span style="white-space:nowrap">{pages}</span></div>')
 
 
-__all__ = ["Cover", "Section", "LOCALES", "long_date", "number_sections", "cover_html", "contents_html",
+__all__ = ["Cover", "Section", "long_date", "number_sections", "cover_html", "contents_html",
            "front_matter", "footer_template"]
