@@ -20,7 +20,7 @@ import pandas as pd
 
 from journeylab.data.config import load_yaml_data
 from journeylab.errors import ConfigError
-from journeylab.i18n import METRICS, check_language, format_p, stat_test_label, t
+from journeylab.i18n import METRICS, Phrase, check_language, format_p, stat_test_label, t
 
 if TYPE_CHECKING:
     from journeylab.data.shop import Shop
@@ -94,7 +94,7 @@ def findings(shop: "Shop | None" = None, lang: str = "en", comparison: pd.DataFr
         sure = t("finding_certainty", lang).format(test=stat_test_label(row["test"], lang), p=format_p(row["p_value"]),
                                                    certainty=t("very_sure" if row["p_value"] < 0.001 else "likely", lang))
         out.append({"id": rule["id"], "phase": rule["phase"],
-                    "finding": rule["finding" + suffix].format(low=lo, high=hi),
+                    "finding": Phrase(rule["finding" + suffix], lang).format(low=lo, high=hi),  # numbers as lang writes them
                     "evidence": ev, "action": rule["action" + suffix], "p_value": float(row["p_value"]),
                     "certainty": sure, "_size": size})
     cols = FINDING_COLUMNS
