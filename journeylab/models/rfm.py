@@ -131,8 +131,9 @@ def _quintile_sql(value: str, descending: bool) -> str:
 
 def rfm_sql(source: str, columns: Sequence[str], smap: SegmentMap, fixed_f: bool,
             f_bins: Sequence[int] = DEFAULT_F_BINS, dialect: Dialect = DUCKDB) -> str:
-    """The RFM scores and segments of every customer of summary ``source``: customer_id and RFM_COLUMNS.
-    ``fixed_f``: F from the order counts ``f_bins`` (lower bounds of scores 1..5) instead of quintiles."""
+    """The RFM scores and segments of every customer of summary ``source``: customer_id, RFM_COLUMNS and
+    segment_no (the position of the segment's rule in the map). ``fixed_f``: F from the order counts
+    ``f_bins`` (lower bounds of scores 1..5) instead of quintiles."""
     if fixed_f:
         f_score = "least(5, greatest(1, " + " + ".join(
             f"CASE WHEN b.frequency >= {float(lo)!r} THEN 1 ELSE 0 END" for lo in f_bins) + "))"
@@ -140,9 +141,10 @@ def rfm_sql(source: str, columns: Sequence[str], smap: SegmentMap, fixed_f: bool
     else:
         f_score, f_join = "fq.score", "LEFT JOIN fq ON fq.v = b.frequency"
 
-    def by_rule(col: str) -> str:
+    def by_rule(col: str | None) -> str:  # the first matching rule's ``col``, or its position (None)
         whens = " ".join(f"WHEN R BETWEEN {int(r.r_lo)} AND {int(r.r_hi)} AND FM BETWEEN {int(r.fm_lo)} AND "
-                         f"{int(r.fm_hi)} THEN {dialect.string(getattr(r, col))}" for r in smap.table.itertuples())
+                         f"{int(r.fm_hi)} THEN {dialect.string(getattr(r, col)) if col else pos}"
+                         for pos, r in enumerate(smap.table.itertuples()))
         return f"CASE {whens} END"
 
     labels = {"segment": "name", "segment_nl": "name_nl", "phase": "phase", "action": "action", "action_nl": "action_nl"}
@@ -158,7 +160,8 @@ def rfm_sql(source: str, columns: Sequence[str], smap: SegmentMap, fixed_f: bool
         fm AS (SELECT *, CAST(floor((F + M) / CAST(2 AS DOUBLE) + CAST(0.5 AS DOUBLE)) AS INT) AS FM FROM scored)
         SELECT customer_id, recency, frequency, monetary, revenue, R, F, M, FM,
                concat({dialect.cast_text("R")}, {dialect.cast_text("F")}, {dialect.cast_text("M")}) AS rfm,
-               {", ".join(f"{by_rule(col)} AS {name}" for name, col in labels.items())}
+               {", ".join(f"{by_rule(col)} AS {name}" for name, col in labels.items())},
+               {by_rule(None)} AS segment_no
         FROM fm"""
 
 
@@ -191,12 +194,22 @@ def rfm_segments(summary_or_shop: Any, segment_map: str | Path | Mapping | Segme
         if not n:
             raise DataError("there are no customers to score", table="customer summary")
         fixed_f, f_rule = f_rule_text(n, top, max_tie_share, f_bins)
-        out = con.execute(rfm_sql("_jl_rfm_summary", frame.columns, smap, fixed_f, f_bins)
-                          + " ORDER BY customer_id").df()
+        # numbers only leave DuckDB (a million text cells cost more than the scoring); the words come from
+        # the map by the segment's position, the code from the scores
+        numeric = "customer_id, recency, frequency, monetary, revenue, R, F, M, FM, segment_no"
+        out = con.execute(f"SELECT {numeric} FROM ({rfm_sql('_jl_rfm_summary', frame.columns, smap, fixed_f, f_bins)}) "
+                          "ORDER BY customer_id").df()
     finally:
         con.close()
     out.index = pd.Index(df.index, name=index_name)
     out = out.drop(columns="customer_id").astype({c: "int64" for c in ("R", "F", "M", "FM")})
+    codes = (out["R"] * 100 + out["F"] * 10 + out["M"]).to_numpy()
+    out.insert(out.columns.get_loc("FM") + 1, "rfm", pd.Series(codes, index=out.index).map(
+        {c: str(c) for c in np.unique(codes)}))
+    pos = out.pop("segment_no").to_numpy()
+    for name, col in (("segment", "name"), ("segment_nl", "name_nl"), ("phase", "phase"), ("action", "action"),
+                      ("action_nl", "action_nl")):
+        out[name] = smap.table[col].to_numpy()[pos]
     out["segment"] = pd.Categorical(out["segment"], categories=list(smap.table["name"]), ordered=True)
     out.attrs.update(segment_map_version=smap.version, f_rule=f_rule, f_fixed=fixed_f, f_top_share=top / n,
                      f_bins=list(f_bins),
