@@ -359,6 +359,8 @@ LABELS: dict[str, dict[str, str]] = {
                           "nl": "Te weinig variatie onder de {n:,} herhaalkopers om dit te toetsen."},
     "independence_sample": {"en": "; a sample of {n:,} of {total:,} repeat buyers",
                             "nl": "; een steekproef van {n:,} van {total:,} herhaalkopers"},
+    "density": {"en": "share of buyers (density)", "nl": "aandeel kopers (dichtheid)"},
+    "removal_effect": {"en": "removal effect (Markov)", "nl": "verwijderingseffect (Markov)"},
 }
 
 

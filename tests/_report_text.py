@@ -20,7 +20,10 @@ from journeylab import i18n
 # snake_case: an identifier shown as it is (organic_search, begin_checkout, first_touch, a column name)
 SNAKE = re.compile(r"(?<![\w-])[a-z]+_[a-z_]+\b")
 # numbers, money, percentages, dates and intervals: digits with their punctuation and currency signs
-NUMBER = re.compile(r"^[\d\s.,:;%€£$¤+\-–−=<>()/\[\]\u00a0\u202f×x*]*$")
+NUMBER = re.compile(r"^[\d\s.,:;%€£$¤+\-–−=<>()/\[\]\u00a0\u202f×x*^{}]*$")
+# matplotlib's tick labels of a log axis: "$\mathdefault{10^{-4}}$"
+MATHTEXT = re.compile(r"\$\\mathdefault\{(.*)\}\$")
+WORD = re.compile(r"[^\W\d_][\w/'-]*")
 # The same in both languages by nature: the models' and statistics' names of the literature, abbreviations,
 # the models' parameter symbols, and the few Dutch words spelled as in English.
 SAME_IN_BOTH = {
@@ -66,7 +69,8 @@ def figure_texts(notebooks: Iterable[str | Path]) -> list[str]:
         nb = nbformat.read(str(path), as_version=4)
         for c in nb.cells:
             for o in c.get("outputs", []) if c.cell_type == "code" else []:
-                out += [" ".join(t.split()) for t in o.get("metadata", {}).get("journeylab", {}).get("texts", [])]
+                texts = o.get("metadata", {}).get("journeylab", {}).get("texts", [])
+                out += [MATHTEXT.sub(r"\1", " ".join(t.split())) for t in texts]
     return out
 
 
@@ -77,15 +81,31 @@ def report_texts(run_dir: str | Path) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
+def data_values(run_dir: str | Path, lang: str) -> set[str]:
+    """The shop's own values a report run shows (its exported tables' columns of categories, channels and
+    customers), which may read as the data have them."""
+    import pandas as pd
+
+    headers = {i18n.t(key, lang) for key in ("category", "channel", "customer_id")}
+    values: set[str] = set()
+    for path in (Path(run_dir) / "tables").glob("*.csv"):
+        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+        for col in set(frame.columns) & headers:
+            values |= set(frame[col].dropna())
+    return values - set(i18n.CHANNELS)
+
+
 def is_number(text: str) -> bool:
     return bool(NUMBER.match(text))
 
 
 def untranslated(nl: Iterable[str], en: Iterable[str], allowed: Iterable[str] = ()) -> list[str]:
     """The texts of the Dutch report that occur in the English one too, except numbers, names that read
-    the same in both (SAME_IN_BOTH) and ``allowed`` (the shop's own data: categories, channels, ids)."""
+    the same in both (SAME_IN_BOTH), ``allowed`` (the shop's own data: categories, channels, ids) and texts
+    made of those and numbers only."""
     en, allowed = set(en), set(allowed) | SAME_IN_BOTH
-    return [t for t in dict.fromkeys(nl) if t in en and t not in allowed and not is_number(t)]
+    return [t for t in dict.fromkeys(nl) if t in en and t not in allowed and not is_number(t)
+            and not all(w in allowed for w in WORD.findall(t))]  # e.g. "CLV (EUR)": names and numbers only
 
 
 def snake_case(texts: Iterable[str], allowed: Iterable[str] = ()) -> list[str]:

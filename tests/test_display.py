@@ -51,7 +51,7 @@ def test_comparison_without_estimate_or_interval_has_no_empty_brackets():
     assert "(– – –)" not in out.to_string()
     assert list(out.iloc[:, 1]) == ["repeat rate (2+ orders)", "share lost", "CLV over 12 months", "order value"]
     nl = comparison_table(_comparison(), "nl")
-    assert list(nl.iloc[:, 0]) == ["upsell", "upsell", "ambassadeur", "aankoop"]
+    assert list(nl.iloc[:, 0]) == ["upsell / herhaalaankoop", "upsell / herhaalaankoop", "ambassadeur", "aankoop"]
     assert list(nl.iloc[:, 1]) == ["herhaalaankoopratio (2+ bestellingen)", "aandeel verloren", "CLV over 12 maanden",
                                    "orderwaarde"]
     assert list(nl.iloc[:, 2]) == ["aandeel", "aandeel", "BRL", "BRL"]
@@ -66,15 +66,15 @@ def test_metric_and_channel_labels_come_from_ids():
                                                 param=["paid_search", "purchase", ""])
     rows.attrs["horizon_months"] = 6
     assert list(comparison_table(rows, "en").iloc[:, 1]) == [
-        "channel share, first session: paid_search", "phase share: purchase", "CLV over 6 months"]
+        "channel share, first session: paid search", "phase share: purchase", "CLV over 6 months"]
     assert list(comparison_table(rows, "nl").iloc[:, 1]) == [
-        "kanaalaandeel, eerste sessie: paid_search", "aandeel fase: aankoop", "CLV over 6 maanden"]
+        "kanaalaandeel, eerste sessie: betaald zoeken", "aandeel fase: aankoop", "CLV over 6 maanden"]
     kpis = pd.DataFrame({"low": [1.0, 0.5], "high": [2.0, 0.5], "all": [3.0, 0.5]},
                         index=pd.MultiIndex.from_tuples([("purchase", "order_value", ""),
                                                          ("awareness", "channel_share_first_session", "email")],
                                                         names=["phase", "kpi", "param"]))
     assert list(kpi_table(kpis, "nl").index) == [("aankoop", "orderwaarde"),
-                                                  ("bewustwording", "kanaalaandeel, eerste sessie: email")]
+                                                  ("bewustwording", "kanaalaandeel, eerste sessie: e-mail")]
 
 
 def test_quality_plot_legend_title_in_the_report_language():
@@ -100,7 +100,7 @@ def test_comparison_plot_in_the_report_language_without_empty_panels():
 
     fig = comparison_plot(_comparison(), lang="nl")
     titles = [ax.get_title(loc="left") for ax in fig.axes]
-    assert titles == ["herhaalaankoopratio (2+ bestellingen) (p = 0.415)", "aandeel verloren", "orderwaarde (p < 0.001)"]
+    assert titles == ["herhaalaankoopratio (2+ bestellingen) (p = 0,415)", "aandeel verloren", "orderwaarde (p < 0,001)"]
     plt.close(fig)
 
 

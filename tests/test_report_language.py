@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from _report_text import english_words, report_texts, snake_case, untranslated
+from journeylab.i18n import CHANNELS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "configs" / "demo.yaml"
@@ -50,12 +51,13 @@ def reports(tmp_path_factory) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def shop_data() -> set[str]:
-    """The demo shop's own values a report may show as they are: categories, channels, customer ids, its
-    currency code."""
+    """The demo shop's own values a report may show as they are: categories, channels (other than the usual
+    channel ids), customer ids, its currency code."""
     base = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
     tables = {k: DEMO.parent / v for k, v in base["tables"].items()}
     values = set(pd.read_parquet(tables["products"], columns=["category"])["category"].dropna().astype(str))
-    values |= set(pd.read_parquet(tables["events"], columns=["channel"])["channel"].dropna().astype(str))
+    # channels as the data have them, except the usual channel ids, which a report shows as words
+    values |= set(pd.read_parquet(tables["events"], columns=["channel"])["channel"].dropna().astype(str)) - set(CHANNELS)
     values |= set(pd.read_parquet(tables["orders"], columns=["customer_id"])["customer_id"].dropna().astype(str))
     return values | {base["currency"]}
 

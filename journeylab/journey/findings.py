@@ -20,7 +20,7 @@ import pandas as pd
 
 from journeylab.data.config import load_yaml_data
 from journeylab.errors import ConfigError
-from journeylab.i18n import METRICS, check_language, format_p, stat_test_label, t
+from journeylab.i18n import METRICS, Phrase, check_language, format_p, stat_test_label, t
 
 if TYPE_CHECKING:
     from journeylab.data.shop import Shop
@@ -91,10 +91,10 @@ def findings(shop: "Shop | None" = None, lang: str = "en", comparison: pd.DataFr
         size = abs(np.log((hi + 1e-9) / (lo + 1e-9)))
         ev = t("finding_evidence", lang).format(**{k: float(row[k]) for k in (
             "low", "low_lower", "low_upper", "high", "high_lower", "high_upper", "difference", "diff_lower", "diff_upper")})
-        sure = t("finding_certainty", lang).format(test=stat_test_label(row["test"], lang), p=format_p(row["p_value"]),
+        sure = t("finding_certainty", lang).format(test=stat_test_label(row["test"], lang), p=format_p(row["p_value"], lang),
                                                    certainty=t("very_sure" if row["p_value"] < 0.001 else "likely", lang))
         out.append({"id": rule["id"], "phase": rule["phase"],
-                    "finding": rule["finding" + suffix].format(low=lo, high=hi),
+                    "finding": Phrase(rule["finding" + suffix], lang).format(low=lo, high=hi),
                     "evidence": ev, "action": rule["action" + suffix], "p_value": float(row["p_value"]),
                     "certainty": sure, "_size": size})
     cols = FINDING_COLUMNS

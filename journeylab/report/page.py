@@ -75,7 +75,9 @@ class Page:
         """Show a matplotlib figure here (not at the end of the cell) as an embedded PNG and close it.
 
         ``alt`` (default: the figure's title) is the image's text for screen readers and search; ``None``
-        for ``fig`` (nothing to plot) shows nothing."""
+        for ``fig`` (nothing to plot) shows nothing. Every text drawn in the figure (titles, axis labels,
+        tick labels, legend entries, annotations) goes with it in the output's metadata
+        (``journeylab.texts``), so a test can read a figure's words in the executed notebook."""
         if fig is None:
             return
         import base64
@@ -86,8 +88,18 @@ class Page:
 
         alt = shorten(alt if alt is not None else figure_title(fig), 200)
         png = base64.b64encode(print_figure(fig, fmt="png", bbox_inches="tight")).decode("ascii")
-        display({"image/png": png, "text/plain": alt}, raw=True, metadata={"image/png": {"alt": alt}})
+        display({"image/png": png, "text/plain": alt}, raw=True,
+                metadata={"image/png": {"alt": alt}, "journeylab": {"texts": figure_texts(fig)}})
         plt.close(fig)
+
+
+def figure_texts(fig: Any) -> list[str]:
+    """Every visible, non-empty text of a drawn figure (titles, axis and tick labels, legend entries and
+    titles, annotations), each once, in drawing order."""
+    from matplotlib.text import Text
+
+    texts = (t.get_text().strip() for t in fig.findobj(Text) if t.get_visible() and t.get_text())
+    return [t for t in dict.fromkeys(texts) if t]
 
 
 def figure_title(fig: Any) -> str:
@@ -99,4 +111,4 @@ def figure_title(fig: Any) -> str:
     return "; ".join(dict.fromkeys(titles))
 
 
-__all__ = ["Page", "figure_title", "TABLES_DIR"]
+__all__ = ["Page", "figure_title", "figure_texts", "TABLES_DIR"]
