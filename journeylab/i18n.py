@@ -1157,10 +1157,20 @@ DQ_EXPLANATIONS: dict[str, dict[str, str]] = {
     "purchase_events_in_export": {"en": "purchase events in the export", "nl": "aankoopgebeurtenissen in de export"},
     "sessions_in_file": {"en": "sessions in the file (one row each)", "nl": "sessies in het bestand (één rij per sessie)"},
 }
+# Data a report section cannot do without (journeylab.errors.DataError codes), in both languages
+DATA_ERRORS: dict[str, dict[str, str]] = {
+    "needs_products": {
+        "en": "involvement needs a products table with a category per product (or the shop config's 'involvement' "
+              "mapping)",
+        "nl": "betrokkenheid vraagt om een productentabel met een categorie per product (of de indeling 'involvement' "
+              "in de winkelconfiguratie)"},
+    "no_cohort_orders": {"en": "there are no orders for a cohort table",
+                         "nl": "er zijn geen bestellingen voor een cohorttabel"},
+}
 # Every table of words by id above (for the tests: both languages everywhere)
 TRANSLATION_TABLES: tuple[dict[str, dict[str, str]], ...] = (
     LABELS, METRICS, STATISTICS, PHASES, STATUSES, UNITS, TESTS, EVENTS, CHANNELS, DATA_SOURCES, LEVEL_SOURCES,
-    CHURN_SCORES, DQ_RULES, DQ_EXPLANATIONS, *[m for m in PHASE_RULES.values()],
+    CHURN_SCORES, DQ_RULES, DQ_EXPLANATIONS, DATA_ERRORS, *[m for m in PHASE_RULES.values()],
 )
 
 

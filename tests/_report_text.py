@@ -110,8 +110,15 @@ def untranslated(nl: Iterable[str], en: Iterable[str], allowed: Iterable[str] = 
 
 def snake_case(texts: Iterable[str], allowed: Iterable[str] = ()) -> list[str]:
     """The texts that show a snake_case identifier, other than those of the shop's own data (``allowed``)."""
-    allowed = set(allowed)
-    return [t for t in dict.fromkeys(texts) if any(m not in allowed for m in SNAKE.findall(t))]
+    own = sorted((v for v in set(allowed) if "_" in v), key=len, reverse=True)  # e.g. "furniture.living_room.sofa"
+
+    def without_data(text: str) -> str:
+        for value in own:
+            if value in text:
+                text = text.replace(value, " ")
+        return text
+
+    return [t for t in dict.fromkeys(texts) if SNAKE.search(without_data(t))]
 
 
 def english_words(texts: Iterable[str]) -> list[str]:

@@ -103,3 +103,16 @@ def test_the_spend_model_check_is_a_sentence_of_the_report_language():
     assert flat["flat"] and "herhaalkopers" in independence_text(flat, "nl")
     sampled = {**weak, "sample_of": 300_000}
     assert "300.000" in independence_text(sampled, "nl")
+
+
+def test_a_section_without_its_data_says_why_in_the_report_language():
+    """A DataError with a code of i18n.DATA_ERRORS reads in the report's language (no English in Dutch)."""
+    from journeylab.errors import DataError
+    from journeylab.report.sections import attempt
+
+    def fail():
+        raise DataError("needs_products", table="products")
+
+    assert "productentabel" in attempt(fail, "nl").message and "products table" in attempt(fail, "en").message
+    assert "table 'products'" in str(DataError("needs_products", table="products"))  # the CLI's message
+    assert "no such code" in attempt(lambda: (_ for _ in ()).throw(DataError("no such code")), "nl").message

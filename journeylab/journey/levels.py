@@ -71,8 +71,7 @@ def category_evidence(shop: "Shop") -> pd.DataFrame:
     """Per category: n_products, median_price (currency), price_ratio, buyers, repeat_rate,
     interpurchase_days (median, repeat buyers), consideration_days (median; needs events)."""
     if not shop.has("products"):
-        raise DataError("involvement needs a products table with a category per product (or the shop config's "
-                        "'involvement' mapping)", table="products")
+        raise DataError("needs_products", table="products")
     price = _price_expr(shop)
     d = shop.dialect
     has_lines = shop.has("order_lines")

@@ -314,7 +314,7 @@ def cohort_retention(shop: "Shop", max_months: int = 24) -> pd.DataFrame:
                    FROM o JOIN f USING (customer_id))
         SELECT cohort, k, count(*) AS customers FROM a WHERE k <= {int(max_months)} GROUP BY 1, 2""")
     if df.empty:
-        raise DataError("there are no orders for a cohort table", table="orders")
+        raise DataError("no_cohort_orders", table="orders")
     tab = df.pivot(index="cohort", columns="k", values="customers").sort_index()
     sizes = tab[0]
     out = tab.div(sizes, axis=0)

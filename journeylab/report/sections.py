@@ -38,7 +38,7 @@ def attempt(fn: Callable[[], Any], lang: str = "en") -> Outcome:
     try:
         return Outcome(True, fn())
     except (ModelError, DataError) as exc:
-        why = exc.text(lang) if isinstance(exc, ModelError) else str(exc)
+        why = exc.text(lang)  # the i18n sentence of the error's code, else its English message
         return Outcome(False, None, fill("{lead} {why}", lead=t("section_not_fitted", lang), why=why))
 
 
