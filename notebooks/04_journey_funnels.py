@@ -56,7 +56,7 @@ page.figure(phase_plot(phases, by="involvement" if "involvement" in phases else 
 page.heading(t("phase_rules", language), level=3)
 rules = phases.attrs["rules"]
 page.table(phase_rule_table(rules, language, phase_model), hide_index=True)
-page.export(rules, "phase_rules", hide_index=True)  # the rules' SQL, for the technical reader
+page.export(rules[["phase", "needs", "rule"]], "phase_rules", hide_index=True)  # the SQL, for a technical reader
 record(output_dir, {"phases": phases["phase"].value_counts().to_dict()})
 
 # %%
