@@ -51,7 +51,7 @@ if phases.attrs.get("needs_events"):
 
 # %%
 counts = phase_counts(phases, by="status")
-page.table(phase_counts_table(counts, language), name="phase_counts")
+page.table(phase_counts_table(counts, language), name="phase_counts", worded_columns=True)
 page.figure(phase_plot(phases, by="involvement" if "involvement" in phases else None, lang=language))
 page.heading(t("phase_rules", language), level=3)
 rules = phases.attrs["rules"]
@@ -65,7 +65,7 @@ flows = jl.phase_flows(shop, dates=[end - pd.DateOffset(months=6), end], model=p
 page.heading(t("phase_flows", language), level=3)
 page.figure(phase_flow_plot(flows, lang=language))
 for (start, stop), matrix in zip(zip(flows["dates"], flows["dates"][1:]), flows["transitions"]):
-    page.table(transition_table(matrix, start, stop, language))
+    page.table(transition_table(matrix, start, stop, language), worded_columns=True)
 
 # %%
 page.heading(t("cohorts", language), level=3)

@@ -22,11 +22,14 @@ def format_table(
     currency: str = "EUR",
     decimals: int = 2,
     hide_index: bool = False,
+    worded_columns: bool = False,
 ):
     """A pandas Styler of ``frame`` with translated column names and formatted numbers.
 
     ``percent`` columns hold shares (0.25 is shown as 25.0%); ``money`` columns are shown with
     the currency; other floats with ``decimals`` decimals and integers with thousands separators.
+    ``worded_columns``: the column names are words of the report's language already (e.g. phases), not
+    ids, so they are shown as they are (a word that is also a label key, "consideration", stays itself).
     """
     percent, money = set(percent), set(money)
     label = labeller(lang, fallback=True)
@@ -48,7 +51,7 @@ def format_table(
         else:
             fmt[col] = cell
     styler = frame.style.format(fmt, na_rep="–")
-    styler = styler.relabel_index([cell(label(c)) for c in frame.columns], axis="columns")
+    styler = styler.relabel_index([cell(c if worded_columns else label(c)) for c in frame.columns], axis="columns")
     if hide_index:
         styler = styler.hide(axis="index")
     else:

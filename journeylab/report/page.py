@@ -44,18 +44,21 @@ class Page:
         display({"text/markdown": md, "text/plain": shorten(text, 10_000)}, raw=True)
 
     def table(self, frame: pd.DataFrame, *, name: str | None = None, percent: Iterable[str] = (),
-              money: Iterable[str] = (), decimals: int = 2, hide_index: bool = False) -> None:
+              money: Iterable[str] = (), decimals: int = 2, hide_index: bool = False,
+              worded_columns: bool = False) -> None:
         """``frame`` as a formatted, escaped table (journeylab.report.display.format_table); with ``name`` also
-        written to ``tables/<name>.csv`` of the report run."""
+        written to ``tables/<name>.csv`` of the report run. ``worded_columns``: the column names are words
+        already (phases, statuses), shown as they are."""
         from IPython.display import display
 
         percent, money = list(percent), list(money)
         display(format_table(frame, self.lang, percent=percent, money=money, currency=self.currency,
-                             decimals=decimals, hide_index=hide_index))
+                             decimals=decimals, hide_index=hide_index, worded_columns=worded_columns))
         if name:
-            self.export(frame, name, hide_index=hide_index)
+            self.export(frame, name, hide_index=hide_index, worded_columns=worded_columns)
 
-    def export(self, frame: pd.DataFrame, name: str, *, hide_index: bool = False) -> Path | None:
+    def export(self, frame: pd.DataFrame, name: str, *, hide_index: bool = False,
+               worded_columns: bool = False) -> Path | None:
         """Write ``frame`` with the report's headers to ``<output_dir>/tables/<name>.csv`` and return the
         path; nothing (None) on a page without an output folder (a notebook run by hand)."""
         from journeylab.report.export import write_table
@@ -63,7 +66,7 @@ class Page:
         if self.output_dir is None:
             return None
         label = labeller(self.lang, fallback=True)
-        out = frame.rename(columns=label)
+        out = frame if worded_columns else frame.rename(columns=label)
         if hide_index:
             out = out.reset_index(drop=True)
         else:
