@@ -67,6 +67,10 @@ def _validate(args: argparse.Namespace) -> int:
     shown = dq[(dq["rows"] > 0) | dq["action"].isin(["read", "kept"])]
     import pandas as pd
 
+    from journeylab.i18n import rule_label
+
+    shown = shown.assign(rule=shown["rule"].map(rule_label))  # the rule's words, not its id
+
     with pd.option_context("display.width", 160, "display.max_colwidth", 60, "display.max_rows", 200):
         print(f"shop {shop.name}: observation end {shop.observation_end:%Y-%m-%d}, currency {shop.currency}")
         print(shown[["table", "rule", "action", "rows", "revenue"]].to_string(index=False))

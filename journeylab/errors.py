@@ -13,6 +13,8 @@ class DataError(JourneylabError, ValueError):
 
     ``examples`` holds up to five ``(line_number, row_dict)`` pairs; line numbers are 1-based
     file lines (the header is line 1) where the data came from a file, else 0-based row positions.
+    A ``problem`` that is a code of ``journeylab.i18n.DATA_ERRORS`` is said in a report's language
+    (``exc.text("nl")``); any other text is the problem itself, in English only.
     """
 
     def __init__(
@@ -25,13 +27,22 @@ class DataError(JourneylabError, ValueError):
         examples: Sequence[tuple[int, dict[str, Any]]] = (),
         hint: str | None = None,
     ) -> None:
-        self.problem = problem
+        from journeylab.i18n import DATA_ERRORS
+
+        self.code = problem if problem in DATA_ERRORS else None
+        self.problem = DATA_ERRORS[problem]["en"] if self.code else problem
         self.file = file
         self.table = table
         self.column = column
         self.examples = list(examples)[:5]
         self.hint = hint
         super().__init__(self._format())
+
+    def text(self, lang: str = "en") -> str:
+        """The problem as a plain sentence in ``lang`` for a report (the full message for a code without words)."""
+        from journeylab.i18n import DATA_ERRORS, check_language
+
+        return DATA_ERRORS[self.code][check_language(lang)] if self.code else str(self)
 
     def _format(self) -> str:
         where = []

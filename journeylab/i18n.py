@@ -150,7 +150,6 @@ LABELS: dict[str, dict[str, str]] = {
     "price_ratio": {"en": "price / shop median", "nl": "prijs / mediaan winkel"},
     "interpurchase_days": {"en": "days between purchases", "nl": "dagen tussen aankopen"},
     "consideration_days": {"en": "days of consideration", "nl": "dagen overweging"},
-    "score": {"en": "score (votes for high)", "nl": "score (stemmen voor hoog)"},
     "status_from_recency": {
         "en": ("Status follows the time since the last order (active up to {at_risk:.0f} days, at risk up to {lost:.0f}, "
                "lost after that): on the holdout, recency ranked who would not buy again better (AUC {auc_recency:.2f}) "
@@ -298,12 +297,12 @@ LABELS: dict[str, dict[str, str]] = {
               "(de data kunnen het niet zeggen), en de stille klanten ervan staan op 'te vroeg om te zeggen' in "
               "plaats van verloren."},
     "definition_attribution": {
-        "en": "Models, per converting path of n touchpoints (credits sum to 1 per conversion): first_touch: all to "
-              "touch 1; last_touch: all to touch n; last_non_direct: all to the last touch whose channel is not "
-              "'direct' (touch n if all are direct); linear: 1/n each; position_based: 40% first, 40% last, 20% "
-              "shared by the middle touches (n = 1: 100%; n = 2: 50/50); time_decay: weight 2^(-age / half_life) "
-              "with age = time from the touch (session start) to the conversion, normalised per path (half life "
-              "half_life_days, 7 days by default); markov: first-order Markov chain over (start) -> channels -> (conversion) "
+        "en": "Models, per converting path of n touchpoints (credits sum to 1 per conversion): first touch: all to "
+              "touch 1; last touch: all to touch n; last non-direct touch: all to the last touch whose channel is not "
+              "'direct' (touch n if all are direct); linear: 1/n each; position-based: 40% first, 40% last, 20% "
+              "shared by the middle touches (n = 1: 100%; n = 2: 50/50); time decay: weight 2^(-age / half-life) "
+              "with age = time from the touch (session start) to the conversion, normalised per path (half-life "
+              "7 days unless set otherwise); Markov chain: first-order Markov chain over (start) -> channels -> (conversion) "
               "| (null), estimated from all paths; the removal effect of a channel is 1 - P(conversion without it) "
               "/ P(conversion), where removing a channel sends every transition into it to (null); conversions are "
               "shared in proportion to the removal effects.",
@@ -313,7 +312,7 @@ LABELS: dict[str, dict[str, str]] = {
               "contacten direct zijn); lineair: elk 1/n; positiegebaseerd: 40% het eerste, 40% het laatste, 20% "
               "verdeeld over de contacten ertussen (n = 1: 100%; n = 2: 50/50); tijdsverval: gewicht "
               "2^(-ouderdom / halveringstijd), met ouderdom = de tijd van het contact (begin van de sessie) tot de "
-              "conversie, per pad genormaliseerd (halveringstijd half_life_days, standaard 7 dagen); Markov-keten: "
+              "conversie, per pad genormaliseerd (halveringstijd standaard 7 dagen); Markov-keten: "
               "Markovketen van de eerste orde over (start) -> kanalen -> (conversie) | (null), geschat op alle "
               "paden; het verwijderingseffect van een kanaal is 1 - P(conversie zonder het kanaal) / P(conversie), "
               "waarbij het weglaten van een kanaal elke overgang naar dat kanaal naar (null) stuurt; de conversies "
@@ -356,14 +355,51 @@ LABELS: dict[str, dict[str, str]] = {
     "consideration_title": {"en": "Days from first visit to first purchase",
                             "nl": "Dagen van eerste bezoek tot eerste aankoop"},
     "involvement": {"en": "involvement", "nl": "betrokkenheid"},
-    # attribution models (keys are attribution.MODELS); English keeps the identifiers the plot showed so far
-    "first_touch": {"en": "first_touch", "nl": "eerste contact"},
-    "last_touch": {"en": "last_touch", "nl": "laatste contact"},
-    "last_non_direct": {"en": "last_non_direct", "nl": "laatste niet-directe contact"},
+    # attribution models (keys are attribution.MODELS)
+    "first_touch": {"en": "first touch", "nl": "eerste contact"},
+    "last_touch": {"en": "last touch", "nl": "laatste contact"},
+    "last_non_direct": {"en": "last non-direct touch", "nl": "laatste niet-directe contact"},
     "linear": {"en": "linear", "nl": "lineair"},
-    "position_based": {"en": "position_based", "nl": "positiegebaseerd"},
-    "time_decay": {"en": "time_decay", "nl": "tijdsverval"},
-    "markov": {"en": "markov", "nl": "Markov-keten"},
+    "position_based": {"en": "position-based", "nl": "positiegebaseerd"},
+    "time_decay": {"en": "time decay", "nl": "tijdsverval"},
+    "markov": {"en": "Markov chain", "nl": "Markov-keten"},
+    # words of the report that were shown as ids (issue 15, point 1)
+    "customer_id": {"en": "customer", "nl": "klant"},
+    "rank": {"en": "no.", "nl": "nr."},
+    "finding": {"en": "finding", "nl": "bevinding"},
+    "certainty": {"en": "certainty", "nl": "zekerheid"},
+    "category": {"en": "product category", "nl": "productcategorie"},
+    "involvement_score": {"en": "score (votes for high)", "nl": "score (stemmen voor hoog)"},
+    "sessions": {"en": "sessions", "nl": "sessies"},
+    "needs": {"en": "seen in", "nl": "zichtbaar in"},
+    "rule_meaning": {"en": "who is in it", "nl": "wie erin zit"},
+    "phase_rule_own": {"en": "a rule of this report's own (see tables/phase_rules.csv)",
+                       "nl": "een eigen regel van dit rapport (zie tables/phase_rules.csv)"},
+    "phase_on": {"en": "phase on {date}", "nl": "fase op {date}"},
+    "unknown_involvement": {"en": "involvement unknown", "nl": "betrokkenheid onbekend"},
+    "orders_only_note": {
+        "en": "This shop has orders only: the phases {phases} need web events, so everyone shown is a customer, "
+              "from the purchase phase on.",
+        "nl": "Deze winkel heeft alleen bestellingen: de fasen {phases} vragen om webgebeurtenissen, dus iedereen "
+              "die hier staat is een klant, vanaf de aankoopfase."},
+    "independence_ok": {
+        "en": "The correlation between purchase frequency and spend per order is {r:.2f} (p {p}, n = {n:,}{sample}): "
+              "weak enough for the Gamma-Gamma model.",
+        "nl": "De correlatie tussen aankoopfrequentie en besteding per bestelling is {r:.2f} (p {p}, n = {n:,}{sample}): "
+              "zwak genoeg voor het Gamma-Gamma-model."},
+    "independence_doubtful": {
+        "en": "The correlation between purchase frequency and spend per order is {r:.2f} (p {p}, n = {n:,}{sample}): "
+              "too strong; the Gamma-Gamma model's assumption that spend does not depend on frequency is doubtful, "
+              "so treat CLV with care.",
+        "nl": "De correlatie tussen aankoopfrequentie en besteding per bestelling is {r:.2f} (p {p}, n = {n:,}{sample}): "
+              "te sterk; de aanname van het Gamma-Gamma-model dat de besteding niet van de frequentie afhangt is "
+              "twijfelachtig, dus wees voorzichtig met de CLV."},
+    "independence_flat": {"en": "Too little variation among the {n:,} repeat buyers to test this.",
+                          "nl": "Te weinig variatie onder de {n:,} herhaalkopers om dit te toetsen."},
+    "independence_sample": {"en": "; a sample of {n:,} of {total:,} repeat buyers",
+                            "nl": "; een steekproef van {n:,} van {total:,} herhaalkopers"},
+    "density": {"en": "share of buyers (density)", "nl": "aandeel kopers (dichtheid)"},
+    "removal_effect": {"en": "removal effect (Markov)", "nl": "verwijderingseffect (Markov)"},
     # --- report cover, contents and page footer (issue 15, point 4: print quality; journeylab.report.layout) ---
     "contents": {"en": "Contents", "nl": "Inhoud"},
     "client": {"en": "Client", "nl": "Klant"},
@@ -374,14 +410,14 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def format_p(p: float) -> str:
-    """A p-value as a reader sees it: "< 0.001" below 0.001 (never "p = 0"), else "= " and two
-    significant digits; "–" when there is none."""
+def format_p(p: float, lang: str = "en") -> str:
+    """A p-value as a reader sees it, in the language's locale: "< 0.001" ("< 0,001") below 0.001 (never
+    "p = 0"), else "= " and two significant digits; "–" when there is none."""
     import math
 
     if p is None or not math.isfinite(p):
         return "–"
-    return "< 0.001" if p < 0.001 else f"= {p:.2g}"
+    return "< " + format_number(0.001, lang, 3) if p < 0.001 else "= " + format_spec(float(p), ".2g", lang)
 
 
 # the involvement inference rules (journeylab.journey.levels.INFERENCE_RULES) in words
@@ -553,47 +589,11 @@ def labeller(lang: str, overrides: Mapping[str, str] | None = None, *,
 
 
 def level_label(value: Any, lang: str = "en") -> Any:
-    """An involvement level ("low", "high") or the "all" group as a word of ``lang``; any other value
-    (e.g. "(unknown)", a channel) unchanged."""
+    """An involvement level ("low", "high"), the "all" group or "(unknown)" (no level) as words of ``lang``;
+    any other value (e.g. a channel) unchanged."""
+    if value == "(unknown)":
+        return LABELS["unknown_involvement"][check_language(lang)]
     return LABELS[value][check_language(lang)] if value in ("low", "high", "all") else value
-
-
-# Data-quality rules and their explanations in Dutch (English is the rule table itself).
-RULES_NL: dict[str, str] = {
-    "rows read": "rijen ingelezen", "rows kept": "rijen behouden", "rows in the source": "rijen in de bron",
-    "rows analysed": "rijen geanalyseerd", "duplicate row": "dubbele rij",
-    "missing customer id": "klantnummer ontbreekt", "missing order date": "besteldatum ontbreekt",
-    "missing revenue": "bedrag ontbreekt", "cancelled": "geannuleerd",
-    "return (negative revenue)": "retour (negatief bedrag)", "after observation end": "na einde observatieperiode",
-    "missing order id": "ordernummer ontbreekt", "missing product id": "productnummer ontbreekt",
-    "missing quantity or price": "aantal of prijs ontbreekt", "return (negative quantity)": "retour (negatief aantal)",
-    "line of an order not kept": "regel van een niet behouden order", "duplicate product id": "dubbel productnummer",
-    "missing category": "categorie ontbreekt", "missing user id": "gebruikersnummer ontbreekt",
-    "missing session id": "sessienummer ontbreekt", "missing time": "tijdstip ontbreekt",
-    "missing event type": "gebeurtenistype ontbreekt", "user id taken from customer id": "gebruikersnummer = klantnummer",
-    "missing customer or product": "klant of product ontbreekt", "missing or impossible rating": "beoordeling ontbreekt of onmogelijk",
-    "extreme amount (over 100x the median order of its category)":
-        "extreem bedrag (meer dan 100x de mediane bestelling van de categorie)",
-    "kept, but check it: such an amount is often a test order, a typo or a one-off wholesale deal; compared with "
-    "orders of the same main category (the one with most of the order's value), or with all orders when that "
-    "category is unknown or has fewer than 20 orders":
-        "behouden, maar controleer het: zo'n bedrag is vaak een testbestelling, een tikfout of een eenmalige "
-        "groothandelsorder; vergeleken met bestellingen uit dezelfde hoofdcategorie (die met het grootste deel van "
-        "het orderbedrag), of met alle bestellingen als die categorie onbekend is of minder dan 20 bestellingen heeft",
-    "an exact copy of an earlier row; counted once": "een exacte kopie van een eerdere rij; eenmaal geteld",
-    "an order nobody can be linked to": "een bestelling die aan niemand te koppelen is",
-    "an order without a date cannot be placed in time": "een bestelling zonder datum is niet in de tijd te plaatsen",
-    "an order without an amount": "een bestelling zonder bedrag", "the order did not happen": "de bestelling is niet doorgegaan",
-    "a return or refund, not a purchase": "een retour of terugbetaling, geen aankoop",
-    "outside the period analysed (or a future date)": "buiten de geanalyseerde periode (of een datum in de toekomst)",
-    "an id was assigned from the file line": "een nummer is toegekend op basis van de bestandsregel",
-    "its order was dropped above or is not in the orders table": "de bijbehorende bestelling is hierboven weggelaten of ontbreekt",
-}
-
-
-def translate_rule(text: str, lang: str = "en") -> str:
-    """A data-quality rule or explanation in ``lang`` (unknown texts stay as they are)."""
-    return RULES_NL.get(text, text) if lang == "nl" else text
 
 
 # Metrics of the involvement comparison (journeylab.journey.involvement.compare_involvement), the KPIs
@@ -668,12 +668,13 @@ PHASES: dict[str, dict[str, str]] = {
     "awareness": {"en": "awareness", "nl": "bewustwording"},
     "consideration": {"en": "consideration", "nl": "overweging"},
     "purchase": {"en": "purchase", "nl": "aankoop"},
-    "upsell": {"en": "upsell", "nl": "upsell"},
+    "upsell": {"en": "upsell", "nl": "upsell / herhaalaankoop"},
     "ambassador": {"en": "ambassador", "nl": "ambassadeur"},
     "decision": {"en": "decision", "nl": "beslissing"},
     "loyalty": {"en": "loyalty", "nl": "loyaliteit"},
     "use": {"en": "use", "nl": "gebruik"},
     "aftercare": {"en": "aftercare", "nl": "nazorg"},
+    "not_yet_seen": {"en": "not yet seen", "nl": "nog niet gezien"},  # phase flows: a person not seen yet
 }
 # A customer's status: the values of journeylab.models.churn.STATUSES
 STATUSES: dict[str, dict[str, str]] = {
@@ -711,7 +712,7 @@ EVENTS: dict[str, dict[str, str]] = {
     "(left)": {"en": "(left)", "nl": "(vertrokken)"},
 }
 # How a metric's ``param`` is shown in its label, by the name of the label's placeholder
-_PARAM_FIELDS = {"channel": lambda v, lang: str(v), "phase": lambda v, lang: phase_label(v, lang)}
+_PARAM_FIELDS = {"channel": lambda v, lang: channel_label(v, lang), "phase": lambda v, lang: phase_label(v, lang)}
 
 
 def metric_label(metric: str, lang: str = "en", param: Any = None, **values: Any) -> str:
@@ -879,8 +880,8 @@ def choice_text(comparison, lang: str = "en") -> str:
     """Plain sentences on a journeylab.models.clv.ModelComparison: which purchase model is used and why, which
     were set aside and why (or that none can be trusted)."""
     m = comparison.metrics
-    num = lambda v: f"{v:.3f}"  # noqa: E731
-    pct = lambda v: f"{v:+.1f}%"  # noqa: E731
+    num = lambda v: format_number(v, lang, 3)  # noqa: E731
+    pct = lambda v: ("+" if v >= 0 else "-") + format_percent(abs(v) / 100, lang)  # noqa: E731
     parts = []
     rec = comparison.recommended
     if rec is not None:
@@ -916,3 +917,358 @@ def translate_params(params: dict, lang: str) -> dict:
     if isinstance(out.get("what"), (list, tuple)):
         out["what"] = ", ".join(t(w, lang) if lang != "en" and w in LABELS else w for w in out["what"])
     return out
+
+
+# ---------------------------------------------------------------- ids shown as words (issue 15, point 1)
+# Channels: the usual channel ids of web analytics (GA's default channel groups as a shop's UTM data or
+# the simulator write them). Any other channel is the shop's own text and reads as it is.
+CHANNELS: dict[str, dict[str, str]] = {
+    "direct": {"en": "direct", "nl": "direct bezoek"},
+    "organic_search": {"en": "organic search", "nl": "organisch zoeken"},
+    "paid_search": {"en": "paid search", "nl": "betaald zoeken"},
+    "email": {"en": "email", "nl": "e-mail"},
+    "social": {"en": "social media", "nl": "sociale media"},
+    "paid_social": {"en": "paid social media", "nl": "betaalde sociale media"},
+    "organic_social": {"en": "organic social media", "nl": "organische sociale media"},
+    "referral": {"en": "referral", "nl": "verwijzing"},
+    "display": {"en": "display ads", "nl": "display-advertenties"},
+    "affiliate": {"en": "affiliate", "nl": "affiliatepartner"},
+    "affiliates": {"en": "affiliates", "nl": "affiliatepartners"},
+    "(none)": {"en": "(none)", "nl": "(geen)"},
+    "(unknown)": {"en": "(unknown)", "nl": "(onbekend)"},
+}
+# What a phase of a phase model needs to be seen (journeylab/phase_models.yaml ``needs``)
+DATA_SOURCES: dict[str, dict[str, str]] = {
+    "events": {"en": "web events", "nl": "webgebeurtenissen"},
+    "orders": {"en": "orders", "nl": "bestellingen"},
+}
+# Who is in a phase of a built-in phase model (journeylab/phase_models.yaml), by model and phase id; the
+# report shows these instead of the rule's SQL.
+PHASE_RULES: dict[str, dict[str, dict[str, str]]] = {
+    "five": {
+        "awareness": {"en": "visited the shop at least once", "nl": "heeft de winkel minstens één keer bezocht"},
+        "consideration": {"en": "viewed or compared a product, used the cart, or came back; no order yet",
+                          "nl": "bekeek of vergeleek een product, gebruikte het winkelmandje of kwam terug; nog geen "
+                                "bestelling"},
+        "purchase": {"en": "exactly one order so far, in one category",
+                     "nl": "precies één bestelling tot nu toe, in één categorie"},
+        "upsell": {"en": "two or more orders, or orders in a second category",
+                   "nl": "twee of meer bestellingen, of bestellingen in een tweede categorie"},
+        "ambassador": {"en": "a customer who wrote a review or referred others, or is in the RFM segment Champions",
+                       "nl": "een klant die een review schreef of anderen aanbracht, of in het RFM-segment Topklanten "
+                             "zit"},
+    },
+    "four": {
+        "awareness": {"en": "visited the shop at least once", "nl": "heeft de winkel minstens één keer bezocht"},
+        "consideration": {"en": "viewed or compared a product, or came back",
+                          "nl": "bekeek of vergeleek een product, of kwam terug"},
+        "decision": {"en": "put a product in the cart or ordered once",
+                     "nl": "legde een product in het winkelmandje of bestelde één keer"},
+        "loyalty": {"en": "ordered again, reviewed or referred",
+                    "nl": "bestelde opnieuw, schreef een review of bracht anderen aan"},
+    },
+    "six": {
+        "awareness": {"en": "visited the shop at least once", "nl": "heeft de winkel minstens één keer bezocht"},
+        "consideration": {"en": "viewed or compared a product, or came back",
+                          "nl": "bekeek of vergeleek een product, of kwam terug"},
+        "decision": {"en": "put a product in the cart or began checkout, no order yet",
+                     "nl": "legde een product in het winkelmandje of begon af te rekenen, nog geen bestelling"},
+        "purchase": {"en": "ordered within the last 14 days", "nl": "bestelde in de laatste 14 dagen"},
+        "use": {"en": "ordered, and the last order is 14 days or more ago (the product is in use)",
+                "nl": "bestelde, en de laatste bestelling is 14 dagen of langer geleden (het product is in gebruik)"},
+        "aftercare": {"en": "after the order: ordered again, reviewed, referred or clicked an e-mail",
+                      "nl": "na de bestelling: bestelde opnieuw, schreef een review, bracht anderen aan of klikte "
+                            "een e-mail"},
+    },
+}
+# Where a category's involvement level comes from (journeylab.journey.levels.classify_involvement ``source``)
+LEVEL_SOURCES: dict[str, dict[str, str]] = {
+    "inferred": {"en": "inferred from the data", "nl": "afgeleid uit de data"},
+    "products_table": {"en": "products table", "nl": "productentabel"},
+    "config": {"en": "shop configuration", "nl": "winkelconfiguratie"},
+    "override": {"en": "set by hand", "nl": "met de hand gezet"},
+}
+# Scores of the churn evaluation (journeylab.models.churn.evaluate_churn's rows)
+CHURN_SCORES: dict[str, dict[str, str]] = {
+    "churn_risk": {"en": "churn risk (1 - P(alive))", "nl": "verlooprisico (1 - P(actief))"},
+    "p_no_purchase": {"en": "P(no purchase in holdout)", "nl": "P(geen aankoop in holdoutperiode)"},
+    "recency": {"en": "RFM recency (time since last order)", "nl": "RFM-recency (tijd sinds laatste bestelling)"},
+}
+# Data-quality rules (journeylab.data.io.clean.RULES and the adapters' rules) by id: the ``rule`` column of
+# ``Shop.data_quality``. The texts name OUTLIER_FACTOR (100) and OUTLIER_MIN_ORDERS (20) of clean.py.
+DQ_RULES: dict[str, dict[str, str]] = {
+    "rows_read": {"en": "rows read", "nl": "rijen ingelezen"},
+    "rows_kept": {"en": "rows kept", "nl": "rijen behouden"},
+    "duplicate_row": {"en": "duplicate row", "nl": "dubbele rij"},
+    "missing_customer_id": {"en": "missing customer id", "nl": "klantnummer ontbreekt"},
+    "missing_order_date": {"en": "missing order date", "nl": "besteldatum ontbreekt"},
+    "missing_revenue": {"en": "missing revenue", "nl": "bedrag ontbreekt"},
+    "cancelled": {"en": "cancelled", "nl": "geannuleerd"},
+    "negative_revenue": {"en": "return (negative revenue)", "nl": "retour (negatief bedrag)"},
+    "after_observation_end": {"en": "after observation end", "nl": "na einde observatieperiode"},
+    "missing_order_id": {"en": "missing order id", "nl": "ordernummer ontbreekt"},
+    "extreme_amount": {"en": "extreme amount (over 100x the median order of its category)",
+                       "nl": "extreem bedrag (meer dan 100x de mediane bestelling van de categorie)"},
+    "missing_product_id": {"en": "missing product id", "nl": "productnummer ontbreekt"},
+    "missing_quantity_or_price": {"en": "missing quantity or price", "nl": "aantal of prijs ontbreekt"},
+    "negative_quantity": {"en": "return (negative quantity)", "nl": "retour (negatief aantal)"},
+    "order_not_kept": {"en": "line of an order not kept", "nl": "regel van een niet behouden order"},
+    "duplicate_product_id": {"en": "duplicate product id", "nl": "dubbel productnummer"},
+    "missing_category": {"en": "missing category", "nl": "categorie ontbreekt"},
+    "missing_user_id": {"en": "missing user id", "nl": "gebruikersnummer ontbreekt"},
+    "missing_session_id": {"en": "missing session id", "nl": "sessienummer ontbreekt"},
+    "missing_time": {"en": "missing time", "nl": "tijdstip ontbreekt"},
+    "missing_event_type": {"en": "missing event type", "nl": "gebeurtenistype ontbreekt"},
+    "user_id_from_customer_id": {"en": "user id taken from customer id", "nl": "gebruikersnummer = klantnummer"},
+    "missing_customer_or_product": {"en": "missing customer or product", "nl": "klant of product ontbreekt"},
+    "bad_rating": {"en": "missing or impossible rating", "nl": "beoordeling ontbreekt of onmogelijk"},
+    # the adapters of shop-system exports (journeylab.data.io.adapters)
+    "ga4_no_transaction_id": {"en": "purchase without transaction id", "nl": "aankoop zonder transactienummer"},
+    "ga4_repeated_purchase": {"en": "repeated purchase event", "nl": "herhaalde aankoopgebeurtenis"},
+    "customer_not_in_file": {"en": "customer not in the customers file", "nl": "klant niet in het klantenbestand"},
+    "revenue_from_items": {"en": "revenue from items (no payment)", "nl": "bedrag uit de artikelen (geen betaling)"},
+    "review_unknown_order": {"en": "review of an unknown order", "nl": "review van een onbekende bestelling"},
+    "review_order_without_items": {"en": "review of an order without items",
+                                   "nl": "review van een bestelling zonder artikelen"},
+    "same_product_again": {"en": "same product again in the order", "nl": "hetzelfde product nogmaals in de bestelling"},
+    "duplicate_export_row": {"en": "duplicate row in the export", "nl": "dubbele rij in de export"},
+    "test_order": {"en": "test order", "nl": "testbestelling"},
+    "other_currency": {"en": "other currency than the shop's", "nl": "andere valuta dan die van de winkel"},
+    "partial_refund": {"en": "partial refund subtracted", "nl": "gedeeltelijke terugbetaling afgetrokken"},
+    "line_of_test_order": {"en": "line of a test order", "nl": "regel van een testbestelling"},
+    "line_other_currency": {"en": "line of an order in another currency", "nl": "regel van een bestelling in een "
+                                                                              "andere valuta"},
+    "product_id_from_name": {"en": "product id from the line item name", "nl": "productnummer uit de artikelnaam"},
+    "cancellation_invoice": {"en": "cancellation invoice (C)", "nl": "annuleringsfactuur (C)"},
+    "bad_debt_adjustment": {"en": "bad-debt adjustment (A)", "nl": "afboeking oninbare vordering (A)"},
+    "non_product_code": {"en": "non-product stock code", "nl": "artikelcode die geen product is"},
+    "cancelled_later": {"en": "purchase cancelled by a later C invoice",
+                        "nl": "aankoop geannuleerd door een latere C-factuur"},
+    "stock_adjustment": {"en": "negative quantity (stock adjustment)", "nl": "negatief aantal (voorraadcorrectie)"},
+    "price_not_positive": {"en": "price zero or below", "nl": "prijs nul of lager"},
+    "invoice_without_line": {"en": "invoice without a kept line", "nl": "factuur zonder behouden regel"},
+    "month_not_recognised": {"en": "month not recognised", "nl": "maand niet herkend"},
+    "session_without_pages": {"en": "session without any page", "nl": "sessie zonder enige pagina"},
+    "identical_session": {"en": "identical to another session", "nl": "gelijk aan een andere sessie"},
+    "returning_visitor": {"en": "returning visitor (earlier sessions not in the file)",
+                          "nl": "terugkerende bezoeker (eerdere sessies niet in het bestand)"},
+    "date_from_month": {"en": "date from the month only", "nl": "datum alleen uit de maand"},
+    "page_order_assumed": {"en": "order of pages within the session assumed",
+                           "nl": "volgorde van pagina's binnen de sessie aangenomen"},
+    "one_user_per_session": {"en": "one user per session", "nl": "één gebruiker per sessie"},
+    "not_paid": {"en": "not paid (pending)", "nl": "niet betaald (in afwachting)"},
+    "refund_subtracted": {"en": "refund subtracted", "nl": "terugbetaling afgetrokken"},
+    "line_of_dropped_order": {"en": "line of an order dropped above", "nl": "regel van een hierboven weggelaten bestelling"},
+    "product_id_from_woocommerce": {"en": "product id from WooCommerce product_id",
+                                    "nl": "productnummer uit product_id van WooCommerce"},
+}
+# Why a data-quality rule drops, fixes or flags a row, by id: the ``explanation`` column of Shop.data_quality
+DQ_EXPLANATIONS: dict[str, dict[str, str]] = {
+    "rows_in_source": {"en": "rows in the source", "nl": "rijen in de bron"},
+    "rows_analysed": {"en": "rows analysed", "nl": "rijen geanalyseerd"},
+    "rows_in_export": {"en": "rows in the export", "nl": "rijen in de export"},
+    "copy_counted_once": {"en": "an exact copy of an earlier row; counted once",
+                          "nl": "een exacte kopie van een eerdere rij; eenmaal geteld"},
+    "copy_row": {"en": "an exact copy of an earlier row", "nl": "een exacte kopie van een eerdere rij"},
+    "copy_event": {"en": "an exact copy of an earlier event", "nl": "een exacte kopie van een eerdere gebeurtenis"},
+    "copy_review": {"en": "an exact copy of an earlier review", "nl": "een exacte kopie van een eerdere review"},
+    "order_unlinked": {"en": "an order nobody can be linked to", "nl": "een bestelling die aan niemand te koppelen is"},
+    "order_undated": {"en": "an order without a date cannot be placed in time",
+                      "nl": "een bestelling zonder datum is niet in de tijd te plaatsen"},
+    "order_no_amount": {"en": "an order without an amount", "nl": "een bestelling zonder bedrag"},
+    "order_cancelled": {"en": "the order did not happen", "nl": "de bestelling is niet doorgegaan"},
+    "order_return": {"en": "a return or refund, not a purchase", "nl": "een retour of terugbetaling, geen aankoop"},
+    "outside_period_or_future": {"en": "outside the period analysed (or a future date)",
+                                 "nl": "buiten de geanalyseerde periode (of een datum in de toekomst)"},
+    "outside_period": {"en": "outside the period analysed", "nl": "buiten de geanalyseerde periode"},
+    "id_from_line": {"en": "an id was assigned from the file line",
+                     "nl": "een nummer is toegekend op basis van de bestandsregel"},
+    "extreme_amount": {
+        "en": "kept, but check it: such an amount is often a test order, a typo or a one-off wholesale deal; "
+              "compared with orders of the same main category (the one with most of the order's value), or with "
+              "all orders when that category is unknown or has fewer than 20 orders",
+        "nl": "behouden, maar controleer het: zo'n bedrag is vaak een testbestelling, een tikfout of een eenmalige "
+              "groothandelsorder; vergeleken met bestellingen uit dezelfde hoofdcategorie (die met het grootste deel "
+              "van het orderbedrag), of met alle bestellingen als die categorie onbekend is of minder dan 20 "
+              "bestellingen heeft"},
+    "line_no_product": {"en": "a line without a product", "nl": "een regel zonder product"},
+    "line_no_amount": {"en": "a line without an amount", "nl": "een regel zonder bedrag"},
+    "line_returned": {"en": "a returned line, not a purchase", "nl": "een geretourneerde regel, geen aankoop"},
+    "line_order_not_kept": {"en": "its order was dropped above or is not in the orders table",
+                            "nl": "de bijbehorende bestelling is hierboven weggelaten of ontbreekt"},
+    "first_product_row_kept": {"en": "the first row of each product id is kept",
+                               "nl": "de eerste rij van elk productnummer blijft behouden"},
+    "product_no_id": {"en": "a product without an id", "nl": "een product zonder nummer"},
+    "category_unknown": {"en": "category set to 'unknown'", "nl": "categorie op 'unknown' gezet"},
+    "event_unlinked": {"en": "an event nobody can be linked to", "nl": "een gebeurtenis die aan niemand te koppelen is"},
+    "event_no_session": {"en": "an event outside any session", "nl": "een gebeurtenis buiten elke sessie"},
+    "event_no_time": {"en": "an event without a time", "nl": "een gebeurtenis zonder tijdstip"},
+    "event_no_type": {"en": "an event without a type", "nl": "een gebeurtenis zonder type"},
+    "customer_for_user": {"en": "the customer id stands in for the user id",
+                          "nl": "het klantnummer dient als gebruikersnummer"},
+    "review_unlinked": {"en": "a review nobody or nothing can be linked to",
+                        "nl": "een review die aan niemand of niets te koppelen is"},
+    "rating_range": {"en": "ratings run from 1 to 5", "nl": "beoordelingen lopen van 1 tot 5"},
+    "review_no_date": {"en": "a review without a date", "nl": "een review zonder datum"},
+    # the adapters of shop-system exports
+    "ga4_no_transaction_id": {"en": "GA4 recorded no transaction id: cannot be told apart from other purchases",
+                              "nl": "GA4 legde geen transactienummer vast: niet te onderscheiden van andere aankopen"},
+    "ga4_reloaded": {"en": "the same transaction id recorded again (a reloaded thank-you page)",
+                     "nl": "hetzelfde transactienummer nogmaals vastgelegd (een opnieuw geladen bedankpagina)"},
+    "order_no_person": {"en": "the order cannot be linked to a person",
+                        "nl": "de bestelling is aan niemand te koppelen"},
+    "revenue_items_freight": {"en": "revenue = item prices + freight, as the order has no payment rows",
+                              "nl": "bedrag = artikelprijzen + verzendkosten, want de bestelling heeft geen "
+                                    "betalingsrijen"},
+    "review_order_not_in_file": {"en": "its order is not in the orders file",
+                                 "nl": "de bijbehorende bestelling staat niet in het bestellingenbestand"},
+    "review_no_product": {"en": "no product to attach the review to", "nl": "geen product om de review aan te koppelen"},
+    "item_rows": {"en": "item rows in the export", "nl": "artikelrijen in de export"},
+    "merged_into_quantity": {"en": "counted in the quantity of the order's line for that product and price",
+                             "nl": "meegeteld in het aantal van de orderregel voor dat product en die prijs"},
+    "copy_event_all_columns": {"en": "an exact copy of an earlier event (all columns equal)",
+                               "nl": "een exacte kopie van een eerdere gebeurtenis (alle kolommen gelijk)"},
+    "purchase_events": {"en": "purchase events", "nl": "aankoopgebeurtenissen"},
+    "shopify_test": {"en": "placed with Shopify's test (Bogus) gateway or tagged 'test'",
+                     "nl": "geplaatst via de testbetaling (Bogus) van Shopify of gelabeld 'test'"},
+    "other_currency": {"en": "amounts in another currency cannot be added up with the shop's",
+                       "nl": "bedragen in een andere valuta zijn niet op te tellen bij die van de winkel"},
+    "shopify_refund": {"en": "revenue = Total - Refunded Amount", "nl": "bedrag = Total - Refunded Amount"},
+    "order_was_test": {"en": "its order was a test", "nl": "de bijbehorende bestelling was een test"},
+    "order_other_currency": {"en": "its order was dropped for its currency",
+                             "nl": "de bijbehorende bestelling is weggelaten vanwege de valuta"},
+    "shopify_name_for_sku": {"en": "no Lineitem sku: the product name stands in for it",
+                             "nl": "geen Lineitem sku: de productnaam dient als nummer"},
+    "copy_line_all_columns": {"en": "an exact copy of an earlier line (all columns equal)",
+                              "nl": "een exacte kopie van een eerdere regel (alle kolommen gelijk)"},
+    "cancelled_invoice": {"en": "a cancelled invoice: the purchase did not stand",
+                          "nl": "een geannuleerde factuur: de aankoop ging niet door"},
+    "accounting_entry": {"en": "an accounting entry, not a purchase", "nl": "een boeking, geen aankoop"},
+    "non_product": {"en": "postage, fees, discounts, samples, vouchers (POST, DOT, M, C2, D, S, BANK CHARGES, "
+                          "AMAZONFEE, ...)",
+                    "nl": "verzendkosten, kosten, kortingen, monsters, waardebonnen (POST, DOT, M, C2, D, S, BANK "
+                          "CHARGES, AMAZONFEE, ...)"},
+    "taken_back": {"en": "a later cancellation line of the same customer, product and quantity took it back",
+                   "nl": "een latere annuleringsregel van dezelfde klant, hetzelfde product en aantal draaide hem terug"},
+    "line_unlinked": {"en": "a line nobody can be linked to", "nl": "een regel die aan niemand te koppelen is"},
+    "stock_correction": {"en": "a stock correction, not a purchase", "nl": "een voorraadcorrectie, geen aankoop"},
+    "free_line": {"en": "a free line or correction, no revenue", "nl": "een gratis regel of correctie, geen omzet"},
+    "invoices_in_file": {"en": "invoices in the file", "nl": "facturen in het bestand"},
+    "invoice_lines_dropped": {"en": "every line of the invoice was dropped above (cancellation, postage, no customer ...)",
+                              "nl": "elke regel van de factuur is hierboven weggelaten (annulering, verzendkosten, "
+                                    "geen klant ...)"},
+    "session_no_month": {"en": "the session cannot be placed in time", "nl": "de sessie is niet in de tijd te plaatsen"},
+    "session_empty": {"en": "no page and no purchase: nothing to turn into an event",
+                      "nl": "geen pagina en geen aankoop: niets om een gebeurtenis van te maken"},
+    "session_identical": {"en": "kept as a separate session: without ids, equal rows can be different visitors",
+                          "nl": "behouden als aparte sessie: zonder nummers kunnen gelijke rijen verschillende "
+                                "bezoekers zijn"},
+    "session_returning": {"en": "kept; the file has one session per user, so their earlier visits cannot be seen",
+                          "nl": "behouden; het bestand heeft één sessie per gebruiker, dus eerdere bezoeken zijn niet "
+                                "te zien"},
+    "sessions_to_events": {"en": "sessions turned into events", "nl": "sessies omgezet in gebeurtenissen"},
+    "events_from_sessions": {"en": "events built from the sessions: one per page counted in Administrative, "
+                                   "Informational and ProductRelated, one purchase per session with Revenue TRUE",
+                             "nl": "gebeurtenissen gemaakt uit de sessies: één per pagina geteld in Administrative, "
+                                   "Informational en ProductRelated, één aankoop per sessie met Revenue TRUE"},
+    "month_only": {"en": "the file gives only the month: each session starts on the 1st of its month, 00:00, in a "
+                         "nominal year (the year is not published); days and times are not known",
+                   "nl": "het bestand geeft alleen de maand: elke sessie begint op de 1e van de maand, 00:00, in een "
+                         "aangenomen jaar (het jaar is niet gepubliceerd); dagen en tijden zijn onbekend"},
+    "page_order": {"en": "the file counts pages per type, not their order: administrative, then informational, then "
+                         "product pages, then the purchase",
+                   "nl": "het bestand telt pagina's per type, niet hun volgorde: eerst administratieve, dan "
+                         "informatieve, dan productpagina's, dan de aankoop"},
+    "user_is_session": {"en": "the file has no user id: user = session, as the data set says each session is a "
+                              "different user",
+                        "nl": "het bestand heeft geen gebruikersnummer: gebruiker = sessie, want volgens de dataset is "
+                              "elke sessie een andere gebruiker"},
+    "no_orders_in_file": {"en": "the file has no orders: a session only says whether it ended in a purchase (those "
+                                "are purchase events, without amount, products or customer)",
+                          "nl": "het bestand heeft geen bestellingen: een sessie zegt alleen of ze eindigde in een "
+                                "aankoop (dat zijn aankoopgebeurtenissen, zonder bedrag, producten of klant)"},
+    "woo_not_paid": {"en": "the customer never paid: an abandoned checkout",
+                     "nl": "de klant heeft nooit betaald: een afgebroken afrekening"},
+    "woo_refund": {"en": "revenue = order_total - refund amounts", "nl": "bedrag = order_total - terugbetalingen"},
+    "order_not_paid_or_currency": {"en": "its order was not paid or in another currency",
+                                   "nl": "de bijbehorende bestelling is niet betaald of in een andere valuta"},
+    "woo_product_id": {"en": "no sku: the WooCommerce product_id stands in",
+                       "nl": "geen sku: product_id van WooCommerce dient als nummer"},
+    "events_in_file": {"en": "events in the file", "nl": "gebeurtenissen in het bestand"},
+    "invoice_lines_in_file": {"en": "invoice lines in the file", "nl": "factuurregels in het bestand"},
+    "orders_in_file": {"en": "orders in the orders file", "nl": "bestellingen in het bestellingenbestand"},
+    "reviews_in_file": {"en": "reviews in the reviews file", "nl": "reviews in het reviewbestand"},
+    "orders_in_export": {"en": "orders in the export", "nl": "bestellingen in de export"},
+    "line_items_in_export": {"en": "line-item rows in the export", "nl": "artikelregels in de export"},
+    "woo_line_items": {"en": "line items in the export", "nl": "artikelregels in de export"},
+    "purchase_events_in_export": {"en": "purchase events in the export", "nl": "aankoopgebeurtenissen in de export"},
+    "sessions_in_file": {"en": "sessions in the file (one row each)", "nl": "sessies in het bestand (één rij per sessie)"},
+}
+# Data a report section cannot do without (journeylab.errors.DataError codes), in both languages
+DATA_ERRORS: dict[str, dict[str, str]] = {
+    "needs_products": {
+        "en": "involvement needs a products table with a category per product (or the shop config's 'involvement' "
+              "mapping)",
+        "nl": "betrokkenheid vraagt om een productentabel met een categorie per product (of de indeling 'involvement' "
+              "in de winkelconfiguratie)"},
+    "no_cohort_orders": {"en": "there are no orders for a cohort table",
+                         "nl": "er zijn geen bestellingen voor een cohorttabel"},
+}
+# Every table of words by id above (for the tests: both languages everywhere)
+TRANSLATION_TABLES: tuple[dict[str, dict[str, str]], ...] = (
+    LABELS, METRICS, STATISTICS, PHASES, STATUSES, UNITS, TESTS, EVENTS, CHANNELS, DATA_SOURCES, LEVEL_SOURCES,
+    CHURN_SCORES, DQ_RULES, DQ_EXPLANATIONS, DATA_ERRORS, *[m for m in PHASE_RULES.values()],
+)
+
+
+def _term(table: dict[str, dict[str, str]], name: str, key: Any, lang: str, fallback: bool) -> str:
+    check_language(lang)
+    if key in table:
+        return table[key][lang]
+    if fallback:
+        return str(key)
+    raise KeyError(f"unknown id {key!r}: not in journeylab.i18n.{name}")
+
+
+def model_label(model: Any) -> str:
+    """A model id (bgnbd, gammagamma ...) as the literature writes it; another model reads as named."""
+    return MODEL_LABELS.get(model, str(model))
+
+
+def channel_label(channel: Any, lang: str = "en") -> str:
+    """A channel in ``lang``: the usual channel ids (CHANNELS) as words, any other channel (the shop's own
+    UTM text) as it is."""
+    return _term(CHANNELS, "CHANNELS", channel, lang, fallback=True)
+
+
+def source_label(source: Any, lang: str = "en") -> str:
+    """What a phase needs to be seen (DATA_SOURCES: events, orders) in ``lang``."""
+    return _term(DATA_SOURCES, "DATA_SOURCES", source, lang, fallback=True)
+
+
+def phase_rule_label(model: str, phase: str, lang: str = "en") -> str | None:
+    """Who is in ``phase`` of the built-in phase model ``model``, in ``lang``; None for a phase i18n does
+    not describe (a client's own model)."""
+    check_language(lang)
+    entry = PHASE_RULES.get(model, {}).get(phase)
+    return entry[lang] if entry else None
+
+
+def level_source_label(source: Any, lang: str = "en") -> str:
+    """Where an involvement level comes from (LEVEL_SOURCES) in ``lang``."""
+    return _term(LEVEL_SOURCES, "LEVEL_SOURCES", source, lang, fallback=False)
+
+
+def churn_score_label(score: str, lang: str = "en") -> str:
+    """A score of the churn evaluation (CHURN_SCORES) in ``lang``."""
+    return _term(CHURN_SCORES, "CHURN_SCORES", score, lang, fallback=False)
+
+
+def rule_label(rule: str, lang: str = "en") -> str:
+    """A data-quality rule id (DQ_RULES) in ``lang``; an unknown id raises KeyError."""
+    return _term(DQ_RULES, "DQ_RULES", rule, lang, fallback=False)
+
+
+def explanation_label(explanation: str, lang: str = "en") -> str:
+    """A data-quality explanation id (DQ_EXPLANATIONS) in ``lang``; an unknown id raises KeyError."""
+    return _term(DQ_EXPLANATIONS, "DQ_EXPLANATIONS", explanation, lang, fallback=False)

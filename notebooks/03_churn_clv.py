@@ -26,13 +26,13 @@ import pandas as pd
 
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.i18n import t
+from journeylab.i18n import format_date, t
 from journeylab.report.page import Page
 from journeylab.report.plots import calibration_holdout_plot, clv_distribution_plot, frequency_recency_heatmap
 from journeylab.report.run import record
 from journeylab.report.safe import fill
-from journeylab.report.sections import (group_label, model_notes, parameter_table, status_table, value_message,
-                                 value_models)
+from journeylab.report.sections import (customer_table, group_label, independence_text, model_notes, parameter_table,
+                                        status_table, value_message, value_models)
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
@@ -48,14 +48,14 @@ if message:
 if value is not None:
     page.heading(t("model_comparison", language), level=3)
     if value.calibration_end is not None:
-        page.text(fill(t("holdout_note", language), cal=f"{value.calibration_end:%Y-%m-%d}"))
+        page.text(fill(t("holdout_note", language), cal=format_date(value.calibration_end, language)))
     for note in model_notes(value, language):
         page.text(note)
     cols = ["label", "holdout_actual_total", "holdout_predicted_total", "total_error_pct", "mae", "rmse", "correlation"]
     for name, g in value.groups.items():
         if g.comparison is not None:
             page.heading(group_label(name, language), level=4)
-            page.table(g.comparison.metrics[cols], name=f"model_comparison_{name}")
+            page.table(g.comparison.metrics[cols].set_index("label"), name=f"model_comparison_{name}")
             page.figure(calibration_holdout_plot(g.comparison, language))
 
 # %%
@@ -69,7 +69,7 @@ if value is not None and value.ok:
         page.table(parameter_table(g.model.params_, language))
         if g.model.independence_ is not None:
             page.heading(t("independence", language), level=4)
-            page.text(g.model.independence_["message"])
+            page.text(independence_text(g.model.independence_, language))
         part = value.summary[value.summary["group"] == name]
         if g.tier == "full":
             page.figure(frequency_recency_heatmap(g.model, kind="p_alive", lang=language,
@@ -88,7 +88,7 @@ if value is not None:
         ["p_alive", "expected_purchases", "expected_spend_per_order", "clv", "status"]]
     if len(top):
         page.heading(t("top_customers", language), level=3)
-        page.table(top, percent=["p_alive"], money=["expected_spend_per_order", "clv"])
+        page.table(customer_table(top, language), percent=["p_alive"], money=["expected_spend_per_order", "clv"])
     record(output_dir, {"clv_model": {k: g.label for k, g in value.groups.items()},
                         "clv_total": float(p["clv"].sum()) if p["clv"].notna().any() else None,
                         "churn_status": p["status"].astype(str).value_counts().to_dict()})

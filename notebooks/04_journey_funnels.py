@@ -28,13 +28,15 @@ import pandas as pd
 import journeylab as jl
 jl.quiet_warnings()
 from journeylab.journey.funnel import consideration_summary
-from journeylab.i18n import t
-from journeylab.report.display import consideration_table, funnel_table
+from journeylab.i18n import phase_label, t
+from journeylab.report.display import (consideration_table, funnel_table, phase_counts_table, phase_rule_table,
+                                       transition_table)
 from journeylab.journey.phases import phase_counts
 from journeylab.report.page import Page
 from journeylab.report.plots_journey import (attribution_plot, cohort_plot, consideration_plot, funnel_plot,
                                       phase_flow_plot, phase_plot)
 from journeylab.report.run import record
+from journeylab.report.safe import fill
 from journeylab.report.sections import attempt, value_models
 
 shop = jl.load_shop(shop_config)
@@ -43,17 +45,18 @@ value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=disc
                      output_dir=output_dir)
 phases = jl.journey_phases(shop, model=phase_model, value=value.value)
 page.heading(t("journey_section", language))
-if phases.attrs.get("note"):
-    page.text(phases.attrs["note"])
+if phases.attrs.get("needs_events"):
+    page.text(fill(t("orders_only_note", language),
+                   phases=", ".join(phase_label(p, language) for p in phases.attrs["needs_events"])))
 
 # %%
 counts = phase_counts(phases, by="status")
-page.table(counts, name="phase_counts")
+page.table(phase_counts_table(counts, language), name="phase_counts", worded_columns=True)
 page.figure(phase_plot(phases, by="involvement" if "involvement" in phases else None, lang=language))
 page.heading(t("phase_rules", language), level=3)
 rules = phases.attrs["rules"]
-cols = ["phase_nl", "needs", "rule", "description_nl"] if language == "nl" else ["phase", "needs", "rule", "description"]
-page.table(rules[[c for c in cols if c in rules]], name="phase_rules", hide_index=True)
+page.table(phase_rule_table(rules, language, phase_model), hide_index=True)
+page.export(rules[["phase", "needs", "rule"]], "phase_rules", hide_index=True)  # the SQL, for a technical reader
 record(output_dir, {"phases": phases["phase"].value_counts().to_dict()})
 
 # %%
@@ -61,8 +64,8 @@ end = shop.observation_end
 flows = jl.phase_flows(shop, dates=[end - pd.DateOffset(months=6), end], model=phase_model)
 page.heading(t("phase_flows", language), level=3)
 page.figure(phase_flow_plot(flows, lang=language))
-for matrix in flows["transitions"]:
-    page.table(matrix)
+for (start, stop), matrix in zip(zip(flows["dates"], flows["dates"][1:]), flows["transitions"]):
+    page.table(transition_table(matrix, start, stop, language), worded_columns=True)
 
 # %%
 page.heading(t("cohorts", language), level=3)

@@ -24,7 +24,7 @@ discount_rate = 0.10  # per year
 # %%
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.report.display import comparison_table, kpi_table
+from journeylab.report.display import comparison_table, kpi_table, levels_table
 from journeylab.i18n import phase_label, t
 from journeylab.journey.involvement import involvement_data
 from journeylab.report.page import Page
@@ -38,8 +38,8 @@ page.heading(t("involvement_section", language))
 levels = attempt(lambda: jl.classify_involvement(shop), language)
 if levels.ok:
     evidence = ["level", "source", "median_price", "price_ratio", "repeat_rate", "interpurchase_days", "consideration_days", "score"]
-    page.table(levels.value[[c for c in evidence if c in levels.value]], name="involvement_levels",
-               percent=["repeat_rate"])
+    page.table(levels_table(levels.value[[c for c in evidence if c in levels.value]], language),
+               name="involvement_levels", percent=["repeat_rate"])
 else:
     page.text(levels.message)
 

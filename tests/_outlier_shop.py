@@ -20,7 +20,7 @@ EXTRA: dict[str, tuple[float, list[tuple[str, float, float]]]] = {
     "no lines": (5_000.0, []),
     "product not in products": (3_000.0, [("mystery", 1.0, 2_990.0), ("sock", 1.0, 10.0)]),
     "product without category": (4_000.0, [("nocat", 1.0, 4_000.0)]),
-    # "duplicate product id": the first row (socks) gives the category, not the second (bicycles)
+    # "duplicate_product_id": the first row (socks) gives the category, not the second (bicycles)
     "product id twice": (3_000.0, [("dup", 1.0, 3_000.0)]),
     # an exact copy of a line counts once: a bicycle (1,000), not socks (3 x 400)
     "copied sock lines": (3_000.0, [("sock400", 1.0, 400.0), ("sock400", 1.0, 400.0), ("sock400", 1.0, 400.0),

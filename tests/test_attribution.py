@@ -41,7 +41,7 @@ def test_heuristic_models_by_hand():
     # the models' definitions: an i18n label in both languages, not text cut from the module's docstring
     from journeylab.i18n import t
     assert a.attrs["definition"] == "definition_attribution"
-    assert all(m in t(a.attrs["definition"], "en") for m in MODELS)
+    assert all(t(m, lang) in t(a.attrs["definition"], lang) for m in MODELS for lang in ("en", "nl"))  # by their names
 
 
 def test_markov_removal_by_hand():

@@ -265,9 +265,9 @@ def test_independence_check_flags_correlated_spend():
     rng = np.random.default_rng(0)
     f = rng.integers(1, 20, 2000).astype(float)
     strong = independence_check(f, 10 + 5 * f + rng.normal(0, 3, 2000))
-    assert strong["ok"] is False and "p < 0.001" in strong["message"] and "e-" not in strong["message"]
+    assert strong["ok"] is False and strong["p_value"] < 0.001 and not strong["flat"]
     res = independence_check(f, rng.gamma(5, 4, 2000))
-    assert res["ok"] is True and abs(res["pearson_r"]) < 0.1 and "p =" in res["message"]
+    assert res["ok"] is True and abs(res["pearson_r"]) < 0.1 and "message" not in res
 
 
 def test_bootstrap_intervals_agree_with_hessian(fitted):

@@ -51,7 +51,7 @@ def test_comparison_without_estimate_or_interval_has_no_empty_brackets():
     assert "(– – –)" not in out.to_string()
     assert list(out.iloc[:, 1]) == ["repeat rate (2+ orders)", "share lost", "CLV over 12 months", "order value"]
     nl = comparison_table(_comparison(), "nl")
-    assert list(nl.iloc[:, 0]) == ["upsell", "upsell", "ambassadeur", "aankoop"]
+    assert list(nl.iloc[:, 0]) == ["upsell / herhaalaankoop", "upsell / herhaalaankoop", "ambassadeur", "aankoop"]
     assert list(nl.iloc[:, 1]) == ["herhaalaankoopratio (2+ bestellingen)", "aandeel verloren", "CLV over 12 maanden",
                                    "orderwaarde"]
     assert list(nl.iloc[:, 2]) == ["aandeel", "aandeel", "BRL", "BRL"]
@@ -66,15 +66,15 @@ def test_metric_and_channel_labels_come_from_ids():
                                                 param=["paid_search", "purchase", ""])
     rows.attrs["horizon_months"] = 6
     assert list(comparison_table(rows, "en").iloc[:, 1]) == [
-        "channel share, first session: paid_search", "phase share: purchase", "CLV over 6 months"]
+        "channel share, first session: paid search", "phase share: purchase", "CLV over 6 months"]
     assert list(comparison_table(rows, "nl").iloc[:, 1]) == [
-        "kanaalaandeel, eerste sessie: paid_search", "aandeel fase: aankoop", "CLV over 6 maanden"]
+        "kanaalaandeel, eerste sessie: betaald zoeken", "aandeel fase: aankoop", "CLV over 6 maanden"]
     kpis = pd.DataFrame({"low": [1.0, 0.5], "high": [2.0, 0.5], "all": [3.0, 0.5]},
                         index=pd.MultiIndex.from_tuples([("purchase", "order_value", ""),
                                                          ("awareness", "channel_share_first_session", "email")],
                                                         names=["phase", "kpi", "param"]))
     assert list(kpi_table(kpis, "nl").index) == [("aankoop", "orderwaarde"),
-                                                  ("bewustwording", "kanaalaandeel, eerste sessie: email")]
+                                                  ("bewustwording", "kanaalaandeel, eerste sessie: e-mail")]
 
 
 def test_quality_plot_legend_title_in_the_report_language():
@@ -100,7 +100,7 @@ def test_comparison_plot_in_the_report_language_without_empty_panels():
 
     fig = comparison_plot(_comparison(), lang="nl")
     titles = [ax.get_title(loc="left") for ax in fig.axes]
-    assert titles == ["herhaalaankoopratio (2+ bestellingen) (p = 0.415)", "aandeel verloren", "orderwaarde (p < 0.001)"]
+    assert titles == ["herhaalaankoopratio (2+ bestellingen) (p = 0,415)", "aandeel verloren", "orderwaarde (p < 0,001)"]
     plt.close(fig)
 
 
@@ -109,3 +109,31 @@ def test_frequency_plot_of_a_shop_without_customers_is_left_out():
 
     empty = pd.DataFrame(columns=["frequency", "recency", "T", "monetary_value"])
     assert plot_frequency(empty, "nl") is None
+
+
+def test_phase_tables_show_words_and_no_sql():
+    """Phase counts, transitions and rules read as words of the report's language: statuses, phases, dates
+    and who is in a phase, never the rule's SQL or an id; a phase word that is also a label key
+    ("consideration") is not looked up again."""
+    from journeylab.journey.phases import NOT_SEEN, phase_rules
+    from journeylab.report.display import phase_counts_table, phase_rule_table, transition_table
+
+    phases = [NOT_SEEN, "awareness", "consideration"]
+    counts = pd.DataFrame({"active": [1, 2, 3], "at risk": [0, 1, 0], "(unknown)": [1, 1, 1]}, index=phases)
+    nl = phase_counts_table(counts, "nl")
+    assert list(nl.index) == ["nog niet gezien", "bewustwording", "overweging"]
+    assert list(nl.columns) == ["actief", "risico", "betrokkenheid onbekend"]
+    flows = transition_table(pd.DataFrame(1, index=phases, columns=phases), pd.Timestamp("2024-06-30"),
+                             pd.Timestamp("2024-12-31"), "nl")
+    assert flows.index.name == "fase op 30 juni 2024" and flows.columns.name == "fase op 31 december 2024"
+    en = format_table(transition_table(pd.DataFrame(1, index=phases, columns=phases), pd.Timestamp("2024-06-30"),
+                                       pd.Timestamp("2024-12-31"), "en"), "en", worded_columns=True).to_html()
+    assert ">consideration</th>" in en and "Consideration: time" not in en
+    rules = phase_rules("five")
+    shown = phase_rule_table(rules, "nl", "five")
+    assert list(shown.columns) == ["phase", "needs", "rule_meaning"]
+    assert "Topklanten" in shown.iloc[-1, 2] and not shown.apply(lambda c: c.str.contains(">=|n_orders")).any().any()
+    assert list(shown["needs"][:2]) == ["webgebeurtenissen"] * 2
+    own = phase_rule_table(rules.assign(rule=rules["rule"].where(rules["phase"] != "purchase", "n_orders >= 1")),
+                           "en", "five")
+    assert own.set_index("phase").loc["purchase", "rule_meaning"].startswith("a rule of this report's own")

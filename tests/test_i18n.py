@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from journeylab.i18n import LABELS, LANGUAGES, RULES_NL, t, translate_rule
+from journeylab.i18n import LABELS, LANGUAGES, t
 from journeylab.data.io.clean import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,22 +34,45 @@ def test_notebooks_use_existing_labels():
 
 
 def test_every_cleaning_rule_has_a_dutch_name_and_explanation():
-    for rule in RULES:
-        assert translate_rule(rule.rule, "nl") != rule.rule or rule.rule in RULES_NL, rule.rule
-    assert translate_rule("cancelled", "nl") == "geannuleerd" and translate_rule("cancelled", "en") == "cancelled"
+    """Rules and explanations are ids (of the generic cleaning and of every adapter); i18n has their words."""
+    import importlib
+    import pkgutil
+
+    from journeylab.data.io import adapters
+    from journeylab.data.io.adapters.base import AdapterRule
+    from journeylab.i18n import DQ_EXPLANATIONS, DQ_RULES, explanation_label, rule_label
+
+    rules = list(RULES)
+    for info in pkgutil.iter_modules(adapters.__path__):
+        module = importlib.import_module(f"{adapters.__name__}.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, tuple):
+                rules += [r for r in value if isinstance(r, AdapterRule)]
+    assert len(rules) > len(RULES)
+    for rule in rules:
+        assert rule.rule in DQ_RULES and rule.explanation in DQ_EXPLANATIONS, rule
+        assert re.fullmatch(r"[a-z0-9_]+", rule.rule) and re.fullmatch(r"[a-z0-9_]+", rule.explanation), rule
+    assert rule_label("cancelled", "nl") == "geannuleerd" and rule_label("cancelled", "en") == "cancelled"
+    assert explanation_label("order_cancelled", "nl") == "de bestelling is niet doorgegaan"
+    with pytest.raises(KeyError):
+        rule_label("no such rule", "nl")
 
 
 # Ids whose words are the same in Dutch and English (a name, an abbreviation or a loan word)
-SAME_IN_BOTH = {"mann_whitney_u", "upsell", "review", "p75"}
+SAME_IN_BOTH = {"mann_whitney_u", "review", "p75"}
 
 
 def test_every_term_table_has_both_languages_and_differs_where_words_differ():
-    from journeylab.i18n import EVENTS, METRICS, PHASES, STATISTICS, STATUSES, TESTS, UNITS
+    from journeylab.i18n import (CHANNELS, CHURN_SCORES, DATA_SOURCES, DQ_EXPLANATIONS, DQ_RULES, EVENTS,
+                                 LEVEL_SOURCES, METRICS, PHASE_RULES, PHASES, STATISTICS, STATUSES, TESTS, UNITS)
     from journeylab.models.churn import STATUSES as MODEL_STATUSES
 
     assert set(STATUSES) == set(MODEL_STATUSES)
-    for name, table in {"METRICS": METRICS, "PHASES": PHASES, "UNITS": UNITS, "TESTS": TESTS, "EVENTS": EVENTS,
-                        "STATISTICS": STATISTICS, "STATUSES": STATUSES}.items():
+    tables = {"METRICS": METRICS, "PHASES": PHASES, "UNITS": UNITS, "TESTS": TESTS, "EVENTS": EVENTS,
+              "STATISTICS": STATISTICS, "STATUSES": STATUSES, "CHANNELS": CHANNELS, "DATA_SOURCES": DATA_SOURCES,
+              "LEVEL_SOURCES": LEVEL_SOURCES, "CHURN_SCORES": CHURN_SCORES, "DQ_RULES": DQ_RULES,
+              "DQ_EXPLANATIONS": DQ_EXPLANATIONS, **{f"PHASE_RULES[{m}]": v for m, v in PHASE_RULES.items()}}
+    for name, table in tables.items():
         for key, texts in table.items():
             assert set(texts) == set(LANGUAGES) and all(texts[lang].strip() for lang in LANGUAGES), (name, key)
             assert (texts["nl"] != texts["en"]) != (key in SAME_IN_BOTH), (name, key, texts)
@@ -67,7 +90,8 @@ def test_metric_labels_and_their_placeholders():
     assert metric_label("clv", "en", horizon=6) == "CLV over 6 months"
     assert metric_label("phase_share", "nl", "purchase") == "aandeel fase: aankoop"
     assert metric_label("phase_share", "nl", "my_own_phase") == "aandeel fase: my_own_phase"
-    assert metric_label("channel_share_first_session", "nl", "paid_search") == "kanaalaandeel, eerste sessie: paid_search"
+    assert metric_label("channel_share_first_session", "nl", "paid_search") == "kanaalaandeel, eerste sessie: betaald zoeken"
+    assert metric_label("channel_share_first_session", "nl", "my_utm") == "kanaalaandeel, eerste sessie: my_utm"
     assert metric_label("share_lost", "en", "") == metric_label("share_lost", "en", float("nan")) == "share lost"
 
 
@@ -122,7 +146,7 @@ def test_every_comparison_and_kpi_metric_has_labels_in_both_languages():
     dutch = {w for i in comparison.index for w in re.findall(r"[a-z]{4,}", labels["nl"][i])}
     channel_rows = comparison["metric"].str.startswith("channel_share")
     channels = {w for ch in comparison.loc[channel_rows, "param"] for w in re.findall(r"[a-z]{4,}", ch)}
-    shared = {"upsell", "review", "over"}  # words in both languages
+    shared = {"upsell", "review", "over", "media"}  # words in both languages
     assert not (english & dutch) - channels - shared, sorted((english & dutch) - channels - shared)
     assert metric_label("expected_purchases", "nl", horizon=comparison.attrs["horizon_months"]) in set(labels["nl"])
 

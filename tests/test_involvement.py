@@ -34,7 +34,7 @@ def test_inference_recovers_simulated_levels():
     shop, truth = simulated()
     cls = classify_involvement(shop)
     # the simulated products carry the level: the table must say so, and the inference must agree
-    assert (cls["source"] == "products table").all()
+    assert (cls["source"] == "products_table").all()
     assert (cls["inferred_level"] == cls["level"]).all(), cls[["inferred_level", "level", "score"]]
 
 

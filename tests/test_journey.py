@@ -8,7 +8,8 @@ import pytest
 import journeylab as jl
 from journeylab.journey.value import shop_value
 from journeylab.errors import ConfigError
-from journeylab.journey.phases import cohort_retention, journey_phases, phase_counts, phase_flows, phase_rules, transition_matrix
+from journeylab.journey.phases import (NOT_SEEN, cohort_retention, journey_phases, phase_counts, phase_flows, phase_rules,
+                                       transition_matrix)
 
 from _journey_data import hand_shop, simulated
 
@@ -113,11 +114,11 @@ def test_phase_flows_conserve_people():
     fl = phase_flows(shop, ["2024-01-01", "2024-07-01", "2024-12-31"])
     counts, trans = fl["counts"], fl["transitions"]
     assert (counts.sum() == counts.iloc[:, -1].sum()).all()
-    assert counts.loc["not yet seen"].is_monotonic_decreasing
+    assert counts.loc[NOT_SEEN].is_monotonic_decreasing
     for t, (a, b) in zip(trans, zip(counts.columns[:-1], counts.columns[1:])):
         assert (t.sum(axis=1) == counts[a]).all() and (t.sum(axis=0) == counts[b]).all()
         # nobody goes back to "not yet seen" or un-buys
-        assert t.loc[["purchase", "upsell", "ambassador"], ["not yet seen", "awareness", "consideration"]].to_numpy().sum() == 0
+        assert t.loc[["purchase", "upsell", "ambassador"], [NOT_SEEN, "awareness", "consideration"]].to_numpy().sum() == 0
     m = transition_matrix(trans[0])
     assert np.allclose(m.dropna().sum(axis=1), 1)
 

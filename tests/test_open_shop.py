@@ -27,7 +27,7 @@ def test_reopen_loaded_shop(tmp_path):
     assert again.observation_end == shop.observation_end
     pd.testing.assert_frame_equal(again.table("orders"), orders)
     pd.testing.assert_frame_equal(again.data_quality, dq, check_dtype=False)
-    assert int(dq.loc[dq["rule"] == "duplicate row", "rows"].sum()) == 3
+    assert int(dq.loc[dq["rule"] == "duplicate_row", "rows"].sum()) == 3
     assert orders["order_id"].tolist() == [f"o{i}" for i in range(2000)]  # file order kept
 
 

@@ -85,3 +85,34 @@ def test_unidentified_parameters_say_so(demo):
         tab = parameter_table(high, lang)
         assert (tab.loc[("BG/NBD", "a")] == word).sum() == 3 and tab.loc[("BG/NBD", "r"), "upper_95"] != word
         assert not tab.apply(lambda c: c.str.contains("e+", regex=False)).any().any()
+
+
+def test_the_spend_model_check_is_a_sentence_of_the_report_language():
+    """independence_check returns data; the sentence is i18n's, numbers in the language's locale."""
+    from journeylab.models.gammagamma import independence_check
+    from journeylab.report.sections import independence_text
+
+    rng = np.random.default_rng(0)
+    f = rng.integers(1, 20, 2000).astype(float)
+    strong = independence_check(f, 10 + 5 * f + rng.normal(0, 3, 2000))
+    weak = independence_check(f, rng.gamma(5, 4, 2000))
+    en, nl = independence_text(strong, "en"), independence_text(strong, "nl")
+    assert "too strong" in en and "2,000" in en and "te sterk" in nl and "2.000" in nl and "0,001" in nl
+    assert "correlatie" in independence_text(weak, "nl") and "zwak genoeg" in independence_text(weak, "nl")
+    flat = independence_check(np.ones(5), np.ones(5))
+    assert flat["flat"] and "herhaalkopers" in independence_text(flat, "nl")
+    sampled = {**weak, "sample_of": 300_000}
+    assert "300.000" in independence_text(sampled, "nl")
+
+
+def test_a_section_without_its_data_says_why_in_the_report_language():
+    """A DataError with a code of i18n.DATA_ERRORS reads in the report's language (no English in Dutch)."""
+    from journeylab.errors import DataError
+    from journeylab.report.sections import attempt
+
+    def fail():
+        raise DataError("needs_products", table="products")
+
+    assert "productentabel" in attempt(fail, "nl").message and "products table" in attempt(fail, "en").message
+    assert "table 'products'" in str(DataError("needs_products", table="products"))  # the CLI's message
+    assert "no such code" in attempt(lambda: (_ for _ in ()).throw(DataError("no such code")), "nl").message

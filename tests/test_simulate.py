@@ -66,9 +66,9 @@ def test_output_passes_load_shop_validation(tmp_path):
     orders = pd.read_parquet(tmp_path / "shop" / "orders.parquet")
     # The only rows cleaning removes are the cancelled orders and their lines.
     assert dq["orders", "cancelled"] == (orders.status == "cancelled").sum() > 0
-    assert dq["orders", "rows kept"] == (orders.status == "completed").sum()
+    assert dq["orders", "rows_kept"] == (orders.status == "completed").sum()
     for table in ("events", "reviews", "products"):
-        assert dq[table, "rows kept"] == dq[table, "rows read"] > 0, table
+        assert dq[table, "rows_kept"] == dq[table, "rows_read"] > 0, table
     assert loaded.observation_end == pd.Timestamp("2024-12-31")
 
 

@@ -211,7 +211,7 @@ def test_plain_ids_stay_and_need_no_secret(spark, tmp_path, monkeypatch):
 def test_export_formats_clean_alike(spark, cfg, keys):
     duck, sp = _both(spark, {"name": "export", **cfg})
     assert sp.tables == duck.tables and sp.observation_end == duck.observation_end
-    generic = {r.rule for r in RULES} | {"rows read", "rows kept"}
+    generic = {r.rule for r in RULES} | {"rows_read", "rows_kept"}
     assert set(sp.data_quality["rule"]) - generic  # the adapter's own rules are merged in
     _same_quality(sp.data_quality, duck.data_quality)
     for table, key in keys.items():

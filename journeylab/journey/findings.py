@@ -91,7 +91,7 @@ def findings(shop: "Shop | None" = None, lang: str = "en", comparison: pd.DataFr
         size = abs(np.log((hi + 1e-9) / (lo + 1e-9)))
         ev = t("finding_evidence", lang).format(**{k: float(row[k]) for k in (
             "low", "low_lower", "low_upper", "high", "high_lower", "high_upper", "difference", "diff_lower", "diff_upper")})
-        sure = t("finding_certainty", lang).format(test=stat_test_label(row["test"], lang), p=format_p(row["p_value"]),
+        sure = t("finding_certainty", lang).format(test=stat_test_label(row["test"], lang), p=format_p(row["p_value"], lang),
                                                    certainty=t("very_sure" if row["p_value"] < 0.001 else "likely", lang))
         out.append({"id": rule["id"], "phase": rule["phase"],
                     "finding": Phrase(rule["finding" + suffix], lang).format(low=lo, high=hi),  # numbers as lang writes them

@@ -71,8 +71,7 @@ def category_evidence(shop: "Shop") -> pd.DataFrame:
     """Per category: n_products, median_price (currency), price_ratio, buyers, repeat_rate,
     interpurchase_days (median, repeat buyers), consideration_days (median; needs events)."""
     if not shop.has("products"):
-        raise DataError("involvement needs a products table with a category per product (or the shop config's "
-                        "'involvement' mapping)", table="products")
+        raise DataError("needs_products", table="products")
     price = _price_expr(shop)
     d = shop.dialect
     has_lines = shop.has("order_lines")
@@ -133,8 +132,8 @@ def classify_involvement(shop: "Shop", override: Mapping[str, str] | None = None
 
     Returns one row per category (index ``category``): the evidence of ``category_evidence``, the
     rule votes (1 = votes high), ``score`` (share of available signals voting high), ``inferred_level``,
-    the final ``level`` (low / high) and its ``source`` (override, config mapping, products table,
-    inferred). ``attrs["rules"]`` holds the inference rule table, ``attrs["inferred"]`` whether any
+    the final ``level`` (low / high) and its ``source`` (an id of journeylab.i18n.LEVEL_SOURCES: override,
+    config (the shop config's mapping), products_table, inferred). ``attrs["rules"]`` holds the inference rule table, ``attrs["inferred"]`` whether any
     level was inferred. ``rules`` replaces ``INFERENCE_RULES`` (same columns) to change thresholds.
     """
     rules = INFERENCE_RULES if rules is None else rules
@@ -156,8 +155,8 @@ def classify_involvement(shop: "Shop", override: Mapping[str, str] | None = None
                                                       >= count_if(lower(involvement) = 'low') THEN 'high' ELSE 'low' END AS lvl
                             FROM products WHERE lower(involvement) IN ('low', 'high') GROUP BY 1""").set_index("category")["lvl"]
         given = given.reindex(out.index).dropna()
-        out.loc[given.index, "level"], out.loc[given.index, "source"] = given, "products table"
-    for src, mapping in (("config mapping", shop.involvement or {}), ("override", override or {})):
+        out.loc[given.index, "level"], out.loc[given.index, "source"] = given, "products_table"
+    for src, mapping in (("config", shop.involvement or {}), ("override", override or {})):
         keys = [k for k in mapping if k in out.index]
         out.loc[keys, "level"] = [mapping[k] for k in keys]
         out.loc[keys, "source"] = src

@@ -127,7 +127,7 @@ def order_findings(shop: "ShopLike", lang: str = "en") -> pd.DataFrame:
                              n_earlier=int(n["earlier"]), lower=lower, upper=upper),
                          "p_value": p_value,
                          "certainty": t("finding_certainty", lang).format(
-                             test=stat_test_label("two_proportion_z", lang), p=format_p(p_value),
+                             test=stat_test_label("two_proportion_z", lang), p=format_p(p_value, lang),
                              certainty=t("very_sure" if p_value < 0.001 else "likely", lang))})
     if not rows:
         return pd.DataFrame(columns=FINDING_COLUMNS)

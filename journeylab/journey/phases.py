@@ -31,6 +31,7 @@ from journeylab.data.config import load_yaml_data
 from journeylab.data.contract import research_view_sql
 from journeylab.data.engine import connect
 from journeylab.errors import ConfigError, DataError, ModelError
+from journeylab.i18n import phase_label, phase_rule_label
 from journeylab.journey.levels import columns, ensure_levels
 
 if TYPE_CHECKING:
@@ -42,6 +43,9 @@ FACT_COLUMNS = (
     "days_since_last_seen", "segment",
 )
 RULE_COLUMNS = ["phase", "phase_nl", "needs", "rule", "description", "description_nl"]
+# what a phase model's YAML must give per phase; the words (phase name, description) are journeylab.i18n's
+# (PHASES, PHASE_RULES) for the built-in models, or the YAML's own for a client's
+_RULE_REQUIRED = ["phase", "needs", "rule"]
 
 
 # ---------------------------------------------------------------- rules as data
@@ -49,15 +53,22 @@ def phase_rules(model: str = "five", source: str | Path | Mapping | None = None)
     """The rule table of a phase model: one row per phase in journey order with columns phase, phase_nl,
     needs (events / orders), rule (SQL over FACT_COLUMNS), description, description_nl.
 
-    ``source`` is a YAML path or dict with a ``models`` mapping (default: journeylab/phase_models.yaml)."""
+    ``source`` is a YAML path or dict with a ``models`` mapping (default: journeylab/phase_models.yaml).
+    Phase names and descriptions come from journeylab.i18n (PHASES, PHASE_RULES) unless the YAML gives its own."""
     data = load_yaml_data(source, "phase_models.yaml", "phase models")
     models = data.get("models", {})
     if model not in models:
         raise ConfigError(f"unknown phase model {model!r}; known: {sorted(models)}")
     table = pd.DataFrame(models[model]["phases"])
-    missing = [c for c in RULE_COLUMNS if c not in table.columns]
+    missing = [c for c in _RULE_REQUIRED if c not in table.columns]
     if missing:
         raise ConfigError(f"phase model {model!r} lacks {missing}")
+    words = {"phase_nl": lambda ph: phase_label(ph, "nl"),
+             "description": lambda ph: phase_rule_label(model, ph, "en") or "",
+             "description_nl": lambda ph: phase_rule_label(model, ph, "nl") or ""}
+    for col, word in words.items():
+        given = table[col] if col in table else pd.Series(pd.NA, index=table.index, dtype=object)
+        table[col] = given.where(given.notna(), table["phase"].map(word))
     table = table[RULE_COLUMNS].copy()
     table.attrs.update(model=model, version=str(data.get("version", "")))
     return table
@@ -240,12 +251,14 @@ def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
             ensure_user_levels(shop)
             ul = shop.sql("SELECT user_id AS person_id, level FROM _jl_user_level").set_index("person_id")["level"]
             out["involvement"] = out["involvement"].fillna(ul.reindex(out.index))
-    notes = []
+    notes, early = [], []
     if not shop.has("events"):
         early = [p for p, n in zip(table["phase"], table["needs"]) if n == "events"]
         notes.append(f"this shop has orders only: the phases {', '.join(early)} need events (web analytics), so "
                      "everyone shown is a customer, from the purchase phase on")
-    out.attrs.update(rules=AttrFrame(table), model=model, at=at, status_rule=how, note="; ".join(notes))
+    # note: for a reader of the frame; a report says it in its language from ``needs_events`` (phase ids)
+    out.attrs.update(rules=AttrFrame(table), model=model, at=at, status_rule=how, note="; ".join(notes),
+                     needs_events=early)
     return out
 
 
@@ -258,14 +271,14 @@ def phase_counts(phases: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- flows and cohorts
-NOT_SEEN = "not yet seen"
+NOT_SEEN = "not_yet_seen"  # a phase id (journeylab.i18n.PHASES)
 
 
 def phase_flows(shop: "Shop", dates: Sequence[Any], model: str = "five",
                 rules: pd.DataFrame | Mapping[str, str] | None = None) -> dict[str, Any]:
     """Phases at two or more dates and the flows between consecutive dates (data for a Sankey plot).
 
-    Returns a dict: ``counts`` (DataFrame: phases incl. "not yet seen" x dates, persons),
+    Returns a dict: ``counts`` (DataFrame: phases incl. NOT_SEEN x dates, persons),
     ``transitions`` (list of DataFrames, one per consecutive pair: rows phase at the earlier date,
     columns phase at the later date, persons), ``dates``, ``rules``.
     """
@@ -301,7 +314,7 @@ def cohort_retention(shop: "Shop", max_months: int = 24) -> pd.DataFrame:
                    FROM o JOIN f USING (customer_id))
         SELECT cohort, k, count(*) AS customers FROM a WHERE k <= {int(max_months)} GROUP BY 1, 2""")
     if df.empty:
-        raise DataError("there are no orders for a cohort table", table="orders")
+        raise DataError("no_cohort_orders", table="orders")
     tab = df.pivot(index="cohort", columns="k", values="customers").sort_index()
     sizes = tab[0]
     out = tab.div(sizes, axis=0)

@@ -160,7 +160,8 @@ def evaluate_churn(summary: pd.DataFrame, purchase: str = "mbgnbd", penalizer: f
     scores = pd.DataFrame({"churn_risk": 1 - p_alive, "p_no_purchase": p_none, "recency_baseline": since_last,
                            "no_purchase_in_holdout": y}, index=summary.index)
     metrics = pd.DataFrame({
-        "score": ["churn_risk (1 - P(alive))", "P(no purchase in holdout)", "RFM recency (time since last order)"],
+        # score ids; their words are journeylab.i18n.CHURN_SCORES (churn_score_label)
+        "score": ["churn_risk", "p_no_purchase", "recency"],
         "auc": [roc_auc(y, scores["churn_risk"]), roc_auc(y, p_none), roc_auc(y, since_last)],
         "brier": [brier(y, scores["churn_risk"]), brier(y, p_none), np.nan],
     }).set_index("score")

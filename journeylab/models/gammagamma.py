@@ -14,7 +14,6 @@ from scipy import stats
 from scipy.special import gammaln, psi
 
 from journeylab.errors import ModelError
-from journeylab.i18n import format_p
 from journeylab.models.fitting import MIN_REPEAT_BUYERS, BaseModel, dot, factorize_rows, unique_inverse
 
 
@@ -152,7 +151,12 @@ def independence_check(frequency: np.ndarray, monetary_value: np.ndarray, thresh
     |Pearson r| < ``threshold`` (a practical bound: with many customers even tiny correlations are
     significant, so significance alone is not the criterion). With ``weights`` (customers per row) the
     rows stand for that many customers: up to 200,000 customers they are repeated (the same result as
-    unweighted rows), above that a fixed-seed sample of 200,000 customers is drawn from them.
+    unweighted rows), above that a fixed-seed sample of 200,000 customers is drawn from them
+    (``sample_of``: the number of repeat buyers sampled from; None when all were used).
+
+    Returns data only (n, pearson_r, p_value, spearman_rho, spearman_p, spearman_n, ok, ``flat``: too
+    little variation to test, ``sample_of``); the report's sentence is journeylab.i18n's
+    (journeylab.report.sections.independence_text).
     """
     if weights is not None:
         keep = (frequency > 0) & (monetary_value > 0) & (weights > 0)
@@ -163,23 +167,19 @@ def independence_check(frequency: np.ndarray, monetary_value: np.ndarray, thresh
             rows = np.repeat(np.arange(len(w)), w)
         out = independence_check(f[rows], m[rows], threshold)
         if w.sum() > _SPEARMAN_MAX_N:
-            out["message"] += f" (a sample of {_SPEARMAN_MAX_N:,} of {int(w.sum()):,} repeat buyers)"
+            out["sample_of"] = int(w.sum())
         return out
     rep = (frequency > 0) & (monetary_value > 0)
     f, m = frequency[rep], monetary_value[rep]
     if rep.sum() < 3 or np.ptp(f) == 0 or np.ptp(m) == 0:
         return {"n": int(rep.sum()), "pearson_r": 0.0, "p_value": 1.0, "spearman_rho": 0.0,
-                "spearman_p": 1.0, "spearman_n": int(rep.sum()), "ok": True,
-                "message": "too little variation to test independence"}
+                "spearman_p": 1.0, "spearman_n": int(rep.sum()), "ok": True, "flat": True, "sample_of": None}
     pr = stats.pearsonr(f, m)
     sr, n_sr = _spearman(f, m)
     ok = abs(pr.statistic) < threshold
-    msg = (f"correlation between purchase frequency and spend per order is {pr.statistic:.2f} "
-           f"(p {format_p(pr.pvalue)}, n = {int(rep.sum())}): "
-           + ("weak enough for the Gamma-Gamma model" if ok else
-              "too strong; the Gamma-Gamma independence assumption is doubtful, treat CLV with care"))
     return {"n": int(rep.sum()), "pearson_r": float(pr.statistic), "p_value": float(pr.pvalue),
-            "spearman_rho": float(sr.statistic), "spearman_p": float(sr.pvalue), "spearman_n": n_sr, "ok": bool(ok), "message": msg}
+            "spearman_rho": float(sr.statistic), "spearman_p": float(sr.pvalue), "spearman_n": n_sr, "ok": bool(ok),
+            "flat": False, "sample_of": None}
 
 
 _SPEARMAN_MAX_N = 200_000

@@ -6,9 +6,9 @@ from typing import Iterable
 
 import pandas as pd
 
-from journeylab.i18n import (consideration_label, event_label, format_money, format_number, format_percent, format_spec,
-                             labeller,
-                             level_label, metric_label, phase_label, unit_label)
+from journeylab.i18n import (STATUSES, consideration_label, event_label, format_date, format_money, format_number,
+                             format_percent, format_spec, labeller, level_label, level_source_label, metric_label,
+                             phase_label, phase_rule_label, source_label, status_label, t, unit_label)
 from journeylab.journey.funnel import CONSIDERATION_METRICS, CONSIDERATION_STATS
 from journeylab.report.safe import cell, html
 
@@ -22,11 +22,14 @@ def format_table(
     currency: str = "EUR",
     decimals: int = 2,
     hide_index: bool = False,
+    worded_columns: bool = False,
 ):
     """A pandas Styler of ``frame`` with translated column names and formatted numbers.
 
     ``percent`` columns hold shares (0.25 is shown as 25.0%); ``money`` columns are shown with
     the currency; other floats with ``decimals`` decimals and integers with thousands separators.
+    ``worded_columns``: the column names are words of the report's language already (e.g. phases), not
+    ids, so they are shown as they are (a word that is also a label key, "consideration", stays itself).
     """
     percent, money = set(percent), set(money)
     label = labeller(lang, fallback=True)
@@ -48,7 +51,7 @@ def format_table(
         else:
             fmt[col] = cell
     styler = frame.style.format(fmt, na_rep="–")
-    styler = styler.relabel_index([cell(label(c)) for c in frame.columns], axis="columns")
+    styler = styler.relabel_index([cell(c if worded_columns else label(c)) for c in frame.columns], axis="columns")
     if hide_index:
         styler = styler.hide(axis="index")
     else:
@@ -102,8 +105,77 @@ def comparison_table(comparison: pd.DataFrame, lang: str = "en") -> pd.DataFrame
         label("low_ci"): comparison.apply(cell, axis=1, col="low"),
         label("high_ci"): comparison.apply(cell, axis=1, col="high"),
         label("difference_ci"): comparison.apply(cell, axis=1, col="difference"),
-        "p": comparison["p_value"].map(lambda p: "–" if pd.isna(p) else ("< 0.001" if p < 0.001 else f"{p:.3f}")),
+        "p": comparison["p_value"].map(lambda p: p_text(p, lang)),
     })
+    return out
+
+
+def p_text(p: float, lang: str = "en") -> str:
+    """A p-value in a table or figure, in the language's locale: "< 0.001", else three decimals; "–" for none."""
+    if p is None or pd.isna(p):
+        return "–"
+    return "< " + format_number(0.001, lang, 3) if p < 0.001 else format_number(p, lang, 3)
+
+
+def group_word(value, lang: str = "en") -> str:
+    """A column or row of a status or involvement split: a customer status or an involvement level as words."""
+    return status_label(value, lang) if value in STATUSES else level_label(value, lang)
+
+
+def phase_counts_table(counts: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """``phase_counts``'s table with its phases (rows) and statuses or levels (columns) as words of ``lang``."""
+    out = counts.copy()
+    out.index = pd.Index([phase_label(p, lang) for p in counts.index], name="phase")
+    out.columns = [group_word(c, lang) for c in counts.columns]
+    return out
+
+
+def phase_rule_table(rules: pd.DataFrame, lang: str = "en", model: str | None = None) -> pd.DataFrame:
+    """A phase model's rule table (``journey_phases(...).attrs["rules"]``) for a reader: the phase, what it
+    needs to be seen and who is in it, in words of ``lang`` (journeylab.i18n PHASES, DATA_SOURCES and
+    PHASE_RULES); no SQL. A rule changed from the built-in model's says it is the report's own (its SQL is
+    in the exported table)."""
+    from journeylab.journey.phases import phase_rules
+
+    try:
+        built = dict(zip(*phase_rules(model)[["phase", "rule"]].T.to_numpy())) if model else {}
+    except Exception:  # a client's own model, not a built-in one
+        built = {}
+    own = "description_nl" if lang == "nl" else "description"
+
+    def meaning(row) -> str:
+        if built.get(row["phase"]) == row["rule"]:
+            return phase_rule_label(model, row["phase"], lang) or row.get(own) or "–"
+        if not built and isinstance(row.get(own), str) and row.get(own):
+            return row[own]
+        return t("phase_rule_own", lang)
+
+    return pd.DataFrame({"phase": rules["phase"].map(lambda p: phase_label(p, lang)),
+                         "needs": rules["needs"].map(lambda n: source_label(n, lang)),
+                         "rule_meaning": rules.apply(meaning, axis=1)})
+
+
+def transition_table(matrix: pd.DataFrame, start, end, lang: str = "en") -> pd.DataFrame:
+    """A phase-flow matrix (rows: phase at ``start``, columns: phase at ``end``) with phases as words and the
+    dates in the axis names, in ``lang``."""
+    out = matrix.copy()
+    out.index = pd.Index([phase_label(p, lang) for p in matrix.index],
+                         name=t("phase_on", lang).format(date=format_date(start, lang)))
+    out.columns = pd.Index([phase_label(p, lang) for p in matrix.columns],
+                           name=t("phase_on", lang).format(date=format_date(end, lang)))
+    return out
+
+
+def levels_table(levels: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """``classify_involvement``'s evidence per category with its level, the level's source and the vote
+    score as words of ``lang`` (categories are the shop's own names)."""
+    out = levels.copy()
+    if "level" in out:
+        out["level"] = out["level"].map(lambda v: level_label(v, lang))
+    if "source" in out:
+        out["source"] = out["source"].map(lambda v: level_source_label(v, lang))
+    out = out.rename(columns={"score": "involvement_score"})
+    out.index.name = "category"
     return out
 
 

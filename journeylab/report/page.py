@@ -44,18 +44,21 @@ class Page:
         display({"text/markdown": md, "text/plain": shorten(text, 10_000)}, raw=True)
 
     def table(self, frame: pd.DataFrame, *, name: str | None = None, percent: Iterable[str] = (),
-              money: Iterable[str] = (), decimals: int = 2, hide_index: bool = False) -> None:
+              money: Iterable[str] = (), decimals: int = 2, hide_index: bool = False,
+              worded_columns: bool = False) -> None:
         """``frame`` as a formatted, escaped table (journeylab.report.display.format_table); with ``name`` also
-        written to ``tables/<name>.csv`` of the report run."""
+        written to ``tables/<name>.csv`` of the report run. ``worded_columns``: the column names are words
+        already (phases, statuses), shown as they are."""
         from IPython.display import display
 
         percent, money = list(percent), list(money)
         display(format_table(frame, self.lang, percent=percent, money=money, currency=self.currency,
-                             decimals=decimals, hide_index=hide_index))
+                             decimals=decimals, hide_index=hide_index, worded_columns=worded_columns))
         if name:
-            self.export(frame, name, hide_index=hide_index)
+            self.export(frame, name, hide_index=hide_index, worded_columns=worded_columns)
 
-    def export(self, frame: pd.DataFrame, name: str, *, hide_index: bool = False) -> Path | None:
+    def export(self, frame: pd.DataFrame, name: str, *, hide_index: bool = False,
+               worded_columns: bool = False) -> Path | None:
         """Write ``frame`` with the report's headers to ``<output_dir>/tables/<name>.csv`` and return the
         path; nothing (None) on a page without an output folder (a notebook run by hand)."""
         from journeylab.report.export import write_table
@@ -63,7 +66,7 @@ class Page:
         if self.output_dir is None:
             return None
         label = labeller(self.lang, fallback=True)
-        out = frame.rename(columns=label)
+        out = frame if worded_columns else frame.rename(columns=label)
         if hide_index:
             out = out.reset_index(drop=True)
         else:
@@ -75,7 +78,9 @@ class Page:
         """Show a matplotlib figure here (not at the end of the cell) as an embedded PNG and close it.
 
         ``alt`` (default: the figure's title) is the image's text for screen readers and search; ``None``
-        for ``fig`` (nothing to plot) shows nothing."""
+        for ``fig`` (nothing to plot) shows nothing. Every text drawn in the figure (titles, axis labels,
+        tick labels, legend entries, annotations) goes with it in the output's metadata
+        (``journeylab.texts``), so a test can read a figure's words in the executed notebook."""
         if fig is None:
             return
         import base64
@@ -86,8 +91,18 @@ class Page:
 
         alt = shorten(alt if alt is not None else figure_title(fig), 200)
         png = base64.b64encode(print_figure(fig, fmt="png", bbox_inches="tight")).decode("ascii")
-        display({"image/png": png, "text/plain": alt}, raw=True, metadata={"image/png": {"alt": alt}})
+        display({"image/png": png, "text/plain": alt}, raw=True,
+                metadata={"image/png": {"alt": alt}, "journeylab": {"texts": figure_texts(fig)}})
         plt.close(fig)
+
+
+def figure_texts(fig: Any) -> list[str]:
+    """Every visible, non-empty text of a drawn figure (titles, axis and tick labels, legend entries and
+    titles, annotations), each once, in drawing order."""
+    from matplotlib.text import Text
+
+    texts = (t.get_text().strip() for t in fig.findobj(Text) if t.get_visible() and t.get_text())
+    return [t for t in dict.fromkeys(texts) if t]
 
 
 def figure_title(fig: Any) -> str:
@@ -99,4 +114,4 @@ def figure_title(fig: Any) -> str:
     return "; ".join(dict.fromkeys(titles))
 
 
-__all__ = ["Page", "figure_title", "TABLES_DIR"]
+__all__ = ["Page", "figure_title", "figure_texts", "TABLES_DIR"]

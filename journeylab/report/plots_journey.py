@@ -11,8 +11,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MPath
 
-from journeylab.i18n import LABELS, format_number, labeller, level_label, phase_label
-from journeylab.report.display import funnel_table, metric_labels
+from journeylab.i18n import LABELS, channel_label, format_date, format_number, labeller, level_label, phase_label
+from journeylab.report.display import funnel_table, group_word, metric_labels, p_text
 from journeylab.report.safe import plot_labels, plot_text
 
 
@@ -33,13 +33,12 @@ def phase_plot(phases: pd.DataFrame, by: str | None = "involvement", lang: str =
     """Persons per phase, split by ``by`` (e.g. involvement or status)."""
     L = labeller(lang)
     d = phases.copy()
-    if lang == "nl" and "phase_nl" in d:
-        d["phase"] = pd.Categorical(d["phase_nl"], categories=list(dict.fromkeys(
-            d.sort_values("phase")["phase_nl"])), ordered=True)
+    # phases as words of the report's language, in journey order
+    d["phase"] = d["phase"].cat.rename_categories([phase_label(p, lang) for p in d["phase"].cat.categories])
     fig, ax = plt.subplots(figsize=(7, 4))
     d["phase"] = plot_labels(d["phase"])
     if by:
-        d[by] = plot_labels(d[by].fillna("?").map(lambda v: level_label(v, lang)))
+        d[by] = plot_labels(d[by].astype(object).fillna("(unknown)").map(lambda v: group_word(v, lang)))
     sns.countplot(data=d, x="phase", hue=by, ax=ax)
     ax.set(title=L("phases_title"), xlabel="", ylabel=L("persons"))
     if by and ax.get_legend() is not None:
@@ -85,7 +84,7 @@ def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
                 in_y[b] += w
     ax.set_xlim(-0.3, counts.shape[1] - 0.3)
     ax.set_ylim(0, total + gap * len(counts))
-    ax.set_xticks(range(counts.shape[1]), [pd.Timestamp(d).strftime("%Y-%m-%d") for d in counts.columns])
+    ax.set_xticks(range(counts.shape[1]), [format_date(d, lang) for d in counts.columns])
     ax.set_yticks([])
     ax.set_title(L("flow_title"))
     return fig
@@ -109,7 +108,8 @@ def attribution_plot(result: pd.DataFrame, lang: str = "en") -> Figure:
                        var_name=L("model"), value_name=L("conversions"))
     # model names in the report's language; the legend keeps the order of MODELS
     long[L("model")] = long[L("model")].map(L)
-    long["channel"] = plot_labels(long["channel"])  # channel names are UTM values: anyone's text
+    # channel ids as words (organic_search); other channel names are UTM values: anyone's text
+    long["channel"] = plot_labels(long["channel"].map(lambda c: channel_label(c, lang)))
     fig, ax = plt.subplots(figsize=(9, 4))
     sns.barplot(data=long, x="channel", y=L("conversions"), hue=L("model"), errorbar=None, estimator="sum", ax=ax)
     ax.set(title=L("attribution_title"), xlabel=L("channel"))
@@ -138,8 +138,8 @@ def comparison_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, 
             ax.errorbar([r[lv]], [k], xerr=err, fmt="o", color=col)
         ax.set_yticks([0, 1], [L("low"), L("high")])
         p = r["p_value"]
-        p_text = "" if pd.isna(p) else (" (p < 0.001)" if p < 0.001 else f" (p = {p:.3f})")
-        ax.set_title(f"{plot_text(name, 80)}{p_text}", fontsize=8, loc="left")
+        shown = "" if pd.isna(p) else (f" (p {p_text(p, lang)})" if p < 0.001 else f" (p = {p_text(p, lang)})")
+        ax.set_title(f"{plot_text(name, 80)}{shown}", fontsize=8, loc="left")
     fig.suptitle(L("compare_title"))
     fig.tight_layout()
     return fig
@@ -154,7 +154,7 @@ def consideration_plot(cons: pd.DataFrame, lang: str = "en") -> Figure:
         d = d.assign(involvement=plot_labels(d["involvement"].map(lambda v: level_label(v, lang))))
     sns.histplot(data=d, x="days", hue="involvement" if "involvement" in d else None, log_scale=True,
                  element="step", stat="density", common_norm=False, ax=ax)
-    ax.set(title=L("consideration_title"), xlabel=L("days"))
+    ax.set(title=L("consideration_title"), xlabel=L("days"), ylabel=L("density"))
     if ax.get_legend() is not None:
         ax.get_legend().set_title(L("involvement"))
     return fig

@@ -5,13 +5,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from journeylab.i18n import LABELS, t, translate_rule
+from journeylab.i18n import LABELS, explanation_label, rule_label, t
 from journeylab.report.safe import plot_labels
 from journeylab.data.shop import Shop
 
 
 def quality_table(shop: Shop, lang: str = "en", *, only_nonzero: bool = True) -> pd.DataFrame:
-    """Data-quality rows of a shop with translated headers and actions; zero-count rules left out."""
+    """Data-quality rows of a shop with translated headers, actions, rules and explanations (their ids in
+    journeylab.i18n); zero-count rules left out."""
     dq = shop.data_quality.copy()
     if only_nonzero:
         dq = dq[(dq["rows"] > 0) | dq["action"].isin(["read", "kept"])]
@@ -19,8 +20,8 @@ def quality_table(shop: Shop, lang: str = "en", *, only_nonzero: bool = True) ->
     dq["revenue"] = dq["revenue"].round(2)
     dq = dq[["table", "rule", "action", "rows", "revenue", "explanation"]]
     dq["table"] = dq["table"].map(lambda name: t(name, lang) if name in LABELS else name)
-    dq["rule"] = dq["rule"].map(lambda r: translate_rule(r, lang))
-    dq["explanation"] = dq["explanation"].map(lambda r: translate_rule(r, lang))
+    dq["rule"] = dq["rule"].map(lambda r: rule_label(r, lang))
+    dq["explanation"] = dq["explanation"].map(lambda r: explanation_label(r, lang))
     return dq.rename(columns={c: t(c, lang) for c in dq.columns}).reset_index(drop=True)
 
 
@@ -31,7 +32,7 @@ def plot_quality(shop: Shop, lang: str = "en") -> plt.Figure | None:
     if dq.empty:
         return None
     dq["label"] = dq["table"].map(lambda name: t(name, lang) if name in LABELS else name) + ": " + dq["rule"].map(
-        lambda r: translate_rule(r, lang))
+        lambda r: rule_label(r, lang))
     dq["action"] = dq["action"].map(lambda a: t(a, lang))
     dq["label"] = plot_labels(dq["label"])
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(dq) + 1.2))

@@ -16,7 +16,7 @@ import pandas as pd
 from journeylab.models.churn import RECENCY_DAYS, STATUSES, ChurnThresholds, recency_classes
 from journeylab.models.rfm import DEFAULT_F_BINS
 from journeylab.errors import DataError, ModelError
-from journeylab.i18n import FIT_PROBLEMS, format_number, format_percent, status_label, t
+from journeylab.i18n import FIT_PROBLEMS, format_number, format_p, format_percent, model_label, status_label, t
 from journeylab.data.shop import Shop
 from journeylab.models.summary import customer_summary
 from journeylab.report.run import CACHE_DIR
@@ -38,7 +38,7 @@ def attempt(fn: Callable[[], Any], lang: str = "en") -> Outcome:
     try:
         return Outcome(True, fn())
     except (ModelError, DataError) as exc:
-        why = exc.text(lang) if isinstance(exc, ModelError) else str(exc)
+        why = exc.text(lang)  # the i18n sentence of the error's code, else its English message
         return Outcome(False, None, fill("{lead} {why}", lead=t("section_not_fitted", lang), why=why))
 
 
@@ -129,8 +129,30 @@ def parameter_table(params: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     upper_95 as text): a parameter the data do not identify says so instead of an interval."""
     missing = t("not_identified", lang)
     num = lambda v: format_number(v, lang, 3) if pd.notna(v) else missing  # noqa: E731
-    out = params.set_index(["model", "parameter"])[["estimate", "se", "lower_95", "upper_95"]]
+    out = params.assign(model=params["model"].map(model_label)).set_index(["model", "parameter"])[
+        ["estimate", "se", "lower_95", "upper_95"]]
     return pd.DataFrame({c: [num(v) for v in out[c]] for c in out.columns}, index=out.index)
+
+
+def independence_text(check: dict, lang: str = "en") -> Trusted:
+    """The Gamma-Gamma spend model's check (journeylab.models.gammagamma.independence_check's data) as a
+    sentence of ``lang``: the correlation of purchase frequency and spend per order, and whether it is weak
+    enough for the model."""
+    if check.get("flat"):
+        return fill(t("independence_flat", lang), n=check["n"])
+    sample = fill(t("independence_sample", lang), n=check["n"], total=check["sample_of"]) \
+        if check.get("sample_of") else Trusted("")
+    key = "independence_ok" if check["ok"] else "independence_doubtful"
+    return fill(t(key, lang), r=check["pearson_r"], p=format_p(check["p_value"], lang), n=check["n"], sample=sample)
+
+
+def customer_table(predictions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Customers' predictions for a report table: the status in ``lang``, the index named as a customer."""
+    out = predictions.copy()
+    if "status" in out:
+        out["status"] = out["status"].map(lambda s: status_label(s, lang) if pd.notna(s) else s)
+    out.index.name = "customer_id"
+    return out
 
 
 def status_table(value: ShopValue, lang: str = "en") -> pd.DataFrame:

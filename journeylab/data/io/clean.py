@@ -1,7 +1,8 @@
 """Clean typed tables into the canonical ones, counting every row dropped or changed.
 
-Each rule is one row of ``RULES``: the table, the rule's name, an SQL condition, and what is done
-(``dropped``, ``fixed`` or ``flagged``). A row is counted by the first rule it meets, so
+Each rule is one row of ``RULES``: the table, the rule's id, an SQL condition, what is done
+(``dropped``, ``fixed`` or ``flagged``) and the id of its explanation (ids: their words in both languages
+are journeylab.i18n.DQ_RULES and DQ_EXPLANATIONS). A row is counted by the first rule it meets, so
 rows read = rows kept + rows dropped (and revenue likewise); ``fixed`` and ``flagged`` rows stay in
 (flagged: kept as they are, but counted and shown, e.g. an order of an absurd amount).
 ``matching`` counts every row meeting a rule's condition, also those an earlier rule already
@@ -24,15 +25,16 @@ from journeylab.data.config import TableSource
 from journeylab.data.contract import CANCELLED_STATUSES, TABLES
 from journeylab.data.dialect import DUCKDB, Dialect
 from journeylab.errors import DataError
+from journeylab.i18n import rule_label
 
 
 @dataclass(frozen=True)
 class Rule:
     table: str
-    rule: str
+    rule: str  # the rule's id; its words are journeylab.i18n.DQ_RULES
     condition: str  # SQL over the typed table's columns; may use _dup (copy number) and _obs_end
     action: str  # 'dropped', 'fixed' or 'flagged'
-    explanation: str
+    explanation: str  # an id of journeylab.i18n.DQ_EXPLANATIONS
     # The same test without a sub-query, for an engine that allows none inside CASE (Spark): written over
     # the column ORDER_KEPT, which that engine's cleaning adds by a left join with the kept orders.
     joined: str | None = None
@@ -44,41 +46,38 @@ ORDER_KEPT = "_order_kept"
 _CANCELLED = ", ".join(f"'{s}'" for s in sorted(CANCELLED_STATUSES))
 
 RULES: tuple[Rule, ...] = (
-    Rule("orders", "duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier row; counted once"),
-    Rule("orders", "missing customer id", "customer_id IS NULL", "dropped", "an order nobody can be linked to"),
-    Rule("orders", "missing order date", "ordered_at IS NULL", "dropped", "an order without a date cannot be placed in time"),
-    Rule("orders", "missing revenue", "revenue IS NULL", "dropped", "an order without an amount"),
-    Rule("orders", "cancelled", f"lower(coalesce(status, '')) IN ({_CANCELLED})", "dropped", "the order did not happen"),
-    Rule("orders", "return (negative revenue)", "revenue < 0", "dropped", "a return or refund, not a purchase"),
-    Rule("orders", "after observation end", "ordered_at > _obs_end", "dropped", "outside the period analysed (or a future date)"),
-    Rule("orders", "missing order id", "order_id IS NULL", "fixed", "an id was assigned from the file line"),
-    # the texts say OUTLIER_FACTOR and OUTLIER_MIN_ORDERS (below); they are keys of journeylab.i18n.RULES_NL
-    Rule("orders", "extreme amount (over 100x the median order of its category)", "revenue > _outlier_limit", "flagged",
-         "kept, but check it: such an amount is often a test order, a typo or a one-off wholesale deal; compared with "
-         "orders of the same main category (the one with most of the order's value), or with all orders when that "
-         "category is unknown or has fewer than 20 orders"),
-    Rule("order_lines", "duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier row"),
-    Rule("order_lines", "missing product id", "product_id IS NULL", "dropped", "a line without a product"),
-    Rule("order_lines", "missing quantity or price", "quantity IS NULL OR unit_price IS NULL", "dropped", "a line without an amount"),
-    Rule("order_lines", "return (negative quantity)", "quantity < 0", "dropped", "a returned line, not a purchase"),
-    Rule("order_lines", "line of an order not kept", "order_id NOT IN (SELECT order_id FROM orders)", "dropped",
-         "its order was dropped above or is not in the orders table",
-         joined=f"(order_id IS NOT NULL AND {ORDER_KEPT} IS NULL)"),
-    Rule("products", "duplicate product id", "_dup_id > 1", "dropped", "the first row of each product id is kept"),
-    Rule("products", "missing product id", "product_id IS NULL", "dropped", "a product without an id"),
-    Rule("products", "missing category", "category IS NULL", "fixed", "category set to 'unknown'"),
-    Rule("events", "duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier event"),
-    Rule("events", "missing user id", "user_id IS NULL AND customer_id IS NULL", "dropped", "an event nobody can be linked to"),
-    Rule("events", "missing session id", "session_id IS NULL", "dropped", "an event outside any session"),
-    Rule("events", "missing time", "ts IS NULL", "dropped", "an event without a time"),
-    Rule("events", "missing event type", "event_type IS NULL", "dropped", "an event without a type"),
-    Rule("events", "after observation end", "ts > _obs_end", "dropped", "outside the period analysed (or a future date)"),
-    Rule("events", "user id taken from customer id", "user_id IS NULL", "fixed", "the customer id stands in for the user id"),
-    Rule("reviews", "duplicate row", "_dup > 1", "dropped", "an exact copy of an earlier review"),
-    Rule("reviews", "missing customer or product", "customer_id IS NULL OR product_id IS NULL", "dropped", "a review nobody or nothing can be linked to"),
-    Rule("reviews", "missing or impossible rating", "rating IS NULL OR rating < 1 OR rating > 5", "dropped", "ratings run from 1 to 5"),
-    Rule("reviews", "missing time", "ts IS NULL", "dropped", "a review without a date"),
-    Rule("reviews", "after observation end", "ts > _obs_end", "dropped", "outside the period analysed"),
+    Rule("orders", "duplicate_row", "_dup > 1", "dropped", "copy_counted_once"),
+    Rule("orders", "missing_customer_id", "customer_id IS NULL", "dropped", "order_unlinked"),
+    Rule("orders", "missing_order_date", "ordered_at IS NULL", "dropped", "order_undated"),
+    Rule("orders", "missing_revenue", "revenue IS NULL", "dropped", "order_no_amount"),
+    Rule("orders", "cancelled", f"lower(coalesce(status, '')) IN ({_CANCELLED})", "dropped", "order_cancelled"),
+    Rule("orders", "negative_revenue", "revenue < 0", "dropped", "order_return"),
+    Rule("orders", "after_observation_end", "ordered_at > _obs_end", "dropped", "outside_period_or_future"),
+    Rule("orders", "missing_order_id", "order_id IS NULL", "fixed", "id_from_line"),
+    # its words (journeylab.i18n) say OUTLIER_FACTOR and OUTLIER_MIN_ORDERS (below)
+    Rule("orders", "extreme_amount", "revenue > _outlier_limit", "flagged", "extreme_amount"),
+    Rule("order_lines", "duplicate_row", "_dup > 1", "dropped", "copy_row"),
+    Rule("order_lines", "missing_product_id", "product_id IS NULL", "dropped", "line_no_product"),
+    Rule("order_lines", "missing_quantity_or_price", "quantity IS NULL OR unit_price IS NULL", "dropped", "line_no_amount"),
+    Rule("order_lines", "negative_quantity", "quantity < 0", "dropped", "line_returned"),
+    Rule("order_lines", "order_not_kept", "order_id NOT IN (SELECT order_id FROM orders)", "dropped",
+         "line_order_not_kept", joined=f"(order_id IS NOT NULL AND {ORDER_KEPT} IS NULL)"),
+    Rule("products", "duplicate_product_id", "_dup_id > 1", "dropped", "first_product_row_kept"),
+    Rule("products", "missing_product_id", "product_id IS NULL", "dropped", "product_no_id"),
+    Rule("products", "missing_category", "category IS NULL", "fixed", "category_unknown"),
+    Rule("events", "duplicate_row", "_dup > 1", "dropped", "copy_event"),
+    Rule("events", "missing_user_id", "user_id IS NULL AND customer_id IS NULL", "dropped", "event_unlinked"),
+    Rule("events", "missing_session_id", "session_id IS NULL", "dropped", "event_no_session"),
+    Rule("events", "missing_time", "ts IS NULL", "dropped", "event_no_time"),
+    Rule("events", "missing_event_type", "event_type IS NULL", "dropped", "event_no_type"),
+    Rule("events", "after_observation_end", "ts > _obs_end", "dropped", "outside_period_or_future"),
+    Rule("events", "user_id_from_customer_id", "user_id IS NULL", "fixed", "customer_for_user"),
+    Rule("reviews", "duplicate_row", "_dup > 1", "dropped", "copy_review"),
+    Rule("reviews", "missing_customer_or_product", "customer_id IS NULL OR product_id IS NULL", "dropped",
+         "review_unlinked"),
+    Rule("reviews", "bad_rating", "rating IS NULL OR rating < 1 OR rating > 5", "dropped", "rating_range"),
+    Rule("reviews", "missing_time", "ts IS NULL", "dropped", "review_no_date"),
+    Rule("reviews", "after_observation_end", "ts > _obs_end", "dropped", "outside_period"),
 )
 
 # An order is flagged as extreme above OUTLIER_FACTOR x the median positive amount of comparable orders
@@ -99,9 +98,9 @@ PRODUCT_COPY_SQL = "row_number() OVER (PARTITION BY product_id ORDER BY _line) A
 
 # What a fixed rule writes, per column, in a dialect (only the name of the text type differs).
 _FIXES: dict[tuple[str, str], dict[str, Callable[[Dialect], str]]] = {
-    ("orders", "missing order id"): {"order_id": lambda d: "'line-' || " + d.cast_text("_line")},
-    ("products", "missing category"): {"category": lambda d: "'unknown'"},
-    ("events", "user id taken from customer id"): {"user_id": lambda d: "customer_id"},
+    ("orders", "missing_order_id"): {"order_id": lambda d: "'line-' || " + d.cast_text("_line")},
+    ("products", "missing_category"): {"category": lambda d: "'unknown'"},
+    ("events", "user_id_from_customer_id"): {"user_id": lambda d: "customer_id"},
 }
 # The amount a table's rows stand for in the data-quality table (tables without one count 0).
 _MONEY = {"orders": "revenue", "order_lines": "quantity * unit_price"}
@@ -175,7 +174,7 @@ def finish_quality(dq: pd.DataFrame, adapter_quality: list[dict], orders_label: 
     kept = dq[(dq["table"] == "orders") & (dq["action"] == "kept")]["rows"]
     if int(kept.iloc[0]) == 0 and not no_orders:
         why = dq[(dq["table"] == "orders") & (dq["action"] == "dropped") & (dq["rows"] > 0)]
-        reasons = "; ".join(f"{r.rule}: {r.rows:,}" for r in why.itertuples()) or "none"
+        reasons = "; ".join(f"{rule_label(r.rule)}: {r.rows:,}" for r in why.itertuples()) or "none"
         raise DataError(f"no order is left after cleaning (dropped: {reasons})", file=orders_label, table="orders",
                         hint="check the status, date and customer columns and the observation_end")
     return dq
@@ -300,14 +299,14 @@ def quality_records(table: str, groups: Iterable[Sequence]) -> list[dict]:
         matching = [a + int(b) for a, b in zip(matching, per_rule)]
     n_in = sum(n for n, _ in counts.values())
     m_in = sum(m for _, m in counts.values())
-    out = [dict(table=table, rule="rows read", action="read", rows=n_in, revenue=m_in, explanation="rows in the source")]
+    out = [dict(table=table, rule="rows_read", action="read", rows=n_in, revenue=m_in, explanation="rows_in_source")]
     for i, r in enumerate(rules):
         n, m = counts.get(i, (0, 0.0))
         out.append(dict(table=table, rule=r.rule, action=r.action, rows=n, revenue=m, explanation=r.explanation,
                         matching=matching[i]))
     dropped = [counts.get(i, (0, 0.0)) for i, r in enumerate(rules) if r.action == "dropped"]
-    out.append(dict(table=table, rule="rows kept", action="kept", rows=n_in - sum(n for n, _ in dropped),
-                    revenue=m_in - sum(m for _, m in dropped), explanation="rows analysed"))
+    out.append(dict(table=table, rule="rows_kept", action="kept", rows=n_in - sum(n for n, _ in dropped),
+                    revenue=m_in - sum(m for _, m in dropped), explanation="rows_analysed"))
     return out
 
 

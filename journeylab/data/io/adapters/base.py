@@ -30,10 +30,10 @@ from journeylab.data.io.validate import cast_sql, check_cast
 class AdapterRule:
     """One thing an adapter drops or changes: an SQL condition over its staging table."""
 
-    rule: str
+    rule: str  # the rule's id (journeylab.i18n.DQ_RULES)
     condition: str
     action: str  # 'dropped' or 'fixed'
-    explanation: str
+    explanation: str  # an id of journeylab.i18n.DQ_EXPLANATIONS
 
 
 @dataclass
@@ -130,12 +130,12 @@ def apply_rules(
     rules: Sequence[AdapterRule],
     *,
     money: str = "0",
-    read_explanation: str = "rows in the export",
+    read_explanation: str = "rows_in_export",
 ) -> tuple[str, list[dict]]:
     """Flag each row of ``stage`` with the first rule it meets; return (kept table, quality records).
 
     The kept table ``<stage>_kept`` holds the rows no 'dropped' rule took (and ``_rule``: the
-    fixed rule's name or NULL). ``money`` is an SQL amount per row (shop currency) summed per rule.
+    fixed rule's id or NULL). Rule and explanation ids: journeylab.i18n.DQ_RULES and DQ_EXPLANATIONS. ``money`` is an SQL amount per row (shop currency) summed per rule.
     """
     cases = " ".join(f"WHEN coalesce({r.condition}, false) THEN {i}" for i, r in enumerate(rules)) or "WHEN false THEN 0"
     money_sql = f"coalesce(CASE WHEN isfinite({money}) THEN {money} END, 0)" if money != "0" else "0"
@@ -157,7 +157,7 @@ def apply_rules(
     con.execute("DROP TABLE _aflag")
     n_in = sum(n for n, _ in per_rule.values())
     m_in = sum(m for _, m in per_rule.values())
-    records = [dict(table=table, rule="rows read", action="read", rows=n_in, revenue=m_in,
+    records = [dict(table=table, rule="rows_read", action="read", rows=n_in, revenue=m_in,
                     explanation=read_explanation, matching=n_in)]
     for i, r in enumerate(rules):
         n, m = per_rule.get(i, (0, 0.0))

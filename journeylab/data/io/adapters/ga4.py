@@ -37,9 +37,9 @@ CHANNELS = {
     "referral": "referral", "(none)": "direct", "display": "display", "cpm": "display", "banner": "display",
 }
 ORDER_RULES = (
-    AdapterRule("purchase without transaction id", "order_id IS NULL OR order_id = '(not set)'", "dropped",
-                "GA4 recorded no transaction id: cannot be told apart from other purchases"),
-    AdapterRule("repeated purchase event", "_dup > 1", "dropped", "the same transaction id recorded again (a reloaded thank-you page)"),
+    AdapterRule("ga4_no_transaction_id", "order_id IS NULL OR order_id = '(not set)'", "dropped",
+                "ga4_no_transaction_id"),
+    AdapterRule("ga4_repeated_purchase", "_dup > 1", "dropped", "ga4_reloaded"),
 )
 
 
@@ -89,7 +89,7 @@ def adapt(ctx: Context) -> Adapted:
         FROM ga4_stage WHERE event_type = 'purchase'
     """)
     kept, quality = apply_rules(con, "ga4_purchases", "orders", ORDER_RULES, money="revenue",
-                                read_explanation="purchase events in the export")
+                                read_explanation="purchase_events_in_export")
     orders = make_typed(con, "orders", f"""
         SELECT _line, order_id, coalesce(customer_id, user_id) AS customer_id, ts AS ordered_at, revenue FROM {kept}
     """)

@@ -35,13 +35,13 @@ FILES = {
 }
 
 ORDER_RULES = (
-    AdapterRule("customer not in the customers file", "person IS NULL", "dropped", "the order cannot be linked to a person"),
-    AdapterRule("revenue from items (no payment)", "paid IS NULL AND items_value IS NOT NULL", "fixed",
-                "revenue = item prices + freight, as the order has no payment rows"),
+    AdapterRule("customer_not_in_file", "person IS NULL", "dropped", "order_no_person"),
+    AdapterRule("revenue_from_items", "paid IS NULL AND items_value IS NOT NULL", "fixed",
+                "revenue_items_freight"),
 )
 REVIEW_RULES = (
-    AdapterRule("review of an unknown order", "person IS NULL", "dropped", "its order is not in the orders file"),
-    AdapterRule("review of an order without items", "product_id IS NULL", "dropped", "no product to attach the review to"),
+    AdapterRule("review_unknown_order", "person IS NULL", "dropped", "review_order_not_in_file"),
+    AdapterRule("review_order_without_items", "product_id IS NULL", "dropped", "review_no_product"),
 )
 
 
@@ -71,7 +71,7 @@ def adapt(ctx: Context) -> Adapted:
         LEFT JOIN (SELECT order_id, sum(price + coalesce(freight, 0)) AS items_value FROM olist_items GROUP BY 1) i USING (order_id)
     """)
     kept, quality = apply_rules(con, "olist_stage", "orders", ORDER_RULES, money="coalesce(paid, items_value)",
-                                read_explanation="orders in olist_orders_dataset")
+                                read_explanation="orders_in_file")
     orders = make_typed(con, "orders", f"""
         SELECT _line, order_id, person AS customer_id, ts AS ordered_at, coalesce(paid, items_value) AS revenue, status
         FROM {kept}
@@ -85,10 +85,10 @@ def adapt(ctx: Context) -> Adapted:
                (SELECT count(*) FROM (SELECT 1 FROM olist_items GROUP BY order_id, product_id, price)) FROM olist_items
     """).fetchone()
     quality += [
-        dict(table="order_lines", rule="rows read", action="read", rows=n_items, revenue=float(m_items),
-             explanation="item rows in olist_order_items_dataset", matching=n_items),
-        dict(table="order_lines", rule="same product again in the order", action="merged", rows=n_items - n_lines,
-             revenue=0.0, explanation="counted in the quantity of the order's line for that product and price",
+        dict(table="order_lines", rule="rows_read", action="read", rows=n_items, revenue=float(m_items),
+             explanation="item_rows", matching=n_items),
+        dict(table="order_lines", rule="same_product_again", action="merged", rows=n_items - n_lines,
+             revenue=0.0, explanation="merged_into_quantity",
              matching=n_items - n_lines),
     ]
     products = make_typed(con, "products", f"""
@@ -105,7 +105,7 @@ def adapt(ctx: Context) -> Adapted:
         LEFT JOIN olist_stage s USING (order_id)
         LEFT JOIN (SELECT order_id, arg_min(product_id, _line) AS product_id FROM olist_items GROUP BY 1) fi USING (order_id)
     """)
-    rkept, rq = apply_rules(con, "olist_rstage", "reviews", REVIEW_RULES, read_explanation="reviews in olist_order_reviews_dataset")
+    rkept, rq = apply_rules(con, "olist_rstage", "reviews", REVIEW_RULES, read_explanation="reviews_in_file")
     reviews = make_typed(con, "reviews", f"SELECT _line, person AS customer_id, product_id, ts, rating FROM {rkept}")
     for t in (kept, rkept, "olist_stage", "olist_rstage", "olist_items", *raws.values()):
         con.execute(f"DROP TABLE {t}")

@@ -26,7 +26,7 @@ from journeylab.data.io.adapters.base import (Adapted, AdapterRule, Context, app
 COLUMNS = ("event_time", "event_type", "product_id", "category_code", "price", "user_id", "user_session")
 EVENT_TYPES = {"view": "product_view", "cart": "add_to_cart", "remove_from_cart": "remove_from_cart", "purchase": "purchase"}
 
-RULES = (AdapterRule("duplicate row in the export", "_dup > 1", "dropped", "an exact copy of an earlier event (all columns equal)"),)
+RULES = (AdapterRule("duplicate_export_row", "_dup > 1", "dropped", "copy_event_all_columns"),)
 
 
 def adapt(ctx: Context) -> Adapted:
@@ -47,7 +47,7 @@ def adapt(ctx: Context) -> Adapted:
         FROM {raw}
     """)
     con.execute(f"DROP TABLE {raw}")
-    kept, quality = apply_rules(con, "rees_stage", "events", RULES, read_explanation="events in the file")
+    kept, quality = apply_rules(con, "rees_stage", "events", RULES, read_explanation="events_in_file")
     events = make_typed(con, "events", f"SELECT _line, user_id, session_id, ts, event_type, product_id FROM {kept}")
     products = make_typed(con, "products", f"""
         SELECT min(_line) AS _line, product_id, arg_max(category, ts) AS category, median(price) AS price
@@ -69,10 +69,10 @@ def adapt(ctx: Context) -> Adapted:
         FROM ({purchases})
     """).fetchone()
     quality += [
-        dict(table="order_lines", rule="rows read", action="read", rows=n_p, revenue=float(m_p),
-             explanation="purchase events", matching=n_p),
-        dict(table="order_lines", rule="same product again in the order", action="merged", rows=n_p - n_l, revenue=0.0,
-             explanation="counted in the quantity of the order's line for that product and price", matching=n_p - n_l),
+        dict(table="order_lines", rule="rows_read", action="read", rows=n_p, revenue=float(m_p),
+             explanation="purchase_events", matching=n_p),
+        dict(table="order_lines", rule="same_product_again", action="merged", rows=n_p - n_l, revenue=0.0,
+             explanation="merged_into_quantity", matching=n_p - n_l),
     ]
     con.execute(f"DROP TABLE {kept}")
     con.execute("DROP TABLE rees_stage")

@@ -34,11 +34,11 @@ REQUIRED = ("Name", "Email", "Financial Status", "Total", "Created at", "Lineite
 
 def _rules(currency: str) -> tuple[AdapterRule, ...]:
     return (
-        AdapterRule("test order", "is_test", "dropped", "placed with Shopify's test (Bogus) gateway or tagged 'test'"),
-        AdapterRule(f"other currency than {currency}", f"currency IS NOT NULL AND upper(currency) <> '{currency.upper()}'",
-                    "dropped", "amounts in another currency cannot be added up with the shop's"),
-        AdapterRule("partial refund subtracted", "coalesce(refunded, 0) > 0 AND lower(coalesce(status, '')) <> 'refunded'",
-                    "fixed", "revenue = Total - Refunded Amount"),
+        AdapterRule("test_order", "is_test", "dropped", "shopify_test"),
+        AdapterRule("other_currency", f"currency IS NOT NULL AND upper(currency) <> '{currency.upper()}'",
+                    "dropped", "other_currency"),
+        AdapterRule("partial_refund", "coalesce(refunded, 0) > 0 AND lower(coalesce(status, '')) <> 'refunded'",
+                    "fixed", "shopify_refund"),
     )
 
 
@@ -79,21 +79,21 @@ def adapt(ctx: Context) -> Adapted:
         FROM shopify_lines GROUP BY order_id
     """)
     kept, quality = apply_rules(con, "shopify_orders", "orders", _rules(ctx.cfg.currency),
-                                money="total - coalesce(refunded, 0)", read_explanation="orders (Name) in the export")
+                                money="total - coalesce(refunded, 0)", read_explanation="orders_in_export")
     orders = make_typed(con, "orders", f"""
         SELECT _line, order_id, customer AS customer_id, ts AS ordered_at, total - coalesce(refunded, 0) AS revenue, status
         FROM {kept}
     """)
     line_rules = (
-        AdapterRule("line of a test order", "order_id IN (SELECT order_id FROM shopify_orders WHERE is_test)", "dropped",
-                    "its order was a test"),
-        AdapterRule("line of an order in another currency", f"order_id NOT IN (SELECT order_id FROM {kept})", "dropped",
-                    "its order was dropped for its currency"),
-        AdapterRule("product id from the line item name", "sku IS NULL AND item_name IS NOT NULL", "fixed",
-                    "no Lineitem sku: the product name stands in for it"),
+        AdapterRule("line_of_test_order", "order_id IN (SELECT order_id FROM shopify_orders WHERE is_test)", "dropped",
+                    "order_was_test"),
+        AdapterRule("line_other_currency", f"order_id NOT IN (SELECT order_id FROM {kept})", "dropped",
+                    "order_other_currency"),
+        AdapterRule("product_id_from_name", "sku IS NULL AND item_name IS NOT NULL", "fixed",
+                    "shopify_name_for_sku"),
     )
     lkept, lq = apply_rules(con, "shopify_lines", "order_lines", line_rules, money="qty * price",
-                            read_explanation="line-item rows in the export")
+                            read_explanation="line_items_in_export")
     lines = make_typed(con, "order_lines", f"""
         SELECT _line, order_id, coalesce(sku, item_name) AS product_id, qty AS quantity, price AS unit_price FROM {lkept}
     """)

@@ -34,16 +34,16 @@ COLUMNS = ("InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice", "Cu
 PRODUCT_CODE = "[0-9]{5}[A-Za-z]{0,2}"
 
 LINE_RULES = (
-    AdapterRule("duplicate row in the export", "_dup > 1", "dropped", "an exact copy of an earlier line (all columns equal)"),
-    AdapterRule("cancellation invoice (C)", "invoice LIKE 'C%'", "dropped", "a cancelled invoice: the purchase did not stand"),
-    AdapterRule("bad-debt adjustment (A)", "invoice LIKE 'A%'", "dropped", "an accounting entry, not a purchase"),
-    AdapterRule("non-product stock code", f"NOT regexp_full_match(code, '{PRODUCT_CODE}')", "dropped",
-                "postage, fees, discounts, samples, vouchers (POST, DOT, M, C2, D, S, BANK CHARGES, AMAZONFEE, ...)"),
-    AdapterRule("purchase cancelled by a later C invoice", "_taken_back", "dropped",
-                "a later cancellation line of the same customer, product and quantity took it back"),
-    AdapterRule("missing customer id", "customer IS NULL", "dropped", "a line nobody can be linked to"),
-    AdapterRule("negative quantity (stock adjustment)", "qty < 0", "dropped", "a stock correction, not a purchase"),
-    AdapterRule("price zero or below", "price <= 0", "dropped", "a free line or correction, no revenue"),
+    AdapterRule("duplicate_export_row", "_dup > 1", "dropped", "copy_line_all_columns"),
+    AdapterRule("cancellation_invoice", "invoice LIKE 'C%'", "dropped", "cancelled_invoice"),
+    AdapterRule("bad_debt_adjustment", "invoice LIKE 'A%'", "dropped", "accounting_entry"),
+    AdapterRule("non_product_code", f"NOT regexp_full_match(code, '{PRODUCT_CODE}')", "dropped",
+                "non_product"),
+    AdapterRule("cancelled_later", "_taken_back", "dropped",
+                "taken_back"),
+    AdapterRule("missing_customer_id", "customer IS NULL", "dropped", "line_unlinked"),
+    AdapterRule("stock_adjustment", "qty < 0", "dropped", "stock_correction"),
+    AdapterRule("price_not_positive", "price <= 0", "dropped", "free_line"),
 )
 
 
@@ -70,7 +70,7 @@ def adapt(ctx: Context) -> Adapted:
     con.execute(f"DROP TABLE {raw}")
     _mark_taken_back(con, "uci_stage")
     kept, line_q = apply_rules(con, "uci_stage", "order_lines", LINE_RULES, money="qty * price",
-                               read_explanation="invoice lines in the file")
+                               read_explanation="invoice_lines_in_file")
     lines = make_typed(con, "order_lines", f"""
         SELECT _line, invoice AS order_id, code AS product_id, qty AS quantity, price AS unit_price FROM {kept}
     """)
@@ -86,10 +86,10 @@ def adapt(ctx: Context) -> Adapted:
         FROM uci_stage
     """).fetchone()
     order_q = [
-        dict(table="orders", rule="rows read", action="read", rows=n_inv, revenue=0.0,
-             explanation="invoices in the file", matching=n_inv),
-        dict(table="orders", rule="invoice without a kept line", action="dropped", rows=n_inv - n_built,
-             revenue=float(m_lost), explanation="every line of the invoice was dropped above (cancellation, postage, no customer ...)",
+        dict(table="orders", rule="rows_read", action="read", rows=n_inv, revenue=0.0,
+             explanation="invoices_in_file", matching=n_inv),
+        dict(table="orders", rule="invoice_without_line", action="dropped", rows=n_inv - n_built,
+             revenue=float(m_lost), explanation="invoice_lines_dropped",
              matching=n_inv - n_built),
     ]
     con.execute(f"DROP TABLE {kept}")

@@ -48,13 +48,13 @@ PAGE_TYPES = (("Administrative", "administrative", "page_view"), ("Informational
               ("ProductRelated", "product", "product_view"))
 
 SESSION_RULES = (
-    AdapterRule("month not recognised", "month_no IS NULL", "dropped", "the session cannot be placed in time"),
-    AdapterRule("session without any page", "n_admin + n_info + n_product = 0 AND NOT bought", "dropped",
-                "no page and no purchase: nothing to turn into an event"),
-    AdapterRule("identical to another session", "_dup > 1", "flagged",
-                "kept as a separate session: without ids, equal rows can be different visitors"),
-    AdapterRule("returning visitor (earlier sessions not in the file)", "visitor = 'Returning_Visitor'", "flagged",
-                "kept; the file has one session per user, so their earlier visits cannot be seen"),
+    AdapterRule("month_not_recognised", "month_no IS NULL", "dropped", "session_no_month"),
+    AdapterRule("session_without_pages", "n_admin + n_info + n_product = 0 AND NOT bought", "dropped",
+                "session_empty"),
+    AdapterRule("identical_session", "_dup > 1", "flagged",
+                "session_identical"),
+    AdapterRule("returning_visitor", "visitor = 'Returning_Visitor'", "flagged",
+                "session_returning"),
 )
 
 
@@ -89,10 +89,10 @@ def adapt(ctx: Context) -> Adapted:
     """)
     con.execute(f"DROP TABLE {raw}")
     kept, quality = apply_rules(con, "shoppers_stage", "sessions", SESSION_RULES,
-                                read_explanation="sessions in the file (one row each)")
+                                read_explanation="sessions_in_file")
     n_kept = con.execute(f"SELECT count(*) FROM {kept}").fetchone()[0]
-    quality.append(dict(table="sessions", rule="rows kept", action="kept", rows=n_kept, revenue=0.0,
-                        explanation="sessions turned into events", matching=n_kept))
+    quality.append(dict(table="sessions", rule="rows_kept", action="kept", rows=n_kept, revenue=0.0,
+                        explanation="sessions_to_events", matching=n_kept))
     start = f"make_timestamp({NOMINAL_YEAR}, month_no, 1, 0, 0, 0)"
     pages = []
     offset = "0"
@@ -129,23 +129,18 @@ def adapt(ctx: Context) -> Adapted:
         SELECT 0::BIGINT AS _line, NULL::VARCHAR AS order_id, NULL::VARCHAR AS customer_id,
                NULL::TIMESTAMP AS ordered_at, NULL::DOUBLE AS revenue WHERE false""")
     quality += [
-        dict(table="events", rule="rows read", action="read", rows=n_events, revenue=0.0,
-             explanation="events built from the sessions: one per page counted in Administrative, Informational "
-                         "and ProductRelated, one purchase per session with Revenue TRUE", matching=n_events),
-        dict(table="events", rule="date from the month only", action="fixed", rows=n_events, revenue=0.0,
-             explanation=f"the file gives only the month: each session starts on the 1st of its month, 00:00, in "
-                         f"{NOMINAL_YEAR} (the year is not published); days and times are not known",
-             matching=n_events),
-        dict(table="events", rule="order of pages within the session assumed", action="fixed", rows=n_ordered,
-             revenue=0.0, explanation="the file counts pages per type, not their order: administrative, then "
-                                      "informational, then product pages, then the purchase", matching=n_ordered),
-        dict(table="events", rule="one user per session", action="fixed", rows=n_events, revenue=0.0,
-             explanation="the file has no user id: user = session, as the data set says each session is a "
-                         "different user", matching=n_events),
-        dict(table="orders", rule="rows read", action="read", rows=0, revenue=0.0,
-             explanation=f"the file has no orders: a session only says whether it ended in a purchase "
-                         f"({n_purchases:,} did; they are purchase events, without amount, products or customer)",
-             matching=0),
+        dict(table="events", rule="rows_read", action="read", rows=n_events, revenue=0.0,
+             explanation="events_from_sessions", matching=n_events),
+        # sessions start on the 1st of their month in NOMINAL_YEAR (explanation "month_only")
+        dict(table="events", rule="date_from_month", action="fixed", rows=n_events, revenue=0.0,
+             explanation="month_only", matching=n_events),
+        dict(table="events", rule="page_order_assumed", action="fixed", rows=n_ordered,
+             revenue=0.0, explanation="page_order", matching=n_ordered),
+        dict(table="events", rule="one_user_per_session", action="fixed", rows=n_events, revenue=0.0,
+             explanation="user_is_session", matching=n_events),
+        # the n_purchases sessions that ended in a purchase are purchase events (without amount or customer)
+        dict(table="orders", rule="rows_read", action="read", rows=0, revenue=0.0,
+             explanation="no_orders_in_file", matching=0),
     ]
     for t in (kept, "shoppers_stage", "shoppers_events"):
         con.execute(f"DROP TABLE {t}")

@@ -59,15 +59,15 @@ def adapt(ctx: Context) -> Adapted:
     """)
     cur = ctx.cfg.currency.upper()
     rules = (
-        AdapterRule("not paid (pending)", f"status IN ({', '.join(map(DUCKDB.string, UNPAID))})", "dropped",
-                    "the customer never paid: an abandoned checkout"),
-        AdapterRule(f"other currency than {cur}", f"currency IS NOT NULL AND upper(currency) <> '{cur}'", "dropped",
-                    "amounts in another currency cannot be added up with the shop's"),
-        AdapterRule("refund subtracted", "refunded > 0 AND status NOT IN ('refunded', 'wc-refunded')", "fixed",
-                    "revenue = order_total - refund amounts"),
+        AdapterRule("not_paid", f"status IN ({', '.join(map(DUCKDB.string, UNPAID))})", "dropped",
+                    "woo_not_paid"),
+        AdapterRule("other_currency", f"currency IS NOT NULL AND upper(currency) <> '{cur}'", "dropped",
+                    "other_currency"),
+        AdapterRule("refund_subtracted", "refunded > 0 AND status NOT IN ('refunded', 'wc-refunded')", "fixed",
+                    "woo_refund"),
     )
     kept, quality = apply_rules(con, "woo_orders", "orders", rules, money="total - refunded",
-                                read_explanation="orders in the export")
+                                read_explanation="orders_in_export")
     orders = make_typed(con, "orders", f"""
         SELECT _line, order_id, customer AS customer_id, ts AS ordered_at, total - refunded AS revenue,
                regexp_replace(status, '^wc-', '') AS status
@@ -84,12 +84,12 @@ def adapt(ctx: Context) -> Adapted:
     """)
     con.execute(f"DROP TABLE {raw}")
     line_rules = (
-        AdapterRule("line of an order dropped above", f"order_id NOT IN (SELECT order_id FROM {kept})", "dropped",
-                    "its order was not paid or in another currency"),
-        AdapterRule("product id from WooCommerce product_id", "no_sku", "fixed", "no sku: the WooCommerce product_id stands in"),
+        AdapterRule("line_of_dropped_order", f"order_id NOT IN (SELECT order_id FROM {kept})", "dropped",
+                    "order_not_paid_or_currency"),
+        AdapterRule("product_id_from_woocommerce", "no_sku", "fixed", "woo_product_id"),
     )
     lkept, lq = apply_rules(con, "woo_lines", "order_lines", line_rules, money="qty * price",
-                            read_explanation="line_item_N values in the export")
+                            read_explanation="woo_line_items")
     lines = make_typed(con, "order_lines", f"SELECT _line, order_id, product_id, qty AS quantity, price AS unit_price FROM {lkept}")
     for t in (kept, lkept, "woo_orders", "woo_lines"):
         con.execute(f"DROP TABLE {t}")
