@@ -6,6 +6,9 @@ STAMP  := $(VENV)/.journeylab-installed
 # make test also installs the optional spark extra (pyspark; needs Java 17+); make report does not.
 SPARK_STAMP := $(VENV)/.journeylab-spark-installed
 EXTRAS ?= notebooks,test
+# OpenBLAS in one thread: journeylab's linear algebra is on a few parameters, where OpenBLAS's threads
+# only spin, and the tests run two workers on two cores (benchmarks/blas_threads.py); report kernels do the same.
+export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: setup report test test-fast lab lock clean-venv bench
 

@@ -264,7 +264,7 @@ def test_report_kernels_run_side_by_side_in_one_folder_over_private_sockets(tmp_
 
     import papermill as pm
 
-    from journeylab.report.run import _ipc_kernel_manager
+    from journeylab.report.kernel import ReportKernelManager
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("x = 0"), nbformat.v4.new_code_cell("import time\ntime.sleep(1)\nprint(x * 10)")]
@@ -275,7 +275,7 @@ def test_report_kernels_run_side_by_side_in_one_folder_over_private_sockets(tmp_
     def run(i):
         out = tmp_path / f"out{i}.ipynb"
         pm.execute_notebook(str(tmp_path / "in.ipynb"), str(out), parameters={"x": i}, progress_bar=False,
-                            kernel_name="python3", kernel_manager_class=_ipc_kernel_manager(), cwd=str(tmp_path))
+                            kernel_name="python3", kernel_manager_class=ReportKernelManager, cwd=str(tmp_path))
         return nbformat.read(str(out), as_version=4).cells[-1].outputs[0]["text"]
 
     with ThreadPoolExecutor(3) as pool:

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from journeylab.i18n import check_language, format_p, stat_test_label, t
 
@@ -71,6 +70,7 @@ def repeat_aggregates(shop: "ShopLike") -> pd.DataFrame:
 def median_interval(values: np.ndarray, weights: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
     """Median of ``values`` repeated ``weights`` times and its distribution-free interval: the order
     statistics at ranks Binomial(n, 1/2).ppf((1 -/+ level) / 2) (at least ``level`` coverage)."""
+    from scipy import stats  # 0.6 s to import: only where it is used
     order = np.argsort(values, kind="stable")
     v, w = np.asarray(values, float)[order], np.asarray(weights, float)[order]
     cum = np.cumsum(w)
@@ -88,6 +88,7 @@ def order_findings(shop: "ShopLike", lang: str = "en") -> pd.DataFrame:
     """The findings above as rows with the columns of ``journeylab.journey.findings.FINDING_COLUMNS`` (rank
     1, 2, ...; ``phase`` is the journey phase they concern; p_value NaN for the repeat rhythm, which is a
     measurement with an interval, not a test)."""
+    from scipy import stats  # 0.6 s to import: only where it is used
     from journeylab.journey.findings import FINDING_COLUMNS
 
     check_language(lang)

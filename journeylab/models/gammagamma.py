@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from scipy.special import gammaln, psi
 
 from journeylab.errors import ModelError
@@ -158,6 +157,7 @@ def independence_check(frequency: np.ndarray, monetary_value: np.ndarray, thresh
     little variation to test, ``sample_of``); the report's sentence is journeylab.i18n's
     (journeylab.report.sections.independence_text).
     """
+    from scipy import stats  # 0.6 s to import: only where it is used
     if weights is not None:
         keep = (frequency > 0) & (monetary_value > 0) & (weights > 0)
         f, m, w = frequency[keep], monetary_value[keep], weights[keep].astype(np.int64)
@@ -190,6 +190,7 @@ def _spearman(f: np.ndarray, m: np.ndarray, max_n: int = _SPEARMAN_MAX_N):
     its few distinct values. Above ``max_n`` repeat buyers it is computed on a fixed-seed random sample of
     about ``max_n`` of them (a diagnostic: its sampling error, ~1/sqrt(200k) = 0.002, is far below any
     correlation that matters; ranking millions of spend values took ~0.5 s). Returns (result, n used)."""
+    from scipy import stats  # 0.6 s to import: only where it is used
     if len(f) > max_n:
         keep = np.random.default_rng(0).random(len(f)) < max_n / len(f)
         f, m = f[keep], m[keep]

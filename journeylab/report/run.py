@@ -7,7 +7,6 @@ goes on with the next client.
 """
 from __future__ import annotations
 
-import functools
 import json
 import math
 import shutil
@@ -141,6 +140,7 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
     ``pdf=False`` skips printing ``report.pdf`` (the HTML and summary are made as always)."""
     import papermill as pm
     from tqdm.auto import tqdm
+    from journeylab.report.kernel import ENGINE, KERNEL, report_kernels
 
     config = Path(config).resolve()
     client = config.stem
@@ -178,29 +178,33 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
     }
     executed: list[Path] = []
     notebooks = [_notebook_path(config, nb) for nb in opts["notebooks"]]
-    for src in tqdm(notebooks, desc=f"{client}: notebooks", unit="notebook", disable=not progress):
-        nb = src.name
-        out = run_dir / nb
-        try:
-            pm.execute_notebook(
-                str(src),
-                str(out),
-                parameters=_accepted_parameters(src, params),
-                cwd=str(src.parent),
-                progress_bar=False,
-                kernel_name="python3",
-                kernel_manager_class=_ipc_kernel_manager(),
-            )
-        except pm.PapermillExecutionError as exc:
-            cell = _source_cell_number(out, exc.cell_index)
-            code = _first_line(exc.source)
-            err = (f"cell {cell} ({code!r}) failed with {exc.ename}: {_first_line(exc.evalue)} "
-                   f"(partly executed notebook: {out})")
-            return ReportResult(client, config, run_dir, False, error=err, failed_notebook=nb, notebooks=executed + [out])
-        except Exception as exc:  # kernel death, missing kernel: report it, go on with the batch
-            return ReportResult(client, config, run_dir, False, error=f"{type(exc).__name__}: {_first_line(str(exc))}",
-                                failed_notebook=nb, notebooks=executed)
-        executed.append(out)
+    with report_kernels() as kernels:
+        for src in tqdm(notebooks, desc=f"{client}: notebooks", unit="notebook", disable=not progress):
+            nb = src.name
+            out = run_dir / nb
+            try:
+                pm.execute_notebook(
+                    str(src),
+                    str(out),
+                    parameters=_accepted_parameters(src, params),
+                    cwd=str(src.parent),
+                    progress_bar=False,
+                    engine_name=ENGINE,
+                    kernel_name=KERNEL,
+                    km=kernels.kernel(src.parent),
+                )
+            except pm.PapermillExecutionError as exc:
+                cell = _source_cell_number(out, exc.cell_index)
+                code = _first_line(exc.source)
+                err = (f"cell {cell} ({code!r}) failed with {exc.ename}: {_first_line(exc.evalue)} "
+                       f"(partly executed notebook: {out})")
+                return ReportResult(client, config, run_dir, False, error=err, failed_notebook=nb,
+                                    notebooks=executed + [out])
+            except Exception as exc:  # kernel death, missing kernel: report it, go on with the batch
+                return ReportResult(client, config, run_dir, False,
+                                    error=f"{type(exc).__name__}: {_first_line(str(exc))}", failed_notebook=nb,
+                                    notebooks=executed)
+            executed.append(out)
     # A failed run keeps the database (and the notebooks' shared results) so its partly executed notebook
     # can be rerun; a good run drops them.
     database.unlink()
@@ -475,46 +479,6 @@ def _point_latest(run_dir: Path) -> None:
         latest.symlink_to(run_dir.name, target_is_directory=True)
     except OSError:
         pass
-
-
-@functools.cache
-def _ipc_kernel_manager() -> type:
-    """Jupyter's kernel manager for report runs.
-
-    - The kernel's sockets are files (IPC) in a private folder of their own instead of TCP ports on
-      localhost: a report's data (the shop's tables travel between notebook and kernel) is not sent over an
-      unencrypted local network connection, and the kernel has nothing to warn about once per notebook
-      ("Kernel is running over TCP without encryption"). Jupyter's default IPC path is "kernel-ipc" in the
-      working directory, which two kernels started there at once (a batch, parallel tests) would share.
-    - No interrupt before the shutdown request: jupyter_client sends one, and a kernel busy finishing its
-      last reply on a loaded machine logs "KeyboardInterrupt caught in kernel" to the report's stderr.
-    """
-    import os
-    import shutil
-
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
-
-    class ReportKernelManager(AsyncKernelManager):
-        @default("transport")
-        def _default_transport(self) -> str:
-            return "ipc"
-
-        @default("ip")
-        def _default_ip(self) -> str:
-            self._socket_dir = tempfile.mkdtemp(prefix="journeylab-kernel-")  # mode 0700: this user's only
-            return os.path.join(self._socket_dir, "kernel")
-
-        async def _async_interrupt_kernel(self) -> None:
-            if not self.shutting_down:
-                await super()._async_interrupt_kernel()
-
-        async def _async_cleanup_resources(self, restart: bool = False) -> None:
-            await super()._async_cleanup_resources(restart=restart)
-            if not restart and getattr(self, "_socket_dir", None):
-                shutil.rmtree(self._socket_dir, ignore_errors=True)
-
-    return ReportKernelManager
 
 
 def _accepted_parameters(notebook: Path, params: dict[str, Any]) -> dict[str, Any]:
