@@ -283,3 +283,39 @@ def test_report_kernels_run_side_by_side_in_one_folder_over_private_sockets(tmp_
     assert not list(tmp_path.glob("kernel-ipc*"))  # no sockets in the working folder
     err = capfd.readouterr().err
     assert "without encryption" not in err and "KeyboardInterrupt" not in err and "Invalid Signature" not in err
+
+
+def test_a_report_runs_its_notebooks_in_one_kernel_cleared_between_them(tmp_path):
+    """report.kernel: the second notebook runs in the first one's kernel (same process, modules already
+    imported) but sees none of its names or figures, and the kernel is gone when the run ends."""
+    import os as _os
+
+    import papermill as pm
+
+    from journeylab.report.kernel import ENGINE, KERNEL, report_kernels
+
+    def notebook(name: str, *sources: str) -> Path:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, str(tmp_path / name))
+        return tmp_path / name
+
+    first = notebook("a.ipynb", "import os, sys, matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+                                "leak = 1\nplt.figure()\nsys.modules['json'].journeylab_mark = 1\nprint(os.getpid())")
+    second = notebook("b.ipynb", "import os, sys, matplotlib.pyplot as plt\n"
+                                 "print(os.getpid(), 'leak' in globals(), len(plt.get_fignums()), "
+                                 "hasattr(sys.modules['json'], 'journeylab_mark'))")
+    with report_kernels() as kernels:
+        outs = []
+        for src in (first, second):
+            out = tmp_path / f"out_{src.name}"
+            pm.execute_notebook(str(src), str(out), progress_bar=False, engine_name=ENGINE, kernel_name=KERNEL,
+                                km=kernels.kernel(tmp_path), cwd=str(tmp_path))
+            outs.append(nbformat.read(str(out), as_version=4).cells[-1].outputs[-1]["text"].split())
+        km = kernels.kernel(tmp_path)
+        pid = km.provisioner.process.pid
+    assert outs[1][0] == outs[0][0] == str(pid)  # one kernel
+    assert outs[1][1:] == ["False", "0", "True"]  # names and figures cleared, imported modules kept
+    with pytest.raises(ProcessLookupError):
+        _os.kill(pid, 0)
