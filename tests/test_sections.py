@@ -77,13 +77,17 @@ def test_uci_online_retail_status_falls_back_to_recency(real_data):
 
 
 def test_unidentified_parameters_say_so(demo):
+    from journeylab.i18n import MODEL_LABELS
     from journeylab.report.sections import parameter_table
 
     _, outcome = demo
-    high = outcome.value.groups["high"].model.params_
+    model = outcome.value.groups["high"].model
+    # the demo's high-involvement group does not identify dropout (a, b) under any of the three models, so
+    # which one wins on the holdout is close and has differed between machines (BG/NBD, MBG/NBD)
+    label = MODEL_LABELS[model.purchase]
     for lang, word in (("en", "not identified"), ("nl", "niet bepaald")):
-        tab = parameter_table(high, lang)
-        assert (tab.loc[("BG/NBD", "a")] == word).sum() == 3 and tab.loc[("BG/NBD", "r"), "upper_95"] != word
+        tab = parameter_table(model.params_, lang)
+        assert (tab.loc[(label, "a")] == word).sum() == 3 and tab.loc[(label, "r"), "upper_95"] != word
         assert not tab.apply(lambda c: c.str.contains("e+", regex=False)).any().any()
 
 
