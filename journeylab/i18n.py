@@ -676,10 +676,10 @@ PHASES: dict[str, dict[str, str]] = {
     "aftercare": {"en": "aftercare", "nl": "nazorg"},
     "not_yet_seen": {"en": "not yet seen", "nl": "nog niet gezien"},  # phase flows: a person not seen yet
 }
-# A customer's status: the values of journeylab.models.churn.STATUSES
+# A customer's status: the ids of journeylab.models.churn.STATUSES, in that order
 STATUSES: dict[str, dict[str, str]] = {
-    "active": {"en": "active", "nl": "actief"}, "at risk": {"en": "at risk", "nl": "risico"},
-    "lost": {"en": "lost", "nl": "verloren"}, "too early to tell": {"en": "too early to tell", "nl": "te vroeg om te zeggen"},
+    "active": {"en": "active", "nl": "actief"}, "at_risk": {"en": "at risk", "nl": "risico"},
+    "lost": {"en": "lost", "nl": "verloren"}, "too_early": {"en": "too early to tell", "nl": "te vroeg om te zeggen"},
 }
 # Units of a metric; the shop's currency (e.g. "EUR") is a unit too and reads the same in every language.
 UNITS: dict[str, dict[str, str]] = {

@@ -41,8 +41,8 @@ def test_brier_and_calibration_table():
 def test_churn_classes_follow_thresholds():
     risk = np.array([0.0, 0.29, 0.3, 0.69, 0.7, 1.0])
     got = churn_classes(risk, ChurnThresholds(0.3, 0.7))
-    assert list(got) == ["active", "active", "at risk", "at risk", "lost", "lost"]
-    assert list(churn_classes(risk, ChurnThresholds(0.5, 0.9))) == ["active"] * 3 + ["at risk"] * 2 + ["lost"]
+    assert list(got) == ["active", "active", "at_risk", "at_risk", "lost", "lost"]
+    assert list(churn_classes(risk, ChurnThresholds(0.5, 0.9))) == ["active"] * 3 + ["at_risk"] * 2 + ["lost"]
     with pytest.raises(ValueError):
         ChurnThresholds(0.8, 0.2)
 
@@ -54,7 +54,7 @@ def test_churn_risk_is_one_minus_p_alive(holdout):
     pa = m.purchase_model_.conditional_probability_alive(cal["frequency"], cal["recency"], cal["T"])
     np.testing.assert_allclose(cr["churn_risk"], 1 - pa, rtol=1e-6)
     assert (cr["churn_class"] == "lost").sum() == (cr["churn_risk"] >= 0.8).sum()
-    assert set(cr["churn_class"].unique()) == {"active", "at risk", "lost"}
+    assert set(cr["churn_class"].unique()) == {"active", "at_risk", "lost"}
 
 
 @pytest.mark.parametrize("purchase", ["mbgnbd", "paretonbd"])
@@ -83,3 +83,29 @@ def test_bgnbd_churn_evaluation_warns_about_one_time_buyers(holdout):
     assert "one-time buyer" in ev.note
     one_time = holdout["frequency_cal"] == 0
     assert (ev.scores.loc[one_time, "churn_risk"] == 0).all()
+
+
+def test_statuses_are_ids_with_words_in_both_languages():
+    """Statuses are snake_case ids (churn.STATUSES, in i18n.STATUSES's and summary.json's schema's order) with
+    English and Dutch words; the English words themselves are never a status of a customer or visitor."""
+    import json
+    import re
+    from pathlib import Path
+
+    from journeylab import i18n
+    from journeylab.journey.phases import journey_phases
+    from journeylab.models.churn import STATUSES
+
+    from _journey_data import simulated
+
+    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", s) for s in STATUSES)
+    assert list(i18n.STATUSES) == list(STATUSES)
+    assert [i18n.status_label(s, "en") for s in STATUSES] == ["active", "at risk", "lost", "too early to tell"]
+    assert [i18n.status_label(s, "nl") for s in STATUSES] == ["actief", "risico", "verloren", "te vroeg om te zeggen"]
+    schema = json.loads((Path(__file__).resolve().parent.parent / "journeylab" / "report" / "summary.schema.json")
+                        .read_text(encoding="utf-8"))
+    assert schema["properties"]["churn_status"]["propertyNames"]["enum"] == list(STATUSES)
+    shop, _ = simulated(600, seed=3)
+    got = set(journey_phases(shop)["status"].astype(str))
+    assert got == set(STATUSES)  # customers from the value model, visitors by recency: every status occurs
+    assert not got & {"at risk", "too early to tell"}

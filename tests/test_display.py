@@ -119,7 +119,7 @@ def test_phase_tables_show_words_and_no_sql():
     from journeylab.report.display import phase_counts_table, phase_rule_table, transition_table
 
     phases = [NOT_SEEN, "awareness", "consideration"]
-    counts = pd.DataFrame({"active": [1, 2, 3], "at risk": [0, 1, 0], "(unknown)": [1, 1, 1]}, index=phases)
+    counts = pd.DataFrame({"active": [1, 2, 3], "at_risk": [0, 1, 0], "(unknown)": [1, 1, 1]}, index=phases)
     nl = phase_counts_table(counts, "nl")
     assert list(nl.index) == ["nog niet gezien", "bewustwording", "overweging"]
     assert list(nl.columns) == ["actief", "risico", "betrokkenheid onbekend"]

@@ -87,7 +87,7 @@ def test_uci_retail_orders_only(retail):
     assert set(ph["phase"].astype(str)) <= {"purchase", "upsell", "ambassador"}
     assert 0.5 < (ph["n_orders"] >= 2).mean() < 0.8  # README: 2,845 of 4,339 ordered twice or more
     assert "need events" in ph.attrs["note"]
-    assert ph["status"].isin(["active", "at risk", "lost"]).all()
+    assert ph["status"].isin(["active", "at_risk", "lost"]).all()
     ret = cohort_retention(retail)
     assert ret.index[0] == "2010-12" and ret.loc["2010-12", 1] > 0.2
     with pytest.raises(jl.DataError):

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_one_recency_rule_with_its_boundaries():
     days = np.array([0, 90, 91, 365, 366, 2000])
-    expected = ["active", "active", "at risk", "at risk", "lost", "lost"]
+    expected = ["active", "active", "at_risk", "at_risk", "lost", "lost"]
     assert list(recency_status(days, (90, 365)).astype(str)) == expected
     assert list(recency_classes(days, (90, 365)).astype(str)) == expected
 
@@ -73,7 +73,7 @@ def test_uci_online_retail_status_falls_back_to_recency(real_data):
     assert "status follows the time since the last order" in " ".join(model_notes(v))
     assert "de status volgt de tijd sinds de laatste bestelling" in " ".join(model_notes(v, "nl"))
     counts = p["status"].astype(str).value_counts()
-    assert counts.get("active", 0) < len(p) and counts.get("at risk", 0) > 0
+    assert counts.get("active", 0) < len(p) and counts.get("at_risk", 0) > 0
 
 
 def test_unidentified_parameters_say_so(demo):

@@ -155,19 +155,19 @@ def test_status_rule_too_early_to_tell():
     days = np.array([10.0, 200.0, 400.0, 400.0, 400.0])
     gap = np.array([np.inf, 300.0, 300.0, 1000.0, np.nan])
     st, src = customer_status(days, None, gap)
-    assert list(st.astype(str)) == ["active", "too early to tell", "lost", "too early to tell", "lost"]
+    assert list(st.astype(str)) == ["active", "too_early", "lost", "too_early", "lost"]
     assert list(src) == ["recency", "too_early", "recency", "too_early", "recency"]
     st, src = customer_status(np.array([400.0, 20.0]), np.array([0.1, 0.1]), np.array([100.0, 100.0]))
-    assert list(st.astype(str)) == ["lost", "too early to tell"] and list(src) == ["model", "too_early"]
+    assert list(st.astype(str)) == ["lost", "too_early"] and list(src) == ["model", "too_early"]
 
 
 def test_rare_buyers_are_not_called_lost_from_silence(demo_value):
     p = demo_value.predictions
     high = p[p["group"] == "high"]
     # high-involvement buyers buy again after years, if at all: silence of months is not churn
-    assert (high["status"] == "too early to tell").mean() > 0.5
+    assert (high["status"] == "too_early").mean() > 0.5
     assert (high["status"] == "lost").mean() < 0.05
-    silent = p["status"].isin(["at risk", "lost"])
+    silent = p["status"].isin(["at_risk", "lost"])
     assert (p.loc[silent, "days_since_last_order"] >= p.loc[silent, "typical_gap_days"]).all()
     low = p[p["group"] == "low"]
     assert (low["status"] == "lost").mean() > 0.1  # frequent buyers' silence does mean something

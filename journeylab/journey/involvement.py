@@ -189,7 +189,7 @@ def _group_point(c: pd.DataFrame) -> dict[str, float]:
     status = c["status"].astype(str)
     return {"churn_risk": float(c["churn_risk"].mean()) if c["churn_risk"].notna().any() else np.nan,
             "share_lost": float((status == "lost").mean()) if len(c) else np.nan,
-            "share_too_early": float((status == "too early to tell").mean()) if len(c) else np.nan,
+            "share_too_early": float((status == "too_early").mean()) if len(c) else np.nan,
             "expected_purchases": float(c["expected_purchases"].mean()) if c["expected_purchases"].notna().any() else np.nan,
             "clv": float(c["clv"].mean()) if c["clv"].notna().any() else np.nan}
 

@@ -13,7 +13,7 @@ events); days_since_last_seen (days since the last event or order); segment (RFM
 
 Status over the phases: customers get the status of the shop's value model (journeylab.journey.value: one
 model per shop, or per involvement level, chosen on the holdout; the one status rule of
-journeylab.models.churn.customer_status, including "too early to tell"), so a customer has the same P(alive)
+journeylab.models.churn.customer_status, including too_early: "too early to tell"), so a customer has the same P(alive)
 and status here as in the churn section. Visitors without an order get the recency rule on days since
 last seen (up to ``recency_days[0]`` active, up to ``recency_days[1]`` at risk, else lost).
 """
@@ -215,9 +215,10 @@ def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
     """Put every person (visitor or customer) in a phase of the phase model at date ``at``.
 
     Returns one row per person (index ``person_id``) with ``phase`` (ordered categorical), ``phase_nl``,
-    the facts it was based on, ``segment`` (RFM, customers), ``p_alive`` and ``status`` (active / at risk
-    / lost / too early to tell; see the module docstring) when ``status``, and ``involvement`` (low / high, the level of the
-    first order, or of the products a visitor viewed most) when the shop has products.
+    the facts it was based on, ``segment`` (RFM, customers), ``p_alive`` and ``status`` (ids active / at_risk
+    / lost / too_early, as words by journeylab.i18n.status_label; see the module docstring) when ``status``,
+    and ``involvement`` (low / high, the level of the first order, or of the products a visitor viewed most)
+    when the shop has products.
     ``attrs``: rules (the rule table used), model, at, status_rule, note (what cannot be seen: with
     orders only, phases before purchase need events). ``value``: the shop's journeylab.journey.value.ShopValue
     if computed already (a report passes the one it uses everywhere); default: computed here.

@@ -164,7 +164,7 @@ def _draw_figures(value: "ShopValue", g: GroupModel, part: pd.DataFrame, w: np.n
         return float(v[ok] @ w[ok] / w[ok].sum()) if ok.any() else np.nan
 
     return {"churn_risk": mean(1.0 - pa), "share_lost": mean(codes == STATUSES.index("lost")),
-            "share_too_early": mean(codes == STATUSES.index("too early to tell")),
+            "share_too_early": mean(codes == STATUSES.index("too_early")),
             "expected_purchases": mean(pred["expected_purchases"]), "clv": mean(pred["discounted_purchases"] * spend)}
 
 

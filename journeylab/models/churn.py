@@ -20,10 +20,11 @@ import pandas as pd
 from journeylab.models.clv import CustomerValueModel
 from journeylab.models.summary import require_summary_columns
 
-CLASSES = ("active", "at risk", "lost")
-# Statuses a customer can have in a report: the churn classes, plus "too early to tell" where silence
-# cannot be read as dropout yet (customer_status).
-STATUSES = CLASSES + ("too early to tell",)
+# Ids, never shown as they are: the words come from journeylab.i18n.status_label (STATUSES there).
+CLASSES = ("active", "at_risk", "lost")
+# Statuses a customer can have in a report: the churn classes, plus too_early ("too early to tell") where
+# silence cannot be read as dropout yet (customer_status).
+STATUSES = CLASSES + ("too_early",)
 RECENCY_DAYS = (90.0, 365.0)
 
 
@@ -61,9 +62,10 @@ def customer_status(days_since_last: np.ndarray, p_alive: np.ndarray | None = No
 
     Where ``p_alive`` is known (a purchase model whose dropout is identified) the churn classes of
     1 - P(alive) decide; elsewhere recency does (``recency_classes``). Silence is not churn for rare
-    purchases: a customer who would be "at risk" or "lost" but has been silent for less than their
+    purchases: a customer who would be ``at_risk`` or ``lost`` but has been silent for less than their
     ``typical_gap_days`` (the time between purchases expected of customers like them, see
-    journeylab.journey.value) is "too early to tell". ``source`` is "model", "recency" or "too_early" per row.
+    journeylab.journey.value) is ``too_early`` (too early to tell). ``source`` is "model", "recency" or
+    "too_early" per row. Statuses are ids (STATUSES); journeylab.i18n.status_label gives their words.
     """
     days = np.asarray(days_since_last, float)
     pa = np.full(len(days), np.nan) if p_alive is None else np.asarray(p_alive, float)

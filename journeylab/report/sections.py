@@ -109,7 +109,7 @@ def model_notes(value: ShopValue, lang: str = "en") -> list[Trusted]:
         out.append(fill("**{group}** ({n:,} {customers}, {rep:,} {repeat}): {text}", lang=lang, group=group_label(name, lang),
                         n=g.n_customers, customers=t("customers", lang), rep=g.n_repeat,
                         repeat=t("repeat_customers", lang), text=text))
-    n_early = int((value.predictions["status"] == "too early to tell").sum())
+    n_early = int((value.predictions["status"] == "too_early").sum())
     if n_early:
         out.append(fill(t("too_early_note", lang), n=n_early))
     return out
@@ -216,8 +216,8 @@ def headline(shop: Shop, value: "Outcome | ShopValue") -> dict[str, float | str 
     if v is not None and v.ok:
         p = v.predictions
         status = p["status"].astype(str)
-        out["share_at_risk_or_lost"] = float(status.isin(["at risk", "lost"]).mean())
-        out["too_early_share"] = float((status == "too early to tell").mean())
+        out["share_at_risk_or_lost"] = float(status.isin(["at_risk", "lost"]).mean())
+        out["too_early_share"] = float((status == "too_early").mean())
         has = p["clv"].notna()
         out["clv_total"] = float(p.loc[has, "clv"].sum()) if has.any() else None
         out["clv_coverage"] = float(has.mean())
