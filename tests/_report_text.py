@@ -3,7 +3,7 @@ report.html (and the alt text of its figures) and every text drawn in its figure
 labels, legends, Sankey labels: ``journeylab.report.page.Page.figure`` keeps them in the executed
 notebooks' output metadata).
 
-Shared by test_report_language.py (the demo in both languages) and test_real_reports_nl.py (the real data
+Shared by test_report.py (the demo in both languages) and test_real_reports_nl.py (the real data
 sets in Dutch).
 """
 from __future__ import annotations

@@ -25,7 +25,6 @@ REAL_DATA = Path(os.environ.get("JOURNEYLAB_REAL_DATA", ROOT.parent / "shared" /
 FILE_SECONDS = {
     "tests/test_report.py": 153,
     "tests/test_spark.py": 148,
-    "tests/test_report_language.py": 140,  # added later: two demo reports, timed on a busy machine
     "tests/test_real_reports_nl.py": 123,
     "tests/test_real_reports.py": 114,
     "tests/test_hostile_report.py": 108,

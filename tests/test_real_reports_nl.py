@@ -30,7 +30,7 @@ def test_real_data_set_builds_a_full_report(batch, client):
 def test_real_data_set_report_is_dutch(batch, client):
     """No English text of journeylab.i18n (a label, rule, explanation, status ... left untranslated) and no
     snake_case identifier other than the shop's own values (categories, channels) in the Dutch report
-    (issue 15, point 1; tests/test_report_language.py checks the demo against its English report)."""
+    (issue 15, point 1; tests/test_report.py checks the demo against its English report)."""
     record = batch[client]
     assert record.ok, f"{record.client}: {record.error}"
     texts = report_texts(record.run_dir)

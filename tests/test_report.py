@@ -1,4 +1,13 @@
-"""Reports: a batch of the demo and a broken config, HTML without code or e-mail addresses, PDF and first screen."""
+"""Reports: a batch of the demo (English and Dutch) and broken configs, HTML without code or e-mail addresses,
+PDF and first screen, and every word of the Dutch report Dutch and of the English one English (issue 15, point 1).
+
+The language checks: every text a reader sees (text nodes of report.html, figure alt texts, and every
+text drawn in the figures: titles, axes, ticks, legends, Sankey labels) of the Dutch demo report is
+checked against the English one: a text in both is an untranslated label, unless it is a number, a name
+that reads the same in both languages (tests/_report_text.py SAME_IN_BOTH) or the shop's own data
+(product categories, channels, customer ids). Neither report may show a snake_case identifier
+(organic_search, first_touch, a column name) other than a value of the shop's data.
+"""
 from __future__ import annotations
 
 import json
@@ -11,8 +20,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
+import pandas as pd
 import pytest
+import yaml
 
+from _report_text import english_words, report_texts, snake_case, untranslated
+from journeylab.i18n import CHANNELS
 from journeylab.report.run import find_chromium, run_batch, screenshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +36,7 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    """One batch: the demo (good), a config whose orders have a date that does not parse, and a config
+    """One batch: the demo (good, and again in Dutch), a config whose orders have a date that does not parse, and a config
     whose notebook fails in its second cell. Run twice, to check nothing is overwritten."""
     tmp = tmp_path_factory.mktemp("reports")
     bad_csv = tmp / "orders.csv"
@@ -44,13 +57,19 @@ def batch(tmp_path_factory):
     (tmp / "one_time.yaml").write_text(f"name: onetime\ntables:\n  orders: {one_time}\nreport:\n  language: nl\n")
     shopify = ROOT / "tests" / "fixtures" / "shopify_orders_export.csv"
     (tmp / "pii.yaml").write_text(f"name: pii\nformat: shopify\npath: {shopify}\ncurrency: EUR\n")
+    # the demo in Dutch, for the language checks below (its English report is the batch's first)
+    demo = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    demo["tables"] = {k: str((DEMO.parent / v).resolve()) for k, v in demo["tables"].items()}
+    demo.update(name="demo-nl", report={**demo.get("report", {}), "language": "nl"})
+    (tmp / "demo-nl.yaml").write_text(yaml.safe_dump(demo, sort_keys=False), encoding="utf-8")
     out = tmp / "out"
-    configs = [DEMO, tmp / "broken.yaml", tmp / "failing.yaml", tmp / "one_time.yaml", tmp / "pii.yaml"]
+    configs = [DEMO, tmp / "broken.yaml", tmp / "failing.yaml", tmp / "one_time.yaml", tmp / "pii.yaml",
+               tmp / "demo-nl.yaml"]
     # the batch goes through the command line, as an agency runs it
     cli = subprocess.run([sys.executable, "-m", "journeylab", "report", *map(str, configs), "--out", str(out),
                           "--no-progress"], capture_output=True, text=True)
     assert cli.returncode == 1, cli.stderr  # some clients failed: non-zero at the end, after all of them ran
-    assert "Traceback" not in cli.stderr and cli.stdout.count("[ok]") == 3 and cli.stdout.count("[failed]") == 2
+    assert "Traceback" not in cli.stderr and cli.stdout.count("[ok]") == 4 and cli.stdout.count("[failed]") == 2
     # only progress and results: no kernel or library warnings (without a progress bar, nothing at all)
     assert cli.stderr.strip() == "", cli.stderr[-2000:]
     first = [_result(r) for r in json.loads((out / "last_batch.json").read_text())]
@@ -319,3 +338,49 @@ def test_a_report_runs_its_notebooks_in_one_kernel_cleared_between_them(tmp_path
     assert outs[1][1:] == ["False", "0", "True"]  # names and figures cleared, imported modules kept
     with pytest.raises(ProcessLookupError):
         _os.kill(pid, 0)
+
+
+@pytest.fixture(scope="module")
+def texts(batch) -> dict[str, list[str]]:
+    """The visible texts of the batch's demo report in English and in Dutch."""
+    runs = {r.client: r for r in batch[1]}
+    assert runs["demo"].ok and runs["demo-nl"].ok, (runs["demo"].error, runs["demo-nl"].error)
+    return {"en": report_texts(runs["demo"].run_dir), "nl": report_texts(runs["demo-nl"].run_dir),
+            "names": ["demo", "demo-nl"]}
+
+
+@pytest.fixture(scope="module")
+def shop_data() -> set[str]:
+    """The demo shop's own values a report may show as they are: categories, channels (other than the usual
+    channel ids), customer ids, its currency code."""
+    base = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    tables = {k: DEMO.parent / v for k, v in base["tables"].items()}
+    values = set(pd.read_parquet(tables["products"], columns=["category"])["category"].dropna().astype(str))
+    # channels as the data have them, except the usual channel ids, which a report shows as words
+    values |= set(pd.read_parquet(tables["events"], columns=["channel"])["channel"].dropna().astype(str)) - set(CHANNELS)
+    values |= set(pd.read_parquet(tables["orders"], columns=["customer_id"])["customer_id"].dropna().astype(str))
+    return values | {base["currency"]}
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+def test_the_dutch_report_shows_no_english_label(texts, shop_data):
+    assert len(texts["nl"]) > 200 and len(texts["en"]) > 200
+    same = untranslated(texts["nl"], texts["en"], shop_data | set(texts["names"]))
+    assert not same, f"{len(same)} texts of the Dutch report are in the English one too:\n" + "\n".join(
+        repr(t) for t in same)
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+def test_the_dutch_report_shows_no_english_text_of_i18n(texts):
+    english = english_words(texts["nl"])
+    assert not english, "English texts of journeylab.i18n in the Dutch report:\n" + "\n".join(map(repr, english))
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_no_identifier_is_shown(texts, shop_data, lang):
+    shown = snake_case(texts[lang], shop_data)
+    assert not shown, f"snake_case identifiers in the {lang} report:\n" + "\n".join(repr(t) for t in shown)
