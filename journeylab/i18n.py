@@ -8,7 +8,11 @@ for them in both languages are here, and nowhere else:
 - ``METRICS`` (metric ids of the involvement comparison, the phase KPIs and the consideration summary),
   read with ``metric_label(id, lang, param, **values)``; ``PHASES``, ``STATUSES``, ``UNITS``, ``TESTS``,
   ``EVENTS`` with ``phase_label``, ``status_label``, ``unit_label``, ``stat_test_label``, ``event_label``;
-  ``level_label`` for the involvement levels.
+  ``level_label`` for the involvement levels;
+- ``SEGMENTS`` and ``SEGMENT_ACTIONS`` (RFM segment ids of journeylab/segments.yaml) with ``segment_label``
+  and ``segment_action``; ``FINDINGS`` and ``FINDING_ACTIONS`` (findings rule ids of
+  journeylab/findings_rules.yaml) with ``finding_text`` and ``finding_action``. A client's own segment or
+  rule brings its words in both languages (validated where the map or rules file is read).
 
 The language is checked in one place, ``check_language``. An unknown label key or metric id raises
 KeyError, so a missing translation is found by the tests, not by a client.
@@ -1214,10 +1218,124 @@ DATA_ERRORS: dict[str, dict[str, str]] = {
     "no_cohort_orders": {"en": "there are no orders for a cohort table",
                          "nl": "er zijn geen bestellingen voor een cohorttabel"},
 }
+# ---------------------------------------------------------------- RFM segments and findings rules by id
+# The segments of the built-in RFM segment map (journeylab/segments.yaml) by id: their names and suggested
+# actions, read with ``segment_label`` and ``segment_action``. A client's segment map may name a segment
+# of its own and give its words in the map (``name`` and ``action``, each as {en: ..., nl: ...}).
+SEGMENTS: dict[str, dict[str, str]] = {
+    "champions": {"en": "Champions", "nl": "Topklanten"},
+    "loyal_customers": {"en": "Loyal Customers", "nl": "Trouwe klanten"},
+    "potential_loyalists": {"en": "Potential Loyalists", "nl": "Potentiële trouwe klanten"},
+    "new_customers": {"en": "New Customers", "nl": "Nieuwe klanten"},
+    "promising": {"en": "Promising", "nl": "Veelbelovend"},
+    "need_attention": {"en": "Need Attention", "nl": "Aandacht nodig"},
+    "about_to_sleep": {"en": "About to Sleep", "nl": "Bijna slapend"},
+    "cant_lose_them": {"en": "Can't Lose Them", "nl": "Niet kwijtraken"},
+    "at_risk": {"en": "At Risk", "nl": "Risicoklanten"},
+    "hibernating": {"en": "Hibernating", "nl": "Winterslaap"},
+    "lost": {"en": "Lost", "nl": "Verloren"},
+}
+SEGMENT_ACTIONS: dict[str, dict[str, str]] = {
+    "champions": {"en": "Reward them; ask for reviews and referrals; early access to new products.",
+                  "nl": "Beloon ze; vraag om reviews en doorverwijzingen; geef vroege toegang tot nieuwe producten."},
+    "loyal_customers": {"en": "Upsell higher-value products; invite them to a loyalty programme.",
+                        "nl": "Verkoop duurdere producten bij; nodig ze uit voor een loyaliteitsprogramma."},
+    "potential_loyalists": {
+        "en": "Offer membership or a second-category recommendation to build the habit.",
+        "nl": "Bied een lidmaatschap of een aanbeveling uit een tweede categorie aan om een gewoonte te vormen."},
+    "new_customers": {
+        "en": "Onboard them well: delivery follow-up, how-to content, a reason to come back.",
+        "nl": "Zorg voor een goede start: opvolging van de levering, uitleg, een reden om terug te komen."},
+    "promising": {"en": "Build brand awareness; a small time-limited offer for the second order.",
+                  "nl": "Bouw merkbekendheid op; een kleine tijdelijke aanbieding voor de tweede bestelling."},
+    "need_attention": {"en": "Reactivate with personalised, limited-time offers based on past purchases.",
+                       "nl": "Heractiveer met persoonlijke, tijdelijke aanbiedingen op basis van eerdere aankopen."},
+    "about_to_sleep": {"en": "Share popular products and reviews; a discount to reconnect.",
+                       "nl": "Toon populaire producten en reviews; een korting om het contact te herstellen."},
+    "cant_lose_them": {
+        "en": "Win them back personally (call, survey, new version); do not lose them to a competitor.",
+        "nl": "Win ze persoonlijk terug (bellen, enquête, nieuwe versie); verlies ze niet aan een concurrent."},
+    "at_risk": {"en": "Personal win-back e-mails with relevant products and a good offer.",
+                "nl": "Persoonlijke win-back-mails met relevante producten en een goed aanbod."},
+    "hibernating": {"en": "Offer other relevant products and special discounts; re-create value.",
+                    "nl": "Bied andere relevante producten en speciale kortingen aan; maak opnieuw waarde."},
+    "lost": {"en": "Try one re-awareness campaign, otherwise stop spending on them.",
+             "nl": "Probeer één campagne om weer op te vallen, stop anders met investeren in hen."},
+}
+# The findings rules of journeylab/findings_rules.yaml by id: the finding, a sentence template of the two
+# levels' values ``{low}`` and ``{high}`` (journeylab.journey.findings), and its action; read with
+# ``finding_text`` and ``finding_action``. A client's own rule gives its words in the rules file, as segments do.
+FINDINGS: dict[str, dict[str, str]] = {
+    "checkout_abandonment_high": {
+        "en": "Checkout abandonment is {high:.0%} for high-involvement products vs {low:.0%} for low.",
+        "nl": "Bij hoog betrokken producten breekt {high:.0%} het afrekenen af, tegen {low:.0%} bij laag betrokken "
+              "producten."},
+    "cart_abandonment_high": {
+        "en": "{high:.0%} of high-involvement cart sessions end without an order (low: {low:.0%}).",
+        "nl": "{high:.0%} van de sessies met een hoog betrokken product in het mandje eindigt zonder bestelling "
+              "(laag betrokken: {low:.0%})."},
+    "long_consideration_research": {
+        "en": "High-involvement buyers view {high:.1f} research pages (reviews, delivery, returns, compare) before "
+              "buying, low {low:.1f}.",
+        "nl": "Kopers van hoog betrokken producten bekijken {high:.1f} informatiepagina's (reviews, levering, "
+              "retour, vergelijken) voor de aankoop, kopers van laag betrokken producten {low:.1f}."},
+    "long_consideration_days": {
+        "en": "High-involvement buyers take {high:.1f} days from the first visit to the first order (low: "
+              "{low:.1f}).",
+        "nl": "Kopers van hoog betrokken producten doen {high:.1f} dagen over de eerste bestelling na het eerste "
+              "bezoek (laag betrokken: {low:.1f})."},
+    "low_repeat_high": {
+        "en": "Only {high:.0%} of high-involvement customers ordered again (low: {low:.0%}).",
+        "nl": "Slechts {high:.0%} van de hoog betrokken klanten bestelde opnieuw (laag betrokken: {low:.0%})."},
+    "churn_risk_high": {
+        "en": "{high:.0%} of high-involvement customers are probably lost (low: {low:.0%}).",
+        "nl": "{high:.0%} van de hoog betrokken klanten is waarschijnlijk verloren (laag betrokken: {low:.0%})."},
+    "low_churn_risk": {
+        "en": "{low:.0%} of low-involvement customers are probably lost (high: {high:.0%}).",
+        "nl": "{low:.0%} van de laag betrokken klanten is waarschijnlijk verloren (hoog betrokken: {high:.0%})."},
+    "review_rate_gap": {
+        "en": "High-involvement customers review less often ({high:.0%}) than low ({low:.0%}).",
+        "nl": "Hoog betrokken klanten schrijven minder vaak een review ({high:.0%}) dan laag betrokken klanten "
+              "({low:.0%})."},
+}
+FINDING_ACTIONS: dict[str, dict[str, str]] = {
+    "checkout_abandonment_high": {
+        "en": "Test the checkout and payment options for expensive products (instalments, invoice, delivery date).",
+        "nl": "Test het afrekenproces en de betaalopties voor dure producten (gespreid betalen, achteraf betalen, "
+              "leverdatum)."},
+    "cart_abandonment_high": {
+        "en": "Remind cart abandoners (e-mail, retargeting) and show delivery and return terms in the cart.",
+        "nl": "Herinner afhakers aan hun mandje (e-mail, retargeting) en toon levering en retourvoorwaarden in het "
+              "mandje."},
+    "long_consideration_research": {
+        "en": "Put reviews, guarantees and delivery/return terms on the product pages of high-involvement products.",
+        "nl": "Zet reviews, garanties en lever- en retourvoorwaarden op de productpagina's van hoog betrokken "
+              "producten."},
+    "long_consideration_days": {
+        "en": "Keep considering visitors close: retargeting, saved baskets, comparison tools and e-mail follow-up "
+              "over weeks.",
+        "nl": "Houd twijfelaars vast: retargeting, bewaarde mandjes, vergelijkingshulp en e-mailopvolging gedurende "
+              "weken."},
+    "low_repeat_high": {
+        "en": "Sell accessories, service and care products after a high-involvement purchase; ask for reviews and "
+              "referrals.",
+        "nl": "Verkoop accessoires, service en onderhoudsproducten na de aankoop van een hoog betrokken product; "
+              "vraag om reviews en aanbevelingen."},
+    "churn_risk_high": {
+        "en": "Win back lapsing customers with an offer tied to their first purchase; for low involvement, use "
+              "subscriptions or reminders.",
+        "nl": "Win afhakende klanten terug met een aanbod bij hun eerste aankoop; gebruik bij laag betrokken "
+              "producten abonnementen of herinneringen."},
+    "low_churn_risk": {"en": "Offer replenishment reminders or a subscription for everyday products.",
+                       "nl": "Bied herinneringen of een abonnement aan voor dagelijkse producten."},
+    "review_rate_gap": {"en": "Ask for a review a few weeks after delivery, when the product is in use.",
+                        "nl": "Vraag om een review een paar weken na levering, als het product in gebruik is."},
+}
 # Every table of words by id above (for the tests: both languages everywhere)
 TRANSLATION_TABLES: tuple[dict[str, dict[str, str]], ...] = (
     LABELS, METRICS, STATISTICS, PHASES, STATUSES, UNITS, TESTS, EVENTS, CHANNELS, DATA_SOURCES, LEVEL_SOURCES,
-    CHURN_SCORES, DQ_RULES, DQ_EXPLANATIONS, DATA_ERRORS, *[m for m in PHASE_RULES.values()],
+    CHURN_SCORES, DQ_RULES, DQ_EXPLANATIONS, DATA_ERRORS, SEGMENTS, SEGMENT_ACTIONS, FINDINGS, FINDING_ACTIONS,
+    *[m for m in PHASE_RULES.values()],
 )
 
 
@@ -1272,3 +1390,38 @@ def rule_label(rule: str, lang: str = "en") -> str:
 def explanation_label(explanation: str, lang: str = "en") -> str:
     """A data-quality explanation id (DQ_EXPLANATIONS) in ``lang``; an unknown id raises KeyError."""
     return _term(DQ_EXPLANATIONS, "DQ_EXPLANATIONS", explanation, lang, fallback=False)
+
+
+def _own_or_term(table: dict[str, dict[str, str]], name: str, key: Any, lang: str,
+                 own: Mapping[str, str] | None) -> str:
+    """``own`` words ({"en": ..., "nl": ...}, a client's map or rules file gives them) in ``lang`` when given,
+    else the words of ``table``; KeyError for an id with neither."""
+    check_language(lang)
+    if own:
+        return own[lang]
+    return _term(table, name, key, lang, fallback=False)
+
+
+def segment_label(segment: Any, lang: str = "en", own: Mapping[str, str] | None = None) -> str:
+    """The name of RFM segment id ``segment`` (SEGMENTS) in ``lang``; ``own``: the words a client's segment
+    map gives the segment ({"en": ..., "nl": ...}), which come first. An unknown id without them raises
+    KeyError."""
+    return _own_or_term(SEGMENTS, "SEGMENTS", segment, lang, own)
+
+
+def segment_action(segment: Any, lang: str = "en", own: Mapping[str, str] | None = None) -> str:
+    """The suggested action for RFM segment id ``segment`` (SEGMENT_ACTIONS) in ``lang``; ``own`` as in
+    ``segment_label``."""
+    return _own_or_term(SEGMENT_ACTIONS, "SEGMENT_ACTIONS", segment, lang, own)
+
+
+def finding_text(rule: str, lang: str = "en", own: Mapping[str, str] | None = None) -> Phrase:
+    """The sentence template of findings rule id ``rule`` (FINDINGS) in ``lang``, a Phrase whose ``format``
+    writes ``low`` and ``high`` in the language's locale; ``own``: the words of a client's own rule
+    ({"en": ..., "nl": ...}), which come first. An unknown id without them raises KeyError."""
+    return Phrase(_own_or_term(FINDINGS, "FINDINGS", rule, lang, own), lang)
+
+
+def finding_action(rule: str, lang: str = "en", own: Mapping[str, str] | None = None) -> str:
+    """The action of findings rule id ``rule`` (FINDING_ACTIONS) in ``lang``; ``own`` as in ``finding_text``."""
+    return _own_or_term(FINDING_ACTIONS, "FINDING_ACTIONS", rule, lang, own)

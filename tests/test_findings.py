@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from journeylab.errors import ConfigError
-from journeylab.i18n import METRICS
+from journeylab.i18n import FINDING_ACTIONS, FINDINGS, LANGUAGES, METRICS, finding_action, finding_text
 from journeylab.journey.findings import findings, load_rules
 
 
@@ -61,8 +61,8 @@ def test_a_rule_names_a_metric_by_its_id():
 
 def test_a_rule_with_a_param_reads_the_row_of_that_channel():
     rule = {"id": "email_first", "phase": "awareness", "metric": "channel_share_first_session", "param": "email",
-            "condition": "high_over_low", "ratio": 1.5, "finding": "{high:.0%} vs {low:.0%}", "finding_nl": "{high:.0%}",
-            "action": "a", "action_nl": "a"}
+            "condition": "high_over_low", "ratio": 1.5, "finding": {"en": "{high:.0%} vs {low:.0%}", "nl": "{high:.0%}"},
+            "action": {"en": "a", "nl": "a"}}
     base = _cmp().iloc[0].to_dict()
     rows = pd.DataFrame([dict(base, metric="channel_share_first_session", param="social", low=0.3, high=0.1),
                          dict(base, metric="channel_share_first_session", param="email", low=0.05, high=0.3)])
@@ -97,3 +97,55 @@ def test_findings_on_simulated_shop():
     # the simulator builds these contrasts in: long research-heavy consideration, rare repeats, abandonment
     assert {"long_consideration_research", "long_consideration_days", "low_repeat_high", "checkout_abandonment_high"} <= ids
     assert f["p_value"].lt(0.05).all()
+
+
+def test_every_built_in_rule_has_words_in_both_languages():
+    """The rules file holds rules and ids only; the words of every built-in rule are i18n's, in en and nl,
+    and a finding's template uses the levels' values only."""
+    rules = load_rules()["rules"]
+    ids = [r["id"] for r in rules]
+    assert set(ids) == set(FINDINGS) == set(FINDING_ACTIONS)
+    assert load_rules()["version"] == "2025.2"
+    for r in rules:
+        assert r["words"] == {"finding": None, "action": None}
+        assert not {"finding", "finding_nl", "action", "action_nl"} & set(r)
+        for lang in LANGUAGES:
+            text = finding_text(r["id"], lang)
+            assert set(re.findall(r"{(\w+)", text)) <= {"low", "high"}, (r["id"], lang)
+            assert text.format(low=0.1, high=0.2) and finding_action(r["id"], lang).strip()
+        assert finding_text(r["id"], "en") != finding_text(r["id"], "nl")
+    with pytest.raises(KeyError, match="no_such_rule"):
+        finding_action("no_such_rule", "nl")
+
+
+def _own_rule(**words) -> dict:
+    return {"rules": [{"id": "checkout_gap", "phase": "purchase", "metric": "checkout_abandonment",
+                       "condition": "high_over_low", "ratio": 1.5, **words}]}
+
+
+def test_a_custom_rule_with_its_own_words_in_both_languages():
+    rules = _own_rule(finding={"en": "High {high:.0%}, low {low:.0%}.", "nl": "Hoog {high:.0%}, laag {low:.0%}."},
+                      action={"en": "Look at the checkout.", "nl": "Bekijk het afrekenen."})
+    en, nl = findings(comparison=_cmp(), rules=rules), findings(comparison=_cmp(), rules=rules, lang="nl")
+    assert list(en["id"]) == list(nl["id"]) == ["checkout_gap"]
+    assert en.iloc[0]["finding"] == "High 30%, low 5%." and nl.iloc[0]["finding"] == "Hoog 30%, laag 5%."
+    assert nl.iloc[0]["action"] == "Bekijk het afrekenen."
+    # a built-in id in a client's rules file needs no words of its own: i18n's
+    builtin = {"rules": [dict(r, ratio=2.0) for r in load_rules()["rules"] if r["id"] == "checkout_abandonment_high"]}
+    for r in builtin["rules"]:
+        del r["words"]
+    assert "betaalopties" in findings(comparison=_cmp(), rules=builtin, lang="nl").iloc[0]["action"]
+
+
+@pytest.mark.parametrize("words", [
+    {},                                                                     # no words at all
+    {"finding": {"en": "{high:.0%}", "nl": "{high:.0%}"}},                  # no action
+    {"finding": {"en": "{high:.0%}"}, "action": {"en": "a", "nl": "b"}},    # a finding in English only
+    {"finding": "{high:.0%}", "action": {"en": "a", "nl": "b"}},            # not per language
+    {"finding": "{high:.0%}", "finding_nl": "{high:.0%}", "action": "a", "action_nl": "b"},  # the old layout
+    {"finding": {"en": "{high:.0%} of {n}", "nl": "{high:.0%}"}, "action": {"en": "a", "nl": "b"}},  # not a value
+    {"finding": {"en": "{high:.0%", "nl": "{high:.0%}"}, "action": {"en": "a", "nl": "b"}},  # no template
+])
+def test_a_custom_rule_without_words_in_both_languages_is_a_config_error(words):
+    with pytest.raises(ConfigError, match="findings rule checkout_gap"):
+        load_rules(_own_rule(**words))

@@ -64,14 +64,17 @@ SAME_IN_BOTH = {"mann_whitney_u", "review", "p75"}
 
 def test_every_term_table_has_both_languages_and_differs_where_words_differ():
     from journeylab.i18n import (CHANNELS, CHURN_SCORES, DATA_SOURCES, DQ_EXPLANATIONS, DQ_RULES, EVENTS,
-                                 LEVEL_SOURCES, METRICS, PHASE_RULES, PHASES, STATISTICS, STATUSES, TESTS, UNITS)
+                                 FINDING_ACTIONS, FINDINGS, LEVEL_SOURCES, METRICS, PHASE_RULES, PHASES,
+                                 SEGMENT_ACTIONS, SEGMENTS, STATISTICS, STATUSES, TESTS, UNITS)
     from journeylab.models.churn import STATUSES as MODEL_STATUSES
 
     assert set(STATUSES) == set(MODEL_STATUSES)
     tables = {"METRICS": METRICS, "PHASES": PHASES, "UNITS": UNITS, "TESTS": TESTS, "EVENTS": EVENTS,
               "STATISTICS": STATISTICS, "STATUSES": STATUSES, "CHANNELS": CHANNELS, "DATA_SOURCES": DATA_SOURCES,
               "LEVEL_SOURCES": LEVEL_SOURCES, "CHURN_SCORES": CHURN_SCORES, "DQ_RULES": DQ_RULES,
-              "DQ_EXPLANATIONS": DQ_EXPLANATIONS, **{f"PHASE_RULES[{m}]": v for m, v in PHASE_RULES.items()}}
+              "DQ_EXPLANATIONS": DQ_EXPLANATIONS, "SEGMENTS": SEGMENTS, "SEGMENT_ACTIONS": SEGMENT_ACTIONS,
+              "FINDINGS": FINDINGS, "FINDING_ACTIONS": FINDING_ACTIONS,
+              **{f"PHASE_RULES[{m}]": v for m, v in PHASE_RULES.items()}}
     for name, table in tables.items():
         for key, texts in table.items():
             assert set(texts) == set(LANGUAGES) and all(texts[lang].strip() for lang in LANGUAGES), (name, key)

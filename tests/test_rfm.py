@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from journeylab.errors import ConfigError, DataError
+from journeylab.i18n import LANGUAGES, SEGMENT_ACTIONS, SEGMENTS, segment_action, segment_label
 from journeylab.models.rfm import load_segment_map, rfm_segments, segment_table
 
 
@@ -25,11 +26,11 @@ def shop_summary(n: int = 1000, seed: int = 0) -> pd.DataFrame:
 def test_default_map_is_versioned_complete_and_bilingual():
     smap = load_segment_map()
     assert smap.version.startswith("rfm-segments/")
-    names = list(smap.table["name"])
-    assert names == ["Champions", "Loyal Customers", "Potential Loyalists", "New Customers", "Promising",
-                     "Need Attention", "About to Sleep", "Can't Lose Them", "At Risk", "Hibernating", "Lost"]
-    assert {"Topklanten", "Trouwe klanten"} <= set(smap.table["name_nl"])
-    assert smap.table[["action", "action_nl"]].map(len).min().min() > 10
+    names = list(smap.table["id"])
+    assert names == ["champions", "loyal_customers", "potential_loyalists", "new_customers", "promising",
+                     "need_attention", "about_to_sleep", "cant_lose_them", "at_risk", "hibernating", "lost"]
+    assert {"Topklanten", "Trouwe klanten"} <= {segment_label(i, "nl") for i in smap.table["id"]}
+    assert pd.DataFrame([[segment_action(i, lang) for lang in LANGUAGES] for i in smap.table["id"]]).map(len).min().min() > 10
     assert set(smap.table["phase"]) == {"purchase", "upsell", "ambassador"}
     r, fm = np.meshgrid(np.arange(1, 6), np.arange(1, 6))
     assert (smap.lookup(r.ravel(), fm.ravel()) >= 0).all()
@@ -62,9 +63,9 @@ def test_scores_and_segments_on_a_shop(tmp_path):
     assert rfm.loc[rfm["recency"].idxmin(), "R"] == 5
     assert rfm.loc[(df["total_revenue"] / df["n_orders"]).idxmax(), "M"] == 5
     assert (rfm["rfm"] == rfm["R"].astype(str) + rfm["F"].astype(str) + rfm["M"].astype(str)).all()
-    champs = rfm[rfm["segment"] == "Champions"]
+    champs = rfm[rfm["segment"] == "champions"]
     assert (champs["R"] == 5).all() and (champs["FM"] >= 4).all()
-    assert (rfm.loc[rfm["segment"] == "Lost", "R"] == 1).all()
+    assert (rfm.loc[rfm["segment"] == "lost", "R"] == 1).all()
     assert rfm["segment"].notna().all()
 
 
@@ -89,16 +90,16 @@ def test_lifetimes_summary_without_order_columns_is_accepted():
 
 def test_override_map_from_yaml_file(tmp_path):
     custom = {"version": "acme/2", "segments": [
-        {"name": "Hot", "name_nl": "Heet", "r": [4, 5], "fm": [1, 5], "phase": "upsell",
-         "action": "Sell more now.", "action_nl": "Verkoop nu meer."},
-        {"name": "Cold", "name_nl": "Koud", "r": [1, 3], "fm": [1, 5], "phase": "purchase",
-         "action": "Wake them up.", "action_nl": "Maak ze wakker."},
+        {"id": "hot", "name": {"en": "Hot", "nl": "Heet"}, "r": [4, 5], "fm": [1, 5], "phase": "upsell",
+         "action": {"en": "Sell more now.", "nl": "Verkoop nu meer."}},
+        {"id": "cold", "name": {"en": "Cold", "nl": "Koud"}, "r": [1, 3], "fm": [1, 5], "phase": "purchase",
+         "action": {"en": "Wake them up.", "nl": "Maak ze wakker."}},
     ]}
     path = tmp_path / "map.yaml"
     path.write_text(yaml.safe_dump(custom))
     rfm = rfm_segments(shop_summary(), segment_map=path)
-    assert set(rfm["segment"]) == {"Hot", "Cold"}
-    assert ((rfm["segment"] == "Hot") == (rfm["R"] >= 4)).all()
+    assert set(rfm["segment"]) == {"hot", "cold"}
+    assert ((rfm["segment"] == "hot") == (rfm["R"] >= 4)).all()
     assert rfm.attrs["segment_map_version"] == "acme/2"
     custom["segments"] = custom["segments"][:1]
     with pytest.raises(ConfigError, match="without a segment: R1/FM1"):
@@ -111,12 +112,12 @@ def test_segment_table_sums_and_dutch_labels():
     df = shop_summary()
     rfm = rfm_segments(df)
     tab = segment_table(rfm)
-    assert list(tab.index) == list(load_segment_map().table["name"])
+    assert list(tab.index) == [segment_label(i, "en") for i in load_segment_map().table["id"]]
     assert tab["customers"].sum() == len(df)
     assert tab["share"].sum() == pytest.approx(1.0)
     assert tab["revenue"].sum() == pytest.approx(df["total_revenue"].sum())
     assert tab["revenue_share"].sum() == pytest.approx(1.0)
-    champ = rfm[rfm["segment"] == "Champions"]
+    champ = rfm[rfm["segment"] == "champions"]
     assert tab.loc["Champions", "mean_monetary"] == pytest.approx(champ["monetary"].mean())
     nl = segment_table(rfm, lang="nl")
     assert "Topklanten" in nl.index and nl["customers"].sum() == len(df)
@@ -138,3 +139,66 @@ def test_segment_table_languages_are_i18n_languages():
     assert LANGUAGES == ("en", "nl")
     with pytest.raises(ValueError, match="lang must be 'en' or 'nl'"):
         segment_table(pd.DataFrame(), lang="fr")
+
+
+def test_every_built_in_segment_has_words_in_both_languages():
+    """The map holds rules and ids only; the words of every built-in segment are i18n's, in en and nl."""
+    smap = load_segment_map()
+    ids = list(smap.table["id"])
+    assert set(ids) == set(SEGMENTS) == set(SEGMENT_ACTIONS)
+    assert smap.version == "rfm-segments/2"
+    assert smap.table[["name", "action"]].isna().all().all()  # no words of its own
+    for sid in ids:
+        for lang in LANGUAGES:
+            assert segment_label(sid, lang).strip() and segment_action(sid, lang).strip(), (sid, lang)
+        assert segment_label(sid, "en") != segment_label(sid, "nl"), sid
+    with pytest.raises(KeyError, match="no_such_segment"):
+        segment_label("no_such_segment", "en")
+
+
+def _two_segments(**hot) -> dict:
+    return {"version": "acme/3", "segments": [
+        {"id": "hot", "r": [4, 5], "fm": [1, 5], "phase": "upsell", **hot},
+        {"id": "lost", "r": [1, 3], "fm": [1, 5], "phase": "purchase"},  # an id i18n knows: its words
+    ]}
+
+
+def test_a_custom_map_with_its_own_words_is_shown_in_both_languages():
+    words = {"name": {"en": "Hot", "nl": "Heet"}, "action": {"en": "Sell more now.", "nl": "Verkoop nu meer."}}
+    rfm = rfm_segments(shop_summary(), segment_map=_two_segments(**words))
+    assert list(rfm["segment"].cat.categories) == ["hot", "lost"]
+    en, nl = segment_table(rfm), segment_table(rfm, lang="nl")
+    assert list(en.index) == ["Hot", "Lost"] and list(nl.index) == ["Heet", "Verloren"]
+    assert list(nl["action"]) == ["Verkoop nu meer.", SEGMENT_ACTIONS["lost"]["nl"]]
+    assert en["customers"].sum() == nl["customers"].sum() == len(rfm)
+    # a segment i18n knows may give its own words, which replace i18n's
+    renamed = _two_segments(**words)
+    renamed["segments"][1]["name"] = {"en": "Gone", "nl": "Weg"}
+    renamed["segments"][1]["action"] = {"en": "Let go.", "nl": "Laat los."}
+    assert list(segment_table(rfm_segments(shop_summary(), segment_map=renamed), lang="nl").index) == ["Heet", "Weg"]
+
+
+@pytest.mark.parametrize("hot", [
+    {},                                                                   # no words at all
+    {"name": {"en": "Hot", "nl": "Heet"}},                                # no action
+    {"name": {"en": "Hot"}, "action": {"en": "Sell.", "nl": "Verkoop."}},  # a name in English only
+    {"name": "Hot", "action": {"en": "Sell.", "nl": "Verkoop."}},          # not per language
+    {"name": {"en": "Hot", "nl": " "}, "action": {"en": "Sell.", "nl": "Verkoop."}},
+])
+def test_a_custom_segment_without_words_in_both_languages_is_a_config_error(hot):
+    with pytest.raises(ConfigError, match="segment hot"):
+        load_segment_map(_two_segments(**hot))
+
+
+def test_the_old_layout_and_bad_ids_are_config_errors():
+    old = _two_segments(name="Hot", name_nl="Heet", action="Sell.", action_nl="Verkoop.")
+    with pytest.raises(ConfigError, match="segment hot: name_nl, action_nl is no longer read"):
+        load_segment_map(old)
+    for bad in ("Hot", "hot spot", None):
+        m = _two_segments(name={"en": "Hot", "nl": "Heet"}, action={"en": "Sell.", "nl": "Verkoop."})
+        m["segments"][0]["id"] = bad
+        with pytest.raises(ConfigError, match="snake_case"):
+            load_segment_map(m)
+    twice = _two_segments(id="lost")
+    with pytest.raises(ConfigError, match="lost is there twice"):
+        load_segment_map(twice)

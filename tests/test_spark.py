@@ -178,7 +178,7 @@ def test_spark_rfm_equals_rfm_segments(demo, cdnow_transactions, spark):
     from journeylab.spark.rfm import rfm_scores_df
 
     duck, sp = demo
-    cols = ["recency", "frequency", "monetary", "revenue", "R", "F", "M", "FM", "rfm", "segment", "phase", "action"]
+    cols = ["recency", "frequency", "monetary", "revenue", "R", "F", "M", "FM", "rfm", "segment", "phase"]
     for summary in (jl.customer_summary(duck), jl.customer_summary(cdnow_transactions, freq="W")):
         expected = rfm_segments(summary)
         expected["segment"] = expected["segment"].astype(str)

@@ -124,6 +124,41 @@ def load_yaml_data(source: str | Path | Mapping | None, default: str, what: str)
     return dict(data)
 
 
+def own_words(item: Mapping[str, Any], fields: tuple[str, ...], known: Mapping[str, Any],
+              what: str) -> dict[str, dict[str, str] | None]:
+    """The words a rule of a client's rules file (segment map, findings rules) gives itself: each of
+    ``fields`` as ``{en: ..., nl: ...}``, None where the rule gives none. ``known``: journeylab.i18n's table of
+    the rules' ids (words are then optional). ConfigError naming ``what`` and the rule's id when a rule whose
+    id i18n does not know gives no words, when words are not text in every language of
+    journeylab.i18n.LANGUAGES, or for the old layout (``<field>_nl`` next to an English ``<field>``)."""
+    from journeylab.i18n import LANGUAGES
+
+    layout = "{" + ", ".join(f"{lang}: ..." for lang in LANGUAGES) + "}"
+    rid = item.get("id")
+    if not isinstance(rid, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", rid):
+        raise ConfigError(f"{what} {rid!r}: an id is snake_case text (e.g. 'big_spenders'), the key of its words")
+    old = [f"{f}_nl" for f in fields if f"{f}_nl" in item]
+    if old:
+        raise ConfigError(f"{what} {rid}: {', '.join(old)} is no longer read; give the words in both languages "
+                          f"as {fields[0]}: {layout}")
+    out: dict[str, dict[str, str] | None] = {}
+    for f in fields:
+        words = item.get(f)
+        if words is None and rid in known:
+            out[f] = None
+            continue
+        if words is None:
+            raise ConfigError(f"{what} {rid}: journeylab.i18n has no words for this id, so it needs its own "
+                              f"{f} in {' and '.join(LANGUAGES)}: {f}: {layout}")
+        missing = [lang for lang in LANGUAGES
+                   if not isinstance(words, Mapping) or not isinstance(words.get(lang), str) or not words[lang].strip()]
+        if missing:
+            raise ConfigError(f"{what} {rid}: its {f} needs a text in every language ({', '.join(LANGUAGES)}), "
+                              f"as {f}: {layout}; missing: {', '.join(missing)}")
+        out[f] = {lang: words[lang] for lang in LANGUAGES}
+    return out
+
+
 def read_shop_config(config: str | Path | Mapping[str, Any] | ShopConfig) -> ShopConfig:
     """Parse and check a shop config given as a YAML path, a dict, or an existing ShopConfig."""
     if isinstance(config, ShopConfig):

@@ -1,8 +1,9 @@
 """Findings: the measured low vs high comparison turned into a short, ranked list with actions (en / nl).
 
-Rules are data (``findings_rules.yaml``): each names a metric of ``compare_involvement`` by its id
-(journeylab.i18n.METRICS; with ``param`` for a metric about one channel or phase), a condition with a
-threshold, and the texts of the finding and its action in both languages. A rule fires when its condition holds on the point estimates and the
+Rules are data (``findings_rules.yaml``): each has an id, names a metric of ``compare_involvement`` by its
+id (journeylab.i18n.METRICS; with ``param`` for a metric about one channel or phase) and a condition with a
+threshold. The words of the finding and its action are journeylab.i18n's (FINDINGS, FINDING_ACTIONS, by the
+rule's id); a client's own rule gives its own, ``finding`` and ``action`` as {en: ..., nl: ...}. A rule fires when its condition holds on the point estimates and the
 difference is significant (p < ``max_p``) and its interval excludes zero. For figures from a model
 (churn, CLV) both come from resampling customers and refitting the model (journeylab.journey.involvement),
 so a finding is called sure only when the model's own uncertainty allows it. Findings are ranked by the size of the difference relative
@@ -12,33 +13,48 @@ of journeylab.i18n.
 """
 from __future__ import annotations
 
+import string
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 import pandas as pd
 
-from journeylab.data.config import load_yaml_data
+from journeylab.data.config import load_yaml_data, own_words
 from journeylab.errors import ConfigError
-from journeylab.i18n import METRICS, Phrase, check_language, format_p, stat_test_label, t
+from journeylab.i18n import FINDINGS, METRICS, check_language, finding_action, finding_text, format_p, stat_test_label, t
 
 if TYPE_CHECKING:
     from journeylab.data.shop import Shop
 
 CONDITIONS = ("high_over_low", "low_over_high", "high_above", "low_above")
+_RULE_WORDS = ("finding", "action")  # a rule's own words ({en, nl}), needed when i18n does not know its id
 
 
 def load_rules(source: str | Path | Mapping | None = None) -> dict[str, Any]:
     """The findings rules (default: journeylab/findings_rules.yaml), from a YAML path or a dict. A rule with
-    an unknown condition or a metric that is not a metric id (journeylab.i18n.METRICS) is a ConfigError."""
+    an unknown condition or a metric that is not a metric id (journeylab.i18n.METRICS) is a ConfigError, and
+    so is a rule whose id journeylab.i18n.FINDINGS does not know without its own words (``finding`` and
+    ``action``, each as {en: ..., nl: ...}). Each rule's own words, or None, are in its ``words``."""
     data = load_yaml_data(source, "findings_rules.yaml", "findings rules")
+    rules = []
     for r in data.get("rules", []):
         if r.get("condition") not in CONDITIONS:
             raise ConfigError(f"findings rule {r.get('id')}: condition must be one of {CONDITIONS}")
         if r.get("metric") not in METRICS:
             raise ConfigError(f"findings rule {r.get('id')}: unknown metric id {r.get('metric')!r}; a rule names a "
                               "metric of compare_involvement by its id (journeylab.i18n.METRICS, e.g. 'share_lost')")
-    return data
+        words = own_words(r, _RULE_WORDS, FINDINGS, "findings rule")
+        for lang, text in (words["finding"] or {}).items():
+            try:
+                fields = {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(text) if f}
+            except ValueError as exc:
+                raise ConfigError(f"findings rule {r['id']}: its finding ({lang}) is no sentence template: {exc}") from None
+            if fields - {"low", "high"}:
+                raise ConfigError(f"findings rule {r['id']}: its finding ({lang}) may fill in {{low}} and {{high}} "
+                                  f"only, not {', '.join(sorted(fields - {'low', 'high'}))}")
+        rules.append({**r, "words": words})
+    return {**data, "rules": rules}
 
 
 def _fires(rule: Mapping, row: pd.Series) -> bool:
@@ -73,7 +89,6 @@ def findings(shop: "Shop | None" = None, lang: str = "en", comparison: pd.DataFr
     if "metric" not in comparison.columns:  # a comparison indexed by metric
         comparison = comparison.reset_index()
     param = comparison["param"].fillna("").astype(str) if "param" in comparison.columns else ""
-    suffix = "_nl" if lang == "nl" else ""
     out = []
     for rule in data["rules"]:
         rule = dict(rule)
@@ -93,10 +108,11 @@ def findings(shop: "Shop | None" = None, lang: str = "en", comparison: pd.DataFr
             "low", "low_lower", "low_upper", "high", "high_lower", "high_upper", "difference", "diff_lower", "diff_upper")})
         sure = t("finding_certainty", lang).format(test=stat_test_label(row["test"], lang), p=format_p(row["p_value"], lang),
                                                    certainty=t("very_sure" if row["p_value"] < 0.001 else "likely", lang))
-        out.append({"id": rule["id"], "phase": rule["phase"],
-                    "finding": Phrase(rule["finding" + suffix], lang).format(low=lo, high=hi),  # numbers as lang writes them
-                    "evidence": ev, "action": rule["action" + suffix], "p_value": float(row["p_value"]),
-                    "certainty": sure, "_size": size})
+        words = rule["words"]
+        out.append({"id": rule["id"], "phase": rule["phase"],  # numbers as lang writes them:
+                    "finding": finding_text(rule["id"], lang, words["finding"]).format(low=lo, high=hi),
+                    "evidence": ev, "action": finding_action(rule["id"], lang, words["action"]),
+                    "p_value": float(row["p_value"]), "certainty": sure, "_size": size})
     cols = FINDING_COLUMNS
     if not out:
         return pd.DataFrame(columns=cols)

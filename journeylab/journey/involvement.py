@@ -282,7 +282,7 @@ def phase_kpis(shop: "Shop", data: dict[str, pd.DataFrame] | None = None) -> pd.
     order_value (mean), payment_drop_off and delivery_drop_off (share of sessions reaching a payment /
     delivery page without purchase, where the events have such page types); upsell: repeat_rate,
     cross_category_rate, median_days_to_second_order; ambassador: review_rate, mean_rating,
-    share_top_segments (RFM Champions + Loyal Customers), clv (mean, over ``attrs["horizon_months"]``).
+    share_top_segments (RFM segments champions + loyal_customers), clv (mean, over ``attrs["horizon_months"]``).
     """
     d = data or involvement_data(shop)
     rows: list[tuple[str, str, str, pd.Series]] = []
@@ -324,7 +324,7 @@ def phase_kpis(shop: "Shop", data: dict[str, pd.DataFrame] | None = None) -> pd.
     try:
         from journeylab.models.rfm import rfm_segments
         seg = rfm_segments(cu)["segment"].astype(str)
-        cu2 = cu.assign(top=seg.isin(["Champions", "Loyal Customers"]).astype(float))
+        cu2 = cu.assign(top=seg.isin(["champions", "loyal_customers"]).astype(float))
         kpi("ambassador", "share_top_segments", cu2, lambda f: float(f["top"].mean()))
     except Exception:  # noqa: BLE001 - RFM needs enough customers; the KPI is then absent, not wrong
         pass

@@ -9,7 +9,7 @@ Per-person facts at a date ``at`` (everything strictly before ``at``), ``FACT_CO
 n_sessions, n_product_views, n_compares, n_carts, n_checkouts, n_research (research/compare pages),
 n_email_clicks, n_referrals (events); n_orders, n_categories (distinct product categories ordered),
 days_since_first_order, days_since_last_order (orders; days); n_reviews (reviews table or review
-events); days_since_last_seen (days since the last event or order); segment (RFM segment name).
+events); days_since_last_seen (days since the last event or order); segment (RFM segment id, e.g. champions).
 
 Status over the phases: customers get the status of the shop's value model (journeylab.journey.value: one
 model per shop, or per involvement level, chosen on the holdout; the one status rule of

@@ -1,4 +1,4 @@
-"""RFM scores (1-5) and named segments from a versioned, overridable map (``segments.yaml``).
+"""RFM scores (1-5) and segments from a versioned, overridable map (``segments.yaml``).
 
 Inputs come from a customer summary (index customer_id): ``recency`` and ``T`` (lifetimes' meaning,
 in the summary's time unit, days by default) and, where present, ``n_orders`` and ``total_revenue``;
@@ -14,6 +14,8 @@ Scoring rules:
   20% of the customers, F uses fixed order counts instead: 1 order -> 1, 2 -> 2, 3 -> 3, 4-5 -> 4,
   6 or more -> 5 (``f_bins``). The result says which rule was used in ``attrs["f_rule"]``.
 - The segment comes from R and FM = round-half-up of (F + M) / 2, by the first matching rule of the map.
+  A segment is an id (``champions``, ``at_risk`` ...); its name and suggested action in words are
+  journeylab.i18n's (``segment_label``, ``segment_action``), or the map's own for a client's own segment.
 
 The rules are one SQL text for both engines (``rfm_sql``, like ``summary.summary_sql``): pandas summaries
 are scored in DuckDB, Spark summaries in Spark (journeylab.spark.rfm_scores_df). A percentile rank is
@@ -29,21 +31,23 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from journeylab.data.config import load_yaml_data
+from journeylab.data.config import load_yaml_data, own_words
 from journeylab.data.dialect import DUCKDB, Dialect
 from journeylab.data.engine import connect
 from journeylab.models.clv import as_summary
 from journeylab.errors import ConfigError, DataError
-from journeylab.i18n import LANGUAGES
+from journeylab.i18n import LANGUAGES, SEGMENTS, segment_action, segment_label
 
 DEFAULT_F_BINS = (1, 2, 3, 4, 6)  # lower bounds of F scores 1..5 in number of orders
-_SEGMENT_FIELDS = ("name", "name_nl", "r", "fm", "phase", "action", "action_nl")
+_SEGMENT_FIELDS = ("id", "r", "fm", "phase")
+_SEGMENT_WORDS = ("name", "action")  # a segment's own words ({en, nl}), needed when i18n does not know its id
 PHASES = ("purchase", "upsell", "ambassador")
 
 
 @dataclass(frozen=True)
 class SegmentMap:
-    """A versioned list of segment rules: ``table`` has one row per segment in priority order."""
+    """A versioned list of segment rules: ``table`` has one row per segment in priority order: id, phase,
+    r_lo, r_hi, fm_lo, fm_hi, and name and action (the map's own words, {en, nl}, or None: i18n's)."""
 
     version: str
     table: pd.DataFrame
@@ -58,7 +62,11 @@ class SegmentMap:
 
 
 def load_segment_map(source: str | Path | Mapping | None = None) -> SegmentMap:
-    """The default map (``journeylab/segments.yaml``), or one from a YAML path or an equivalent dict."""
+    """The default map (``journeylab/segments.yaml``), or one from a YAML path or an equivalent dict.
+
+    Each segment has an ``id`` (snake_case), ``r`` and ``fm`` score ranges and a ``phase``. A segment whose
+    id journeylab.i18n.SEGMENTS does not know gives its words: ``name`` and ``action``, each as
+    ``{en: ..., nl: ...}`` (a known one may, to replace i18n's); without them it is a ConfigError naming it."""
     data = load_yaml_data(source, "segments.yaml", "segment map")
     if not isinstance(data, Mapping) or "segments" not in data or "version" not in data:
         raise ConfigError("a segment map needs a 'version' and a list of 'segments'")
@@ -66,14 +74,19 @@ def load_segment_map(source: str | Path | Mapping | None = None) -> SegmentMap:
     for i, seg in enumerate(data["segments"]):
         missing = [f for f in _SEGMENT_FIELDS if f not in seg]
         if missing:
-            raise ConfigError(f"segment {i + 1} ({seg.get('name', '?')}) lacks {', '.join(missing)}")
+            raise ConfigError(f"segment {i + 1} ({seg.get('id', '?')}) lacks {', '.join(missing)}")
+        words = own_words(seg, _SEGMENT_WORDS, SEGMENTS, "segment")
         if seg["phase"] not in PHASES:
-            raise ConfigError(f"segment {seg['name']}: phase must be one of {PHASES}, not {seg['phase']!r}")
+            raise ConfigError(f"segment {seg['id']}: phase must be one of {PHASES}, not {seg['phase']!r}")
         (r_lo, r_hi), (fm_lo, fm_hi) = seg["r"], seg["fm"]
         if not (1 <= r_lo <= r_hi <= 5 and 1 <= fm_lo <= fm_hi <= 5):
-            raise ConfigError(f"segment {seg['name']}: score ranges must lie within 1..5")
-        rows.append({**{f: seg[f] for f in _SEGMENT_FIELDS if f not in ("r", "fm")},
-                     "r_lo": r_lo, "r_hi": r_hi, "fm_lo": fm_lo, "fm_hi": fm_hi})
+            raise ConfigError(f"segment {seg['id']}: score ranges must lie within 1..5")
+        rows.append({"id": seg["id"], "phase": seg["phase"], "r_lo": r_lo, "r_hi": r_hi, "fm_lo": fm_lo,
+                     "fm_hi": fm_hi, **words})
+    ids = [r["id"] for r in rows]
+    twice = sorted({x for x in ids if ids.count(x) > 1})
+    if twice:
+        raise ConfigError(f"segment map {data['version']}: segment ids must differ, {', '.join(twice)} is there twice")
     smap = SegmentMap(str(data["version"]), pd.DataFrame(rows))
     r, fm = np.meshgrid(np.arange(1, 6), np.arange(1, 6))
     uncovered = smap.lookup(r.ravel(), fm.ravel()) < 0
@@ -83,8 +96,7 @@ def load_segment_map(source: str | Path | Mapping | None = None) -> SegmentMap:
     return smap
 
 
-RFM_COLUMNS = ["recency", "frequency", "monetary", "revenue", "R", "F", "M", "FM", "rfm", "segment", "segment_nl",
-               "phase", "action", "action_nl"]
+RFM_COLUMNS = ["recency", "frequency", "monetary", "revenue", "R", "F", "M", "FM", "rfm", "segment", "phase"]
 
 
 def rfm_inputs_sql(source: str, columns: Sequence[str], dialect: Dialect = DUCKDB) -> str:
@@ -132,7 +144,7 @@ def _quintile_sql(value: str, descending: bool) -> str:
 def rfm_sql(source: str, columns: Sequence[str], smap: SegmentMap, fixed_f: bool,
             f_bins: Sequence[int] = DEFAULT_F_BINS, dialect: Dialect = DUCKDB) -> str:
     """The RFM scores and segments of every customer of summary ``source``: customer_id, RFM_COLUMNS and
-    segment_no (the position of the segment's rule in the map). ``fixed_f``: F from the order counts
+    segment_no (the position of the segment's rule in the map); ``segment`` is the segment's id. ``fixed_f``: F from the order counts
     ``f_bins`` (lower bounds of scores 1..5) instead of quintiles."""
     if fixed_f:
         f_score = "least(5, greatest(1, " + " + ".join(
@@ -147,7 +159,7 @@ def rfm_sql(source: str, columns: Sequence[str], smap: SegmentMap, fixed_f: bool
                          for pos, r in enumerate(smap.table.itertuples()))
         return f"CASE {whens} END"
 
-    labels = {"segment": "name", "segment_nl": "name_nl", "phase": "phase", "action": "action", "action_nl": "action_nl"}
+    labels = {"segment": "id", "phase": "phase"}
     return f"""
         WITH base AS ({rfm_inputs_sql(source, columns, dialect)}),
         stats AS (SELECT CAST(count(*) AS DOUBLE) AS n FROM base),
@@ -178,10 +190,12 @@ def f_rule_text(n: int, top: int, max_tie_share: float = 0.2, f_bins: Sequence[i
 def rfm_segments(summary_or_shop: Any, segment_map: str | Path | Mapping | SegmentMap | None = None,
                  f_bins: Sequence[int] = DEFAULT_F_BINS, max_tie_share: float = 0.2) -> pd.DataFrame:
     """One row per customer: recency (time units since the last order), frequency (orders), monetary
-    (mean order value, currency), revenue, R/F/M/FM scores, ``rfm`` code ("545"), segment, segment_nl,
-    phase, action, action_nl. ``attrs`` holds the map version and the F rule used: ``f_fixed`` (fixed order
-    counts ``f_bins`` instead of quintiles), ``f_top_share`` (the share of the most common order count) and
-    ``f_rule`` (the rule in English words, for a reader of the frame)."""
+    (mean order value, currency), revenue, R/F/M/FM scores, ``rfm`` code ("545"), segment (the segment's id,
+    an ordered categorical in map order; its words: ``segment_table``, journeylab.i18n.segment_label) and
+    phase. ``attrs`` holds the map version, the map (``segment_map``, its rows with any words of its own) and
+    the F rule used: ``f_fixed`` (fixed order counts ``f_bins`` instead of quintiles), ``f_top_share`` (the
+    share of the most common order count) and ``f_rule`` (the rule in English words, for a reader of the
+    frame)."""
     df = as_summary(summary_or_shop)
     smap = segment_map if isinstance(segment_map, SegmentMap) else load_segment_map(segment_map)
     index_name = df.index.name or "customer_id"
@@ -194,8 +208,8 @@ def rfm_segments(summary_or_shop: Any, segment_map: str | Path | Mapping | Segme
         if not n:
             raise DataError("there are no customers to score", table="customer summary")
         fixed_f, f_rule = f_rule_text(n, top, max_tie_share, f_bins)
-        # numbers only leave DuckDB (a million text cells cost more than the scoring); the words come from
-        # the map by the segment's position, the code from the scores
+        # numbers only leave DuckDB (a million text cells cost more than the scoring); the segment's id and
+        # phase come from the map by the segment's position, the code from the scores
         numeric = "customer_id, recency, frequency, monetary, revenue, R, F, M, FM, segment_no"
         out = con.execute(f"SELECT {numeric} FROM ({rfm_sql('_jl_rfm_summary', frame.columns, smap, fixed_f, f_bins)}) "
                           "ORDER BY customer_id").df()
@@ -207,10 +221,9 @@ def rfm_segments(summary_or_shop: Any, segment_map: str | Path | Mapping | Segme
     out.insert(out.columns.get_loc("FM") + 1, "rfm", pd.Series(codes, index=out.index).map(
         {c: str(c) for c in np.unique(codes)}))
     pos = out.pop("segment_no").to_numpy()
-    for name, col in (("segment", "name"), ("segment_nl", "name_nl"), ("phase", "phase"), ("action", "action"),
-                      ("action_nl", "action_nl")):
+    for name, col in (("segment", "id"), ("phase", "phase")):
         out[name] = smap.table[col].to_numpy()[pos]
-    out["segment"] = pd.Categorical(out["segment"], categories=list(smap.table["name"]), ordered=True)
+    out["segment"] = pd.Categorical(out["segment"], categories=list(smap.table["id"]), ordered=True)
     out.attrs.update(segment_map_version=smap.version, f_rule=f_rule, f_fixed=fixed_f, f_top_share=top / n,
                      f_bins=list(f_bins),
                      segment_map=smap.table.to_dict("records"),
@@ -221,7 +234,8 @@ def rfm_segments(summary_or_shop: Any, segment_map: str | Path | Mapping | Segme
 def segment_table(rfm: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Per segment, in map order (empty segments included): customers, share, revenue, revenue_share,
     mean_recency (time units since last order), mean_frequency (orders), mean_monetary (currency),
-    phase and the suggested action (``lang`` "en" or "nl" for the name and action)."""
+    phase and the suggested action, for a reader: the index is the segment's name and the action a
+    sentence in ``lang`` ("en" or "nl"), from journeylab.i18n or the map's own words."""
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be {' or '.join(map(repr, LANGUAGES))}")
     g = rfm.groupby("segment", observed=False)
@@ -235,11 +249,14 @@ def segment_table(rfm: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     tab.insert(1, "share", tab["customers"] / max(len(rfm), 1))
     tab.insert(3, "revenue_share", tab["revenue"] / tab["revenue"].sum() if tab["revenue"].sum() else 0.0)
     records = rfm.attrs.get("segment_map") or load_segment_map().table.to_dict("records")
-    meta = pd.DataFrame(records).set_index("name").reindex(tab.index)
-    tab["phase"] = meta["phase"].to_numpy()
-    tab["action"] = meta["action_nl" if lang == "nl" else "action"].to_numpy()
-    if lang == "nl":
-        tab.index = pd.Index(meta["name_nl"].to_numpy(), name="segment")
-    tab.index.name = "segment"
+    meta = {r["id"]: r for r in records}
+
+    def own(seg: Any, field: str) -> Mapping[str, str] | None:
+        words = meta.get(seg, {}).get(field)
+        return words if isinstance(words, Mapping) else None
+
+    tab["phase"] = [meta.get(s, {}).get("phase") for s in tab.index]
+    tab["action"] = [segment_action(s, lang, own(s, "action")) for s in tab.index]
+    tab.index = pd.Index([segment_label(s, lang, own(s, "name")) for s in tab.index], name="segment")
     tab.attrs.update({k: v for k, v in rfm.attrs.items() if k != "segment_map"})
     return tab

@@ -25,9 +25,10 @@ def rfm_scores_df(summary: "DataFrame", segment_map: str | Mapping | SegmentMap 
     Input columns: customer_id, recency, T, and n_orders + total_revenue (else frequency +
     monetary_value), as journeylab.spark.customer_summary_df gives. Output columns as
     journeylab.models.rfm.rfm_segments: customer_id, recency (time units since the last order), frequency
-    (orders), monetary (mean order value), revenue, R, F, M, FM, rfm, segment, segment_nl, phase,
-    action, action_nl. (Which F rule applied is not recorded on a Spark DataFrame: the fixed order
-    counts when one order count holds more than ``max_tie_share`` of the customers, as in rfm_segments.)
+    (orders), monetary (mean order value), revenue, R, F, M, FM, rfm, segment (the segment's id; its words
+    are journeylab.i18n's segment_label and segment_action), phase. (Which F rule applied is not recorded
+    on a Spark DataFrame: the fixed order counts when one order count holds more than ``max_tie_share`` of
+    the customers, as in rfm_segments.)
     Two Spark jobs: the customer count and most common order count, then the scores.
     """
     smap = segment_map if isinstance(segment_map, SegmentMap) else load_segment_map(segment_map)

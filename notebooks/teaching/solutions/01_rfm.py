@@ -25,6 +25,8 @@ language = "en"
 # RFM scores every customer 1–5 on how recently she bought (R), how often (F) and how much (M), and
 # names segments from the scores: Champions, Loyal Customers, At Risk, Lost, … Each segment belongs to a
 # phase of the customer journey (purchase, upsell, ambassador) and comes with a suggested action.
+# `rfm_segments` gives each customer's segment as an id (`champions`, `at_risk`, `lost`, …);
+# `segment_table` shows the segments' names and actions in the notebook's language.
 
 # %%
 from journeylab.report.plots import segment_plot
@@ -55,16 +57,17 @@ assert check(answer_1, table["revenue_share"].idxmax(), lang=language)
 
 # %% [markdown]
 # **2.** The simulator knows who really dropped out. What share of the customers in the
-# segment "Lost" is truly no longer alive at the end? (Use `course.summary["alive_at_end"]`.)
+# segment "Lost" (id `lost` in `rfm["segment"]`) is truly no longer alive at the end? (Use
+# `course.summary["alive_at_end"]`.)
 
 # %% tags=["exercise"]
 answer_2 = None  # your code
-lost = rfm.index[rfm["segment"] == "Lost"]
+lost = rfm.index[rfm["segment"] == "lost"]
 check(answer_2, 1 - course.summary.loc[lost, "alive_at_end"].mean(), tolerance=1e-9, lang=language)
 
 # %% tags=["solution"]
 # Solution
-lost = rfm.index[rfm["segment"] == "Lost"]
+lost = rfm.index[rfm["segment"] == "lost"]
 answer_2 = 1 - course.summary.loc[lost, "alive_at_end"].mean()
 assert check(answer_2, 1 - course.summary.loc[lost, "alive_at_end"].mean(), tolerance=1e-9, lang=language)
 assert 0 <= answer_2 <= 1
