@@ -20,9 +20,9 @@ REAL_DATA = Path(os.environ.get("JOURNEYLAB_REAL_DATA", ROOT.parent / "shared" /
 # slowest files (four tests each, minutes of reports or Spark) last, where one worker runs them while
 # the other idles. Instead the files go out slowest first (longest processing time first), so the many
 # short files fill in at the end and both workers finish together. Seconds per file in a full
-# `make test` run on a quiet 2-core machine (2026-12-01); a file not listed counts as quick and keeps
+# `make test` run (2026-12-02, a loaded 2-core machine); a file not listed counts as quick and keeps
 # its collected place.
-FILE_SECONDS = {  # measured 2026-12-02 (make test's run on a machine with load 9-13: their order is what counts)
+FILE_SECONDS = {  # load average 9-13 during that run: the order is what counts
     "tests/test_spark.py": 347,
     "tests/test_report.py": 164,
     "tests/test_bad_input.py": 157,
