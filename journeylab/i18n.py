@@ -358,6 +358,62 @@ LABELS: dict[str, dict[str, str]] = {
     "compare_title": {"en": "Low vs high involvement (95% intervals)", "nl": "Laag vs hoog betrokken (95%-intervallen)"},
     "consideration_title": {"en": "Days from first visit to first purchase",
                             "nl": "Dagen van eerste bezoek tot eerste aankoop"},
+    # --- issue 15, point 3: charts before tables (the key-metrics chart, and every figure's alt text) ---
+    "key_metrics_title": {"en": "High vs low involvement: key metrics per phase (95% intervals)",
+                          "nl": "Hoog vs laag betrokken: kerncijfers per fase (95%-intervallen)"},
+    "diff_pp_axis": {"en": "high − low involvement (percentage points)",
+                     "nl": "hoog − laag betrokken (procentpunten)"},
+    "ratio_axis": {"en": "high ÷ low involvement (times, log scale)",
+                   "nl": "hoog ÷ laag betrokken (keer, logaritmische schaal)"},
+    "low_to_high": {"en": "{low} → {high}", "nl": "{low} → {high}"},
+    "pp": {"en": "{value} pp", "nl": "{value} procentpunt"},
+    "times": {"en": "×{value}", "nl": "×{value}"},
+    "alt_quality": {"en": "Bar chart of the rows dropped or fixed per table and rule; the most: {rule} ({rows} rows).",
+                    "nl": "Staafdiagram van de weggelaten of gecorrigeerde rijen per tabel en regel; de meeste: "
+                          "{rule} ({rows} rijen)."},
+    "alt_frequency": {"en": "Bar chart of customers by number of repeat purchases: {share} of {customers} customers "
+                            "bought only once.",
+                      "nl": "Staafdiagram van klanten naar aantal herhaalaankopen: {share} van {customers} klanten "
+                            "kocht maar één keer."},
+    "alt_segments": {"en": "Bar chart of the share of customers and of revenue per RFM segment; the largest segment "
+                           "is {segment} ({share} of customers, {revenue} of revenue).",
+                     "nl": "Staafdiagram van het aandeel klanten en omzet per RFM-segment; het grootste segment is "
+                           "{segment} ({share} van de klanten, {revenue} van de omzet)."},
+    "alt_calibration": {"en": "Line chart of the mean purchases in the holdout period by repeat purchases in the "
+                              "calibration period, actual and per model ({models}).",
+                        "nl": "Lijndiagram van het gemiddeld aantal aankopen in de holdoutperiode naar herhaalaankopen "
+                              "in de kalibratieperiode, werkelijk en per model ({models})."},
+    "alt_p_alive": {"en": "Heatmap of the probability that a customer is still active, by number of repeat purchases "
+                          "and time of the last purchase.",
+                    "nl": "Heatmap van de kans dat een klant nog actief is, naar aantal herhaalaankopen en moment "
+                          "van de laatste aankoop."},
+    "alt_clv": {"en": "Histogram of the customer lifetime value per customer; median {median}, mean {mean}.",
+                "nl": "Histogram van de klantwaarde (CLV) per klant; mediaan {median}, gemiddelde {mean}."},
+    "alt_phases": {"en": "Bar chart of persons per journey phase; the largest phase is {phase} ({persons} persons).",
+                   "nl": "Staafdiagram van personen per klantreisfase; de grootste fase is {phase} ({persons} "
+                         "personen)."},
+    "alt_flow": {"en": "Flow chart of persons between the journey phases from {start} to {end}: {stayed} of {seen} "
+                       "persons seen on {start} were in the same phase on {end}.",
+                 "nl": "Stroomdiagram van personen tussen de klantreisfasen van {start} tot {end}: {stayed} van de "
+                       "{seen} personen die op {start} gezien waren, zaten op {end} in dezelfde fase."},
+    "alt_cohorts": {"en": "Heatmap of the share of each monthly cohort of new customers that ordered again, by months "
+                          "since the first order ({cohorts} cohorts).",
+                    "nl": "Heatmap van het aandeel van elk maandcohort nieuwe klanten dat opnieuw bestelde, naar "
+                          "maanden sinds de eerste bestelling ({cohorts} cohorten)."},
+    "alt_funnel": {"en": "Bar chart of the units reaching each funnel step; overall conversion: {conversion}.",
+                   "nl": "Staafdiagram van de eenheden die elke stap van de trechter bereiken; totale conversie: "
+                         "{conversion}."},
+    "alt_consideration": {"en": "Histogram of the days from first visit to first purchase per involvement level; "
+                                "median: {medians}.",
+                          "nl": "Histogram van de dagen van eerste bezoek tot eerste aankoop per betrokkenheid; "
+                                "mediaan: {medians}."},
+    "alt_attribution": {"en": "Bar chart of the conversions credited to each channel by each attribution model; the "
+                              "most credited channel is {channel}.",
+                        "nl": "Staafdiagram van de conversies die elk attributiemodel aan elk kanaal toekent; het "
+                              "kanaal met de meeste conversies is {channel}."},
+    "alt_key_metrics": {"en": "Chart of high vs low involvement in {n} key metrics with 95% intervals: {items}.",
+                        "nl": "Grafiek van hoog vs laag betrokken in {n} kerncijfers met 95%-intervallen: {items}."},
+    # --- end of issue 15, point 3 ---
     "involvement": {"en": "involvement", "nl": "betrokkenheid"},
     # attribution models (keys are attribution.MODELS)
     "first_touch": {"en": "first touch", "nl": "eerste contact"},

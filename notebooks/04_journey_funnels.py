@@ -88,8 +88,10 @@ if shop.has("events"):
                percent=["share"])
     cons = jl.consideration(shop)
     page.heading(t("consideration", language), level=3)
-    page.table(consideration_table(consideration_summary(cons), language), name="consideration")
     page.figure(consideration_plot(cons, lang=language))
+    considered = consideration_summary(cons)
+    page.table(consideration_table(considered, language))  # numbers as text: persons whole, days one decimal
+    page.export(consideration_table(considered, language, formatted=False), "consideration")
     attr = jl.attribution(shop, by_involvement=True)
     page.heading(t("attribution", language), level=3)
     page.figure(attribution_plot(attr, lang=language))

@@ -28,7 +28,7 @@ from journeylab.report.display import comparison_table, kpi_table, levels_table
 from journeylab.i18n import phase_label, t
 from journeylab.journey.involvement import involvement_data
 from journeylab.report.page import Page
-from journeylab.report.plots_journey import comparison_plot
+from journeylab.report.plots_journey import key_metrics_plot
 from journeylab.report.run import record
 from journeylab.report.sections import attempt, involvement_comparison, model_choice_line, value_models
 
@@ -56,8 +56,8 @@ if levels.ok:
     comparison = outcome.value
     for level, m in comparison.attrs["models"].items():
         page.text(model_choice_line(level, m, language))
+    page.figure(key_metrics_plot(comparison, lang=language))
     page.table(comparison_table(comparison, language), name="low_vs_high", hide_index=True)
-    page.figure(comparison_plot(comparison, lang=language))
     page.heading(t("phase_kpis", language), level=3)
     kpis = jl.phase_kpis(shop, data=involvement_data(shop, clv_horizon_months, value=value.value))
     page.table(kpi_table(kpis, language), name="phase_kpis")

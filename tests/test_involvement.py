@@ -45,6 +45,12 @@ def test_comparison_table_shape_and_intervals():
     for side in ("low", "high"):
         assert (num[f"{side}_lower"] <= num[side] + 1e-9).all() and (num[side] <= num[f"{side}_upper"] + 1e-9).all()
     assert cmp["p_value"].dropna().between(0, 1).all()
+    # the ratio high / low with the percentile interval of the draws' ratios (the key-metrics chart's amounts)
+    pos = cmp[cmp["low"] > 0]
+    assert np.allclose(pos["ratio"], pos["high"] / pos["low"], equal_nan=True)
+    r = cmp.dropna(subset=["ratio_lower"])
+    assert len(r) > 10 and (r["ratio_lower"] <= r["ratio"] * 1.05).all() and (r["ratio"] <= r["ratio_upper"] * 1.05).all()
+    assert {"order_value", "interpurchase_days", "clv"} <= set(r.index)
     needed = ["consideration_days", "product_view_conversion", "cart_abandonment", "repeat_rate", "interpurchase_days",
               "order_value", "clv", "churn_risk", "review_rate", "phase_share", "share_lost", "share_too_early",
               "expected_purchases"]

@@ -384,3 +384,23 @@ def test_the_dutch_report_shows_no_english_text_of_i18n(texts):
 def test_no_identifier_is_shown(texts, shop_data, lang):
     shown = snake_case(texts[lang], shop_data)
     assert not shown, f"snake_case identifiers in the {lang} report:\n" + "\n".join(repr(t) for t in shown)
+
+
+def figure_alts(notebook: Path) -> list[tuple[str, list[str]]]:
+    """(alt text, texts drawn) of every figure an executed report notebook shows (Page.figure's output)."""
+    nb = nbformat.read(str(notebook), as_version=4)
+    return [(o["metadata"]["image/png"]["alt"], o["metadata"].get("journeylab", {}).get("texts", []))
+            for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+            if "image/png" in o.get("data", {})]
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+def test_every_figure_says_what_it_shows(batch):
+    """Issue 15, point 3: every image has alt text saying what it shows: a sentence, not only its title."""
+    runs = {r.client: r for r in batch[1]}
+    for client in ("demo", "demo-nl"):
+        alts = [a for nb in sorted(runs[client].run_dir.glob("0*.ipynb")) for a in figure_alts(nb)]
+        assert len(alts) >= 10, client
+        bare = [alt for alt, texts in alts if not alt.endswith(".") or alt in texts]
+        assert not bare, f"figures of the {client} report whose alt text is only a title: {bare}"

@@ -39,7 +39,21 @@ __all__ = ["classify_involvement", "compare_involvement", "phase_kpis", "involve
 LEVELS = ("low", "high")
 NORMAL_ABOVE = 20_000_000
 COMPARE_COLUMNS = ["phase", "metric", "param", "unit", "low", "low_lower", "low_upper", "high", "high_lower", "high_upper",
-                   "difference", "diff_lower", "diff_upper", "test", "p_value", "n_low", "n_high"]
+                   "difference", "diff_lower", "diff_upper", "ratio", "ratio_lower", "ratio_upper", "test", "p_value",
+                   "n_low", "n_high"]
+
+
+def _ratio(low: float, high: float, bl: Any, bh: Any, q: list[float]) -> dict[str, float]:
+    """high / low with the percentile interval of the draws' ratios (the two levels' draws are independent);
+    NaN where low is not positive, and no interval where a draw of low is not (the ratio is not defined)."""
+    bl, bh = np.asarray(bl, dtype=float), np.asarray(bh, dtype=float)
+    ok = np.isfinite(bl) & np.isfinite(bh)
+    if not (np.isfinite(low) and np.isfinite(high) and low > 0):
+        return {"ratio": np.nan, "ratio_lower": np.nan, "ratio_upper": np.nan}
+    if ok.sum() < 10 or (bl[ok] <= 0).any():
+        return {"ratio": high / low, "ratio_lower": np.nan, "ratio_upper": np.nan}
+    r = bh[ok] / bl[ok]
+    return {"ratio": high / low, "ratio_lower": float(np.quantile(r, q[0])), "ratio_upper": float(np.quantile(r, q[1]))}
 
 
 # ---------------------------------------------------------------- data per level
@@ -145,6 +159,7 @@ def _row(phase: str, metric: str, param: str, unit: str, lo: np.ndarray, hi: np.
             "difference": mean(hi) - mean(lo),
             "diff_lower": np.nanquantile(bh - bl, q[0]) if len(lo) and len(hi) else np.nan,
             "diff_upper": np.nanquantile(bh - bl, q[1]) if len(lo) and len(hi) else np.nan,
+            **_ratio(mean(lo), mean(hi), bl, bh, q),
             "test": test, "p_value": p, "n_low": len(lo), "n_high": len(hi)}
 
 
@@ -180,7 +195,9 @@ def _model_rows(value: Any, customers: pd.DataFrame, currency: str, n_boot: int,
         d0, d1 = (np.quantile(diff, q[0]), np.quantile(diff, q[1])) if ok else (np.nan, np.nan)
         rows.append({"phase": phase, "metric": col, "param": "", "unit": unit, "low": lo, "low_lower": l0, "low_upper": l1,
                      "high": hi, "high_lower": h0, "high_upper": h1, "difference": hi - lo,
-                     "diff_lower": d0, "diff_upper": d1, "test": "bootstrap_refit", "p_value": p,
+                     "diff_lower": d0, "diff_upper": d1,
+                     **_ratio(lo, hi, *(pd.concat([bl, bh], axis=1).dropna().to_numpy().T if ok else ([], [])), q),
+                     "test": "bootstrap_refit", "p_value": p,
                      "n_low": int(customers["level"].eq("low").sum()), "n_high": int(customers["level"].eq("high").sum())})
     return rows
 
@@ -207,8 +224,8 @@ def compare_involvement(shop: "Shop", n_boot: int = 500, seed: int = 0, level: f
     cross_category_rate, churn_risk (1 - P(alive)), share_lost, share_too_early, expected_purchases and clv
     (currency) over ``horizon_months`` (the value model's figures, ``n_boot_model`` refits), phase_share
     (``param``: the phase), review_rate.
-    Columns: COMPARE_COLUMNS (difference = high - low): ``phase`` a phase id, ``metric`` a metric id,
-    ``param`` the channel or phase a metric is about ("" for none), ``unit`` a unit id (journeylab.i18n.UNITS)
+    Columns: COMPARE_COLUMNS (difference = high - low, ratio = high / low, each with its bootstrap interval):
+    ``phase`` a phase id, ``metric`` a metric id, ``param`` the channel or phase a metric is about ("" for none), ``unit`` a unit id (journeylab.i18n.UNITS)
     or the shop's currency code, ``test`` a test id (journeylab.i18n.TESTS; "" where there is none).
     ``attrs``: ``models`` (per level, the model used and its tier, journeylab.journey.value), level, n_boot,
     n_boot_model, seed, horizon_months (for the labels of expected_purchases and clv) and ``method``: the

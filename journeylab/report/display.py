@@ -13,6 +13,16 @@ from journeylab.journey.funnel import CONSIDERATION_METRICS, CONSIDERATION_STATS
 from journeylab.report.safe import cell, html
 
 
+# Columns formatted by their id wherever they appear (issue 15, point 3: sensible precision): days with one
+# decimal, prices in the shop's currency.
+MONEY_COLUMNS = frozenset({"median_price"})
+
+
+def _is_days(column) -> bool:
+    """A column of days (its id is "days", "..._days" or "days_..."): shown with one decimal."""
+    return isinstance(column, str) and (column == "days" or column.endswith("_days") or column.startswith("days_"))
+
+
 def format_table(
     frame: pd.DataFrame,
     lang: str = "en",
@@ -27,7 +37,8 @@ def format_table(
     """A pandas Styler of ``frame`` with translated column names and formatted numbers.
 
     ``percent`` columns hold shares (0.25 is shown as 25.0%); ``money`` columns are shown with
-    the currency; other floats with ``decimals`` decimals and integers with thousands separators.
+    the currency (and so are MONEY_COLUMNS); columns of days (``..._days``) with one decimal, other floats
+    with ``decimals`` decimals and integers with thousands separators.
     ``worded_columns``: the column names are words of the report's language already (e.g. phases), not
     ids, so they are shown as they are (a word that is also a label key, "consideration", stays itself).
     """
@@ -40,14 +51,14 @@ def format_table(
     for col in frame.columns:  # numbers in the language's locale (Babel): 13.876,47 in Dutch
         if col in percent:
             fmt[col] = lambda v: format_percent(v, lang)
-        elif col in money:
+        elif col in money or (col in MONEY_COLUMNS and pd.api.types.is_numeric_dtype(frame[col])):
             fmt[col] = lambda v: html(format_money(v, currency, lang, decimals))
         elif pd.api.types.is_bool_dtype(frame[col]):
             fmt[col] = str
         elif pd.api.types.is_integer_dtype(frame[col]):
             fmt[col] = lambda v: format_number(v, lang)
         elif pd.api.types.is_float_dtype(frame[col]):
-            fmt[col] = lambda v: format_number(v, lang, decimals)
+            fmt[col] = lambda v, d=(1 if _is_days(col) else decimals): format_number(v, lang, d)
         else:
             fmt[col] = cell
     styler = frame.style.format(fmt, na_rep="–")
@@ -198,12 +209,29 @@ def funnel_table(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return table.assign(**words)
 
 
-def consideration_table(summary: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def _consideration_cell(value, metric: str, stat: str | None, lang: str) -> str:
+    """A number of the consideration table as a reader wants it: persons as an integer, days with one
+    decimal, a median or P75 of a count as an integer where it is whole, other means with one decimal."""
+    if value is None or pd.isna(value):
+        return "–"
+    if stat is None:
+        return format_number(round(float(value)), lang)
+    if metric.startswith("days") or stat == "mean" or float(value) != round(float(value)):
+        return format_number(value, lang, 1)
+    return format_number(value, lang)
+
+
+def consideration_table(summary: pd.DataFrame, lang: str = "en", *, formatted: bool = True) -> pd.DataFrame:
     """``consideration_summary``'s table turned: one row per metric and statistic, one column per group
-    (an involvement level as a word of ``lang``)."""
+    (an involvement level as a word of ``lang``). ``formatted``: its numbers as text in ``lang``'s locale
+    (rows of different units share a column, so a column format cannot do it): persons as integers, days
+    with one decimal; without, the numbers as they are (for the exported CSV)."""
     cols = [("persons", None)] + [(m, s) for m in CONSIDERATION_METRICS for s in CONSIDERATION_STATS]
     cols = [(m, s) for m, s in cols if (f"{m}_{s}" if s else m) in summary]
     out = summary[[f"{m}_{s}" if s else m for m, s in cols]].T
+    if formatted:
+        out = pd.DataFrame([[_consideration_cell(v, m, s, lang) for v in row]
+                            for (m, s), row in zip(cols, out.to_numpy())], columns=out.columns, dtype=object)
     out.index = [labeller(lang)(m) if s is None else consideration_label(m, s, lang) for m, s in cols]
     out.columns = [level_label(c, lang) for c in out.columns]
     out.columns.name = None

@@ -77,8 +77,9 @@ class Page:
     def figure(self, fig: Any, *, alt: str | None = None) -> None:
         """Show a matplotlib figure here (not at the end of the cell) as an embedded PNG and close it.
 
-        ``alt`` (default: the figure's title) is the image's text for screen readers and search; ``None``
-        for ``fig`` (nothing to plot) shows nothing. Every text drawn in the figure (titles, axis labels,
+        ``alt`` (default: the sentence the figure function left in ``fig.alt_text``, saying what the figure
+        shows, else the figure's title) is the image's text for screen readers and search; ``None`` for
+        ``fig`` (nothing to plot) shows nothing. Every text drawn in the figure (titles, axis labels,
         tick labels, legend entries, annotations) goes with it in the output's metadata
         (``journeylab.texts``), so a test can read a figure's words in the executed notebook."""
         if fig is None:
@@ -89,7 +90,7 @@ class Page:
         from IPython.core.pylabtools import print_figure
         from IPython.display import display
 
-        alt = shorten(alt if alt is not None else figure_title(fig), 200)
+        alt = shorten(alt if alt is not None else getattr(fig, "alt_text", None) or figure_title(fig), 400)
         png = base64.b64encode(print_figure(fig, fmt="png", bbox_inches="tight")).decode("ascii")
         display({"image/png": png, "text/plain": alt}, raw=True,
                 metadata={"image/png": {"alt": alt}, "journeylab": {"texts": figure_texts(fig)}})

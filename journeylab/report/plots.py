@@ -15,8 +15,40 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from journeylab.models.clv import MODEL_LABELS, CustomerValueModel
-from journeylab.i18n import LABELS, labeller
+from journeylab.i18n import LABELS, format_money, format_percent, labeller, t
 from journeylab.report.safe import plot_labels, plot_text
+
+# One fixed colour per involvement level and per journey phase, the same in every chart of the report
+# (issue 15, point 3). Colour-blind safe: the Okabe-Ito colours (also in seaborn's "colorblind" palette),
+# grey for what is not a level or phase. Phases that share a phase model (journeylab/phase_models.yaml)
+# have colours far apart; the levels are the blue/orange pair.
+LEVEL_COLOURS = {"low": "#0072B2", "high": "#E69F00", "all": "#555555", "(unknown)": "#BBBBBB"}
+PHASE_COLOURS = {
+    "awareness": "#56B4E9", "consideration": "#009E73", "purchase": "#D55E00", "upsell": "#CC79A7",
+    "ambassador": "#8C6D31", "decision": "#E69F00", "loyalty": "#0072B2", "use": "#F0E442",
+    "aftercare": "#0072B2", "not_yet_seen": "#999999",
+}
+OTHER_COLOUR = "#999999"
+
+
+def level_colour(level: Any) -> str:
+    """The colour of an involvement level id ("low", "high"; "all" and "(unknown)" grey)."""
+    return LEVEL_COLOURS.get(level, OTHER_COLOUR)
+
+
+def phase_colour(phase: Any) -> str:
+    """The colour of a journey phase id (a client's own phase: grey)."""
+    return PHASE_COLOURS.get(phase, OTHER_COLOUR)
+
+
+def level_palette(lang: str, levels: Any = LEVEL_COLOURS) -> dict[str, str]:
+    """Seaborn ``palette`` for a hue of involvement levels shown as words of ``lang`` (``level_label``,
+    through ``plot_labels``): word -> the level's colour, in the order of LEVEL_COLOURS (low, high, ...), so
+    ``hue_order=list(palette)`` puts the levels in that order too."""
+    from journeylab.i18n import level_label
+
+    levels = set(levels)
+    return {plot_text(level_label(lv, lang)): level_colour(lv) for lv in LEVEL_COLOURS if lv in levels}
 
 
 def frequency_recency_matrix(model: CustomerValueModel, kind: str = "p_alive", horizon: float = 1,
@@ -54,6 +86,8 @@ def frequency_recency_heatmap(model: CustomerValueModel, kind: str = "p_alive", 
              else lab("expected_purchases_title").format(horizon=horizon, unit=lab(unit)))
     ax.set_title(title)
     fig.tight_layout()
+    if kind == "p_alive":
+        fig.alt_text = t("alt_p_alive", lang)
     return fig
 
 
@@ -71,6 +105,8 @@ def calibration_holdout_plot(comparison: Any, lang: str = "en", labels: dict | N
     ax.set_title(lab("calibration_title"))
     ax.legend(title=None)
     fig.tight_layout()
+    models = [MODEL_LABELS.get(s, s) for s in tab.columns if s not in ("customers", "actual")]
+    fig.alt_text = t("alt_calibration", lang).format(models=plot_text(", ".join(models)))
     return fig
 
 
@@ -116,6 +152,8 @@ def clv_distribution_plot(predictions: pd.DataFrame, currency: str = "EUR", clip
         ax.set_title(lab("clv_title").format(horizon=f"{h:g}" if isinstance(h, float) else h,
                                              unit=lab(u) if u in LABELS else u))
     fig.tight_layout()
+    fig.alt_text = t("alt_clv", lang).format(median=format_money(predictions["clv"].median(), currency, lang),
+                                             mean=format_money(predictions["clv"].mean(), currency, lang))
     return fig
 
 
@@ -133,4 +171,8 @@ def segment_plot(table: pd.DataFrame, lang: str = "en", labels: dict | None = No
     ax.set_title(lab("segments_title"))
     ax.legend(title=None)
     fig.tight_layout()
+    if len(table):
+        top = table["share"].idxmax()
+        fig.alt_text = t("alt_segments", lang).format(segment=plot_text(top), share=format_percent(table.loc[top, "share"], lang),
+                                                      revenue=format_percent(table.loc[top, "revenue_share"], lang))
     return fig

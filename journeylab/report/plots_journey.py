@@ -11,9 +11,16 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MPath
 
-from journeylab.i18n import LABELS, channel_label, format_date, format_number, labeller, level_label, phase_label
+from journeylab.i18n import (LABELS, channel_label, format_date, format_money, format_number, format_percent, labeller,
+                             level_label, phase_label, t, unit_label)
 from journeylab.report.display import funnel_table, group_word, metric_labels, p_text
+from journeylab.report.plots import LEVEL_COLOURS, level_colour, level_palette, phase_colour
 from journeylab.report.safe import plot_labels, plot_text
+
+# The key metrics of the low vs high chart (key_metrics_plot), one or two per phase, in journey order: shares
+# are shown as a difference in percentage points, amounts (days, money) as a ratio.
+KEY_METRICS = ["consideration_days", "return_visit_rate", "visitor_conversion", "order_value", "repeat_rate",
+               "interpurchase_days", "review_rate", "clv"]
 
 
 def funnel_plot(result, lang: str = "en") -> Figure:
@@ -23,9 +30,15 @@ def funnel_plot(result, lang: str = "en") -> Figure:
     table = funnel_table(result.table, lang)
     table = table.assign(group=plot_labels(table["group"]), step=plot_labels(table["step"]))
     fig, ax = plt.subplots(figsize=(7, 4))
-    sns.barplot(data=table, x="step", y="units", hue="group", ax=ax)
+    groups = set(result.table["group"])
+    palette = level_palette(lang, groups) if groups <= set(LEVEL_COLOURS) else None
+    sns.barplot(data=table, x="step", y="units", hue="group", palette=palette, saturation=1,
+                hue_order=list(palette) if palette else None, ax=ax)
     ax.set(title=L("funnel_title"), xlabel=L("step"), ylabel=L("units"))
-    ax.legend(title=L("involvement") if set(result.table["group"]) & {"low", "high"} else None)
+    ax.legend(title=L("involvement") if groups & {"low", "high"} else None)
+    last = result.table[result.table["step_no"] == result.table["step_no"].max()]
+    fig.alt_text = t("alt_funnel", lang).format(conversion=", ".join(
+        f"{level_label(g, lang)} {format_percent(c, lang)}" for g, c in zip(last["group"], last["overall_conversion"])))
     return fig
 
 
@@ -37,12 +50,21 @@ def phase_plot(phases: pd.DataFrame, by: str | None = "involvement", lang: str =
     d["phase"] = d["phase"].cat.rename_categories([phase_label(p, lang) for p in d["phase"].cat.categories])
     fig, ax = plt.subplots(figsize=(7, 4))
     d["phase"] = plot_labels(d["phase"])
+    palette = None
     if by:
-        d[by] = plot_labels(d[by].astype(object).fillna("(unknown)").map(lambda v: group_word(v, lang)))
-    sns.countplot(data=d, x="phase", hue=by, ax=ax)
+        ids = d[by].astype(object).fillna("(unknown)")
+        if by == "involvement" and set(ids) <= set(LEVEL_COLOURS):
+            palette = level_palette(lang, set(ids))
+        d[by] = plot_labels(ids.map(lambda v: group_word(v, lang)))
+    sns.countplot(data=d, x="phase", hue=by, palette=palette, saturation=1, hue_order=list(palette) if palette else None,
+                  ax=ax)
     ax.set(title=L("phases_title"), xlabel="", ylabel=L("persons"))
     if by and ax.get_legend() is not None:
         ax.get_legend().set_title(L(by) if by in LABELS else by)
+    counts = phases["phase"].value_counts()
+    if len(counts):
+        fig.alt_text = t("alt_phases", lang).format(phase=phase_label(counts.index[0], lang),
+                                                    persons=format_number(counts.iloc[0], lang))
     return fig
 
 
@@ -51,7 +73,7 @@ def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
     L = labeller(lang)
     counts, trans = flows["counts"], flows["transitions"]
     total = counts.iloc[:, 0].sum()
-    colors = dict(zip(counts.index, sns.color_palette("Set2", len(counts))))
+    colors = {ph: phase_colour(ph) for ph in counts.index}
     fig, ax = plt.subplots(figsize=(3 + 2.5 * counts.shape[1], 5))
     gap = 0.02 * total
     tops = {}
@@ -87,6 +109,13 @@ def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
     ax.set_xticks(range(counts.shape[1]), [format_date(d, lang) for d in counts.columns])
     ax.set_yticks([])
     ax.set_title(L("flow_title"))
+    if trans:
+        moves = trans[-1]
+        seen = moves.drop(index="not_yet_seen", errors="ignore")
+        stayed = sum(seen.loc[p, p] for p in seen.index if p in seen.columns)
+        fig.alt_text = t("alt_flow", lang).format(
+            start=format_date(counts.columns[-2], lang), end=format_date(counts.columns[-1], lang),
+            stayed=format_number(stayed, lang), seen=format_number(seen.to_numpy().sum(), lang))
     return fig
 
 
@@ -97,6 +126,7 @@ def cohort_plot(retention: pd.DataFrame, lang: str = "en") -> Figure:
     sns.heatmap(retention, cmap="Blues", vmin=0, vmax=max(0.01, float(np.nanmax(retention.iloc[:, 1:].to_numpy()))
                                                            if retention.shape[1] > 1 else 1), ax=ax)
     ax.set(title=L("cohort_title"), xlabel=L("cohort_x"), ylabel=L("cohort_y"))
+    fig.alt_text = t("alt_cohorts", lang).format(cohorts=format_number(len(retention), lang))
     return fig
 
 
@@ -114,6 +144,10 @@ def attribution_plot(result: pd.DataFrame, lang: str = "en") -> Figure:
     sns.barplot(data=long, x="channel", y=L("conversions"), hue=L("model"), errorbar=None, estimator="sum", ax=ax)
     ax.set(title=L("attribution_title"), xlabel=L("channel"))
     ax.tick_params(axis="x", rotation=30)
+    by_channel = result.groupby("channel")[list(MODELS)].sum().mean(axis=1)
+    if len(by_channel):
+        fig.alt_text = t("alt_attribution", lang).format(
+            channel=plot_text(channel_label(by_channel.idxmax(), lang)))
     return fig
 
 
@@ -132,7 +166,7 @@ def comparison_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, 
     names = metric_labels(c, lang)
     fig, axes = plt.subplots(max(len(c), 1), 1, figsize=(7, 0.8 * len(c) + 1), squeeze=False)
     for ax, (_, r), name in zip(axes[:, 0], c.iterrows(), names):
-        for k, (lv, col) in enumerate((("low", "C0"), ("high", "C3"))):
+        for k, (lv, col) in enumerate((("low", level_colour("low")), ("high", level_colour("high")))):
             lo, hi = r[f"{lv}_lower"], r[f"{lv}_upper"]
             err = None if pd.isna(lo) or pd.isna(hi) else [[r[lv] - lo], [hi - r[lv]]]
             ax.errorbar([r[lv]], [k], xerr=err, fmt="o", color=col)
@@ -152,9 +186,110 @@ def consideration_plot(cons: pd.DataFrame, lang: str = "en") -> Figure:
     d = cons.assign(days=cons["days_from_first_visit"].clip(lower=1e-3))
     if "involvement" in d:
         d = d.assign(involvement=plot_labels(d["involvement"].map(lambda v: level_label(v, lang))))
+    levels = set(cons["involvement"].dropna()) if "involvement" in cons else set()
+    palette = level_palette(lang, levels) if levels and levels <= set(LEVEL_COLOURS) else None
     sns.histplot(data=d, x="days", hue="involvement" if "involvement" in d else None, log_scale=True,
-                 element="step", stat="density", common_norm=False, ax=ax)
+                 element="step", stat="density", common_norm=False, palette=palette,
+                 hue_order=list(palette) if palette else None, ax=ax)
     ax.set(title=L("consideration_title"), xlabel=L("days"), ylabel=L("density"))
     if ax.get_legend() is not None:
         ax.get_legend().set_title(L("involvement"))
+    days = cons["days_from_first_visit"]
+    medians = days.groupby(cons["involvement"]).median() if "involvement" in cons else pd.Series({"all": days.median()})
+    for level, m in medians.items():  # each level's median as a dashed line in the level's colour
+        if pd.notna(m):
+            ax.axvline(max(m, 1e-3), color=level_colour(level), linestyle="--", lw=1)
+    fig.alt_text = t("alt_consideration", lang).format(medians=", ".join(
+        f"{level_label(lv, lang)} {format_number(m, lang, 1)} {L('days')}" for lv, m in medians.items()))
+    return fig
+
+
+def _key_rows(comparison: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
+    """The rows of ``metrics`` (no ``param``, both levels measured) in the order of ``metrics``, each with its
+    value on the chart: shares as high − low in percentage points, other units as high ÷ low, with the
+    bootstrap interval; rows without a finite value left out."""
+    c = comparison[comparison["metric"].isin(metrics)]
+    if "param" in c:
+        c = c[c["param"].fillna("").astype(str) == ""]
+    c = c[c[["low", "high"]].notna().all(axis=1)]  # both levels measured
+    c = c.assign(_order=c["metric"].map(metrics.index)).sort_values("_order", kind="stable")
+    share = c["unit"].eq("share")
+    nan = pd.Series(np.nan, index=c.index)
+    ratio = c["ratio"] if "ratio" in c else (c["high"] / c["low"]).where(c["low"] > 0)
+    out = c.assign(
+        kind=np.where(share, "pp", "ratio"),
+        x=np.where(share, c["difference"] * 100, ratio),
+        x_lower=np.where(share, c["diff_lower"] * 100, c.get("ratio_lower", nan)),
+        x_upper=np.where(share, c["diff_upper"] * 100, c.get("ratio_upper", nan)))
+    ok = np.isfinite(out["x"].astype(float)) & ((out["kind"] == "pp") | (out["x"] > 0))
+    return out[ok]
+
+
+def _value_text(value: float, unit: str, lang: str) -> str:
+    """A level's value of a key metric: a share as a percentage, money in the currency, else one decimal and
+    the unit."""
+    if unit == "share":
+        return format_percent(value, lang, 0)
+    if unit in ("days", "sessions", "channels", "page_views", "purchases", "probability"):
+        return f"{format_number(value, lang, 1)} {unit_label(unit, lang)}"
+    return format_money(value, unit, lang)
+
+
+def key_metrics_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, lang: str = "en") -> Figure | None:
+    """The low vs high comparison in one compact chart: one row per key metric (``KEY_METRICS``), in journey
+    order and in its phase's colour, with its 95% bootstrap interval. Shares: high − low in percentage points
+    (zero line: no difference); days, money and other amounts: high ÷ low on a log scale (line at ×1). The two
+    levels' values are written beside each row. None when no key metric has an estimate for both levels."""
+    L = labeller(lang)
+    rows = _key_rows(comparison, list(metrics or KEY_METRICS))
+    if rows.empty:
+        return None
+    names = metric_labels(rows, lang).map(lambda n: plot_text(n.split(" (")[0], 40))
+    groups = [g for g in ("pp", "ratio") if (rows["kind"] == g).any()]
+    sizes = [int((rows["kind"] == g).sum()) for g in groups]
+    fig, axes = plt.subplots(len(groups), 1, figsize=(7, min(3.5, 0.27 * len(rows) + 0.75 * len(groups) + 0.6)),
+                             squeeze=False, gridspec_kw={"height_ratios": sizes})
+    for ax, kind in zip(axes[:, 0], groups):
+        part = rows[rows["kind"] == kind]
+        ys = np.arange(len(part))[::-1]
+        for y, (_, r) in zip(ys, part.iterrows()):
+            lo, hi = r["x_lower"], r["x_upper"]
+            err = None if pd.isna(lo) or pd.isna(hi) else [[r["x"] - lo], [hi - r["x"]]]
+            ax.errorbar([r["x"]], [y], xerr=err, fmt="o", color=phase_colour(r["phase"]), capsize=3, ms=5)
+        ax.axvline(0 if kind == "pp" else 1, color="#444444", lw=0.8)
+        ax.set_yticks(ys, list(names[part.index]), fontsize=8)
+        ax.set_ylim(-0.6, len(part) - 0.4)
+        if kind == "ratio":
+            ax.set_xscale("log")
+            from matplotlib.ticker import FuncFormatter, LogLocator
+
+            low, high = np.nanmin(part[["x", "x_lower"]].to_numpy(float)), np.nanmax(part[["x", "x_upper"]].to_numpy(float))
+            ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1, 2, 5) if max(high, 1) / min(low, 1) < 100 else (1,)))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: "×" + format_number(v, lang, 0 if v >= 1 else
+                                                                                          (1 if v >= 0.1 else 2))))
+            ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+            ax.set_xlim(min(low, 1) / 1.6, max(high, 1) * 1.6)
+        else:
+            span = np.nanmax(np.abs(part[["x", "x_lower", "x_upper"]].to_numpy(float)))
+            ax.set_xlim(-span * 1.15 - 1, span * 1.15 + 1)
+        ax.set_xlabel(L("diff_pp_axis") if kind == "pp" else L("ratio_axis"), fontsize=8)
+        ax.tick_params(axis="x", labelsize=8)
+        right = ax.twinx()  # the two levels' values, as the tables write them
+        right.set_ylim(ax.get_ylim())
+        right.set_yticks(ys, [L("low_to_high").format(low=_value_text(r["low"], r["unit"], lang),
+                                                      high=_value_text(r["high"], r["unit"], lang))
+                              for _, r in part.iterrows()], fontsize=8)
+        right.tick_params(axis="y", length=0)
+        ax.grid(axis="x", color="#dddddd", lw=0.5)
+        ax.set_axisbelow(True)
+    shown = list(dict.fromkeys(rows["phase"]))
+    handles = [plt.Line2D([], [], marker="o", ls="", color=phase_colour(p)) for p in shown]
+    axes[0, 0].legend(handles, [plot_text(phase_label(p, lang)) for p in shown], ncol=len(shown), fontsize=7,
+                      loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, handletextpad=0.2, columnspacing=1)
+    axes[0, 0].set_title(L("key_metrics_title"), fontsize=10, loc="left", pad=18)
+    fig.tight_layout(h_pad=0.6)
+    items = [f"{n} " + (L("pp").format(value=format_number(r["x"], lang, 0 if abs(r["x"]) >= 10 else 1))
+                        if r["kind"] == "pp" else L("times").format(value=format_number(r["x"], lang, 1)))
+             for n, (_, r) in zip(names, rows.iterrows())]
+    fig.alt_text = t("alt_key_metrics", lang).format(n=len(rows), items="; ".join(items))
     return fig

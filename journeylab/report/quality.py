@@ -5,8 +5,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from journeylab.i18n import LABELS, explanation_label, rule_label, t
-from journeylab.report.safe import plot_labels
+from journeylab.i18n import LABELS, explanation_label, format_number, format_percent, rule_label, t
+from journeylab.report.safe import plot_labels, plot_text
 from journeylab.data.shop import Shop
 
 
@@ -43,6 +43,8 @@ def plot_quality(shop: Shop, lang: str = "en") -> plt.Figure | None:
     ax.set_ylabel("")
     ax.set_title(t("rows_by_rule", lang))
     fig.tight_layout()
+    top = dq.loc[dq["rows"].idxmax()]
+    fig.alt_text = t("alt_quality", lang).format(rule=plot_text(top["label"]), rows=format_number(top["rows"], lang))
     return fig
 
 
@@ -84,4 +86,6 @@ def plot_frequency(summary: pd.DataFrame, lang: str = "en", max_shown: int = 10)
     ax.set_ylabel(t("number_of_customers", lang))
     ax.set_title(t("repeat_purchases_dist", lang))
     fig.tight_layout()
+    fig.alt_text = t("alt_frequency", lang).format(share=format_percent(counts.iloc[0] / len(summary), lang),
+                                                   customers=format_number(len(summary), lang))
     return fig
