@@ -29,10 +29,6 @@ MODEL_LABELS = {"bgnbd": "BG/NBD", "mbgnbd": "MBG/NBD", "paretonbd": "Pareto/NBD
 LABELS: dict[str, dict[str, str]] = {
     "report_title": {"en": "Customer journey report", "nl": "Klantreisrapport"},
     "data_quality": {"en": "Data quality", "nl": "Datakwaliteit"},
-    "data_quality_intro": {
-        "en": "Every row read from the shop's files is accounted for: kept, fixed, or dropped with the reason.",
-        "nl": "Elke ingelezen rij uit de bestanden van de winkel is verantwoord: behouden, gecorrigeerd of weggelaten met de reden.",
-    },
     "customer_summary": {"en": "Customers", "nl": "Klanten"},
     "table": {"en": "table", "nl": "tabel"},
     "rule": {"en": "rule", "nl": "regel"},
@@ -467,6 +463,148 @@ LABELS: dict[str, dict[str, str]] = {
     "report_date": {"en": "Report date", "nl": "Rapportdatum"},
     "page_of": {"en": "page {page} of {pages}", "nl": "pagina {page} van {pages}"},
     # --- end of issue 15, point 4 ---
+    # --- a shop owner can read it (issue 15, point 2): section intros, what the data could not tell, the
+    # glossary (GLOSSARY_TERMS, GLOSSARY below) and the appendix of technical tables ---
+    # two plain sentences under every section heading: "section_intro_" + the heading's label key
+    "section_intro_executive_summary": {
+        "en": "This page gives the five figures to read first, the three strongest findings with an action each, "
+              "and what the data could not tell. The sections after it show where each figure comes from.",
+        "nl": "Deze pagina geeft de vijf cijfers om eerst te lezen, de drie sterkste bevindingen met elk een actie, "
+              "en wat de data niet konden vertellen. De hoofdstukken daarna laten zien waar elk cijfer vandaan komt."},
+    "section_intro_data_quality": {
+        "en": "Before any analysis, the shop's files are checked: every row read is accounted for, kept, fixed or "
+              "dropped with the reason. Many dropped or fixed rows mean that the figures further on rest on less data.",
+        "nl": "Vóór elke analyse worden de bestanden van de winkel gecontroleerd: elke ingelezen rij is verantwoord, "
+              "behouden, gecorrigeerd of weggelaten met de reden. Veel weggelaten of gecorrigeerde rijen betekenen dat "
+              "de cijfers verderop op minder data rusten."},
+    "section_intro_customer_summary": {
+        "en": "These are the shop's basic counts: customers, orders, revenue and how many customers came back. "
+              "The chart shows how many customers bought again once, twice or more often.",
+        "nl": "Dit zijn de basisaantallen van de winkel: klanten, bestellingen, omzet en hoeveel klanten terugkwamen. "
+              "De grafiek toont hoeveel klanten één, twee of meer keer opnieuw kochten."},
+    "section_intro_customers_rfm": {
+        "en": "RFM sorts customers by how recently they bought (R), how often (F) and how much they spend per order "
+              "(M), and groups them into segments such as champions and customers at risk. Each segment has a "
+              "suggested action: whom to reward, whom to win back and whom to let go.",
+        "nl": "RFM deelt klanten in naar hoe recent ze kochten (R), hoe vaak (F) en hoeveel ze per bestelling "
+              "besteden (M), en groepeert ze in segmenten zoals topklanten en risicoklanten. Elk segment heeft een "
+              "voorgestelde actie: wie u beloont, wie u terugwint en wie u laat gaan."},
+    "section_intro_churn_clv": {
+        "en": "This section estimates for every customer the chance of still buying from the shop and what they are "
+              "expected to spend in the coming months (CLV). The estimates come from a purchase model that was first "
+              "tested on the shop's most recent orders; where no model passes that test, the report says so instead "
+              "of guessing.",
+        "nl": "Dit hoofdstuk schat voor elke klant de kans dat hij nog bij de winkel koopt en wat hij de komende "
+              "maanden naar verwachting besteedt (CLV). De schattingen komen uit een aankoopmodel dat eerst is getest "
+              "op de meest recente bestellingen van de winkel; waar geen model die test doorstaat, zegt het rapport "
+              "dat in plaats van te gissen."},
+    "section_intro_journey_section": {
+        "en": "Every visitor and customer is placed in a phase of the customer journey, from a first visit to buying "
+              "again, and the funnel shows where people stop on the way to an order. Use it to see which step loses "
+              "the most people.",
+        "nl": "Elke bezoeker en klant krijgt een fase van de klantreis, van een eerste bezoek tot opnieuw kopen, en "
+              "de funnel toont waar mensen afhaken op weg naar een bestelling. Zo ziet u welke stap de meeste mensen "
+              "verliest."},
+    "section_intro_involvement_section": {
+        "en": "Products people think about for a long time before buying (high involvement, such as furniture) are "
+              "compared with everyday products (low involvement): how customers find them, buy them and come back. "
+              "Differences that are certain enough become findings with an action.",
+        "nl": "Producten waar mensen lang over nadenken voor ze kopen (hoog betrokken, zoals meubels) worden "
+              "vergeleken met dagelijkse producten (laag betrokken): hoe klanten ze vinden, kopen en terugkomen. "
+              "Verschillen die zeker genoeg zijn, worden bevindingen met een actie."},
+    "section_intro_glossary": {
+        "en": "The report uses a few terms of customer analytics. Each is explained here once, in plain words.",
+        "nl": "Het rapport gebruikt een paar begrippen uit de klantanalyse. Elk begrip wordt hier één keer in "
+              "gewone woorden uitgelegd."},
+    "section_intro_appendix": {
+        "en": "This appendix holds the technical tables behind the report: the models' parameters and scores, the "
+              "full comparison of low and high involvement and the rules that put people in a phase. You do not "
+              "need them to act on the report; they are here for checking and for a technical reader.",
+        "nl": "Deze bijlage bevat de technische tabellen achter het rapport: de parameters en scores van de "
+              "modellen, de volledige vergelijking van laag en hoog betrokken en de regels die mensen in een fase "
+              "plaatsen. U hebt ze niet nodig om met het rapport aan de slag te gaan; ze staan hier ter controle en "
+              "voor een technische lezer."},
+    "glossary": {"en": "Glossary", "nl": "Begrippenlijst"},
+    "appendix": {"en": "Appendix: technical tables", "nl": "Bijlage: technische tabellen"},
+    "model_scores": {"en": "How well each model predicted the holdout period",
+                     "nl": "Hoe goed elk model de holdoutperiode voorspelde"},
+    "comparison_full": {"en": "Low vs high involvement: the full table", "nl": "Laag vs hoog betrokken: de volledige tabel"},
+    # one line in the main body where a technical table moved to the appendix
+    "appendix_see_models": {"en": "The models' scores on the holdout period and their parameters are in the appendix.",
+                            "nl": "De scores van de modellen in de holdoutperiode en hun parameters staan in de bijlage."},
+    "appendix_see_comparison": {"en": "The full table, with intervals and tests for every figure, is in the appendix.",
+                                "nl": "De volledige tabel, met intervallen en toetsen voor elk cijfer, staat in de bijlage."},
+    "appendix_see_rules": {"en": "The rules that put people in a phase are in the appendix.",
+                           "nl": "De regels die mensen in een fase plaatsen, staan in de bijlage."},
+    "appendix_no_models": {"en": "No purchase model was used for this shop, so there are no model scores or parameters "
+                                 "to show.",
+                           "nl": "Voor deze winkel is geen aankoopmodel gebruikt, dus er zijn geen scores of parameters "
+                                 "van modellen om te tonen."},
+    # what the data could not tell (journeylab.report.sections.data_limits: "limit_" + the limit's id)
+    "data_limits": {"en": "What the data could not tell", "nl": "Wat de data niet konden vertellen"},
+    "limit_none": {"en": "Nothing essential is missing: the data have orders, products, web visits and reviews over a "
+                         "year or more.",
+                   "nl": "Er ontbreekt niets wezenlijks: de data bevatten bestellingen, producten, webbezoeken en "
+                         "reviews over een jaar of langer."},
+    "limit_no_orders": {"en": "The data have no orders, so nothing can be said about customers, what they are worth or "
+                              "who is about to stop buying.",
+                        "nl": "De data bevatten geen bestellingen, dus er valt niets te zeggen over klanten, wat ze "
+                              "waard zijn of wie dreigt te stoppen met kopen."},
+    "limit_few_customers": {
+        "en": "With {n:,} customers, of whom {rep:,} bought more than once, there are too few to tell who is about to "
+              "stop buying or what customers will be worth (that needs at least 200 customers and 50 repeat buyers).",
+        "nl": "Met {n:,} klanten, van wie {rep:,} meer dan eens kochten, zijn er te weinig om te zeggen wie dreigt te "
+              "stoppen met kopen of wat klanten waard zullen zijn (daarvoor zijn minstens 200 klanten en 50 "
+              "herhaalkopers nodig)."},
+    "limit_no_value_model": {
+        "en": "No purchase model could be trusted on these data, so the report cannot tell who is about to stop "
+              "buying or what customers will be worth; the section on churn and CLV says why.",
+        "nl": "Geen enkel aankoopmodel is op deze data betrouwbaar, dus het rapport kan niet zeggen wie dreigt te "
+              "stoppen met kopen of wat klanten waard zullen zijn; het hoofdstuk over klantverloop en CLV zegt waarom."},
+    "limit_group_no_model": {
+        "en": "For {groups} customers no purchase model could be trusted, so they have no churn or CLV figures.",
+        "nl": "Voor {groups} klanten is geen enkel aankoopmodel betrouwbaar, dus voor hen zijn er geen churn- of "
+              "CLV-cijfers."},
+    "limit_dropout_not_identified": {
+        "en": "For {groups} customers the data cannot tell how many have stopped buying, because too few of them "
+              "bought again: their expected purchases and value are estimated, their churn risk is not.",
+        "nl": "Voor {groups} klanten kunnen de data niet zeggen hoeveel er gestopt zijn, omdat te weinig van hen "
+              "opnieuw kochten: hun verwachte aankopen en waarde zijn geschat, hun verlooprisico niet."},
+    "limit_status_by_recency": {
+        "en": "For {groups} customers the time since the last order told better than the model who would stop "
+              "buying, so their status rests on that time alone.",
+        "nl": "Voor {groups} klanten voorspelde de tijd sinds de laatste bestelling beter dan het model wie zou "
+              "stoppen met kopen, dus hun status rust alleen op die tijd."},
+    "limit_spend_fallback": {
+        "en": "For {groups} customers the spend per order varies too much for the spend model, so their CLV uses the "
+              "group's average repeat order instead of each customer's own spending.",
+        "nl": "Voor {groups} klanten varieert de besteding per bestelling te sterk voor het bestedingsmodel, dus hun "
+              "CLV gebruikt de gemiddelde herhaalbestelling van de groep in plaats van de eigen bestedingen."},
+    "limit_no_events": {
+        "en": "There are no web visits (events), so the report cannot show the funnel, how long people consider "
+              "before buying, which channels bring customers, or the journey before the first order.",
+        "nl": "Er zijn geen webbezoeken (gebeurtenissen), dus het rapport kan de funnel niet tonen, niet hoe lang "
+              "mensen overwegen voor ze kopen, niet welke kanalen klanten opleveren en niet de klantreis vóór de "
+              "eerste bestelling."},
+    "limit_no_products": {
+        "en": "There are no products with categories, so products people think long about cannot be compared with "
+              "everyday products (involvement).",
+        "nl": "Er zijn geen producten met categorieën, dus producten waar mensen lang over nadenken kunnen niet "
+              "worden vergeleken met dagelijkse producten (betrokkenheid)."},
+    "limit_no_involvement": {
+        "en": "Low- and high-involvement products could not be compared on these data; the section on involvement "
+              "says why.",
+        "nl": "Laag en hoog betrokken producten konden op deze data niet worden vergeleken; het hoofdstuk over "
+              "betrokkenheid zegt waarom."},
+    "limit_no_reviews": {
+        "en": "There are no reviews, so the report cannot tell which customers recommend the shop.",
+        "nl": "Er zijn geen reviews, dus het rapport kan niet zeggen welke klanten de winkel aanbevelen."},
+    "limit_short_period": {
+        "en": "The orders cover only {days:,} days: too short to see seasons or customers who buy once a year, so "
+              "the figures on coming back are a first estimate.",
+        "nl": "De bestellingen beslaan maar {days:,} dagen: te kort om seizoenen te zien of klanten die één keer per "
+              "jaar kopen, dus de cijfers over terugkomen zijn een eerste schatting."},
+    # --- end of issue 15, point 2 ---
 }
 
 
@@ -1387,10 +1525,74 @@ FINDING_ACTIONS: dict[str, dict[str, str]] = {
     "review_rate_gap": {"en": "Ask for a review a few weeks after delivery, when the product is in use.",
                         "nl": "Vraag om een review een paar weken na levering, als het product in gebruik is."},
 }
+# ---------------------------------------------------------------- the glossary (issue 15, point 2)
+# The report's terms, each defined once: the term as the report writes it (GLOSSARY_TERMS) and its plain
+# definition (GLOSSARY), in report order (journeylab.report.sections.glossary).
+GLOSSARY_TERMS: dict[str, dict[str, str]] = {
+    "p_alive": {"en": "P(alive), P(active)", "nl": "P(actief)"},
+    "churn_risk": {"en": "Churn risk", "nl": "Verlooprisico (churnrisico)"},
+    "clv": {"en": "CLV (customer lifetime value)", "nl": "CLV (klantwaarde)"},
+    "rfm": {"en": "RFM (recency, frequency, monetary value)", "nl": "RFM (recency, frequentie, monetaire waarde)"},
+    "involvement": {"en": "Involvement (low, high)", "nl": "Betrokkenheid (laag, hoog)"},
+    "bgnbd_model": {"en": "BG/NBD-type model", "nl": "Model van het BG/NBD-type"},
+    "holdout": {"en": "Holdout period", "nl": "Holdoutperiode"},
+    "bootstrap_interval": {"en": "Bootstrap interval (95%)", "nl": "Bootstrapinterval (95%)"},
+}
+GLOSSARY: dict[str, dict[str, str]] = {
+    "p_alive": {
+        "en": "the chance that a customer still buys from the shop, estimated from when and how often they "
+              "bought. 100% means surely still a customer; a low value means probably gone.",
+        "nl": "de kans dat een klant nog bij de winkel koopt, geschat uit wanneer en hoe vaak hij kocht. 100% "
+              "betekent zeker nog klant; een lage waarde betekent waarschijnlijk vertrokken."},
+    "churn_risk": {
+        "en": "the chance that a customer has stopped buying: 100% minus P(alive). The status active, at risk or "
+              "lost follows from it, or from the time since the last order where that predicts better.",
+        "nl": "de kans dat een klant gestopt is met kopen: 100% min P(actief). De status actief, risico of "
+              "verloren volgt daaruit, of uit de tijd sinds de laatste bestelling waar die beter voorspelt."},
+    "clv": {
+        "en": "what a customer is expected to spend over the next {h} months (the report's horizon): "
+              "expected purchases times expected spend per order, added up month by month and discounted, so "
+              "money later counts a little less than money now.",
+        "nl": "wat een klant naar verwachting besteedt in de komende {h} maanden (de horizon van het rapport): "
+              "verwachte aankopen maal verwachte besteding per bestelling, per maand opgeteld en verdisconteerd, "
+              "zodat geld later iets minder telt dan geld nu."},
+    "rfm": {
+        "en": "a score of every customer on recency (how recently they bought), frequency (how often) and "
+              "monetary value (how much per order), each from 1 to 5; the scores put customers in segments.",
+        "nl": "een score van elke klant op recency (hoe recent hij kocht), frequentie (hoe vaak) en monetaire "
+              "waarde (hoeveel per bestelling), elk van 1 tot 5; de scores delen klanten in segmenten in."},
+    "involvement": {
+        "en": "how much thought a purchase takes. High-involvement products (expensive, bought rarely, considered "
+              "long) are compared with low-involvement ones (everyday, bought often); a customer's level is that "
+              "of the first order.",
+        "nl": "hoeveel nadenken een aankoop vraagt. Hoog betrokken producten (duur, zelden gekocht, lang "
+              "overwogen) worden vergeleken met laag betrokken producten (dagelijks, vaak gekocht); het niveau van "
+              "een klant is dat van zijn eerste bestelling."},
+    "bgnbd_model": {
+        "en": "a purchase model (BG/NBD, MBG/NBD or Pareto/NBD) that learns from the shop's order history how "
+              "often each customer buys and how likely they are to stop. It gives P(alive) and expected purchases; "
+              "the report uses the one that predicts the holdout period best.",
+        "nl": "een aankoopmodel (BG/NBD, MBG/NBD of Pareto/NBD) dat uit de bestelgeschiedenis van de winkel leert "
+              "hoe vaak elke klant koopt en hoe waarschijnlijk het is dat hij stopt. Het geeft P(actief) en "
+              "verwachte aankopen; het rapport gebruikt het model dat de holdoutperiode het best voorspelt."},
+    "holdout": {
+        "en": "the most recent part of the data (up to a year), kept aside: the models are fitted on the orders "
+              "before it and judged on how well they predict the orders in it.",
+        "nl": "het meest recente deel van de data (tot een jaar), apart gehouden: de modellen worden geschat op "
+              "de bestellingen ervoor en beoordeeld op hoe goed ze de bestellingen erin voorspellen."},
+    "bootstrap_interval": {
+        "en": "the range in which a figure lies with 95% certainty, found by recomputing it many times on "
+              "customers drawn at random from the shop's own customers. A difference whose interval does not "
+              "include zero is a real difference.",
+        "nl": "het bereik waarin een cijfer met 95% zekerheid ligt, gevonden door het vele keren opnieuw te "
+              "berekenen op klanten die willekeurig uit de eigen klanten van de winkel getrokken zijn. Een verschil "
+              "waarvan het interval nul niet bevat, is een echt verschil."},
+}
 # Every table of words by id above (for the tests: both languages everywhere)
 TRANSLATION_TABLES: tuple[dict[str, dict[str, str]], ...] = (
     LABELS, METRICS, STATISTICS, PHASES, STATUSES, UNITS, TESTS, EVENTS, CHANNELS, DATA_SOURCES, LEVEL_SOURCES,
     CHURN_SCORES, DQ_RULES, DQ_EXPLANATIONS, DATA_ERRORS, SEGMENTS, SEGMENT_ACTIONS, FINDINGS, FINDING_ACTIONS,
+    GLOSSARY_TERMS, GLOSSARY,
     *[m for m in PHASE_RULES.values()],
 )
 

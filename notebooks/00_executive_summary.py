@@ -30,7 +30,7 @@ from journeylab.i18n import format_money, format_number, format_percent, t
 from journeylab.report.page import Page
 from journeylab.report.run import record
 from journeylab.report.safe import fill
-from journeylab.report.sections import headline, value_message, value_models
+from journeylab.report.sections import headline, section_intro, value_message, value_models
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
@@ -38,6 +38,7 @@ value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=disc
                      output_dir=output_dir)
 figures = headline(shop, value)
 page.heading(t("executive_summary", language))
+page.text(section_intro("executive_summary", language))
 
 # %%
 rows = [
@@ -49,10 +50,8 @@ rows = [
 ]
 page.table(pd.DataFrame(rows, columns=[t("figure", language), t("value", language)]), name="headline",
            hide_index=True)
-message = value_message(value, language)
-if message:
-    page.text(message)
-elif figures["too_early_share"]:
+message = value_message(value, language)  # why a figure is missing: under "what the data could not tell"
+if not message and figures["too_early_share"]:
     page.text(fill(t("too_early_note", language), n=int(round(figures["too_early_share"] * figures["customers"]))))
 record(output_dir, {"headline": figures})
 
@@ -79,3 +78,11 @@ if not found.ok:
 elif top.empty:
     page.text(t("no_findings", language))
 record(output_dir, {"findings": top.reindex(columns=FINDING_COLUMNS).to_dict("records")})
+
+# %%
+from journeylab.report.sections import bullets, data_limits, limit_sentences
+
+limits = data_limits(shop, value, comparison)
+page.heading(t("data_limits", language), level=3)
+page.text(bullets(limit_sentences(limits, language)))
+record(output_dir, {"data_limits": list(limits)})

@@ -28,6 +28,7 @@ from journeylab.i18n import format_money, format_number, format_percent, t
 from journeylab.report.page import Page
 from journeylab.report.quality import headline_figures, plot_frequency, plot_quality, quality_table, table_counts
 from journeylab.report.run import record
+from journeylab.report.sections import section_intro
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
@@ -35,7 +36,7 @@ summary = jl.customer_summary(shop, freq="D")
 
 # %%
 page.heading(t("data_quality", language))
-page.text(t("data_quality_intro", language))
+page.text(section_intro("data_quality", language))
 page.table(quality_table(shop, language), name="data_quality", hide_index=True)
 fig = plot_quality(shop, language)
 page.figure(fig)
@@ -45,6 +46,7 @@ if fig is None:
 # %%
 figures = headline_figures(shop, summary)
 page.heading(t("customer_summary", language))
+page.text(section_intro("customer_summary", language))
 shown = pd.DataFrame(
     {t("figure", language): [t(k, language) for k in figures], t("value", language): [
         format_percent(v, language) if k == "repeat_rate" else

@@ -27,12 +27,13 @@ from journeylab.report.page import Page
 from journeylab.report.plots import segment_plot
 from journeylab.report.run import record
 from journeylab.models.rfm import rfm_segments, segment_table
-from journeylab.report.sections import rfm_rule_text
+from journeylab.report.sections import rfm_rule_text, section_intro
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
 summary = jl.customer_summary(shop, freq="D") if shop.count("orders") else None
 page.heading(t("customers_rfm", language))
+page.text(section_intro("customers_rfm", language))
 if summary is None:
     page.text(t("no_orders", language))
 else:

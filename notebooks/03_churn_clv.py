@@ -31,7 +31,7 @@ from journeylab.report.page import Page
 from journeylab.report.plots import calibration_holdout_plot, clv_distribution_plot, frequency_recency_heatmap
 from journeylab.report.run import record
 from journeylab.report.safe import fill
-from journeylab.report.sections import (customer_table, group_label, independence_text, model_notes, parameter_table,
+from journeylab.report.sections import (customer_table, group_label, independence_text, model_notes, section_intro,
                                         status_table, value_message, value_models)
 
 shop = jl.load_shop(shop_config)
@@ -40,6 +40,7 @@ outcome = value_models(shop, horizon_months=clv_horizon_months, discount_rate=di
                        output_dir=output_dir)
 value = outcome.value
 page.heading(t("churn_clv", language))
+page.text(section_intro("churn_clv", language))
 message = value_message(outcome, language)
 if message:
     page.text(message)
@@ -51,22 +52,20 @@ if value is not None:
         page.text(fill(t("holdout_note", language), cal=format_date(value.calibration_end, language)))
     for note in model_notes(value, language):
         page.text(note)
-    cols = ["label", "holdout_actual_total", "holdout_predicted_total", "total_error_pct", "mae", "rmse", "correlation"]
     for name, g in value.groups.items():
         if g.comparison is not None:
             page.heading(group_label(name, language), level=4)
-            page.table(g.comparison.metrics[cols].set_index("label"), name=f"model_comparison_{name}")
             page.figure(calibration_holdout_plot(g.comparison, language))
+    if any(g.comparison is not None for g in value.groups.values()):
+        page.text(t("appendix_see_models", language))  # the models' scores and parameters: 06_appendix
 
 # %%
 if value is not None and value.ok:
     for name, g in value.groups.items():
-        if g.model is None:
-            continue
+        if g.model is None or (g.model.independence_ is None and g.tier != "full"):
+            continue  # nothing to show under the heading (its parameters are in the appendix)
         page.heading(fill("{model_used}, {group}: {label}", model_used=t("chosen_model", language),
                           group=group_label(name, language), label=g.label), level=3)
-        page.heading(t("parameters", language), level=4)
-        page.table(parameter_table(g.model.params_, language))
         if g.model.independence_ is not None:
             page.heading(t("independence", language), level=4)
             page.text(independence_text(g.model.independence_, language))

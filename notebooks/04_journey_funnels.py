@@ -29,15 +29,14 @@ import journeylab as jl
 jl.quiet_warnings()
 from journeylab.journey.funnel import consideration_summary
 from journeylab.i18n import phase_label, t
-from journeylab.report.display import (consideration_table, funnel_table, phase_counts_table, phase_rule_table,
-                                       transition_table)
+from journeylab.report.display import consideration_table, funnel_table, phase_counts_table, transition_table
 from journeylab.journey.phases import phase_counts
 from journeylab.report.page import Page
 from journeylab.report.plots_journey import (attribution_plot, cohort_plot, consideration_plot, funnel_plot,
                                       phase_flow_plot, phase_plot)
 from journeylab.report.run import record
 from journeylab.report.safe import fill
-from journeylab.report.sections import attempt, value_models
+from journeylab.report.sections import attempt, section_intro, value_models
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
@@ -45,6 +44,7 @@ value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=disc
                      output_dir=output_dir)
 phases = jl.journey_phases(shop, model=phase_model, value=value.value)
 page.heading(t("journey_section", language))
+page.text(section_intro("journey_section", language))
 if phases.attrs.get("needs_events"):
     page.text(fill(t("orders_only_note", language),
                    phases=", ".join(phase_label(p, language) for p in phases.attrs["needs_events"])))
@@ -53,10 +53,7 @@ if phases.attrs.get("needs_events"):
 counts = phase_counts(phases, by="status")
 page.table(phase_counts_table(counts, language), name="phase_counts", worded_columns=True)
 page.figure(phase_plot(phases, by="involvement" if "involvement" in phases else None, lang=language))
-page.heading(t("phase_rules", language), level=3)
-rules = phases.attrs["rules"]
-page.table(phase_rule_table(rules, language, phase_model), hide_index=True)
-page.export(rules[["phase", "needs", "rule"]], "phase_rules", hide_index=True)  # the SQL, for a technical reader
+page.text(t("appendix_see_rules", language))  # the rule table (and tables/phase_rules.csv): 06_appendix
 record(output_dir, {"phases": phases["phase"].value_counts().to_dict()})
 
 # %%

@@ -24,17 +24,18 @@ discount_rate = 0.10  # per year
 # %%
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.report.display import comparison_table, kpi_table, levels_table
+from journeylab.report.display import kpi_table, levels_table
 from journeylab.i18n import phase_label, t
 from journeylab.journey.involvement import involvement_data
 from journeylab.report.page import Page
 from journeylab.report.plots_journey import key_metrics_plot
 from journeylab.report.run import record
-from journeylab.report.sections import attempt, involvement_comparison, model_choice_line, value_models
+from journeylab.report.sections import attempt, involvement_comparison, model_choice_line, section_intro, value_models
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
 page.heading(t("involvement_section", language))
+page.text(section_intro("involvement_section", language))
 levels = attempt(lambda: jl.classify_involvement(shop), language)
 if levels.ok:
     evidence = ["level", "source", "median_price", "price_ratio", "repeat_rate", "interpurchase_days", "consideration_days", "score"]
@@ -57,7 +58,7 @@ if levels.ok:
     for level, m in comparison.attrs["models"].items():
         page.text(model_choice_line(level, m, language))
     page.figure(key_metrics_plot(comparison, lang=language))
-    page.table(comparison_table(comparison, language), name="low_vs_high", hide_index=True)
+    page.text(t("appendix_see_comparison", language))  # the full low/high table: 06_appendix
     page.heading(t("phase_kpis", language), level=3)
     kpis = jl.phase_kpis(shop, data=involvement_data(shop, clv_horizon_months, value=value.value))
     page.table(kpi_table(kpis, language), name="phase_kpis")

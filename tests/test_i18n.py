@@ -64,8 +64,8 @@ SAME_IN_BOTH = {"mann_whitney_u", "review", "p75"}
 
 def test_every_term_table_has_both_languages_and_differs_where_words_differ():
     from journeylab.i18n import (CHANNELS, CHURN_SCORES, DATA_SOURCES, DQ_EXPLANATIONS, DQ_RULES, EVENTS,
-                                 FINDING_ACTIONS, FINDINGS, LEVEL_SOURCES, METRICS, PHASE_RULES, PHASES,
-                                 SEGMENT_ACTIONS, SEGMENTS, STATISTICS, STATUSES, TESTS, UNITS)
+                                 FINDING_ACTIONS, FINDINGS, GLOSSARY, GLOSSARY_TERMS, LEVEL_SOURCES, METRICS,
+                                 PHASE_RULES, PHASES, SEGMENT_ACTIONS, SEGMENTS, STATISTICS, STATUSES, TESTS, UNITS)
     from journeylab.models.churn import STATUSES as MODEL_STATUSES
 
     assert set(STATUSES) == set(MODEL_STATUSES)
@@ -73,7 +73,8 @@ def test_every_term_table_has_both_languages_and_differs_where_words_differ():
               "STATISTICS": STATISTICS, "STATUSES": STATUSES, "CHANNELS": CHANNELS, "DATA_SOURCES": DATA_SOURCES,
               "LEVEL_SOURCES": LEVEL_SOURCES, "CHURN_SCORES": CHURN_SCORES, "DQ_RULES": DQ_RULES,
               "DQ_EXPLANATIONS": DQ_EXPLANATIONS, "SEGMENTS": SEGMENTS, "SEGMENT_ACTIONS": SEGMENT_ACTIONS,
-              "FINDINGS": FINDINGS, "FINDING_ACTIONS": FINDING_ACTIONS,
+              "FINDINGS": FINDINGS, "FINDING_ACTIONS": FINDING_ACTIONS, "GLOSSARY_TERMS": GLOSSARY_TERMS,
+              "GLOSSARY": GLOSSARY,
               **{f"PHASE_RULES[{m}]": v for m, v in PHASE_RULES.items()}}
     for name, table in tables.items():
         for key, texts in table.items():

@@ -393,6 +393,37 @@ def figure_alts(notebook: Path) -> list[tuple[str, list[str]]]:
             for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
             if "image/png" in o.get("data", {})]
 
+# The report's sections (label keys of their headings) in order: each has its intro (i18n "section_intro_" + key)
+READER_SECTIONS = ("executive_summary", "data_quality", "customer_summary", "customers_rfm", "churn_clv",
+                   "journey_section", "involvement_section", "glossary", "appendix")
+
+
+def reader_check(html: str, lang: str) -> None:
+    """Issue 15, point 2 on a built demo report: every section heading is followed by its two-sentence intro;
+    the first page lists what the data could not tell; the glossary and then the appendix end the report;
+    the technical tables (model scores and parameters, the full low/high table, the phase rules) are in the
+    appendix, and the main body points to them."""
+    from _report_text import html_texts
+    from journeylab.i18n import t
+
+    texts = html_texts(html)
+    start = texts.index(t("contents", lang)) + 1
+    names = [t(k, lang) for k in READER_SECTIONS]
+    assert texts[start:start + len(names)] == names  # the contents: exactly these sections, in this order
+    at = start + len(names) - 1
+    for key in READER_SECTIONS:
+        at = texts.index(t(key, lang), at + 1)
+        assert texts[at + 1] == t("section_intro_" + key, lang), (key, texts[at + 1])
+        if key == "glossary":
+            glossary_at = at
+    body, back = texts[start + len(names):glossary_at], texts[at:]
+    assert t("data_limits", lang) in body
+    for key in ("appendix_see_models", "appendix_see_comparison", "appendix_see_rules"):
+        assert t(key, lang) in body, key
+    for key in ("model_scores", "parameters", "comparison_full", "phase_rules", "holdout_actual_total", "lower_95",
+                "difference_ci", "rule_meaning"):
+        assert t(key, lang) not in body and t(key, lang) in back, key
+
 
 @pytest.mark.slow
 @pytest.mark.notebook
@@ -404,3 +435,11 @@ def test_every_figure_says_what_it_shows(batch):
         assert len(alts) >= 10, client
         bare = [alt for alt, texts in alts if not alt.endswith(".") or alt in texts]
         assert not bare, f"figures of the {client} report whose alt text is only a title: {bare}"
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_shop_owner_can_read_the_demo_report(batch, lang):
+    run = {r.client: r for r in batch[1]}["demo" if lang == "en" else "demo-nl"]
+    reader_check(run.html.read_text(encoding="utf-8"), lang)

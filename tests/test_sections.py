@@ -1,6 +1,9 @@
 """Report sections: the value model's outcome, headline figures and plain sentences, in both languages."""
 from __future__ import annotations
 
+import json
+import re
+from html import unescape
 from pathlib import Path
 
 import numpy as np
@@ -120,3 +123,132 @@ def test_a_section_without_its_data_says_why_in_the_report_language():
     assert "productentabel" in attempt(fail, "nl").message and "products table" in attempt(fail, "en").message
     assert "table 'products'" in str(DataError("needs_products", table="products"))  # the CLI's message
     assert "no such code" in attempt(lambda: (_ for _ in ()).throw(DataError("no such code")), "nl").message
+
+
+# ---------------------------------------------------------------- a shop owner can read it (issue 15, point 2)
+NOTEBOOKS = ROOT / "notebooks"
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def _orders_only(sim) -> jl.Shop:
+    return jl.load_shop({"name": "orders-only", "observation_end": str(sim.observation_end.date()),
+                         "tables": {"orders": sim.tables()["orders"]}})
+
+
+def test_what_the_demo_could_not_tell(demo):
+    """The demo has every table over two years; its high-involvement customers' dropout is not identified."""
+    from journeylab.report.sections import DATA_LIMITS, data_limits, limit_sentences
+
+    shop, outcome = demo
+    limits = data_limits(shop, outcome)
+    assert list(limits) == [k for k in DATA_LIMITS if k in limits]  # in the summary's order
+    assert limits["dropout_not_identified"] == {"groups": ["high"]}
+    assert not {"no_orders", "few_customers", "no_value_model", "no_events", "no_products", "no_reviews",
+                "short_period", "no_involvement"} & set(limits)
+    en, nl = (" ".join(limit_sentences(limits, lang)) for lang in ("en", "nl"))
+    assert "For high involvement customers the data cannot tell how many have stopped buying" in en
+    assert "Voor hoog betrokken klanten kunnen de data niet zeggen" in nl and "cannot" not in nl
+
+
+def test_what_an_orders_only_tiny_shop_could_not_tell():
+    from journeylab.report.sections import Outcome, bullets, data_limits, limit_sentences
+
+    shop = _orders_only(simulate_shop(40, seed=3))
+    outcome = value_models(shop)
+    failed = Outcome(False, None)
+    limits = data_limits(shop, outcome, failed)
+    assert list(limits) == ["few_customers", "no_events", "no_products", "no_reviews"]
+    assert limits["few_customers"] == {"n": 40, "rep": int((outcome.value.summary["frequency"] > 0).sum())}
+    en, nl = limit_sentences(limits, "en"), limit_sentences(limits, "nl")
+    assert len(en) == len(nl) == 4 and all(s.rstrip().endswith(".") for s in en + nl)
+    assert "With 40 customers" in en[0] and "Met 40 klanten" in nl[0]
+    assert "funnel" in en[1] and "webbezoeken" in nl[1] and "reviews" in nl[3]
+    assert bullets(en).count("\n- ") == 3 and bullets(en).startswith("- ")
+    # a shop with products whose comparison failed says so; nothing missing says that
+    full = jl.load_shop(ROOT / "data" / "demo" / "shop.yaml")
+    assert list(data_limits(full, failed, failed)) == ["no_value_model", "no_involvement"]
+    assert "Nothing essential" in limit_sentences({}, "en")[0]
+    assert "niets wezenlijks" in limit_sentences({}, "nl")[0]
+
+
+def test_a_short_period_and_no_orders_are_limits(tmp_path):
+    from journeylab.report.sections import data_limits, limit_sentences
+
+    orders = tmp_path / "orders.csv"
+    orders.write_text("order_id,customer_id,ordered_at,revenue\n1,a,2024-01-01,10\n2,b,2024-02-01,5\n"
+                      "3,a,2024-03-01,7\n")
+    shop = jl.load_shop({"name": "short", "observation_end": "2024-03-31", "tables": {"orders": str(orders)}})
+    limits = data_limits(shop, value_models(shop))
+    assert limits["short_period"] == {"days": 90} and "few_customers" in limits
+    assert "only 90 days" in limit_sentences(limits, "en")[-1] and "maar 90 dagen" in limit_sentences(limits, "nl")[-1]
+
+
+def _two_sentences(text: str) -> bool:
+    return len(SENTENCE_END.findall(text.strip())) == 2
+
+
+def test_every_section_heading_is_followed_by_its_two_sentence_intro():
+    """Each report section (a heading of level 2 in a report notebook) has two plain sentences under it, in
+    both languages (i18n "section_intro_" + the heading's label), and the notebook shows them right after."""
+    from journeylab.i18n import LABELS, LANGUAGES
+    from journeylab.report.run import DEFAULT_NOTEBOOKS
+
+    heading = re.compile(r'^page\.heading\(t\("([a-z_]+)", language\)\)$')
+    seen = []
+    for name in DEFAULT_NOTEBOOKS:
+        lines = (NOTEBOOKS / name).with_suffix(".py").read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            m = heading.match(line.strip())
+            if m:
+                seen.append(m[1])
+                assert lines[i + 1].strip() == f'page.text(section_intro("{m[1]}", language))', (name, line)
+    assert seen[0] == "executive_summary" and seen[-2:] == ["glossary", "appendix"] and len(seen) >= 9
+    intros = [k for k in LABELS if k.startswith("section_intro_")]
+    assert sorted(intros) == sorted(f"section_intro_{k}" for k in seen)
+    for key in intros:
+        for lang in LANGUAGES:
+            assert _two_sentences(LABELS[key][lang]), (key, lang, LABELS[key][lang])
+
+
+def test_the_glossary_defines_each_term_once_in_both_languages():
+    from journeylab.i18n import GLOSSARY, GLOSSARY_TERMS
+    from journeylab.report.sections import glossary
+
+    assert list(GLOSSARY) == list(GLOSSARY_TERMS)
+    assert {"p_alive", "churn_risk", "clv", "rfm", "involvement", "bgnbd_model", "holdout",
+            "bootstrap_interval"} <= set(GLOSSARY)
+    for lang in ("en", "nl"):
+        lines = glossary(lang, horizon_months=6)
+        assert len(lines) == len(GLOSSARY) and all(line.startswith("**") for line in lines)
+        text = "\n".join(lines)
+        assert "{" not in text and "http" not in text and "](" not in text  # no placeholder left, no link
+    clv = glossary("en", 6)[list(GLOSSARY).index("clv")]
+    assert "next 6 months" in clv and "discounted" in clv
+    assert "komende 6 maanden" in glossary("nl", 6)[list(GLOSSARY).index("clv")]
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+@pytest.mark.timeout(600)
+def test_summary_and_appendix_of_an_orders_only_shop(tmp_path):
+    """The executive summary lists what an orders-only tiny shop could not tell; the appendix builds for it,
+    each part without data saying so in one sentence (a report of notebooks 00 and 06, in Dutch)."""
+    from journeylab.i18n import t
+    from journeylab.report.run import run_report
+
+    sim = simulate_shop(40, seed=3)
+    sim.tables()["orders"].to_csv(tmp_path / "orders.csv", index=False)
+    (tmp_path / "tiny.yaml").write_text(
+        f"name: tiny\nobservation_end: '{sim.observation_end.date()}'\ntables:\n  orders: orders.csv\n"
+        "report:\n  language: nl\n  notebooks: [00_executive_summary.ipynb, 06_appendix.ipynb]\n", encoding="utf-8")
+    result = run_report(tmp_path / "tiny.yaml", out_root=tmp_path / "reports", progress=False, pdf=False)
+    assert result.ok, result.error
+    html = unescape(result.html.read_text(encoding="utf-8"))
+    for key in ("data_limits", "glossary", "appendix", "model_scores", "comparison_full", "phase_rules"):
+        assert t(key, "nl") in html, key
+    assert "Met 40 klanten" in html and "Er zijn geen webbezoeken" in html
+    # no model, no low/high comparison: each says so in a sentence; no technical output (a path) on the page
+    assert t("appendix_no_models", "nl") in html and "geen producten met categorie" in html
+    assert "PosixPath" not in html and "Traceback" not in html
+    summary = json.loads((result.run_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["data_limits"] == ["few_customers", "no_events", "no_products", "no_reviews"]

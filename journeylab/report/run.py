@@ -27,7 +27,7 @@ CACHE_DIR = ".cache"  # results the notebooks of one run share (journeylab.repor
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"  # a link to the top-level notebooks/ in a checkout
 DEFAULT_NOTEBOOKS = (
     "00_executive_summary.ipynb", "01_data_quality.ipynb", "02_customers_rfm.ipynb", "03_churn_clv.ipynb",
-    "04_journey_funnels.ipynb", "05_involvement.ipynb",
+    "04_journey_funnels.ipynb", "05_involvement.ipynb", "06_appendix.ipynb",
 )
 REPORT_KEYS = {"language", "clv_horizon_months", "discount_rate", "phase_model", "logo", "notebooks", "title"}
 SUMMARY_FILE = "summary.json"

@@ -16,7 +16,8 @@ import pandas as pd
 from journeylab.models.churn import RECENCY_DAYS, STATUSES, ChurnThresholds, recency_classes
 from journeylab.models.rfm import DEFAULT_F_BINS
 from journeylab.errors import DataError, ModelError
-from journeylab.i18n import FIT_PROBLEMS, format_number, format_p, format_percent, model_label, status_label, t
+from journeylab.i18n import (FIT_PROBLEMS, Phrase, format_number, format_p, format_percent, model_label, status_label,
+                             t)
 from journeylab.data.shop import Shop
 from journeylab.models.summary import customer_summary
 from journeylab.report.run import CACHE_DIR
@@ -224,3 +225,92 @@ def headline(shop: Shop, value: "Outcome | ShopValue") -> dict[str, float | str 
         out["model"] = ", ".join(f"{group_label(k)}: {g.label}" if v.by else str(g.label)
                                  for k, g in v.groups.items() if g.label)
     return out
+
+
+# ---------------------------------------------------------------- a shop owner can read it (issue 15, point 2)
+# What the data could not tell, by id, in the order the executive summary lists them; each id's sentence is
+# i18n's "limit_" + id. LIMIT_GROUPS: the ids about some of the value model's groups ({groups} in the sentence).
+DATA_LIMITS = ("no_orders", "few_customers", "no_value_model", "group_no_model", "dropout_not_identified",
+               "status_by_recency", "spend_fallback", "no_events", "no_products", "no_involvement", "no_reviews",
+               "short_period")
+LIMIT_GROUPS = ("group_no_model", "dropout_not_identified", "status_by_recency", "spend_fallback")
+SHORT_PERIOD_DAYS = 365  # less than a year of orders: no seasons, no yearly buyers
+
+
+def data_limits(shop: Shop, value: Outcome, comparison: Outcome | None = None) -> dict[str, dict[str, Any]]:
+    """What this run's data could not tell, as ids of DATA_LIMITS (in that order) with the values of their
+    sentences: the value model's verdict (no model, too few customers, groups without a model, dropout not
+    identified, status by recency, spend fallback), the tables the shop lacks (events, products, reviews), a
+    low/high comparison that failed (``comparison``: involvement_comparison's outcome) and a period shorter
+    than a year. Group values are group ids (all, low, high, unknown); :func:`limit_sentences` words them."""
+    found: dict[str, dict[str, Any]] = {}
+    n_orders = shop.count("orders")
+    if not n_orders:
+        found["no_orders"] = {}
+    elif not value.ok:
+        found["no_value_model"] = {}
+    elif not value.value.ok:
+        v = value.value
+        if all("small_sample" in g.problems for g in v.groups.values()):
+            found["few_customers"] = {"n": len(v.summary), "rep": int((v.summary["frequency"] > 0).sum())}
+        else:
+            found["no_value_model"] = {}
+    else:
+        groups = value.value.groups
+        per_id = {"group_no_model": [k for k, g in groups.items() if g.tier == "none"],
+                  "dropout_not_identified": [k for k, g in groups.items() if g.tier == "forecast"],
+                  "status_by_recency": [k for k, g in groups.items() if g.model is not None
+                                        and g.status_source == "recency"],
+                  "spend_fallback": [k for k, g in groups.items() if g.model is not None and g.spend_problem]}
+        found.update({key: {"groups": names} for key, names in per_id.items() if names})
+    if not shop.has("events"):
+        found["no_events"] = {}
+    if not shop.has("products"):
+        found["no_products"] = {}
+    elif comparison is not None and not comparison.ok and n_orders:
+        found["no_involvement"] = {}
+    if not shop.has("reviews"):
+        found["no_reviews"] = {}
+    if n_orders:
+        first = pd.Timestamp(shop.scalar("SELECT min(ordered_at) FROM orders"))
+        days = int((pd.Timestamp(shop.observation_end) - first).days)
+        if days < SHORT_PERIOD_DAYS:
+            found["short_period"] = {"days": max(days, 0)}
+    return {key: found[key] for key in DATA_LIMITS if key in found}
+
+
+def limit_sentences(limits: dict[str, dict[str, Any]], lang: str = "en") -> list[Trusted]:
+    """The sentences of :func:`data_limits`' ids in ``lang`` (i18n "limit_" + id); "nothing essential is
+    missing" when there are none."""
+    if not limits:
+        return [fill(t("limit_none", lang))]
+    out = []
+    for key, values in limits.items():
+        values = dict(values)
+        if key in LIMIT_GROUPS:
+            values["groups"] = ", ".join(t(g, lang) if g in ("all", "low", "high") else group_label(g, lang)
+                                         for g in values["groups"])
+        out.append(fill(t("limit_" + key, lang), **values))
+    return out
+
+
+def bullets(lines: list[Trusted]) -> Trusted:
+    """Sentences as one Markdown bullet list (each already Trusted Markdown, one line)."""
+    return Trusted("\n".join(f"- {line}" for line in lines))
+
+
+def section_intro(key: str, lang: str = "en") -> Trusted:
+    """The two plain sentences under a section's heading (``key``: the heading's label; i18n
+    "section_intro_" + key)."""
+    return fill(t("section_intro_" + key, lang))
+
+
+def glossary(lang: str = "en", horizon_months: float = 12) -> list[Trusted]:
+    """The report's terms, each with its plain definition (i18n GLOSSARY_TERMS, GLOSSARY), in the order of
+    the glossary: one Markdown line each, "**term**: definition"."""
+    from journeylab.i18n import GLOSSARY, GLOSSARY_TERMS
+
+    horizon = format_number(horizon_months, lang, 0 if float(horizon_months).is_integer() else 1)
+    return [fill("**{term}**: {definition}", term=GLOSSARY_TERMS[key][lang],
+                 definition=fill(Phrase(GLOSSARY[key][lang], lang), h=Trusted(horizon)))
+            for key in GLOSSARY_TERMS]
