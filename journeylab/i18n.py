@@ -431,6 +431,8 @@ LABELS: dict[str, dict[str, str]] = {
     "rule_meaning": {"en": "who is in it", "nl": "wie erin zit"},
     "phase_rule_own": {"en": "a rule of this report's own (see tables/phase_rules.csv)",
                        "nl": "een eigen regel van dit rapport (zie tables/phase_rules.csv)"},
+    # a phase rule set by hand (journeylab.journey.phases.resolve_rules, read by phase_description)
+    "phase_rule_overridden": {"en": "overridden: {rule}", "nl": "aangepast: {rule}"},
     "phase_on": {"en": "phase on {date}", "nl": "fase op {date}"},
     "unknown_involvement": {"en": "involvement unknown", "nl": "betrokkenheid onbekend"},
     "orders_only_note": {

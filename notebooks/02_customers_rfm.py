@@ -54,7 +54,7 @@ if summary is not None:
         columns={"action": "suggested_action"}), name="rfm_actions")
     page.heading(t("rfm_rule", language), level=3)
     page.text(rfm_rule_text(rfm, language))
-    record(output_dir, {"rfm_segments": table["customers"].to_dict()})
+    record(output_dir, {"rfm_segments": rfm["segment"].value_counts(sort=False).to_dict()})  # by segment id
 
 # %%
 # Checked golden numbers (nbval, lax mode): every customer is in exactly one segment

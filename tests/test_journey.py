@@ -8,8 +8,8 @@ import pytest
 import journeylab as jl
 from journeylab.journey.value import shop_value
 from journeylab.errors import ConfigError
-from journeylab.journey.phases import (NOT_SEEN, cohort_retention, journey_phases, phase_counts, phase_flows, phase_rules,
-                                       transition_matrix)
+from journeylab.journey.phases import (NOT_SEEN, cohort_retention, journey_phases, phase_counts, phase_description,
+                                       phase_flows, phase_name, phase_rules, resolve_rules, transition_matrix)
 
 from _journey_data import hand_shop, simulated
 
@@ -17,11 +17,13 @@ from _journey_data import hand_shop, simulated
 def test_phase_models_are_data_with_dutch_names():
     for model, n in (("five", 5), ("four", 4), ("six", 6)):
         rules = phase_rules(model)
-        assert len(rules) == n
-        assert rules["phase_nl"].str.len().gt(0).all() and rules["rule"].str.len().gt(0).all()
+        assert len(rules) == n and list(rules.columns) == ["phase", "needs", "rule"]
+        assert rules["phase"].map(lambda p: phase_name(rules, p, "nl")).str.len().gt(0).all()
+        assert rules["rule"].str.len().gt(0).all()
+        assert all(phase_description(rules, p, lang) for p in rules["phase"] for lang in ("en", "nl"))
     five = phase_rules("five")
     assert list(five["phase"]) == ["awareness", "consideration", "purchase", "upsell", "ambassador"]
-    assert five.set_index("phase").loc["consideration", "phase_nl"] == "overweging"
+    assert phase_name(five, "consideration", "nl") == "overweging"
     with pytest.raises(ConfigError):
         phase_rules("seven")
 
@@ -59,7 +61,10 @@ def test_rules_are_overridable_and_bad_rules_are_clear():
     shop = hand_shop()
     ph = journey_phases(shop, rules={"ambassador": "n_orders >= 1 AND n_research >= 1"}, status=False)
     assert ph.loc["c1", "phase"] == "ambassador" and ph.loc["c3", "phase"] == "purchase"
-    assert "overridden" in ph.attrs["rules"].set_index("phase").loc["ambassador", "description"]
+    assert phase_description(ph.attrs["rules"], "ambassador", "en").startswith("overridden: n_orders >= 1")
+    assert phase_description(ph.attrs["rules"], "ambassador", "nl").startswith("aangepast: n_orders >= 1")
+    assert phase_description(ph.attrs["rules"], "ambassador", "nl", rule_text=False) is None
+    assert phase_description(ph.attrs["rules"], "purchase", "nl") == "precies één bestelling tot nu toe, in één categorie"
     with pytest.raises(ConfigError, match="phase rule"):
         journey_phases(shop, rules={"purchase": "n_nonsense > 1"}, status=False)
 
@@ -148,3 +153,84 @@ def test_results_with_rule_tables_concatenate_and_merge():
     assert "rules" not in pd.concat([a, other]).attrs  # different rule tables: pandas drops them
     cohorts = cohort_retention(shop)
     assert len(pd.concat([cohorts, cohorts])) == 2 * len(cohorts)
+
+
+def _client_model(**extra) -> dict:
+    """A client's own phase model: a built-in phase (words from i18n) and one of its own (its words)."""
+    nurture = {"phase": "nurture", "needs": "events", "rule": "n_email_clicks > 0 AND n_orders = 0",
+               "label": {"en": "nurture", "nl": "koestering"},
+               "description": {"en": "clicked an e-mail, no order yet", "nl": "klikte een e-mail aan, nog geen bestelling"}}
+    return {"version": "client/1", "models": {"b2b": {"phases": [
+        {"phase": "awareness", "needs": "events", "rule": "n_sessions >= 1",
+         "description": {"en": "visited us", "nl": "bezocht ons"}},
+        {**nurture, **extra},
+        {"phase": "purchase", "needs": "orders", "rule": "n_orders >= 1",
+         "description": {"en": "ordered", "nl": "bestelde"}}]}}}
+
+
+def test_a_client_phase_model_brings_its_own_words_in_both_languages():
+    """Analyses return phase ids; a client's own phase gives its name and description as {en, nl}, a built-in
+    phase id its description for a model i18n does not describe; the words come with the rule table."""
+    from journeylab.report.display import phase_rule_table
+
+    rules = phase_rules("b2b", source=_client_model())
+    assert list(rules.columns) == ["phase", "needs", "rule"]
+    assert phase_name(rules, "nurture", "nl") == "koestering" and phase_name(rules, "awareness", "nl") == "bewustwording"
+    assert phase_description(rules, "nurture", "nl") == "klikte een e-mail aan, nog geen bestelling"
+    assert phase_description(rules, "purchase", "en") == "ordered"
+    ph = journey_phases(hand_shop(), rules=rules, status=False)
+    assert "phase_nl" not in ph and set(ph["phase"].astype(str)) <= {"awareness", "nurture", "purchase"}
+    shown = phase_rule_table(ph.attrs["rules"], "nl")
+    assert list(shown["phase"]) == ["bewustwording", "koestering", "aankoop"]
+    assert list(shown["rule_meaning"]) == ["bezocht ons", "klikte een e-mail aan, nog geen bestelling", "bestelde"]
+    assert ph.attrs["model"] == "b2b"
+    import matplotlib.pyplot as plt
+    from journeylab.report.plots_journey import phase_plot
+
+    fig = phase_plot(ph, by=None, lang="nl")
+    assert [x.get_text() for x in fig.axes[0].get_xticklabels()] == ["bewustwording", "koestering", "aankoop"]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("change, match", [
+    ({"label": None}, "nurture: journeylab.i18n has no words for this id, so it needs its own label"),
+    ({"description": {"en": "clicked an e-mail"}}, "nurture: its description needs a text in every language"),
+    ({"phase_nl": "koestering"}, "phase_nl is no longer read; give the words in en and nl as label: {en: ..., nl: ...}"),
+    ({"description_nl": "klikte"}, "description_nl is no longer read; .* description: {en: ..., nl: ...}"),
+    ({"phase": "Nurture"}, "an id is snake_case"),
+])
+def test_a_client_phase_without_words_in_both_languages_is_a_config_error(change, match):
+    model = _client_model(**change)
+    nurture = model["models"]["b2b"]["phases"][1]
+    for key in [k for k, v in change.items() if v is None]:
+        del nurture[key]
+    with pytest.raises(ConfigError, match=match):
+        phase_rules("b2b", source=model)
+
+
+@pytest.mark.parametrize("rule", ["n_orders >= 1 AND segment = 'Champions'",
+                                  "segment IN ('champions', 'Loyal Customers')",
+                                  "n_orders >= 1 AND segment <> 'VIP'"])
+def test_a_rule_naming_an_unknown_segment_is_a_config_error(rule):
+    """A phase rule compares segment with segment ids of the map in use; an old name would match nobody."""
+    with pytest.raises(ConfigError, match=r"phase ambassador: .*segment .*known ids: champions, loyal_customers"):
+        resolve_rules("five", {"ambassador": rule})
+    with pytest.raises(ConfigError, match="phase ambassador"):
+        journey_phases(hand_shop(), rules={"ambassador": rule}, status=False)
+
+
+def test_segment_ids_in_rules_are_checked_against_the_segment_map_in_use():
+    from journeylab.models.rfm import load_segment_map
+
+    assert len(resolve_rules("five", {"ambassador": "segment IN ('champions', 'loyal_customers')"})) == 5
+    data = load_segment_map().table.to_dict("records")
+    own = {"version": "client/1", "segments": [
+        {"id": "big_spenders" if r["id"] == "champions" else r["id"], "r": [r["r_lo"], r["r_hi"]],
+         "fm": [r["fm_lo"], r["fm_hi"]], "phase": r["phase"],
+         **({"name": {"en": "Big spenders", "nl": "Grote kopers"}, "action": {"en": "VIP", "nl": "VIP"}}
+            if r["id"] == "champions" else {})} for r in data]}
+    with pytest.raises(ConfigError, match="'champions', which is not a segment id of segment map client/1"):
+        resolve_rules("five", None, segment_map=own)  # the built-in ambassador rule names champions
+    ph = journey_phases(hand_shop(), rules={"ambassador": "n_orders >= 1 AND segment = 'big_spenders'"},
+                        segment_map=own, status=False)
+    assert ph["segment"].dropna().isin([r["id"] for r in own["segments"]]).all()

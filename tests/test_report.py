@@ -176,6 +176,10 @@ def test_summary_json_follows_its_documented_schema(batch):
     assert set(tables) >= {"orders", "order_lines", "products", "events"} and "rows_read" not in demo_summary
     small = json.loads((one_time.run_dir / "summary.json").read_text(encoding="utf-8"))
     assert small["language"] == "nl" and small["findings"] == [] and small["tables"]["orders"]["kept"] == 3
+    # segments by id, as statuses and phases, whatever the report's language
+    from journeylab.i18n import SEGMENTS
+    assert set(demo_summary["rfm_segments"]) == set(small["rfm_segments"]) == set(SEGMENTS)
+    assert sum(demo_summary["rfm_segments"].values()) == demo_summary["customers"]
     # the schema says what is wrong: a finding without its text is refused
     broken = dict(demo_summary, findings=[{k: v for k, v in demo_summary["findings"][0].items() if k != "finding"}])
     with pytest.raises(jsonschema.ValidationError, match="'finding' is a required property"):

@@ -10,6 +10,7 @@ import pytest
 pytest.importorskip("pyspark")
 
 import journeylab as jl  # noqa: E402
+from journeylab.errors import ConfigError  # noqa: E402
 from journeylab.models.clv import CustomerValueModel  # noqa: E402
 
 pytestmark = [pytest.mark.spark,
@@ -246,13 +247,16 @@ def test_spark_journey_phases_and_cohorts_equal_duckdb(demo, demo_phases):
     expected, got = demo_phases.sort_index(), journey_phases(sp).sort_index()
     assert expected["phase"].nunique() == 5
     assert got.attrs["rules"].equals(expected.attrs["rules"]) and got.attrs["status_rule"] == expected.attrs["status_rule"]
-    cols = ["phase", "phase_nl", "n_sessions", "n_orders", "n_reviews", "days_since_last_seen", "segment", "involvement",
+    cols = ["phase", "n_sessions", "n_orders", "n_reviews", "days_since_last_seen", "segment", "involvement",
             "status", "p_alive"]
     _same_frames(got[cols].astype({"phase": str, "status": str}), expected[cols].astype({"phase": str, "status": str}))
     df = to_pandas(journey_phases_df(sp)).set_index("person_id").sort_index()
     df.index.name = expected.index.name
     text = lambda f: f.astype(object).where(f.notna(), "-").astype(str)  # noqa: E731  (None / NaN / NA alike)
-    _same_frames(text(df[["phase", "phase_nl", "segment"]]), text(expected[["phase", "phase_nl", "segment"]]))
+    _same_frames(text(df[["phase", "segment"]]), text(expected[["phase", "segment"]]))
+    assert list(df.columns[:2]) == ["phase", "phase_no"]  # ids only: a phase's words are i18n's
+    with pytest.raises(ConfigError, match="phase ambassador: .*'Champions'"):  # segment ids, as in DuckDB
+        journey_phases_df(sp, rules={"ambassador": "n_orders >= 1 AND segment = 'Champions'"})
     _same_frames(cohort_retention(sp), cohort_retention(duck))
 
 

@@ -7,6 +7,7 @@ ambiguous". These subclasses compare as a whole (``equals``) and are otherwise o
 """
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pandas as pd
@@ -24,8 +25,11 @@ class _WholeEquality:
         return not self.__eq__(other)
 
     def __deepcopy__(self, memo: dict | None = None) -> Any:
-        # pandas deep-copies attrs into every derived frame: the copy must keep this class
-        return type(self)(self._plain(self).copy(deep=True))
+        # pandas deep-copies attrs into every derived frame: the copy must keep this class, and its own attrs
+        # (a phase rule table's words)
+        out = type(self)(self._plain(self).copy(deep=True))
+        out.attrs = copy.deepcopy(dict(self.attrs), memo)
+        return out
 
     __hash__ = None  # type: ignore[assignment]
 

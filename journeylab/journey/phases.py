@@ -3,7 +3,10 @@
 Phases come from a phase model (``phase_models.yaml``: five phases by default, the four- and six-phase
 models of the literature as other configurations). Every rule is a SQL condition over the per-person
 facts below, evaluated in DuckDB; the rule table is returned with the result (``attrs["rules"]``) so a
-report can show it, and ``rules=`` overrides it.
+report can show it, and ``rules=`` overrides it. Results hold phase ids only: a phase's name and who is in it
+are words of journeylab.i18n (PHASES, PHASE_RULES) or of a client's own model (``label``, ``description``),
+read with :func:`phase_name` and :func:`phase_description`. A rule's segment values are RFM segment ids of
+the segment map in use (checked: an unknown one is a ConfigError).
 
 Per-person facts at a date ``at`` (everything strictly before ``at``), ``FACT_COLUMNS``:
 n_sessions, n_product_views, n_compares, n_carts, n_checkouts, n_research (research/compare pages),
@@ -19,6 +22,8 @@ last seen (up to ``recency_days[0]`` active, up to ``recency_days[1]`` at risk, 
 """
 from __future__ import annotations
 
+import copy
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
@@ -27,12 +32,13 @@ import pandas as pd
 
 from journeylab.models.churn import RECENCY_DAYS, STATUSES, ChurnThresholds, customer_status
 from journeylab.data.attrs import AttrFrame, AttrSeries
-from journeylab.data.config import load_yaml_data
+from journeylab.data.config import load_yaml_data, own_words
 from journeylab.data.contract import research_view_sql
 from journeylab.data.engine import connect
 from journeylab.errors import ConfigError, DataError, ModelError
-from journeylab.i18n import phase_label, phase_rule_label
+from journeylab.i18n import LANGUAGES, PHASE_RULES, PHASES, check_language, phase_label, phase_rule_label, t
 from journeylab.journey.levels import columns, ensure_levels
+from journeylab.models.rfm import SegmentMap, load_segment_map, rfm_segments
 
 if TYPE_CHECKING:
     from journeylab.data.shop import Shop
@@ -42,58 +48,157 @@ FACT_COLUMNS = (
     "n_referrals", "n_orders", "n_categories", "days_since_first_order", "days_since_last_order", "n_reviews",
     "days_since_last_seen", "segment",
 )
-RULE_COLUMNS = ["phase", "phase_nl", "needs", "rule", "description", "description_nl"]
-# what a phase model's YAML must give per phase; the words (phase name, description) are journeylab.i18n's
-# (PHASES, PHASE_RULES) for the built-in models, or the YAML's own for a client's
-_RULE_REQUIRED = ["phase", "needs", "rule"]
+RULE_COLUMNS = ["phase", "needs", "rule"]  # ids and SQL: a phase's words are looked up when it is shown
+# a phase's own words in a client's phase model are ``label`` and ``description`` ({en: ..., nl: ...}), needed
+# where journeylab.i18n has none (PHASES for the label, PHASE_RULES of the model for the description); the old
+# layout's keys and what replaces them:
+_OLD_WORDS = {"phase_nl": "label", "description_nl": "description"}
+# a quoted value a rule compares ``segment`` with: segment = 'x' (==, <>, !=), 'x' = segment, segment [NOT] IN ('x', ...)
+_SEGMENT_TEST = re.compile(r"\bsegment\s*(?:==|=|<>|!=)\s*'([^']*)'|'([^']*)'\s*(?:==|=|<>|!=)\s*segment\b"
+                           r"|\bsegment\s+(?:not\s+)?in\s*\(([^)]*)\)", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- rules as data
 def phase_rules(model: str = "five", source: str | Path | Mapping | None = None) -> pd.DataFrame:
-    """The rule table of a phase model: one row per phase in journey order with columns phase, phase_nl,
-    needs (events / orders), rule (SQL over FACT_COLUMNS), description, description_nl.
+    """The rule table of a phase model: one row per phase in journey order with columns phase (an id), needs
+    (events / orders) and rule (SQL over FACT_COLUMNS).
 
     ``source`` is a YAML path or dict with a ``models`` mapping (default: journeylab/phase_models.yaml).
-    Phase names and descriptions come from journeylab.i18n (PHASES, PHASE_RULES) unless the YAML gives its own."""
+    ``attrs``: model, version, words (the words a client's model gives a phase: phase id -> {"label": {en, nl}
+    or None, "description": {en, nl} or None}; the built-in models give none, theirs are journeylab.i18n's
+    PHASES and PHASE_RULES). Show a phase with :func:`phase_name` and :func:`phase_description`.
+    A phase whose id i18n does not know gives its ``label``, one of a model i18n does not describe its
+    ``description``, each as ``{en: ..., nl: ...}``; without them, or in the old layout (phase_nl,
+    description_nl), it is a ConfigError naming the phase."""
     data = load_yaml_data(source, "phase_models.yaml", "phase models")
     models = data.get("models", {})
     if model not in models:
         raise ConfigError(f"unknown phase model {model!r}; known: {sorted(models)}")
-    table = pd.DataFrame(models[model]["phases"])
-    missing = [c for c in _RULE_REQUIRED if c not in table.columns]
-    if missing:
-        raise ConfigError(f"phase model {model!r} lacks {missing}")
-    words = {"phase_nl": lambda ph: phase_label(ph, "nl"),
-             "description": lambda ph: phase_rule_label(model, ph, "en") or "",
-             "description_nl": lambda ph: phase_rule_label(model, ph, "nl") or ""}
-    for col, word in words.items():
-        given = table[col] if col in table else pd.Series(pd.NA, index=table.index, dtype=object)
-        table[col] = given.where(given.notna(), table["phase"].map(word))
-    table = table[RULE_COLUMNS].copy()
-    table.attrs.update(model=model, version=str(data.get("version", "")))
+    rows, words = [], {}
+    for i, item in enumerate(models[model].get("phases") or []):
+        missing = [c for c in RULE_COLUMNS if c not in item]
+        if missing:
+            raise ConfigError(f"phase model {model!r}: phase {i + 1} ({item.get('phase', '?')}) lacks {missing}")
+        own = _own_phase_words(model, item)
+        if any(own.values()):
+            words[item["phase"]] = own
+        rows.append({c: item[c] for c in RULE_COLUMNS})
+    table = pd.DataFrame(rows, columns=RULE_COLUMNS)
+    twice = sorted({p for p in table["phase"] if (table["phase"] == p).sum() > 1})
+    if table.empty or twice:
+        raise ConfigError(f"phase model {model!r} needs phases with different ids"
+                          + (f"; {', '.join(twice)} is there twice" if twice else ""))
+    table.attrs.update(model=model, version=str(data.get("version", "")), words=words)
     return table
 
 
-def resolve_rules(model: str, rules: pd.DataFrame | Mapping[str, str] | None) -> pd.DataFrame:
-    """The rule table a journey-phase run uses (columns RULE_COLUMNS): the default rules of ``model``
-    (str, a phase model name); ``rules`` a DataFrame (columns phase and rule at least) replaces them, a
-    dict phase -> SQL condition overrides single rules, None keeps them. ConfigError for an unknown phase."""
+def _own_phase_words(model: str, item: Mapping[str, Any]) -> dict[str, dict[str, str] | None]:
+    """A phase's own label and description ({en: ..., nl: ...} or None), checked by data.config.own_words."""
+    what = f"phase model {model!r}, phase"
+    old = [k for k in _OLD_WORDS if k in item]
+    if old:
+        layout = "{" + ", ".join(f"{lang}: ..." for lang in LANGUAGES) + "}"
+        instead = " and ".join(f"{_OLD_WORDS[k]}: {layout}" for k in old)
+        raise ConfigError(f"{what} {item.get('phase')}: {', '.join(old)} is no longer read; give the words in "
+                          f"{' and '.join(LANGUAGES)} as {instead}")
+    item = {**item, "id": item["phase"]}
+    return {**own_words(item, ("label",), PHASES, what),
+            **own_words(item, ("description",), PHASE_RULES.get(model, {}), what)}
+
+
+def resolve_rules(model: str, rules: pd.DataFrame | Mapping[str, str] | None,
+                  segment_map: str | Path | Mapping | SegmentMap | None = None) -> pd.DataFrame:
+    """The rule table a journey-phase run uses (columns RULE_COLUMNS, attrs as :func:`phase_rules`'s): the
+    default rules of ``model`` (str, a phase model name); ``rules`` a DataFrame (columns phase and rule at
+    least, e.g. ``phase_rules(model, source=...)`` of a client's model) replaces them, a dict phase -> SQL
+    condition overrides single rules (``attrs["overridden"]``: phase -> rule), None keeps them.
+    A quoted value a rule compares ``segment`` with must be a segment id of ``segment_map`` (the RFM segment
+    map in use; default journeylab/segments.yaml). ConfigError for an unknown phase or segment id."""
     if isinstance(rules, pd.DataFrame):
         missing = [c for c in ("phase", "rule") if c not in rules.columns]
         if missing:
             raise ConfigError(f"a phase rule table needs columns phase and rule (lacks {missing})")
-        out = rules.copy()
-        for c in RULE_COLUMNS:
-            if c not in out:
-                out[c] = out["phase"] if c == "phase_nl" else ("orders" if c == "needs" else "")
-        return out
-    table = phase_rules(model)
-    for phase, rule in (rules or {}).items():
-        if phase not in set(table["phase"]):
-            raise ConfigError(f"phase model {model!r} has no phase {phase!r}")
-        table.loc[table["phase"] == phase, "rule"] = rule
-        table.loc[table["phase"] == phase, "description"] = f"overridden: {rule}"
+        table = rules.copy()
+        if "needs" not in table:
+            table["needs"] = "orders"
+        table = table[RULE_COLUMNS + [c for c in table.columns if c not in RULE_COLUMNS]].copy()
+        table.attrs = copy.deepcopy(dict(rules.attrs))
+        table.attrs.setdefault("model", model)
+    else:
+        table = phase_rules(model)
+        words, overridden = copy.deepcopy(table.attrs["words"]), {}
+        for phase, rule in (rules or {}).items():
+            if phase not in set(table["phase"]):
+                raise ConfigError(f"phase model {model!r} has no phase {phase!r}")
+            table.loc[table["phase"] == phase, "rule"] = rule
+            overridden[phase] = rule
+            if phase in words:  # the model's own description no longer says who is in the phase
+                words[phase]["description"] = None
+        table.attrs.update(words=words, overridden=overridden)
+    check_segment_ids(table, segment_map)
     return table
+
+
+def segment_values(rule: str) -> list[str]:
+    """The quoted values rule ``rule`` compares ``segment`` with (``segment = 'champions'``, ``segment IN
+    ('a', 'b')``, ``segment <> 'x'``)."""
+    out: list[str] = []
+    for m in _SEGMENT_TEST.finditer(rule):
+        if m.group(3) is not None:
+            out += re.findall(r"'([^']*)'", m.group(3))
+        else:
+            out.append(m.group(1) if m.group(1) is not None else m.group(2))
+    return out
+
+
+def check_segment_ids(table: pd.DataFrame, segment_map: str | Path | Mapping | SegmentMap | None = None) -> None:
+    """ConfigError naming the phase, the value and the known ids when a rule of rule table ``table`` compares
+    ``segment`` with a value that is no segment id of ``segment_map`` (such a rule would match nobody)."""
+    smap = segment_map if isinstance(segment_map, SegmentMap) else load_segment_map(segment_map)
+    ids = [str(i) for i in smap.table["id"]]
+    model = table.attrs.get("model", "?")
+    for phase, rule in zip(table["phase"], table["rule"]):
+        unknown = [v for v in segment_values(str(rule)) if v not in ids]
+        if unknown:
+            raise ConfigError(f"phase model {model!r}, phase {phase}: its rule compares segment with "
+                              f"{', '.join(map(repr, unknown))}, which is not a segment id of segment map "
+                              f"{smap.version} (a segment is an id, such as 'champions'); known ids: {', '.join(ids)}")
+
+
+# ---------------------------------------------------------------- words of a rule table
+def phase_name(rules: pd.DataFrame, phase: Any, lang: str = "en") -> str:
+    """A phase of rule table ``rules`` (``phase_rules``, ``journey_phases(...).attrs["rules"]``) as a word of
+    ``lang``: the model's own label where it gives one, else journeylab.i18n.phase_label."""
+    check_language(lang)
+    own = ((rules.attrs.get("words") or {}).get(phase) or {}).get("label")
+    return own[lang] if own else phase_label(phase, lang)
+
+
+def phase_description(rules: pd.DataFrame, phase: Any, lang: str = "en", *, rule_text: bool = True) -> str | None:
+    """Who is in ``phase`` of rule table ``rules`` (``phase_rules``, ``resolve_rules``,
+    ``journey_phases(...).attrs["rules"]``), in ``lang``: the model's own description where it gives one,
+    else journeylab.i18n.phase_rule_label of the built-in model (``attrs["model"]``) while the phase's rule is
+    the built-in one. A rule overridden by hand (``resolve_rules``' dict) reads as i18n's sentence
+    "overridden: <rule>" (``rule_text=False``: None, for a reader who is shown no SQL); None for a rule nothing
+    describes."""
+    check_language(lang)
+    own = ((rules.attrs.get("words") or {}).get(phase) or {}).get("description")
+    if own:
+        return own[lang]
+    overridden = rules.attrs.get("overridden") or {}
+    if phase in overridden:
+        return t("phase_rule_overridden", lang).format(rule=overridden[phase]) if rule_text else None
+    model = rules.attrs.get("model")
+    rule = rules.loc[rules["phase"] == phase, "rule"]
+    if not model or rule.empty or _builtin_rules(model).get(phase) != rule.iloc[0]:
+        return None
+    return phase_rule_label(model, phase, lang)
+
+
+def _builtin_rules(model: str) -> dict[str, str]:
+    """Phase id -> rule of the built-in phase model ``model`` (journeylab/phase_models.yaml); {} for another."""
+    models = load_yaml_data(None, "phase_models.yaml", "phase models").get("models", {})
+    return {p["phase"]: p["rule"] for p in models[model]["phases"]} if model in models else {}
 
 
 # ---------------------------------------------------------------- facts
@@ -170,15 +275,14 @@ def phase_case_sql(table: pd.DataFrame) -> str:
         + " ELSE -1 END"
 
 
-def _rfm_at(shop: "Shop", at: pd.Timestamp) -> pd.DataFrame | None:
-    from journeylab.models.rfm import rfm_segments
+def _rfm_at(shop: "Shop", at: pd.Timestamp, smap: SegmentMap) -> pd.DataFrame | None:
     from journeylab.models.summary import customer_summary
     try:
         summ = customer_summary(shop, observation_end=at)
         summ = summ[summ["first_order_at"] < at]
         if len(summ) == 0:
             return None
-        return summ.join(rfm_segments(summ)[["segment"]].astype(str))
+        return summ.join(rfm_segments(summ, segment_map=smap)[["segment"]].astype(str))
     except (DataError, ValueError):
         return None
 
@@ -211,22 +315,24 @@ def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
                    rules: pd.DataFrame | Mapping[str, str] | None = None, status: bool = True,
                    recency_days: tuple[float, float] = RECENCY_DAYS,
                    thresholds: ChurnThresholds = ChurnThresholds(), involvement: bool = True,
-                   value: Any = None) -> pd.DataFrame:
+                   value: Any = None, segment_map: str | Path | Mapping | SegmentMap | None = None) -> pd.DataFrame:
     """Put every person (visitor or customer) in a phase of the phase model at date ``at``.
 
-    Returns one row per person (index ``person_id``) with ``phase`` (ordered categorical), ``phase_nl``,
-    the facts it was based on, ``segment`` (RFM, customers), ``p_alive`` and ``status`` (ids active / at_risk
-    / lost / too_early, as words by journeylab.i18n.status_label; see the module docstring) when ``status``,
-    and ``involvement`` (low / high, the level of the first order, or of the products a visitor viewed most)
-    when the shop has products.
-    ``attrs``: rules (the rule table used), model, at, status_rule, note (what cannot be seen: with
-    orders only, phases before purchase need events). ``value``: the shop's journeylab.journey.value.ShopValue
+    Returns one row per person (index ``person_id``) with ``phase`` (ordered categorical of phase ids, as words
+    by :func:`phase_name`), the facts it was based on, ``segment`` (RFM segment id, customers), ``p_alive`` and
+    ``status`` (ids active / at_risk / lost / too_early, as words by journeylab.i18n.status_label; see the module
+    docstring) when ``status``, and ``involvement`` (low / high, the level of the first order, or of the
+    products a visitor viewed most) when the shop has products. ``segment_map``: the RFM segment map (default
+    journeylab/segments.yaml); the segment values in the rules are its ids.
+    ``attrs``: rules (the rule table used; its words: :func:`phase_name`, :func:`phase_description`), model, at,
+    status_rule, note (what cannot be seen: with orders only, phases before purchase need events). ``value``: the shop's journeylab.journey.value.ShopValue
     if computed already (a report passes the one it uses everywhere); default: computed here.
     """
-    table = resolve_rules(model, rules)
+    smap = segment_map if isinstance(segment_map, SegmentMap) else load_segment_map(segment_map)
+    table = resolve_rules(model, rules, smap)
     facts = person_facts(shop, at)
     at = facts.attrs["at"]
-    summ = _rfm_at(shop, at) if shop.count("orders") else None
+    summ = _rfm_at(shop, at, smap) if shop.count("orders") else None
     if summ is not None:
         facts.loc[summ.index.intersection(facts.index), "segment"] = summ["segment"]
     con = connect()  # the facts are per person and in pandas already (whichever engine made them)
@@ -239,7 +345,6 @@ def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
         con.close()
     out = facts.copy()
     out.insert(0, "phase", pd.Categorical.from_codes(codes, categories=list(table["phase"]), ordered=True))
-    out.insert(1, "phase_nl", out["phase"].map(dict(zip(table["phase"], table["phase_nl"]))).astype(object))
     how = ""
     if status:
         st, how = _status(facts, shop, at, value, recency_days, thresholds)
@@ -258,7 +363,9 @@ def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
         notes.append(f"this shop has orders only: the phases {', '.join(early)} need events (web analytics), so "
                      "everyone shown is a customer, from the purchase phase on")
     # note: for a reader of the frame; a report says it in its language from ``needs_events`` (phase ids)
-    out.attrs.update(rules=AttrFrame(table), model=model, at=at, status_rule=how, note="; ".join(notes),
+    shown = AttrFrame(table)
+    shown.attrs = copy.deepcopy(table.attrs)
+    out.attrs.update(rules=shown, model=table.attrs.get("model", model), at=at, status_rule=how, note="; ".join(notes),
                      needs_events=early)
     return out
 
@@ -276,17 +383,20 @@ NOT_SEEN = "not_yet_seen"  # a phase id (journeylab.i18n.PHASES)
 
 
 def phase_flows(shop: "Shop", dates: Sequence[Any], model: str = "five",
-                rules: pd.DataFrame | Mapping[str, str] | None = None) -> dict[str, Any]:
+                rules: pd.DataFrame | Mapping[str, str] | None = None,
+                segment_map: str | Path | Mapping | SegmentMap | None = None) -> dict[str, Any]:
     """Phases at two or more dates and the flows between consecutive dates (data for a Sankey plot).
 
     Returns a dict: ``counts`` (DataFrame: phases incl. NOT_SEEN x dates, persons),
     ``transitions`` (list of DataFrames, one per consecutive pair: rows phase at the earlier date,
-    columns phase at the later date, persons), ``dates``, ``rules``.
+    columns phase at the later date, persons), ``dates``, ``rules``. ``segment_map`` as in journey_phases.
     """
     if len(dates) < 2:
         raise ValueError("phase flows need at least two dates")
     dates = sorted(pd.Timestamp(d) for d in dates)
-    snaps = [journey_phases(shop, at=d, model=model, rules=rules, status=False, involvement=False) for d in dates]
+    smap = segment_map if isinstance(segment_map, SegmentMap) else load_segment_map(segment_map)
+    snaps = [journey_phases(shop, at=d, model=model, rules=rules, status=False, involvement=False, segment_map=smap)
+             for d in dates]
     order = [NOT_SEEN] + list(snaps[0]["phase"].cat.categories)
     everyone = snaps[-1].index
     for s in snaps[:-1]:

@@ -8,8 +8,9 @@ import pandas as pd
 
 from journeylab.i18n import (STATUSES, consideration_label, event_label, format_date, format_money, format_number,
                              format_percent, format_spec, labeller, level_label, level_source_label, metric_label,
-                             phase_label, phase_rule_label, source_label, status_label, t, unit_label)
+                             phase_label, source_label, status_label, t, unit_label)
 from journeylab.journey.funnel import CONSIDERATION_METRICS, CONSIDERATION_STATS
+from journeylab.journey.phases import phase_description, phase_name
 from journeylab.report.safe import cell, html
 
 
@@ -143,27 +144,18 @@ def phase_counts_table(counts: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 
 def phase_rule_table(rules: pd.DataFrame, lang: str = "en", model: str | None = None) -> pd.DataFrame:
     """A phase model's rule table (``journey_phases(...).attrs["rules"]``) for a reader: the phase, what it
-    needs to be seen and who is in it, in words of ``lang`` (journeylab.i18n PHASES, DATA_SOURCES and
-    PHASE_RULES); no SQL. A rule changed from the built-in model's says it is the report's own (its SQL is
-    in the exported table)."""
-    from journeylab.journey.phases import phase_rules
-
-    try:
-        built = dict(zip(*phase_rules(model)[["phase", "rule"]].T.to_numpy())) if model else {}
-    except Exception:  # a client's own model, not a built-in one
-        built = {}
-    own = "description_nl" if lang == "nl" else "description"
-
-    def meaning(row) -> str:
-        if built.get(row["phase"]) == row["rule"]:
-            return phase_rule_label(model, row["phase"], lang) or row.get(own) or "–"
-        if not built and isinstance(row.get(own), str) and row.get(own):
-            return row[own]
-        return t("phase_rule_own", lang)
-
-    return pd.DataFrame({"phase": rules["phase"].map(lambda p: phase_label(p, lang)),
-                         "needs": rules["needs"].map(lambda n: source_label(n, lang)),
-                         "rule_meaning": rules.apply(meaning, axis=1)})
+    needs to be seen and who is in it, in words of ``lang`` (journeylab.journey.phases.phase_name and
+    phase_description: journeylab.i18n's PHASES, DATA_SOURCES and PHASE_RULES, or a client model's own words);
+    no SQL. A rule nothing describes (changed from the built-in model's) says it is the report's own (its SQL
+    is in the exported table). ``model``: the phase model, where ``rules.attrs`` does not name it."""
+    if model and not rules.attrs.get("model"):
+        rules = rules.copy()
+        rules.attrs["model"] = model
+    return pd.DataFrame({
+        "phase": rules["phase"].map(lambda p: phase_name(rules, p, lang)),
+        "needs": rules["needs"].map(lambda n: source_label(n, lang)),
+        "rule_meaning": rules["phase"].map(lambda p: phase_description(rules, p, lang, rule_text=False)
+                                           or t("phase_rule_own", lang))})
 
 
 def transition_table(matrix: pd.DataFrame, start, end, lang: str = "en") -> pd.DataFrame:

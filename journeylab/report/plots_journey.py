@@ -13,6 +13,7 @@ from matplotlib.path import Path as MPath
 
 from journeylab.i18n import (LABELS, channel_label, format_date, format_money, format_number, format_percent, labeller,
                              level_label, phase_label, t, unit_label)
+from journeylab.journey.phases import phase_name
 from journeylab.report.display import funnel_table, group_word, metric_labels, p_text
 from journeylab.report.plots import LEVEL_COLOURS, level_colour, level_palette, phase_colour
 from journeylab.report.safe import plot_labels, plot_text
@@ -46,8 +47,9 @@ def phase_plot(phases: pd.DataFrame, by: str | None = "involvement", lang: str =
     """Persons per phase, split by ``by`` (e.g. involvement or status)."""
     L = labeller(lang)
     d = phases.copy()
-    # phases as words of the report's language, in journey order
-    d["phase"] = d["phase"].cat.rename_categories([phase_label(p, lang) for p in d["phase"].cat.categories])
+    # phases as words of the report's language (a client model's own, else i18n's), in journey order
+    rules = phases.attrs.get("rules", pd.DataFrame())
+    d["phase"] = d["phase"].cat.rename_categories([phase_name(rules, p, lang) for p in d["phase"].cat.categories])
     fig, ax = plt.subplots(figsize=(7, 4))
     d["phase"] = plot_labels(d["phase"])
     palette = None
@@ -72,6 +74,7 @@ def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
     """Sankey-style plot: one column of phase blocks per date, bands between them sized by persons."""
     L = labeller(lang)
     counts, trans = flows["counts"], flows["transitions"]
+    rules = flows.get("rules", pd.DataFrame())
     total = counts.iloc[:, 0].sum()
     colors = {ph: phase_colour(ph) for ph in counts.index}
     fig, ax = plt.subplots(figsize=(3 + 2.5 * counts.shape[1], 5))
@@ -84,7 +87,7 @@ def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
             tops[(j, ph)] = y
             ax.add_patch(plt.Rectangle((j - 0.05, y), 0.1, h, color=colors[ph]))
             if h > 0.02 * total:
-                ax.text(j + 0.07, y + h / 2, f"{plot_text(phase_label(ph, lang))} ({format_number(h, lang)})", va="center",
+                ax.text(j + 0.07, y + h / 2, f"{plot_text(phase_name(rules, ph, lang))} ({format_number(h, lang)})", va="center",
                         fontsize=7)
             y += h + gap
     for j, moves in enumerate(trans):  # not ``t``: that name is the label lookup

@@ -13,42 +13,45 @@ from typing import TYPE_CHECKING, Any, Mapping
 import pandas as pd
 
 from journeylab.journey.phases import resolve_rules, person_facts_sql, phase_case_sql
+from journeylab.models.rfm import SegmentMap, load_segment_map
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
     from journeylab.spark.shop import SparkShop
 
-PHASE_COLUMNS = ["person_id", "phase", "phase_nl", "phase_no"]
+PHASE_COLUMNS = ["person_id", "phase", "phase_no"]
 
 
 def journey_phases_df(shop: "SparkShop", at: Any = None, model: str = "five",
                       rules: pd.DataFrame | Mapping[str, str] | None = None,
-                      segments: "DataFrame | None" = None) -> "DataFrame":
+                      segments: "DataFrame | None" = None,
+                      segment_map: str | Mapping | SegmentMap | None = None) -> "DataFrame":
     """Every person's journey phase at ``at`` (default: the observation end) as a lazy Spark DataFrame.
 
-    Columns: person_id (customer_id where known, else the events user id), phase, phase_nl, phase_no
-    (0-based position in the phase model; -1 and phase NULL when no rule holds), and the facts of
-    journeylab.journey.phases.FACT_COLUMNS the rules were evaluated on. ``segments`` (customer_id, segment)
-    supplies the RFM segment; by default it is computed from the summary at ``at`` (customers with a
-    first order before ``at``), as journeylab.journey_phases does.
+    Columns: person_id (customer_id where known, else the events user id), phase (an id; its words:
+    journeylab.journey.phases.phase_name), phase_no (0-based position in the phase model; -1 and phase NULL
+    when no rule holds), and the facts of journeylab.journey.phases.FACT_COLUMNS the rules were evaluated on.
+    ``segments`` (customer_id, segment) supplies the RFM segment; by default it is computed from the summary at
+    ``at`` (customers with a first order before ``at``) with ``segment_map``, as journeylab.journey_phases
+    does. The rules' segment values must be ids of ``segment_map`` (default journeylab/segments.yaml).
     """
     from pyspark.sql import functions as F
 
     from journeylab.spark.rfm import rfm_scores_df
     from journeylab.spark.summary import customer_summary_df
 
-    table = resolve_rules(model, rules)
+    smap = segment_map if isinstance(segment_map, SegmentMap) else load_segment_map(segment_map)
+    table = resolve_rules(model, rules, smap)
     at = pd.Timestamp(at if at is not None else shop.observation_end)
     facts = shop.sql_df(person_facts_sql(shop, at))
     if segments is None:
         summ = customer_summary_df(shop, observation_end=at).where(F.col("first_order_at") < F.lit(at.to_pydatetime()))
-        segments = rfm_scores_df(summ)
+        segments = rfm_scores_df(summ, segment_map=smap)
     seg = segments.select(F.col("customer_id").cast("string").alias("person_id"), F.col("segment").cast("string"))
     facts = facts.join(seg, "person_id", "left")
     names = shop.spark.createDataFrame(pd.DataFrame({
-        "phase_no": range(len(table)), "phase": table["phase"].astype(str).to_numpy(),
-        "phase_nl": table["phase_nl"].astype(str).to_numpy()}))
+        "phase_no": range(len(table)), "phase": table["phase"].astype(str).to_numpy()}))
     coded = facts.selectExpr("*", f"CAST({phase_case_sql(table)} AS BIGINT) AS phase_no")
     out = coded.join(F.broadcast(names), "phase_no", "left")
     rest = [c for c in facts.columns if c != "person_id"]

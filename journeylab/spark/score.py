@@ -68,7 +68,7 @@ def score_customers(summary: "DataFrame", model: CustomerValueModel, *, horizon:
     (days), expected_spend_per_order and clv (shop currency, discounted; NULL without a spend model),
     as CustomerValueModel.predict(horizon, unit, discount_rate) gives them. With ``segments`` (e.g.
     rfm_scores_df(...)) its columns R, F, M and segment are joined on customer_id; with ``phases``
-    (journey_phases_df(shop)) the journey phase and phase_nl. With ``path`` the result is written
+    (journey_phases_df(shop)) the journey phase (an id). With ``path`` the result is written
     there as Parquet (``mode`` as Spark's) and read back.
     """
     lean = _lean(model)
@@ -94,7 +94,7 @@ def score_customers(summary: "DataFrame", model: CustomerValueModel, *, horizon:
     if phases is not None:
         from pyspark.sql import functions as F
 
-        ph = phases.select(F.col("person_id").alias("_pid"), "phase", "phase_nl")
+        ph = phases.select(F.col("person_id").alias("_pid"), "phase")
         # person ids are text; a summary of integer customer ids joins on their text form
         scored = scored.join(ph, F.col("customer_id").cast("string") == F.col("_pid"), "left").drop("_pid")
     if path is not None:

@@ -31,13 +31,15 @@ language = "en"
 # %%
 import journeylab as jl
 jl.quiet_warnings()
+from journeylab.journey.phases import phase_description
 from journeylab.report.plots_journey import funnel_plot, phase_plot
 from journeylab.report.teaching import check, course_shop
 
 course = course_shop(n_customers, seed=seed)
 shop = course.shop
 phases = jl.journey_phases(shop)
-phases.attrs["rules"]
+rules = phases.attrs["rules"]  # phase ids and their rules; who is in a phase, in words of your language:
+rules.assign(who=rules["phase"].map(lambda p: phase_description(rules, p, language)))
 
 # %%
 fig = phase_plot(phases, by="involvement", lang=language)
