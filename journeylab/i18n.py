@@ -204,6 +204,34 @@ LABELS: dict[str, dict[str, str]] = {
               "CLV-cijfers (minstens 200 klanten en 50 herhaalkopers zijn nodig). Het rapport toont alleen RFM en "
               "beschrijvende cijfers."},
     "no_findings": {"en": "No findings stand out with enough certainty.", "nl": "Geen bevindingen die met voldoende zekerheid opvallen."},
+    # notes an analysis leaves in its attrs for the analyst (journeylab.models.churn, journeylab.journey.phases)
+    "note_recency_no_brier": {"en": "the recency baseline is a ranking, not a probability, so it has no Brier score",
+                              "nl": "de recency-basislijn is een rangorde, geen kans, en heeft dus geen Brier-score"},
+    "note_one_time_buyers_alive": {
+        "en": "BG/NBD gives every one-time buyer P(alive) = 1, so its churn risk ranks them as safest: prefer "
+              "MBG/NBD or Pareto/NBD for churn",
+        "nl": "BG/NBD geeft elke eenmalige koper P(alive) = 1, dus zijn churnrisico rekent hen tot de veiligste "
+              "klanten: gebruik voor churn liever MBG/NBD of Pareto/NBD"},
+    "note_orders_only_phases": {
+        "en": "this shop has orders only: the phases {phases} need events (web analytics), so everyone shown is a "
+              "customer, from the purchase phase on",
+        "nl": "deze winkel heeft alleen bestellingen: de fasen {phases} hebben gebeurtenissen (webanalyse) nodig, "
+              "dus iedereen die hier staat is klant, vanaf de aankoopfase"},
+    "note_funnel_steps_missing": {"en": "left out of the funnel, as this shop logs no such events: {steps}",
+                                  "nl": "niet in de trechter, omdat deze winkel zulke gebeurtenissen niet vastlegt: {steps}"},
+    "note_funnel_no_levels": {"en": "no breakdown by involvement: the shop has no products with categories",
+                              "nl": "geen uitsplitsing naar betrokkenheid: de winkel heeft geen producten met categorieën"},
+    "status_rule_visitors": {
+        "en": "visitors without an order: recency, active up to {active:g} days since last seen, at risk up to "
+              "{at_risk:g} days, else lost",
+        "nl": "bezoekers zonder bestelling: recency, actief tot {active:g} dagen na het laatste bezoek, risico tot "
+              "{at_risk:g} dagen, daarna verloren"},
+    "status_rule_no_model": {"en": "{rule} (no value model: {reason})", "nl": "{rule} (geen waardemodel: {reason})"},
+    "status_rule_customers": {
+        "en": "customers: the shop's value model (journeylab.journey.value, status by "
+              "journeylab.models.churn.customer_status); {rule}",
+        "nl": "klanten: het waardemodel van de winkel (journeylab.journey.value, status volgens "
+              "journeylab.models.churn.customer_status); {rule}"},
     # feedback on a course exercise (journeylab.report.teaching.check)
     "answer_todo": {"en": "Not answered yet: replace None with your answer.",
                     "nl": "Nog niet beantwoord: vervang None door je antwoord."},

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import pandas as pd
 
 from journeylab.errors import ConfigError
+from journeylab.i18n import t
 from journeylab.journey.levels import columns, ensure_sessions, ensure_user_levels, ensure_user_map, require_events
 
 if TYPE_CHECKING:
@@ -111,13 +112,13 @@ def funnel(shop: "Shop", steps: Sequence[str] | Mapping[str, str] | None = None,
         raise ConfigError(f"by must be 'session' or 'person', not {by!r}")
     if kind not in ("closed", "open"):
         raise ConfigError(f"kind must be 'closed' or 'open', not {kind!r}")
-    notes: list[str] = []
+    notes: list[str] = []  # English sentences of journeylab.i18n, for the analyst (a report does not show them)
     if steps is None:
         steps, missing = default_steps(shop)
         if missing:
-            notes.append(f"left out of the funnel, as this shop logs no such events: {', '.join(missing)}")
+            notes.append(t("note_funnel_steps_missing").format(steps=", ".join(missing)))
     if breakdown == "involvement" and not ensure_user_levels(shop):
-        notes.append("no breakdown by involvement: the shop has no products with categories")
+        notes.append(t("note_funnel_no_levels"))
     st = _steps(steps, shop.dialect)
     unit = "e.session_id" if by == "session" else "e.user_id"
     grp, join = _group_expr(shop, breakdown)

@@ -292,21 +292,20 @@ def _status(facts: pd.DataFrame, shop: "Shop", at: pd.Timestamp, value: Any, rec
     """P(alive) and status per person: customers from the value model, visitors by recency."""
     status, _ = customer_status(facts["days_since_last_seen"].to_numpy(float), None, None, thresholds, recency_days)
     out = pd.DataFrame({"p_alive": np.nan, "status": status.astype(str)}, index=facts.index)
-    how = (f"visitors without an order: recency, active up to {recency_days[0]:g} days since last seen, at risk up "
-           f"to {recency_days[1]:g} days, else lost")
+    how = t("status_rule_visitors").format(active=recency_days[0], at_risk=recency_days[1])
     if value is None and shop.count("orders"):
         from journeylab.journey.value import shop_value
         try:
             value = shop_value(shop, at=at if at != shop.observation_end else None, thresholds=thresholds,
                                recency_days=recency_days)
         except (ModelError, DataError) as exc:
-            how = f"{how} (no value model: {exc})"
+            how = t("status_rule_no_model").format(rule=how, reason=exc)
     if value is not None:
         p = value.predictions
         idx = p.index.intersection(out.index)
         out.loc[idx, "p_alive"] = p.loc[idx, "p_alive"]
         out.loc[idx, "status"] = p.loc[idx, "status"].astype(str)
-        how = "customers: the shop's value model (journeylab.journey.value, status by journeylab.models.churn.customer_status); " + how
+        how = t("status_rule_customers").format(rule=how)
     out["status"] = pd.Categorical(out["status"], categories=list(STATUSES), ordered=True)
     return out, how
 
@@ -360,9 +359,9 @@ def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
     notes, early = [], []
     if not shop.has("events"):
         early = [p for p, n in zip(table["phase"], table["needs"]) if n == "events"]
-        notes.append(f"this shop has orders only: the phases {', '.join(early)} need events (web analytics), so "
-                     "everyone shown is a customer, from the purchase phase on")
-    # note: for a reader of the frame; a report says it in its language from ``needs_events`` (phase ids)
+        notes.append(t("note_orders_only_phases").format(phases=", ".join(early)))
+    # status_rule, note: English sentences of journeylab.i18n for an analyst reading the frame; a report says
+    # it in its language from ``needs_events`` (phase ids)
     shown = AttrFrame(table)
     shown.attrs = copy.deepcopy(table.attrs)
     out.attrs.update(rules=shown, model=table.attrs.get("model", model), at=at, status_rule=how, note="; ".join(notes),

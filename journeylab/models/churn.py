@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from journeylab.i18n import t
 from journeylab.models.clv import CustomerValueModel
 from journeylab.models.summary import require_summary_columns
 
@@ -168,9 +169,8 @@ def evaluate_churn(summary: pd.DataFrame, purchase: str = "mbgnbd", penalizer: f
         "auc": [roc_auc(y, scores["churn_risk"]), roc_auc(y, p_none), roc_auc(y, since_last)],
         "brier": [brier(y, scores["churn_risk"]), brier(y, p_none), np.nan],
     }).set_index("score")
-    note = "the recency baseline is a ranking, not a probability, so it has no Brier score"
-    if model.purchase_.one_time_buyers_alive:
-        note += ("; BG/NBD gives every one-time buyer P(alive) = 1, so its churn risk ranks them as safest: "
-                 "prefer MBG/NBD or Pareto/NBD for churn")
-    metrics.attrs["note"] = note
+    # an English note for the analyst, from journeylab.i18n (the ids in attrs["notes"] give it in Dutch too)
+    notes = ["note_recency_no_brier"] + (["note_one_time_buyers_alive"] if model.purchase_.one_time_buyers_alive else [])
+    metrics.attrs["notes"] = notes
+    metrics.attrs["note"] = "; ".join(t(n) for n in notes)
     return ChurnEvaluation(metrics, calibration_table(y, p_none, n_bins), scores, float(y.mean()))
