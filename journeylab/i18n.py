@@ -366,6 +366,7 @@ LABELS: dict[str, dict[str, str]] = {
     "segments_title": {"en": "RFM segments", "nl": "RFM-segmenten"},
     # time units: keys are the models' unit names ("days", "weeks", "months")
     "days": {"en": "days", "nl": "dagen"},
+    "hours": {"en": "hours", "nl": "uur"},
     "weeks": {"en": "weeks", "nl": "weken"},
     "months": {"en": "months", "nl": "maanden"},
     "funnel_title": {"en": "Funnel", "nl": "Trechter"},
@@ -404,9 +405,11 @@ LABELS: dict[str, dict[str, str]] = {
                      "nl": "Staafdiagram van het aandeel klanten en omzet per RFM-segment; het grootste segment is "
                            "{segment} ({share} van de klanten, {revenue} van de omzet)."},
     "alt_calibration": {"en": "Line chart of the mean purchases in the holdout period by repeat purchases in the "
-                              "calibration period, actual and per model ({models}).",
+                              "calibration period, actual and per model; in the holdout period these customers made "
+                              "{actual} purchases, predicted: {models}.",
                         "nl": "Lijndiagram van het gemiddeld aantal aankopen in de holdoutperiode naar herhaalaankopen "
-                              "in de kalibratieperiode, werkelijk en per model ({models})."},
+                              "in de kalibratieperiode, werkelijk en per model; in de holdoutperiode deden deze klanten "
+                              "{actual} aankopen, voorspeld: {models}."},
     "alt_p_alive": {"en": "Heatmap of the probability that a customer is still active, by number of repeat purchases "
                           "and time of the last purchase.",
                     "nl": "Heatmap van de kans dat een klant nog actief is, naar aantal herhaalaankopen en moment "

@@ -184,6 +184,8 @@ def test_figures_say_what_they_show_beyond_their_title():
         assert any(ch.isdigit() for ch in alt) or "diagram" in alt, alt
     median = cons.groupby("involvement")["days_from_first_visit"].median()
     assert f"hoog betrokken {median['high']:.1f}".replace(".", ",") in figs[5].alt_text
+    # a median under a day (low involvement: minutes) reads in hours, not as "0,0 dagen"
+    assert median["low"] < 1 and f"laag betrokken {24 * median['low']:.1f} uur".replace(".", ",") in figs[5].alt_text
 
 
 def test_page_shows_the_figure_s_alt_text(monkeypatch):

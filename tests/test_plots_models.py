@@ -56,6 +56,11 @@ def test_calibration_holdout_plot_shows_the_table():
     assert texts == ["actual", "BG/NBD", "Pareto/NBD"]
     actual_line = ax.get_lines()[0]
     np.testing.assert_allclose(actual_line.get_ydata(), cmp.by_frequency["actual"].to_numpy())
+    # the alt text carries the holdout's purchases, made and predicted per model (so two groups' charts differ)
+    made, bg = cmp.predictions["actual"].sum(), cmp.predictions["bgnbd"].sum()
+    assert f"made {made:,.0f} purchases" in fig.alt_text and f"BG/NBD {bg:,.0f}" in fig.alt_text
+    nl = plots.calibration_holdout_plot(cmp, lang="nl").alt_text
+    assert f"{made:,.0f} aankopen".replace(",", ".") in nl and "Pareto/NBD" in nl
 
 
 def test_cumulative_tracking_plot(model):

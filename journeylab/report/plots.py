@@ -15,7 +15,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from journeylab.models.clv import MODEL_LABELS, CustomerValueModel
-from journeylab.i18n import LABELS, format_money, format_percent, labeller, t
+from journeylab.i18n import LABELS, format_money, format_number, format_percent, labeller, t
 from journeylab.report.safe import plot_labels, plot_text
 
 # One fixed colour per involvement level and per journey phase, the same in every chart of the report
@@ -105,8 +105,11 @@ def calibration_holdout_plot(comparison: Any, lang: str = "en", labels: dict | N
     ax.set_title(lab("calibration_title"))
     ax.legend(title=None)
     fig.tight_layout()
-    models = [MODEL_LABELS.get(s, s) for s in tab.columns if s not in ("customers", "actual")]
-    fig.alt_text = t("alt_calibration", lang).format(models=plot_text(", ".join(models)))
+    pred = comparison.predictions
+    models = [f"{MODEL_LABELS.get(m, m)} {format_number(pred[m].sum(), lang, 0)}"
+              for m in tab.columns if m not in ("customers", "actual")]
+    fig.alt_text = t("alt_calibration", lang).format(actual=format_number(pred["actual"].sum(), lang, 0),
+                                                     models=plot_text(", ".join(models)))
     return fig
 
 

@@ -202,8 +202,11 @@ def consideration_plot(cons: pd.DataFrame, lang: str = "en") -> Figure:
     for level, m in medians.items():  # each level's median as a dashed line in the level's colour
         if pd.notna(m):
             ax.axvline(max(m, 1e-3), color=level_colour(level), linestyle="--", lw=1)
+    def span(days: float) -> str:  # under a day (a low-involvement purchase often takes minutes): in hours
+        return f"{format_number(days, lang, 1)} {L('days')}" if days >= 1 else f"{format_number(24 * days, lang, 1)} {L('hours')}"
+
     fig.alt_text = t("alt_consideration", lang).format(medians=", ".join(
-        f"{level_label(lv, lang)} {format_number(m, lang, 1)} {L('days')}" for lv, m in medians.items()))
+        f"{level_label(lv, lang)} {span(m)}" for lv, m in medians.items() if pd.notna(m)))
     return fig
 
 
