@@ -196,7 +196,7 @@ def _model_rows(value: Any, customers: pd.DataFrame, currency: str, n_boot: int,
         rows.append({"phase": phase, "metric": col, "param": "", "unit": unit, "low": lo, "low_lower": l0, "low_upper": l1,
                      "high": hi, "high_lower": h0, "high_upper": h1, "difference": hi - lo,
                      "diff_lower": d0, "diff_upper": d1,
-                     **_ratio(lo, hi, *(pd.concat([bl, bh], axis=1).dropna().to_numpy().T if ok else ([], [])), q),
+                     **_ratio(lo, hi, *bl.align(bh, join="inner"), q),
                      "test": "bootstrap_refit", "p_value": p,
                      "n_low": int(customers["level"].eq("low").sum()), "n_high": int(customers["level"].eq("high").sum())})
     return rows

@@ -124,7 +124,10 @@ class KernelPool:
         self._kernels: dict[Path, ReportKernelManager] = {}
 
     def kernel(self, folder: Path) -> ReportKernelManager:
-        return self._kernels.setdefault(Path(folder).resolve(), ReportKernelManager(kernel_name=KERNEL))
+        key = Path(folder).resolve()
+        if key not in self._kernels:
+            self._kernels[key] = ReportKernelManager(kernel_name=KERNEL)
+        return self._kernels[key]
 
     def shutdown(self) -> None:
         for km in self._kernels.values():
