@@ -87,6 +87,12 @@ def test_comparison_recovers_true_differences():
     gg = {lv: p[lv]["gamma_gamma"] for lv in ("low", "high")}
     mean_value = {lv: v["p"] * v["gamma"] / (v["q"] - 1) for lv, v in gg.items()}
     check("order_value", mean_value["high"] - mean_value["low"])
+    # the compact chart's ratios (high / low) hold the truth in their intervals too
+    for metric, true_ratio in (("order_value", mean_value["high"] / mean_value["low"]),
+                               ("consideration_sessions", sess["high"] / sess["low"])):
+        row = cmp.loc[metric]
+        assert row["ratio_lower"] <= true_ratio <= row["ratio_upper"], (metric, true_ratio, row["ratio_lower"],
+                                                                         row["ratio_upper"])
 
 
 def test_phase_kpis_table():
