@@ -575,6 +575,18 @@ LABELS: dict[str, dict[str, str]] = {
                                  "van modellen om te tonen."},
     # what the data could not tell (journeylab.report.sections.data_limits: "limit_" + the limit's id)
     "data_limits": {"en": "What the data could not tell", "nl": "Wat de data niet konden vertellen"},
+    # the one-line meaning of each of the executive summary's five numbers (sections.HEADLINE)
+    "meaning": {"en": "what it means", "nl": "wat het zegt"},
+    "meaning_customers": {"en": "people who ordered at least once in the period",
+                          "nl": "mensen die in de periode minstens één keer bestelden"},
+    "meaning_revenue": {"en": "total value of their orders in the period; cancelled orders are not counted",
+                        "nl": "totale waarde van hun bestellingen in de periode; geannuleerde tellen niet mee"},
+    "meaning_repeat_rate": {"en": "share of customers who came back and ordered on another day",
+                            "nl": "aandeel klanten dat terugkwam en op een andere dag opnieuw bestelde"},
+    "meaning_share_at_risk_or_lost": {"en": "share of customers who have probably stopped or are slipping away",
+                                      "nl": "aandeel klanten dat waarschijnlijk gestopt is of aan het afhaken is"},
+    "meaning_clv_total": {"en": "what all customers are expected to spend in the next {h} months, in today's money",
+                          "nl": "wat alle klanten de komende {h} maanden naar verwachting besteden, in geld van nu"},
     "limit_none": {"en": "Nothing essential is missing: the data have orders, products, web visits and reviews over a "
                          "year or more.",
                    "nl": "Er ontbreekt niets wezenlijks: de data bevatten bestellingen, producten, webbezoeken en "
@@ -632,6 +644,11 @@ LABELS: dict[str, dict[str, str]] = {
     "limit_no_reviews": {
         "en": "There are no reviews, so the report cannot tell which customers recommend the shop.",
         "nl": "Er zijn geen reviews, dus het rapport kan niet zeggen welke klanten de winkel aanbevelen."},
+    "limit_too_early": {
+        "en": "{n:,} customers are 'too early to tell': they have been silent for less than the usual time between "
+              "purchases of customers like them, so silence does not yet mean they have stopped.",
+        "nl": "{n:,} klanten staan op 'te vroeg om te zeggen': ze zijn korter stil dan de gebruikelijke tijd tussen "
+              "aankopen van vergelijkbare klanten, dus stilte betekent nog niet dat ze gestopt zijn."},
     "limit_short_period": {
         "en": "The orders cover only {days:,} days: too short to see seasons or customers who buy once a year, so "
               "the figures on coming back are a first estimate.",

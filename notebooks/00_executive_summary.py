@@ -26,11 +26,11 @@ import pandas as pd
 
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.i18n import format_money, format_number, format_percent, t
+from journeylab.i18n import t
 from journeylab.report.page import Page
 from journeylab.report.run import record
 from journeylab.report.safe import fill
-from journeylab.report.sections import headline, section_intro, value_message, value_models
+from journeylab.report.sections import headline, headline_table, section_intro, value_models
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
@@ -41,18 +41,7 @@ page.heading(t("executive_summary", language))
 page.text(section_intro("executive_summary", language))
 
 # %%
-rows = [
-    (t("customers", language), format_number(figures["customers"], language)),
-    (t("revenue_total", language), format_money(figures["revenue"], shop.currency, language)),
-    (t("repeat_rate", language), format_percent(figures["repeat_rate"], language)),
-    (t("share_at_risk_or_lost", language), format_percent(figures["share_at_risk_or_lost"], language)),
-    (t("clv_total", language).format(h=clv_horizon_months), format_money(figures["clv_total"], shop.currency, language)),
-]
-page.table(pd.DataFrame(rows, columns=[t("figure", language), t("value", language)]), name="headline",
-           hide_index=True)
-message = value_message(value, language)  # why a figure is missing: under "what the data could not tell"
-if not message and figures["too_early_share"]:
-    page.text(fill(t("too_early_note", language), n=int(round(figures["too_early_share"] * figures["customers"]))))
+page.table(headline_table(figures, language, shop.currency, clv_horizon_months), name="headline", hide_index=True)
 record(output_dir, {"headline": figures})
 
 # %%

@@ -37,7 +37,7 @@ summary = jl.customer_summary(shop, freq="D")
 # %%
 page.heading(t("data_quality", language))
 page.text(section_intro("data_quality", language))
-page.table(quality_table(shop, language), name="data_quality", hide_index=True)
+page.table(quality_table(shop, language), name="data_quality", hide_index=True, money=[t("revenue", language)])
 fig = plot_quality(shop, language)
 page.figure(fig)
 if fig is None:
@@ -53,8 +53,8 @@ shown = pd.DataFrame(
         format_money(v, shop.currency, language, 2) if k == "mean_order_value" else format_number(v, language)
         for k, v in figures.items()]}
 )
-page.table(shown, hide_index=True)
 page.figure(plot_frequency(summary, language))
+page.table(shown, hide_index=True)
 record(output_dir, {"shop": shop.name, "observation_end": shop.observation_end, "currency": shop.currency, **figures,
                     "tables": table_counts(shop)})
 

@@ -49,6 +49,15 @@ def test_demo_shop_headline_and_notes(demo):
         tab = status_table(outcome.value, lang)
         assert tab.to_numpy().sum() == 5000
     assert "te vroeg om te zeggen" in status_table(outcome.value, "nl").index
+    # the five numbers as the executive summary shows them: written in the locale, each with its meaning
+    from journeylab.report.sections import HEADLINE, headline_table
+
+    nl = headline_table(h, "nl", "EUR", 12)
+    assert list(nl.columns) == ["kengetal", "waarde", "wat het zegt"] and len(nl) == len(HEADLINE) == 5
+    assert nl.iloc[0, 1] == "5.000" and nl.iloc[1, 1].startswith("€") and nl.iloc[2, 1].endswith("%")
+    assert "12 maanden" in nl.iloc[4, 0] and "12 maanden" in nl.iloc[4, 2]
+    assert nl["wat het zegt"].str.len().gt(20).all() and nl["wat het zegt"].nunique() == 5
+    assert headline_table({**h, "clv_total": None}, "en").iloc[4, 1] == "–"  # no model: no number, no 0
 
 
 def test_small_shop_states_no_churn_or_clv(tmp_path):
@@ -143,6 +152,9 @@ def test_what_the_demo_could_not_tell(demo):
     limits = data_limits(shop, outcome)
     assert list(limits) == [k for k in DATA_LIMITS if k in limits]  # in the summary's order
     assert limits["dropout_not_identified"] == {"groups": ["high"]}
+    # the customers whose status cannot be told yet are a limit too, counted
+    assert limits["too_early"] == {"n": int((outcome.value.predictions["status"] == "too_early").sum())} \
+        and limits["too_early"]["n"] > 0
     assert not {"no_orders", "few_customers", "no_value_model", "no_events", "no_products", "no_reviews",
                 "short_period", "no_involvement"} & set(limits)
     en, nl = (" ".join(limit_sentences(limits, lang)) for lang in ("en", "nl"))

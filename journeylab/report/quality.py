@@ -7,17 +7,20 @@ import seaborn as sns
 
 from journeylab.i18n import LABELS, explanation_label, format_number, format_percent, rule_label, t
 from journeylab.report.safe import plot_labels, plot_text
+from journeylab.data.io.clean import MONEY_TABLES
 from journeylab.data.shop import Shop
 
 
 def quality_table(shop: Shop, lang: str = "en", *, only_nonzero: bool = True) -> pd.DataFrame:
     """Data-quality rows of a shop with translated headers, actions, rules and explanations (their ids in
-    journeylab.i18n); zero-count rules left out."""
+    journeylab.i18n); zero-count rules left out; revenue (shop currency) only for tables with money (NaN
+    for the others)."""
     dq = shop.data_quality.copy()
     if only_nonzero:
         dq = dq[(dq["rows"] > 0) | dq["action"].isin(["read", "kept"])]
     dq["action"] = dq["action"].map(lambda a: t(a, lang))
-    dq["revenue"] = dq["revenue"].round(2)
+    # a table without money (products, events, reviews) shows "–", not an amount of 0
+    dq["revenue"] = dq["revenue"].round(2).where(dq["table"].isin(MONEY_TABLES))
     dq = dq[["table", "rule", "action", "rows", "revenue", "explanation"]]
     dq["table"] = dq["table"].map(lambda name: t(name, lang) if name in LABELS else name)
     dq["rule"] = dq["rule"].map(lambda r: rule_label(r, lang))

@@ -340,19 +340,6 @@ def find_chromium() -> str | None:
     return None
 
 
-def chromium(args: Sequence[str], timeout: float = CHROMIUM_TIMEOUT) -> None:
-    """Run headless Chromium with a fresh profile and the flags a closed network needs."""
-    import subprocess
-    import tempfile
-
-    exe = find_chromium()
-    if exe is None:
-        raise FileNotFoundError(PDF_MISSING_NOTE)
-    with tempfile.TemporaryDirectory(prefix="journeylab-chromium-") as profile:
-        subprocess.run([exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-                       check=True, capture_output=True, timeout=timeout)
-
-
 def render_pdf(html: Path, pdf: Path, timeout: float = CHROMIUM_TIMEOUT, *, title: str = "",
                lang: str = "en") -> tuple[Path | None, str]:
     """Print ``html`` to ``pdf`` with headless Chromium, scripts disabled and within ``timeout`` seconds
@@ -388,13 +375,6 @@ def page_screenshots(html: Path, shots: Sequence[tuple[str | None, Path]], *, wi
         raise FileNotFoundError(PDF_MISSING_NOTE)
     return capture(exe, CHROMIUM_FLAGS, Path(html), shots, timeout, width=width or PAGE_WIDTH_PX,
                    height=height or PAGE_HEIGHT_PX, media=media, mobile=mobile)
-
-
-def screenshot(html: Path, png: Path, width: int = 1280, height: int = 1600) -> Path:
-    """A PNG of the first screen of ``html`` (headless Chromium), for checks and previews."""
-    chromium([f"--screenshot={Path(png).resolve()}", f"--window-size={width},{height}", "--hide-scrollbars",
-              Path(html).resolve().as_uri()])
-    return Path(png)
 
 
 def record(output_dir: str | Path | None, values: dict[str, Any]) -> None:

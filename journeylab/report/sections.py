@@ -16,7 +16,7 @@ import pandas as pd
 from journeylab.models.churn import RECENCY_DAYS, STATUSES, ChurnThresholds, recency_classes
 from journeylab.models.rfm import DEFAULT_F_BINS
 from journeylab.errors import DataError, ModelError
-from journeylab.i18n import (FIT_PROBLEMS, Phrase, format_number, format_p, format_percent, model_label, status_label,
+from journeylab.i18n import (FIT_PROBLEMS, Phrase, format_money, format_number, format_p, format_percent, model_label, status_label,
                              t)
 from journeylab.data.shop import Shop
 from journeylab.models.summary import customer_summary
@@ -196,6 +196,26 @@ def rfm_rule_text(rfm: pd.DataFrame, lang: str = "en") -> Trusted:
     return fill(t("rfm_rule_text", lang), f=f, version=rfm.attrs.get("segment_map_version", ""))
 
 
+# The executive summary's five numbers in the order it shows them: key of headline()'s figures (its one-line
+# meaning is i18n "meaning_" + key), i18n label, and how the number is written.
+HEADLINE = (("customers", "customers", "number"), ("revenue", "revenue_total", "money"),
+            ("repeat_rate", "repeat_rate", "percent"), ("share_at_risk_or_lost", "share_at_risk_or_lost", "percent"),
+            ("clv_total", "clv_total", "money"))
+
+
+def headline_table(figures: dict[str, Any], lang: str = "en", currency: str = "EUR",
+                   horizon_months: float = 12) -> pd.DataFrame:
+    """The executive summary's five numbers (:func:`headline`'s ``figures``) as rows of label, value (written in
+    ``lang``'s locale, money in ``currency``; a figure that cannot be computed is "–") and its one-line meaning."""
+    write = {"number": lambda v: format_number(v, lang), "percent": lambda v: format_percent(v, lang),
+             "money": lambda v: format_money(v, currency, lang)}
+    h = format_number(horizon_months, lang, 0 if float(horizon_months).is_integer() else 1)
+    rows = [(t(label, lang).format(h=h), "–" if figures.get(key) is None else write[kind](figures[key]),
+             t("meaning_" + key, lang).format(h=h))
+            for key, label, kind in HEADLINE]
+    return pd.DataFrame(rows, columns=[t("figure", lang), t("value", lang), t("meaning", lang)])
+
+
 def headline(shop: Shop, value: "Outcome | ShopValue") -> dict[str, float | str | None]:
     """The five numbers a shop owner reads first: customers, revenue (shop currency), repeat rate,
     share of customers at risk or lost, and expected CLV of all customers over the horizon (discounted).
@@ -231,7 +251,7 @@ def headline(shop: Shop, value: "Outcome | ShopValue") -> dict[str, float | str 
 # What the data could not tell, by id, in the order the executive summary lists them; each id's sentence is
 # i18n's "limit_" + id. LIMIT_GROUPS: the ids about some of the value model's groups ({groups} in the sentence).
 DATA_LIMITS = ("no_orders", "few_customers", "no_value_model", "group_no_model", "dropout_not_identified",
-               "status_by_recency", "spend_fallback", "no_events", "no_products", "no_involvement", "no_reviews",
+               "status_by_recency", "spend_fallback", "too_early", "no_events", "no_products", "no_involvement", "no_reviews",
                "short_period")
 LIMIT_GROUPS = ("group_no_model", "dropout_not_identified", "status_by_recency", "spend_fallback")
 SHORT_PERIOD_DAYS = 365  # less than a year of orders: no seasons, no yearly buyers
@@ -240,7 +260,7 @@ SHORT_PERIOD_DAYS = 365  # less than a year of orders: no seasons, no yearly buy
 def data_limits(shop: Shop, value: Outcome, comparison: Outcome | None = None) -> dict[str, dict[str, Any]]:
     """What this run's data could not tell, as ids of DATA_LIMITS (in that order) with the values of their
     sentences: the value model's verdict (no model, too few customers, groups without a model, dropout not
-    identified, status by recency, spend fallback), the tables the shop lacks (events, products, reviews), a
+    identified, status by recency, spend fallback, customers too early to tell), the tables the shop lacks (events, products, reviews), a
     low/high comparison that failed (``comparison``: involvement_comparison's outcome) and a period shorter
     than a year. Group values are group ids (all, low, high, unknown); :func:`limit_sentences` words them."""
     found: dict[str, dict[str, Any]] = {}
@@ -263,6 +283,9 @@ def data_limits(shop: Shop, value: Outcome, comparison: Outcome | None = None) -
                                         and g.status_source == "recency"],
                   "spend_fallback": [k for k, g in groups.items() if g.model is not None and g.spend_problem]}
         found.update({key: {"groups": names} for key, names in per_id.items() if names})
+        n_early = int((value.value.predictions["status"] == "too_early").sum())
+        if n_early:
+            found["too_early"] = {"n": n_early}
     if not shop.has("events"):
         found["no_events"] = {}
     if not shop.has("products"):

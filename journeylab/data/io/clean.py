@@ -104,6 +104,7 @@ _FIXES: dict[tuple[str, str], dict[str, Callable[[Dialect], str]]] = {
 }
 # The amount a table's rows stand for in the data-quality table (tables without one count 0).
 _MONEY = {"orders": "revenue", "order_lines": "quantity * unit_price"}
+MONEY_TABLES = frozenset(_MONEY)  # the tables whose rows carry money (the others' revenue in data_quality is 0)
 
 DQ_COLUMNS = ["table", "rule", "action", "rows", "revenue", "explanation", "matching"]
 
