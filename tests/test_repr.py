@@ -100,12 +100,12 @@ def test_fitted_purchase_model_shows_its_parameters_with_intervals(cvm):
     both(text, html, number(m.log_likelihood_, 6))
 
 
-def test_spend_model_says_which_parameters_are_not_identified(cvm):
+def test_spend_model_says_which_parameters_are_not_identified(cvm, weekly):
     g = cvm.spend_
     assert isinstance(g, GammaGammaModel)
     text, html = shown(g)
     table = g.params_table()
-    n_repeat = int((cvm._monetary > 0).sum())
+    n_repeat = int((weekly["monetary_value"] > 0).sum())
     both(text, html, "Gamma-Gamma (GammaGammaModel)", f"fitted on {number(n_repeat)} customers")
     for r in table.itertuples():
         both(text, html, number(r.estimate))
