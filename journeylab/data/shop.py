@@ -15,6 +15,7 @@ from journeylab.data.contract import OPTIONAL_TABLES, REQUIRED_TABLES
 from journeylab.data import engines
 from journeylab.data.dialect import DUCKDB, Dialect
 from journeylab.data.engine import connect
+from journeylab.display_repr import View, number
 from journeylab.errors import DataError
 from journeylab.data.io import clean_tables, read_raw, typed_table
 from journeylab.data.io.clean import finish_quality
@@ -141,6 +142,14 @@ class Shop:
     def __repr__(self) -> str:
         sizes = ", ".join(f"{t}={self.count(t):,}" for t in self.tables)
         return f"Shop({self.name!r}, {sizes}, observation_end={self.observation_end.date()})"
+
+    def _repr_html_(self) -> str:
+        """The shop's name, engine, currency, observation end and rows per table (journeylab.display_repr)."""
+        view = View(f"Shop {self.name!r} ({self.engine}, {self.currency}), observed to {self.observation_end.date()}")
+        view.table(["table", "rows"], [[t, number(self.count(t))] for t in self.tables])
+        if self.involvement:
+            view.value("involvement levels", f"{len(self.involvement)} categories")
+        return view.html()
 
 
 def load_shop(config: str | Path | Mapping[str, Any] | ShopConfig, *, database: str | Path | None = None,

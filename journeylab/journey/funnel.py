@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 import pandas as pd
 
+from journeylab.display_repr import Shown, View, number, percent
 from journeylab.errors import ConfigError
 from journeylab.i18n import t
 from journeylab.journey.levels import columns, ensure_sessions, ensure_user_levels, ensure_user_map, require_events
@@ -41,8 +42,8 @@ DEFAULT_STEPS = ("product_view", "add_to_cart", "begin_checkout", "purchase")
 BREAKDOWNS = ("channel", "device", "involvement")
 
 
-@dataclass
-class FunnelResult:
+@dataclass(repr=False)
+class FunnelResult(Shown):
     """``table``: one row per (group, step): step, units (reached), step_conversion, overall_conversion,
     drop_off (units lost after this step), median_minutes / p75_minutes (from the previous step);
     ``next_after_drop_off``: per step, the event that came next for units that stopped there (closed
@@ -58,6 +59,44 @@ class FunnelResult:
         t = self.table if group is None else self.table[self.table["group"] == group]
         t = t.groupby("step", sort=False)["units"].sum()
         return float(t.iloc[-1] / t.iloc[0]) if t.iloc[0] else float("nan")
+
+    def _view(self) -> View:
+        """Steps with units and conversions over all units (median minutes where there is one group), the
+        overall conversion of the five largest breakdown groups, and the notes."""
+        a = self.definition.attrs
+        kind, unit, window, breakdown = a.get("kind", ""), a.get("unit", ""), a.get("window"), a.get("breakdown")
+        title = f"FunnelResult: {kind} funnel of {unit}s, {len(self.definition)} steps"
+        if kind == "closed":
+            title += f", window {window}" if window is not None else ", no window"
+        groups = list(dict.fromkeys(self.table["group"])) if len(self.table) else []
+        if breakdown:
+            title += f", by {breakdown} ({len(groups)} groups)"
+        view = View(title)
+        if not len(self.table):
+            return view.value("units", "none entered the funnel")
+        steps = self.table.groupby("step_no", sort=True).agg(step=("step", "first"), units=("units", "sum"))
+        units = steps["units"].to_numpy()
+        one = len(groups) == 1
+        rows = []
+        for k, (step_no, r) in enumerate(steps.iterrows()):
+            conv = units[k] / units[k - 1] if k and units[k - 1] else float("nan") if k else 1.0
+            row = [r["step"], number(int(r["units"])), percent(conv) if k else "",
+                   percent(units[k] / units[0]) if units[0] else "–"]
+            if one and kind == "closed":
+                med = self.table.loc[self.table["step_no"] == step_no, "median_minutes"].iloc[0]
+                row.append(number(med, 3) if k else "")
+            rows.append(row)
+        header = ["step", "units", "step conversion", "overall"] + (["median minutes"] if one and kind == "closed" else [])
+        view.table(header, rows)
+        if len(groups) > 1:
+            first = self.table[self.table["step_no"] == self.table["step_no"].min()].set_index("group")["units"]
+            top = first.sort_values(ascending=False, kind="stable").index[:5]
+            shown = ", ".join(f"{g} {percent(self.conversion(g))} of {number(int(first[g]))}" for g in top)
+            more = f" (+ {len(groups) - len(top)} more)" if len(groups) > len(top) else ""
+            view.value("overall conversion by group", shown + more)
+        for n in self.notes:
+            view.note(n)
+        return view
 
 
 def _steps(steps: Sequence[str] | Mapping[str, str], dialect: Dialect) -> list[tuple[str, str]]:

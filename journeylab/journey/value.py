@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from journeylab.display_repr import Shown, View, number, percent
 from journeylab.models import fitcheck
 from journeylab.models.churn import RECENCY_DAYS, STATUSES, ChurnThresholds, customer_status, evaluate_churn
 from journeylab.i18n import MODEL_LABELS
@@ -63,8 +64,8 @@ def calibration_end(first_order: pd.Timestamp, observation_end: pd.Timestamp,
     return (pd.Timestamp(observation_end) - pd.Timedelta(weeks=holdout_weeks)).normalize()
 
 
-@dataclass
-class GroupModel:
+@dataclass(repr=False)
+class GroupModel(Shown):
     """One group's model and verdict. ``tier``: full (P(alive), churn, CLV), forecast (expected
     purchases and CLV, no P(alive)) or none; ``problems``: reason codes (i18n.FIT_PROBLEMS,
     i18n.MODEL_ERRORS) of what could not be used; ``typical_gap_days``: the group's usual time between
@@ -85,9 +86,24 @@ class GroupModel:
     def label(self) -> str | None:
         return MODEL_LABELS[self.model.purchase] if self.model is not None else None
 
+    def _view(self) -> View:
+        view = View(f"GroupModel {self.group!r}: {number(self.n_customers)} customers "
+                    f"({number(self.n_repeat)} repeat buyers), {self.label or 'no model'}, tier {self.tier}")
+        if self.model is not None:
+            p = self.model.params_
+            view.value("parameters", ", ".join(f"{r.parameter} {number(r.estimate)}" for r in p.itertuples()))
+        if self.comparison is not None:
+            view.value("why", self.comparison.reason)
+        view.value("status from", self.status_source)
+        view.value("typical gap", f"{number(self.typical_gap_days, 3)} days")
+        if self.problems or self.spend_problem:
+            codes = self.problems + ([self.spend_problem] if self.spend_problem else [])
+            view.value("problems", ", ".join(dict.fromkeys(codes)))
+        return view
 
-@dataclass
-class ShopValue:
+
+@dataclass(repr=False)
+class ShopValue(Shown):
     """The result of :func:`shop_value`. ``predictions``: one row per customer (index customer_id) with
     group, model, p_alive, churn_risk, expected_purchases, expected_spend_per_order, clv (shop currency,
     discounted over ``horizon_months``), next_purchase_date, days_since_last_order, typical_gap_days,
@@ -111,6 +127,26 @@ class ShopValue:
     @property
     def models(self) -> dict[str, CustomerValueModel]:
         return {k: g.model for k, g in self.groups.items() if g.model is not None}
+
+    def _view(self) -> View:
+        """Per group: customers, model, tier, mean P(alive), expected purchases and CLV (sums over the
+        horizon); the shares of each status."""
+        p = self.predictions
+        by = f" by {self.by}" if self.by else ""
+        view = View(f"ShopValue: {number(len(p))} customers in {len(self.groups)} group(s){by}; "
+                    f"CLV over {number(self.horizon_months)} months at {percent(self.discount_rate)} a year")
+        if self.calibration_end is not None:
+            view.value("models chosen on the holdout from", str(pd.Timestamp(self.calibration_end).date()))
+        rows = []
+        for name, g in self.groups.items():
+            part = p[p["group"] == name]
+            rows.append([name, number(g.n_customers), g.label or "–", g.tier, number(part["p_alive"].mean(), 3),
+                         number(part["expected_purchases"].sum(min_count=1)), number(part["clv"].sum(min_count=1))])
+        view.table(["group", "customers", "model", "tier", "mean P(alive)", "expected purchases", "CLV (shop currency)"],
+                   rows, max_rows=6)
+        shares = p["status"].value_counts(normalize=True, sort=False)
+        view.value("status", ", ".join(f"{s} {percent(v)}" for s, v in shares.items()))
+        return view
 
     def bootstrap(self, n_boot: int = 200, seed: int = 0) -> pd.DataFrame:
         """Group figures recomputed on ``n_boot`` resamples of each group's customers, refitting the

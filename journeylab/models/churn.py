@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from journeylab.display_repr import Shown, View, number, percent
 from journeylab.i18n import t
 from journeylab.models.clv import CustomerValueModel
 from journeylab.models.summary import require_summary_columns
@@ -121,8 +122,8 @@ def calibration_table(y: np.ndarray, p: np.ndarray, n_bins: int = 10) -> pd.Data
     return tab
 
 
-@dataclass
-class ChurnEvaluation:
+@dataclass(repr=False)
+class ChurnEvaluation(Shown):
     """``metrics``: one row per score (auc; brier where the score is a probability of the event);
     ``calibration``: of p_no_purchase; ``scores``: per customer."""
 
@@ -134,6 +135,12 @@ class ChurnEvaluation:
     @property
     def note(self) -> str:
         return self.metrics.attrs.get("note", "")
+
+    def _view(self) -> View:
+        rows = [[score, number(r["auc"], 3), number(r["brier"], 3)] for score, r in self.metrics.iterrows()]
+        return (View(f"ChurnEvaluation on {number(len(self.scores))} customers: {percent(self.base_rate)} made no "
+                     "purchase in the holdout")
+                .table(["score", "AUC", "Brier"], rows).note(self.note))
 
 
 def evaluate_churn(summary: pd.DataFrame, purchase: str = "mbgnbd", penalizer: float = 0.0,

@@ -24,11 +24,13 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from journeylab.display_repr import DASH, Shown, View, number, percent
 from journeylab.errors import DataError, ModelError
 from journeylab.i18n import MODEL_LABELS
 from journeylab.models import fitcheck
 from journeylab.models.bgnbd import BetaGeoModel
-from journeylab.models.fitting import MIN_REPEAT_BUYERS, Compressed, PurchaseModel, compress, factorize_rows
+from journeylab.models.fitting import (MIN_REPEAT_BUYERS, Compressed, PurchaseModel, compress, factorize_rows,
+                                       param_rows)
 from journeylab.models.gammagamma import GammaGammaModel, expected_spend, independence_check
 from journeylab.models.mbgnbd import ModifiedBetaGeoModel
 from journeylab.models.paretonbd import ParetoNBDModel
@@ -109,7 +111,7 @@ def units_per_month(unit_days: float) -> float:
 
 
 # ---------------------------------------------------------------- the model
-class CustomerValueModel:
+class CustomerValueModel(Shown):
     """Purchase model + Gamma-Gamma spend model, fitted on a customer summary.
 
     Parameters
@@ -206,6 +208,35 @@ class CustomerValueModel:
         model.log_likelihood_ = np.nan
         model.penalizer_used_ = 0.0
         return model
+
+    # -- the notebook view (journeylab.display_repr.Shown)
+    def _view(self) -> View:
+        what = MODEL_LABELS[self.purchase] + (" + Gamma-Gamma spend" if self.spend else " (no spend model)")
+        if "purchase_" not in self.__dict__:
+            return View(f"CustomerValueModel {what}: not fitted")
+        fitted = "_comp" in self.__dict__
+        if fitted:
+            view = View(f"CustomerValueModel {what}, fitted on {number(self.n_customers_)} customers "
+                        f"({number(self.n_unique_)} distinct histories), time unit {self.time_unit_}")
+        else:
+            view = View(f"CustomerValueModel {what} from given parameters (no data, no intervals), "
+                        f"time unit {self.time_unit_}")
+        view.table(["model", "parameter", "estimate", "95% interval"],
+                   param_rows(self.params_, fitted, with_model=True), max_rows=10)
+        if fitted:
+            ll = f"{number(self.log_likelihood_, 6)} (purchases)"
+            if self.spend_ is not None:
+                ll += f", {number(self.spend_log_likelihood_, 6)} (spend)"
+            view.value("log-likelihood", ll)
+        if self.penalizer_used_:
+            view.value("penalizer", number(self.penalizer_used_))
+        ind = self.__dict__.get("independence_")
+        if ind:
+            verdict = "too little variation to test" if ind.get("flat") else "ok" if ind.get("ok") else \
+                "not independent: spend forecasts are doubtful"
+            view.value("spend vs frequency", f"Pearson r = {number(ind.get('pearson_r'), 3)} "
+                       f"(p = {number(ind.get('p_value'), 2)}, {number(ind.get('n'))} repeat buyers): {verdict}")
+        return view
 
     # -- lifetimes' objects, made on first use
     @property
@@ -396,9 +427,10 @@ class CustomerValueModel:
                                level=level, n_boot=len(p_rows))
 
 
-@dataclass
-class BootstrapResult:
-    """Percentile bootstrap intervals: ``params`` and ``totals`` have columns mean, lower, upper."""
+@dataclass(repr=False)
+class BootstrapResult(Shown):
+    """Percentile bootstrap intervals: ``params`` and ``totals`` have columns mean, lower, upper; ``draws``
+    and ``total_draws`` hold every draw."""
 
     params: pd.DataFrame
     totals: pd.DataFrame
@@ -406,6 +438,13 @@ class BootstrapResult:
     total_draws: pd.DataFrame
     level: float
     n_boot: int
+
+    def _view(self) -> View:
+        head = f"{percent(self.level, 0)} interval"
+        rows = [[name, number(r["mean"]), f"[{number(r['lower'])}, {number(r['upper'])}]"]
+                for frame in (self.params, self.totals) for name, r in frame.iterrows()]
+        return (View(f"BootstrapResult: {number(self.n_boot)} draws, {percent(self.level, 0)} percentile intervals")
+                .table(["", "mean", head], rows, max_rows=12))
 
 
 def _row_weights(df: pd.DataFrame, weights: Any) -> np.ndarray | None:
@@ -425,8 +464,8 @@ def _row_weights(df: pd.DataFrame, weights: Any) -> np.ndarray | None:
 
 
 # ---------------------------------------------------------------- model comparison on calibration/holdout
-@dataclass
-class ModelComparison:
+@dataclass(repr=False)
+class ModelComparison(Shown):
     """``metrics``: one row per model (holdout errors, identification, adequacy, ``tier``);
     ``baseline``: the naive forecast's holdout errors (journeylab.models.fitcheck); ``by_frequency``: mean
     holdout purchases by calibration frequency (actual and per model, frequencies 7+ pooled, as in the
@@ -450,6 +489,25 @@ class ModelComparison:
         from journeylab.i18n import choice_text
 
         return choice_text(self, lang)
+
+    def _view(self) -> View:
+        m = self.metrics
+        n = len(self.predictions)
+        actual = self.baseline.get("holdout_actual_total", m["holdout_actual_total"].iloc[0] if len(m) else np.nan)
+        view = View(f"ModelComparison of {len(m)} purchase model(s) on the holdout of {number(n)} customers "
+                    f"({number(actual)} purchases)")
+        rows = [[r.label, number(r.rmse), number(r.mae), percent(r.total_error_pct / 100), r.tier]
+                for r in m.itertuples()]
+        if self.baseline:
+            rows.append(["naive baseline", number(self.baseline.get("rmse")), number(self.baseline.get("mae")),
+                         percent(self.baseline.get("total_error_pct", np.nan) / 100), ""])
+        for name, chk in self.checks.items():
+            if name in PURCHASE_CLASSES and name not in m.index:
+                rows.append([MODEL_LABELS[name], DASH, DASH, DASH, "fit failed: " + ", ".join(chk.problems)])
+        view.table(["model", "RMSE", "MAE", "total error", "tier"], rows)
+        view.value("recommended", MODEL_LABELS[self.recommended] if self.recommended else "none")
+        view.value("why", self.reason)
+        return view
 
 
 def holdout_expected(model: CustomerValueModel, summary: pd.DataFrame) -> np.ndarray:

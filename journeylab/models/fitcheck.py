@@ -26,6 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from journeylab.display_repr import Shown, View
+from journeylab.i18n import MODEL_LABELS
+
 MIN_CUSTOMERS = 200
 MIN_REPEAT_BUYERS = 50
 MAX_INTERVAL_RATIO = 1_000.0
@@ -64,8 +67,8 @@ def baseline_holdout(summary: pd.DataFrame) -> np.ndarray:
     return rate * d
 
 
-@dataclass
-class FitCheck:
+@dataclass(repr=False)
+class FitCheck(Shown):
     """The verdict on one fit. ``problems``: reason codes (i18n.FIT_PROBLEMS), in the order found."""
 
     model: str
@@ -79,6 +82,14 @@ class FitCheck:
         if not self.rate_identified or self.adequate is False:
             return "none"
         return "full" if self.dropout_identified else "forecast"
+
+    def _view(self) -> View:
+        yes = {True: "yes", False: "no", None: "not checked (no holdout)"}
+        return (View(f"FitCheck of {MODEL_LABELS.get(self.model, self.model)}: tier {self.tier}")
+                .value("rate identified", yes[self.rate_identified])
+                .value("dropout identified", yes[self.dropout_identified])
+                .value("adequate on the holdout", yes[self.adequate])
+                .value("problems", ", ".join(self.problems) or "none"))
 
 
 def judge(model: str, params: pd.DataFrame, rmse: float | None = None, baseline_rmse: float | None = None,

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
+from journeylab.display_repr import Shown, View, interval, number
 from journeylab.errors import ModelError
 from journeylab.i18n import MODEL_LABELS
 from journeylab.models import fitcheck
@@ -333,8 +334,19 @@ class Optimum:
     on_ridge: bool = False
 
 
+def param_rows(table: pd.DataFrame, intervals: bool = True, with_model: bool = False) -> list[list[str]]:
+    """Rows (parameter, estimate, 95% interval) of a ``params_table`` for the notebook view; the interval says
+    "not identified" where the table withholds it. ``intervals=False`` (a model from given parameters, without
+    standard errors): no interval. ``with_model``: the model's label first."""
+    rows = []
+    for r in table.itertuples(index=False):
+        ci = interval(r.lower_95, r.upper_95) if r.identified else "not identified" if intervals else ""
+        rows.append(([r.model] if with_model else []) + [r.parameter, number(r.estimate), ci])
+    return rows
+
+
 # ---------------------------------------------------------------- the model base class
-class BaseModel:
+class BaseModel(Shown):
     """Maximum likelihood on compressed rows with the one pipeline described in the module docstring.
 
     Subclasses set ``name`` (journeylab's model id), ``param_names``, ``time_params`` (parameters in
@@ -351,9 +363,27 @@ class BaseModel:
     def __init__(self, penalizer: float = 0.0) -> None:
         self.penalizer = penalizer
 
-    def __repr__(self) -> str:
-        fitted = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items()) if hasattr(self, "params_") else "not fitted"
-        return f"<{type(self).__name__}: {fitted}>"
+    # -- the notebook view (journeylab.display_repr.Shown): parameters with their 95% intervals
+    def _view(self) -> View:
+        label = f"{MODEL_LABELS[self.name]} ({type(self).__name__})"
+        if "params_" not in self.__dict__:
+            return View(f"{label}: not fitted")
+        data = self.__dict__.get("data_")
+        if data is None:
+            view = View(f"{label} from given parameters (no data, no intervals)")
+        else:
+            view = View(f"{label} fitted on {number(int(round(data['weights'].sum())))} customers "
+                        f"({number(len(data))} distinct histories)")
+        view.table(["parameter", "estimate", "95% interval"], param_rows(self.params_table(), data is not None))
+        if data is not None:
+            view.value("log-likelihood", number(self.log_likelihood_, 6))
+        if self.__dict__.get("penalizer_"):
+            view.value("penalizer", number(self.penalizer_))
+        if not self.__dict__.get("converged_", True):
+            view.note(f"not converged: {self.message_}")
+        if self.__dict__.get("on_ridge_"):
+            view.note("on a ridge: only the ratio of the dropout parameters is identified")
+        return view
 
     # -- the pipeline
     def _fit(self, cols: tuple, weights: np.ndarray, initial_params=None, retry: bool = True):

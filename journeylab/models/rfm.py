@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from journeylab.data.config import load_yaml_data, own_words
+from journeylab.display_repr import Shown, View
 from journeylab.data.dialect import DUCKDB, Dialect
 from journeylab.data.engine import connect
 from journeylab.models.clv import as_summary
@@ -44,8 +45,8 @@ _SEGMENT_WORDS = ("name", "action")  # a segment's own words ({en, nl}), needed 
 PHASES = ("purchase", "upsell", "ambassador")
 
 
-@dataclass(frozen=True)
-class SegmentMap:
+@dataclass(frozen=True, repr=False)
+class SegmentMap(Shown):
     """A versioned list of segment rules: ``table`` has one row per segment in priority order: id, phase,
     r_lo, r_hi, fm_lo, fm_hi, and name and action (the map's own words, {en, nl}, or None: i18n's)."""
 
@@ -59,6 +60,12 @@ class SegmentMap:
             block = grid[row.r_lo:row.r_hi + 1, row.fm_lo:row.fm_hi + 1]
             block[block < 0] = pos
         return grid[r, fm]
+
+    def _view(self) -> View:
+        t = self.table
+        rows = [[r.id, r.phase, f"{r.r_lo}-{r.r_hi}", f"{r.fm_lo}-{r.fm_hi}"] for r in t.itertuples()]
+        return (View(f"SegmentMap version {self.version}: {len(t)} segments in priority order")
+                .table(["segment", "phase", "R", "FM"], rows, max_rows=12))
 
 
 def load_segment_map(source: str | Path | Mapping | None = None) -> SegmentMap:

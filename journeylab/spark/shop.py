@@ -18,6 +18,7 @@ import pandas as pd
 from journeylab.data.config import ShopConfig, TableSource, read_shop_config
 from journeylab.data.contract import OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
 from journeylab.data.dialect import SPARK, Dialect
+from journeylab.display_repr import View, number
 from journeylab.errors import DataError
 from journeylab.data.io.clean import (ORDER_KEPT, finish_quality, quality_table, PRODUCT_COPY_SQL, copy_number_sql, count_sql, duplicate_orders_error, keep_sql, outlier_groups_sql, outlier_join_sql, quality_records, rule_case_sql, rule_inputs_sql, select_sql)
 from journeylab.data.io.validate import AWARE_RE, CAST_HINTS, CAST_PROBLEMS, DAYFIRST_FORMATS, MISSING_TEXT
@@ -139,6 +140,13 @@ class SparkShop:
 
     def __repr__(self) -> str:
         return f"SparkShop({self.name!r}, tables={list(self.tables)}, observation_end={self.observation_end.date()})"
+
+    def _repr_html_(self) -> str:
+        """As ``Shop._repr_html_``, with the rows kept per table from ``data_quality`` (no Spark job)."""
+        kept = self.quality_summary()["kept"] if len(self.data_quality) else pd.Series(dtype=float)
+        view = View(f"SparkShop {self.name!r} (spark, {self.currency}), observed to {self.observation_end.date()}")
+        view.table(["table", "rows kept"], [[t, number(int(kept[t])) if t in kept.index else "–"] for t in self.tables])
+        return view.html()
 
 
 def to_pandas(df: "DataFrame") -> pd.DataFrame:
