@@ -31,6 +31,9 @@ journeylab.data.io.adapters)::
 ``timezone`` (default UTC) is the zone all timestamps are expressed in: values carrying an
 offset or zone ("2024-03-01T10:00:00+01:00", "... UTC") are converted to it and stored without
 zone; values without one are taken to be in it already.
+
+The rules of every key (type, default, allowed values, description) are the pydantic models of
+journeylab.data.config_schema, which also give the JSON Schema (``journeylab config-schema``, docs/config.md).
 """
 from __future__ import annotations
 
