@@ -109,7 +109,17 @@ def _as_text_list(value: Any) -> Any:
         return [str(value)]
     if isinstance(value, (list, tuple)):
         return [_as_text(v) for v in value]
-    return value
+    raise _error("path_list", f"must be a path or a list of paths, not {_shown(value)}")
+
+
+def _either(*types: type, wording: str) -> BeforeValidator:
+    """A value of one of ``types`` (bool is not a number here), checked before pydantic's union, which would
+    report one error per type."""
+    def check(value: Any) -> Any:
+        if isinstance(value, types) and not (isinstance(value, bool) and bool not in types):
+            return value
+        raise _error("type", f"must be {wording}, not {_shown(value)}")
+    return BeforeValidator(check)
 
 
 Timezone = Annotated[str, Field(description="an IANA time-zone name, e.g. Europe/Amsterdam or UTC",
@@ -126,8 +136,8 @@ class ReadOptions(Section):
     encoding: Optional[str] = Field(None, description="text encoding, e.g. latin-1; default UTF-8 (a BOM is stripped)")
     date_format: Optional[str] = Field(None, description="strftime format of dates, e.g. '%d-%m-%Y'")
     dayfirst: Optional[bool] = Field(None, description="dates are day-first (31-01-2024, 31/01/2024 10:00, 31.01.2024)")
-    sheet: Optional[Union[str, int]] = Field(None, description="Excel sheet name (or 0-based number); needed when a workbook has several sheets")
-    header: Optional[Union[bool, int]] = Field(None, description="accepted and ignored: the first line of a file must name the columns")
+    sheet: Annotated[Optional[Union[str, int]], _either(str, int, wording="a sheet name or number")] = Field(None, description="Excel sheet name (or 0-based number); needed when a workbook has several sheets")
+    header: Annotated[Optional[Union[bool, int]], _either(bool, int, wording="true, false or a number")] = Field(None, description="accepted and ignored: the first line of a file must name the columns")
     timezone: Optional[Timezone] = Field(None, description="zone of this file's naive times; default: the shop's timezone")
 
     @field_validator("timezone")
@@ -195,10 +205,13 @@ def _table_field(table: str) -> Any:
             Field(None, description=f"the {table} table{required}: a file path, or a mapping with path, columns and read"))
 
 
+class _TableSection(Section):
+    what: ClassVar[str] = "table"
+
+
 Tables = create_model(
-    "Tables", __base__=Section, __doc__="Canonical table -> its source.", **{t: _table_field(t) for t in TABLES},
+    "Tables", __base__=_TableSection, __doc__="Canonical table -> its source.", **{t: _table_field(t) for t in TABLES},
 )
-Tables.what = "table"
 
 
 class ReportOptions(Section):
