@@ -1,4 +1,4 @@
-"""Command line: ``journeylab validate | simulate | report``.
+"""Command line: ``journeylab validate | simulate | report | config-schema``.
 
 A user mistake (bad data, bad config) is printed as a plain message and exits with status 2,
 without a Python traceback; a failed report exits with status 1.
@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pdf", action="store_true", help="do not print report.pdf (HTML and summary.json only)")
     p.set_defaults(func=_report)
 
+    p = sub.add_parser("config-schema", help="write the JSON Schema of a client config (for editors, see docs/config.md)")
+    p.add_argument("--out", metavar="FILE", help="write it to FILE (default: standard output)")
+    p.set_defaults(func=_config_schema)
+
     try:
         from journeylab.simulate.cli import add_simulate_parser
     except ImportError:  # the simulator is optional while it is being built
@@ -85,6 +89,18 @@ def _report(args: argparse.Namespace) -> int:
     for r in results:
         print(r.describe())
     return 1 if failed else 0
+
+
+def _config_schema(args: argparse.Namespace) -> int:
+    from journeylab.data.config_schema import config_json_schema_text
+
+    text = config_json_schema_text()
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -277,7 +277,7 @@ def test_format_with_extra_tables_and_yaml(tmp_path):
 
 
 def test_format_config_errors(tmp_path):
-    with pytest.raises(jl.ConfigError, match="unknown format"):
+    with pytest.raises(jl.ConfigError, match=r"format: must be 'shopify', .* not 'magento'"):
         jl.load_shop({"format": "magento", "path": "x.csv"})
     with pytest.raises(jl.ConfigError, match="needs 'path'"):
         jl.load_shop({"format": "shopify"})

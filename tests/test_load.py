@@ -44,6 +44,17 @@ def test_missing_required_column_names_file_and_column(tmp_path):
     assert "customer" in err.value.hint  # the closest column is suggested
 
 
+def test_missing_column_hint_names_the_canonical_column(tmp_path):
+    """The hint's mapping is canonical: shop column, the form 'columns:' takes (not the misspelled name)."""
+    with pytest.raises(jl.DataError) as err:
+        shop_from_csv(tmp_path, "order_id,customer_id,ordered_at,Bedrag\n1,a,2024-01-01,3\n", columns={"revenue": "Bedrg"})
+    assert "'Bedrg' is missing (mapped to canonical 'revenue')" in str(err.value)
+    assert "did you mean 'Bedrag'? Map it with columns: {revenue: Bedrag}." in err.value.hint
+    with pytest.raises(jl.DataError) as err:
+        shop_from_csv(tmp_path, "order_id,customer,ordered_at,revenue\n1,a,2024-01-01,3\n")
+    assert "Map it with columns: {customer_id: customer}." in err.value.hint
+
+
 def test_mapped_column_missing_says_mapping(tmp_path):
     with pytest.raises(jl.DataError, match="CustomerID.*mapped to canonical 'customer_id'"):
         shop_from_csv(tmp_path, "order_id,customer_id,ordered_at,revenue\n1,a,2024-01-01,3\n",

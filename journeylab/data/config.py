@@ -31,6 +31,9 @@ journeylab.data.io.adapters)::
 ``timezone`` (default UTC) is the zone all timestamps are expressed in: values carrying an
 offset or zone ("2024-03-01T10:00:00+01:00", "... UTC") are converted to it and stored without
 zone; values without one are taken to be in it already.
+
+The rules of every key (type, default, allowed values, description) are the pydantic models of
+journeylab.data.config_schema, which also give the JSON Schema (``journeylab config-schema``, docs/config.md).
 """
 from __future__ import annotations
 
@@ -42,18 +45,13 @@ from typing import Any, Mapping
 import pandas as pd
 import yaml
 
-from journeylab.data.contract import INVOLVEMENT_LEVELS, OPTIONAL_TABLES, REQUIRED_TABLES, TABLES
+from journeylab.data.config_schema import FORMATS, ClientConfig, ReadOptions, TableSpec, validate
 from journeylab.errors import ConfigError
 
-SHOP_KEYS = {
-    "name", "observation_end", "currency", "tables", "involvement", "language", "format", "report",
-    "path", "files", "read", "timezone",
-}
-TABLE_KEYS = {"path", "columns", "read"}
-READ_KEYS = {"sep", "decimal", "thousands", "encoding", "date_format", "dayfirst", "sheet", "header", "timezone"}
+__all__ = ["FORMATS", "ShopConfig", "TableSource", "is_uri", "load_yaml_data", "own_words", "read_shop_config"]
+
 # scheme://...: a URI, not a local path (a Windows drive such as C:/ has no "//" after its colon).
 URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
-FORMATS = ("shopify", "woocommerce", "ga4", "uci_online_retail", "olist", "rees46", "uci_online_shoppers")
 
 
 @dataclass
@@ -160,7 +158,11 @@ def own_words(item: Mapping[str, Any], fields: tuple[str, ...], known: Mapping[s
 
 
 def read_shop_config(config: str | Path | Mapping[str, Any] | ShopConfig) -> ShopConfig:
-    """Parse and check a shop config given as a YAML path, a dict, or an existing ShopConfig."""
+    """Parse and check a shop config given as a YAML path, a dict, or an existing ShopConfig.
+
+    The rules (keys, types, defaults, allowed values) are journeylab.data.config_schema.ClientConfig; a broken
+    rule is a ConfigError naming the file and the key path. Relative paths are resolved here, against the
+    config's folder (a dict's ``base_dir``, else the working directory)."""
     if isinstance(config, ShopConfig):
         return config
     base = Path.cwd()
@@ -183,83 +185,36 @@ def read_shop_config(config: str | Path | Mapping[str, Any] | ShopConfig) -> Sho
     if not isinstance(raw, Mapping):
         raise ConfigError(f"shop config {source or ''} must be a mapping of keys to values")
     where = f"shop config {source}" if source else "shop config"
-    unknown = set(raw) - SHOP_KEYS
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}; known keys: {sorted(SHOP_KEYS)}")
-    fmt = raw.get("format")
-    timezone = str(raw.get("timezone") or "UTC")
-    _check_timezone(timezone, where)
-    tables_raw = raw.get("tables")
-    if fmt is None:
-        for key in ("path", "files"):
-            if key in raw:
-                raise ConfigError(f"{where}: '{key}' needs a 'format' (one of {list(FORMATS)}); without one use 'tables'")
-        if not isinstance(tables_raw, Mapping) or not tables_raw:
-            raise ConfigError(f"{where}: 'tables' must name at least the orders table")
-    elif fmt not in FORMATS:
-        raise ConfigError(f"{where}: unknown format {fmt!r}; formats are {list(FORMATS)}")
+    model: ClientConfig = validate(ClientConfig, raw, where)
+    timezone = model.timezone
     tables: dict[str, TableSource] = {}
-    for name, spec in (tables_raw or {}).items():
-        if name not in TABLES:
-            raise ConfigError(
-                f"{where}: unknown table '{name}'; tables are {list(REQUIRED_TABLES + OPTIONAL_TABLES)}"
-            )
-        tables[name] = _table_source(name, spec, base, where)
-        tables[name].read.setdefault("timezone", timezone)
-    if fmt is None:
-        for name in REQUIRED_TABLES:
-            if name not in tables:
-                raise ConfigError(f"{where}: the '{name}' table is required")
-    format_paths, format_files, format_read = _format_sources(raw, fmt, base, where)
+    for name in (raw.get("tables") or {}):  # in the order written
+        spec = getattr(model.tables, str(name), None)
+        if spec is not None:
+            tables[name] = _table_source(name, spec, base)
+            tables[name].read.setdefault("timezone", timezone)
+    format_read = _read_options(model.read)
     format_read.setdefault("timezone", timezone)
-    obs = raw.get("observation_end")
-    if obs is not None:
-        try:
-            obs = pd.Timestamp(obs)
-        except (ValueError, TypeError):
-            raise ConfigError(f"{where}: observation_end {obs!r} is not a date (use YYYY-MM-DD)") from None
-    involvement = raw.get("involvement") or {}
-    if not isinstance(involvement, Mapping) or any(v not in INVOLVEMENT_LEVELS for v in involvement.values()):
-        raise ConfigError(f"{where}: 'involvement' must map categories to 'low' or 'high'")
-    report = raw.get("report") or {}
-    if not isinstance(report, Mapping):
-        raise ConfigError(f"{where}: 'report' must be a mapping of report options (language, logo, notebooks, ...)")
     return ShopConfig(
-        name=str(raw.get("name") or (source.stem if source else "shop")),
+        name=model.name or (source.stem if source else "shop"),
         tables=tables,
-        observation_end=obs,
-        currency=str(raw.get("currency", "EUR")),
-        involvement=dict(involvement),
+        observation_end=model.observation_end,
+        currency=model.currency,
+        involvement=dict(model.involvement),
         source=source,
-        format=fmt,
-        format_paths=format_paths,
-        format_files=format_files,
+        format=model.format,
+        format_paths=[_resolve(p, base) for p in model.path],
+        format_files={role: _resolve(p, base) for role, p in model.files.items()},
         format_read=format_read,
         timezone=timezone,
-        report=dict(report),
-        language=raw.get("language"),
+        report=model.report.model_dump(exclude_unset=True),
+        language=model.language,
     )
 
 
-def _format_sources(raw: Mapping[str, Any], fmt: str | None, base: Path, where: str) -> tuple[list[Path], dict[str, Path], dict[str, Any]]:
-    if fmt is None:
-        if "read" in raw:
-            raise ConfigError(f"{where}: a top-level 'read' needs a 'format'; put 'read' under each table")
-        return [], {}, {}
-    paths_raw = raw.get("path")
-    files_raw = raw.get("files") or {}
-    if paths_raw is None and not files_raw:
-        raise ConfigError(f"{where}: format '{fmt}' needs 'path' (the export file or folder) or 'files'")
-    if not isinstance(files_raw, Mapping):
-        raise ConfigError(f"{where}: 'files' must map a file role to a path, e.g. {{orders: olist_orders_dataset.csv}}")
-    items = paths_raw if isinstance(paths_raw, (list, tuple)) else ([] if paths_raw is None else [paths_raw])
-    paths = [_resolve(p, base) for p in items]
-    files = {str(k): _resolve(v, base) for k, v in files_raw.items()}
-    read = dict(raw.get("read") or {})
-    unknown = set(read) - READ_KEYS
-    if unknown:
-        raise ConfigError(f"{where}: read option(s) {sorted(unknown)} unknown; known: {sorted(READ_KEYS)}")
-    return paths, files, read
+def _read_options(read: ReadOptions | None) -> dict[str, Any]:
+    # The read options written (an unset option is absent, as the readers test "sep" in read).
+    return {} if read is None else read.model_dump(exclude_none=True)
 
 
 def _resolve(path: Any, base: Path) -> Path:
@@ -272,47 +227,11 @@ def is_uri(path: Any) -> bool:
     return isinstance(path, str) and bool(URI_RE.match(path))
 
 
-def _check_timezone(tz: str, where: str) -> None:
-    try:
-        from zoneinfo import ZoneInfo
-
-        ZoneInfo(tz)
-    except Exception:
-        raise ConfigError(f"{where}: timezone {tz!r} is not a time zone name (e.g. Europe/Amsterdam, UTC)") from None
-
-
-def _table_source(name: str, spec: Any, base: Path, where: str) -> TableSource:
-    if isinstance(spec, pd.DataFrame):
-        return TableSource(table=name, frame=spec)
-    if isinstance(spec, (str, Path)):
-        spec = {"path": spec}
-    if not isinstance(spec, Mapping):
-        raise ConfigError(f"{where}: table '{name}' must be a path, a DataFrame or a mapping with 'path'")
-    unknown = set(spec) - TABLE_KEYS - {"frame"}
-    if unknown:
-        raise ConfigError(f"{where}: table '{name}' has unknown key(s) {sorted(unknown)}; known: {sorted(TABLE_KEYS)}")
-    columns = dict(spec.get("columns") or {})
-    bad = [c for c in columns if c not in TABLES[name]]
-    if bad:
-        raise ConfigError(
-            f"{where}: table '{name}' maps unknown canonical column(s) {bad}; canonical columns: {list(TABLES[name])}"
-        )
-    read = dict(spec.get("read") or {})
-    unknown = set(read) - READ_KEYS
-    if unknown:
-        raise ConfigError(f"{where}: table '{name}' read option(s) {sorted(unknown)} unknown; known: {sorted(READ_KEYS)}")
-    if "timezone" in read:
-        _check_timezone(str(read["timezone"]), where)
-    frame = spec.get("frame")
-    if isinstance(spec.get("path"), pd.DataFrame):
-        frame = spec["path"]
-    if frame is not None:
-        return TableSource(table=name, frame=frame, columns=columns, read=read)
-    if "path" not in spec:
-        raise ConfigError(f"{where}: table '{name}' needs a 'path'")
-    if is_uri(spec["path"]):
-        return TableSource(table=name, uri=str(spec["path"]), columns=columns, read=read)
-    path = Path(spec["path"])
-    if not path.is_absolute():
-        path = base / path
-    return TableSource(table=name, path=path, columns=columns, read=read)
+def _table_source(name: str, spec: TableSpec, base: Path) -> TableSource:
+    columns = spec.columns.model_dump(exclude_none=True)
+    read = _read_options(spec.read)
+    if spec.frame is not None:
+        return TableSource(table=name, frame=spec.frame, columns=columns, read=read)
+    if is_uri(spec.path):
+        return TableSource(table=name, uri=spec.path, columns=columns, read=read)
+    return TableSource(table=name, path=_resolve(spec.path, base), columns=columns, read=read)

@@ -17,19 +17,14 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from journeylab.data.config import ShopConfig, read_shop_config
+from journeylab.data.config_schema import DEFAULT_NOTEBOOKS, ReportOptions, validate  # noqa: F401 (DEFAULT_NOTEBOOKS: used from here by tests)
 from journeylab.data.shop import load_shop
 from journeylab.errors import ConfigError, JourneylabError
-from journeylab.i18n import LANGUAGES
 from journeylab.report.paths import NotAnImage, ensure_inside, image_type, safe_slug
 
 CACHE_DIR = ".cache"  # results the notebooks of one run share (journeylab.report.sections.cached); removed after a good run
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"  # a link to the top-level notebooks/ in a checkout
-DEFAULT_NOTEBOOKS = (
-    "00_executive_summary.ipynb", "01_data_quality.ipynb", "02_customers_rfm.ipynb", "03_churn_clv.ipynb",
-    "04_journey_funnels.ipynb", "05_involvement.ipynb", "06_appendix.ipynb",
-)
-REPORT_KEYS = {"language", "clv_horizon_months", "discount_rate", "phase_model", "logo", "notebooks", "title"}
 SUMMARY_FILE = "summary.json"
 BATCH_FILE = "last_batch.json"
 SHOP_DATABASE = "shop.duckdb"
@@ -80,25 +75,14 @@ def read_report_options(config: str | Path | ShopConfig) -> dict[str, Any]:
     if cfg.source is None:
         raise ConfigError("report options come from a client config file, not a dict")
     config = cfg.source
-    opts = dict(cfg.report)
-    unknown = set(opts) - REPORT_KEYS
-    if unknown:
-        raise ConfigError(f"client config {config}: unknown report key(s) {sorted(unknown)}; known: {sorted(REPORT_KEYS)}")
-    lang = opts.setdefault("language", "en" if cfg.language is None else cfg.language)
-    if lang not in LANGUAGES:
-        raise ConfigError(f"client config {config}: report language must be {' or '.join(map(repr, LANGUAGES))}, not {lang!r}")
-    opts.setdefault("clv_horizon_months", 12)
-    phase_model = opts.setdefault("phase_model", "five")
-    if phase_model not in ("four", "five", "six"):
-        raise ConfigError(f"client config {config}: report phase_model must be 'four', 'five' or 'six', not {phase_model!r}")
-    opts.setdefault("discount_rate", 0.10)
-    for key in ("clv_horizon_months", "discount_rate"):
-        if not isinstance(opts[key], (int, float)) or opts[key] < 0:
-            raise ConfigError(f"client config {config}: report {key} must be a non-negative number, not {opts[key]!r}")
+    # Types, defaults and allowed values: journeylab.data.config_schema.ReportOptions (read_shop_config checked
+    # them already for a file; checked again for a ShopConfig built by hand). Files are checked here.
+    written = dict(cfg.report)
+    opts = validate(ReportOptions, written, f"client config {config}", prefix=("report",)).model_dump()
+    if "language" not in written:
+        opts["language"] = "en" if cfg.language is None else cfg.language
     logo = opts.get("logo")
     if logo:
-        if not isinstance(logo, str):
-            raise ConfigError(f"client config {config}: report logo must be the path of an image file, not {logo!r}")
         path = _config_path(config, logo)
         if not path.exists():
             raise ConfigError(f"client config {config}: logo file {logo} does not exist")
@@ -107,10 +91,7 @@ def read_report_options(config: str | Path | ShopConfig) -> dict[str, Any]:
         except NotAnImage as exc:
             raise ConfigError(f"client config {config}: logo {path} is not an image journeylab embeds: {exc}; "
                               "use a PNG, JPEG, GIF, WebP or a plain SVG") from None
-    notebooks = opts.setdefault("notebooks", list(DEFAULT_NOTEBOOKS))
-    if not isinstance(notebooks, list) or not notebooks:
-        raise ConfigError(f"client config {config}: report notebooks must be a list of notebook names")
-    for nb in notebooks:
+    for nb in opts["notebooks"]:
         if not _notebook_path(config, nb).exists():
             raise ConfigError(f"client config {config}: notebook {nb} is not in {NOTEBOOK_DIR} nor next to the config")
     return opts

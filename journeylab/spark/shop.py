@@ -393,7 +393,7 @@ def _typed(spark: "SparkSession", raw: "DataFrame", source: TableSource,
         if src not in available:
             if required:
                 raise DataError(f"required column '{src}' is missing" + (f" (mapped to canonical '{col}')" if src != col else ""),
-                                file=source.label, table=table, column=src, hint=column_hint(src, available))
+                                file=source.label, table=table, column=src, hint=column_hint(src, available, col))
             continue
         exprs[col] = _cast(q(src), sqltype, types[src], source.read, aware=src in aware)
         if sqltype != "VARCHAR":

@@ -65,7 +65,7 @@ def typed_table(
                     file=source.label,
                     table=table,
                     column=src,
-                    hint=column_hint(src, available),
+                    hint=column_hint(src, available, col),
                 )
             selects.append(f"CAST(NULL AS {sqltype}) AS {DUCKDB.ident(col)}")
             continue
@@ -166,12 +166,15 @@ def check_cast(
     )
 
 
-def column_hint(missing: str, available: list[str]) -> str:
-    """The hint for a missing column ``missing`` (str): the closest of the file's columns ``available``
-    (list of str) and how to map it, or the file's columns (both engines word it this way)."""
+def column_hint(missing: str, available: list[str], canonical: str | None = None) -> str:
+    """The hint for a missing column ``missing`` (str, the name looked for: the canonical column ``canonical``
+    or the shop's name the config maps it to): the closest of the file's columns ``available`` (list of str)
+    and how to map it, ``columns: {<canonical>: <file's column>}``, or the file's columns (both engines word
+    it this way)."""
     close = difflib.get_close_matches(missing, available, n=3, cutoff=0.5)
     lower = [c for c in available if c.lower() == missing.lower()]
     shown = ", ".join(available[:20]) + (" …" if len(available) > 20 else "")
     if lower or close:
-        return f"did you mean {(lower or close)[0]!r}? Map it with columns: {{{missing}: {(lower or close)[0]}}}. The file has: {shown}"
+        found = (lower or close)[0]
+        return f"did you mean {found!r}? Map it with columns: {{{canonical or missing}: {found}}}. The file has: {shown}"
     return f"the file has the columns: {shown}; map yours with 'columns:' in the shop config"
