@@ -165,7 +165,7 @@ def test_repeat_customers_lost_and_their_revenue_are_stated_from_the_statuses():
         assert row["finding"].startswith(number + (" repeat customers (" if lang == "en" else " herhaalklanten ("))
         pct = (f"{share:.0%}", f"{revenue_share:.0%}")
         assert all(p in row["finding"] for p in pct)
-        assert f"of {len(repeat):,} repeat" in row["evidence"] if lang == "en" else "herhaalklanten met risico" in row["evidence"]
+        assert (f"of {len(repeat):,} repeat customers" if lang == "en" else "herhaalklanten met risico") in row["evidence"]
     assert "repeat_customers_at_risk" not in set(order_findings(shop)["id"])  # no statuses, no churn finding
     # everyone active: nothing at risk, no finding; a status for only a few customers: too few repeat customers
     assert "repeat_customers_at_risk" not in set(order_findings(shop, statuses=statuses.map(lambda s: "active"))["id"])

@@ -13,7 +13,6 @@ the columns of ``findings.findings``).
   against the year before. A two-proportion test (normal approximation) and the Wald interval of the
   difference; a finding only when p < 0.05, the interval excludes zero and the shares differ by at least a
   fifth of the earlier one, with at least ``MIN_COHORT`` customers in each year.
-
 - **RFM movement** (``valuable_customers_slipped``): the customers in a valuable RFM segment (``VALUABLE``:
   champions, loyal customers) at a reference date ``MOVEMENT_DAYS`` (182) days before the observation end,
   scored from the orders up to that date only, and their segment at the observation end; the share that
@@ -26,17 +25,21 @@ the columns of ``findings.findings``).
   reference date. Segments are journeylab.models.rfm's (``rfm_sql``, the default map ``segments.yaml``, daily
   summary as the report's RFM section) evaluated at the earlier dates: customers at a date are those with an
   order on or before its day. The sentence names the default segments: a shop that changes ``VALUABLE`` or
-  ``SLIPPED`` changes its words in journeylab.i18n (``of_rfm_slipped``) too.
+  ``SLIPPED`` changes its words in journeylab.i18n (``of_rfm_slipped``) too. R scores are quintiles over all
+  customers ever, so where years of one-time buyers fill R 1 and 2, six months of silence keeps a champion
+  "loyal" (R 3): there the finding sees valuable customers slip only later than they stop.
 - **Churn** (``repeat_customers_at_risk``, only with ``statuses``: the report's churn status per customer,
   journeylab.models.churn.STATUSES, e.g. ``value.predictions["status"]`` of journeylab.journey.value): among
   repeat customers (orders on two or more days), those at risk or lost, their share with its Wilson 95%
   interval and the share of the shop's revenue (all customers' orders) they brought. A finding when at least
   ``MIN_REPEATERS`` repeat customers have a status and their revenue share is at least ``MIN_REVENUE_SHARE``.
   The interval covers the sampling of customers, not the value model's own uncertainty (the certainty says
-  so); p_value is NaN (a count of the model's statuses, not a test).
+  so); p_value is NaN (a count of the model's statuses, not a test). Its size (the rank among the findings)
+  is the log ratio of the revenue share to ``MIN_REVENUE_SHARE``.
 
-Each comes from one SQL text over the canonical orders table (DuckDB and Spark; the churn one joins the
-statuses, registered as a small table) that returns small aggregates (gap days with counts, cohort counts,
+Each comes from SQL over the canonical orders table, the same text for DuckDB and Spark (the RFM movement:
+one query for each date's F rule, one for the movement; the churn one joins the statuses, registered as a
+small table), that returns small aggregates (gap days with counts, cohort counts,
 customers per segment then and now, customers and revenue per status), never a row per customer.
 """
 from __future__ import annotations
