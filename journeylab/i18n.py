@@ -277,6 +277,45 @@ LABELS: dict[str, dict[str, str]] = {
               "{earlier:.1%} of {n_earlier:,} the year before; difference {lower:.1%} to {upper:.1%} (95%)",
         "nl": "opnieuw besteld binnen {window} dagen: {recent:.1%} van {n_recent:,} klanten van het afgelopen jaar "
               "tegen {earlier:.1%} van {n_earlier:,} het jaar ervoor; verschil {lower:.1%} tot {upper:.1%} (95%)"},
+    "of_rfm_slipped": {
+        "en": "{share:.0%} of the customers who were champions or loyal customers six months ago have slipped to "
+              "at risk or worse; of those of the six months before, {earlier:.0%} did.",
+        "nl": "{share:.0%} van de klanten die zes maanden geleden topklant of trouwe klant waren, is afgegleden naar "
+              "risicoklant of slechter; van die van het halfjaar daarvoor was dat {earlier:.0%}."},
+    "of_rfm_slipped_action": {
+        "en": "Win back the former best customers who slipped, before they are lost for good: a personal message "
+              "with a reason to return (something new, a loyalty reward), and ask a few of them what changed.",
+        "nl": "Win de vroegere beste klanten die afgleden terug voordat ze voorgoed weg zijn: een persoonlijk "
+              "bericht met een reden om terug te komen (iets nieuws, een beloning voor trouw), en vraag een paar "
+              "van hen wat er veranderde."},
+    "of_rfm_slipped_evidence": {
+        "en": "of the {n:,} customers in {valuable} on {date}, {k:,} are now in {slipped}: {share:.1%} (95% "
+              "interval {lower:.1%} to {upper:.1%}), against {k_earlier:,} of {n_earlier:,} ({earlier:.1%}) from "
+              "{date_earlier} to {date}; difference {diff_lower:.1%} to {diff_upper:.1%} (95%)",
+        "nl": "van de {n:,} klanten in {valuable} op {date} zijn er nu {k:,} in {slipped}: {share:.1%} "
+              "(95%-interval {lower:.1%} tot {upper:.1%}), tegen {k_earlier:,} van {n_earlier:,} ({earlier:.1%}) "
+              "van {date_earlier} tot {date}; verschil {diff_lower:.1%} tot {diff_upper:.1%} (95%)"},
+    "of_churn": {
+        "en": "{n:,} repeat customers ({share:.0%} of all repeat customers), who brought {revenue_share:.0%} of the "
+              "revenue, are at risk or lost.",
+        "nl": "{n:,} herhaalklanten ({share:.0%} van alle herhaalklanten), samen goed voor {revenue_share:.0%} van "
+              "de omzet, lopen risico of zijn verloren."},
+    "of_churn_action": {
+        "en": "Start a win-back for these customers, those who spent most first: a personal message with a reason "
+              "to order again, sent before their usual moment of return has long passed.",
+        "nl": "Begin een terugwinactie voor deze klanten, wie het meest besteedde eerst: een persoonlijk bericht "
+              "met een reden om opnieuw te bestellen, verstuurd voordat hun gebruikelijke moment van terugkeer "
+              "lang voorbij is."},
+    "of_churn_evidence": {
+        "en": "{n:,} of {n_repeat:,} repeat customers at risk or lost: {share:.1%} (95% interval {lower:.1%} to "
+              "{upper:.1%}); their orders {revenue_share:.1%} of all revenue",
+        "nl": "{n:,} van {n_repeat:,} herhaalklanten met risico of verloren: {share:.1%} (95%-interval {lower:.1%} "
+              "tot {upper:.1%}); hun bestellingen {revenue_share:.1%} van alle omzet"},
+    "of_status_certainty": {
+        "en": "a count of the value model's statuses; the interval covers the chance in which customers the shop "
+              "has, not the model's own uncertainty",
+        "nl": "een telling van de statussen uit het waardemodel; het interval dekt het toeval in welke klanten de "
+              "winkel heeft, niet de onzekerheid van het model zelf"},
     # a finding's evidence and certainty (journeylab.journey.findings); values are numbers, ``test`` a test's name
     "finding_evidence": {
         "en": "low {low:.3g} (95% interval {low_lower:.3g} to {low_upper:.3g}), high {high:.3g} ({high_lower:.3g} to "

@@ -53,8 +53,10 @@ comparison = involvement_comparison(shop, value, horizon_months=clv_horizon_mont
                                     output_dir=output_dir)
 found = attempt(lambda: jl.findings(lang=language, comparison=comparison.value), language) if comparison.ok \
     else comparison
-# findings from the orders alone (every shop) fill the list after the low/high ones
-from_orders = attempt(lambda: order_findings(shop, language), language)
+# findings from the orders alone (every shop) fill the list after the low/high ones; the churn finding
+# counts the statuses of the report's value model (none without a trusted model)
+statuses = value.value.predictions["status"] if value.ok and value.value.ok else None
+from_orders = attempt(lambda: order_findings(shop, language, statuses=statuses), language)
 top = pd.concat([f.value for f in (found, from_orders) if f.ok and not f.value.empty] or
                 [pd.DataFrame(columns=FINDING_COLUMNS)], ignore_index=True).head(3)
 top["rank"] = range(1, len(top) + 1)
