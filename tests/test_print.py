@@ -273,6 +273,9 @@ def test_every_page_is_a4_and_has_its_number_in_the_footer(reports, lang):
         if shutil.which("pdfinfo") else "Page size: 595.92 x 841.92 pts (A4)"
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert size and abs(float(size[1]) - 595.3) < 2 and abs(float(size[2]) - 841.9) < 2, info
+    # bookmarks for a PDF reader's side panel, made from the headings, and a tagged PDF for screen readers
+    raw = report.result.pdf.read_bytes()
+    assert b"/Outlines" in raw and b"/StructTreeRoot" in raw
 
 
 @built_report

@@ -35,7 +35,9 @@ MARGINS_MM = {"top": 18, "bottom": 20, "left": 16, "right": 16}
 PRINT_OPTIONS = {"printBackground": True, "displayHeaderFooter": False, "preferCSSPageSize": True,
                  "paperWidth": 8.27, "paperHeight": 11.69, "marginTop": MARGINS_MM["top"] * MM,
                  "marginBottom": MARGINS_MM["bottom"] * MM, "marginLeft": MARGINS_MM["left"] * MM,
-                 "marginRight": MARGINS_MM["right"] * MM}
+                 "marginRight": MARGINS_MM["right"] * MM,
+                 # bookmarks from the headings (a PDF reader's side panel), tags for screen readers
+                 "generateDocumentOutline": True, "generateTaggedPDF": True}
 # What one printed page holds, in CSS pixels (96 per inch): the A4 sheet less its margins (178 x 259 mm).
 PAGE_WIDTH_PX = round((210 - MARGINS_MM["left"] - MARGINS_MM["right"]) * MM * 96)
 PAGE_HEIGHT_PX = round((297 - MARGINS_MM["top"] - MARGINS_MM["bottom"]) * MM * 96)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 import pandas as pd
 import seaborn as sns
 
@@ -43,6 +44,9 @@ def plot_quality(shop: Shop, lang: str = "en") -> plt.Figure | None:
     if ax.get_legend() is not None:
         ax.get_legend().set_title(t("action", lang))  # not the column name 'action' in every language
     ax.set_xlabel(t("rows", lang))
+    # counts written as the report's language writes them (125.000), few enough ticks not to run together
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang)))
     ax.set_ylabel("")
     ax.set_title(t("rows_by_rule", lang))
     fig.tight_layout()
