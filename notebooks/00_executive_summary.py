@@ -36,7 +36,7 @@ shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
 value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
                      output_dir=output_dir)
-figures = headline(shop, value)
+figures = headline(shop, value, language)
 page.heading(t("executive_summary", language))
 page.text(section_intro("executive_summary", language))
 

@@ -42,6 +42,7 @@ def test_demo_shop_headline_and_notes(demo):
     h = headline(shop, outcome)
     assert h["customers"] == 5000 and 0 < h["share_at_risk_or_lost"] < 1 and h["clv_total"] > 0
     assert 0 < h["too_early_share"] < 1 and h["clv_coverage"] == 1.0
+    assert h["model"].startswith("Low involvement: ") and headline(shop, outcome, "nl")["model"].startswith("Laag betrokken: ")
     assert value_message(outcome) == ""
     for lang in ("en", "nl"):
         notes = " ".join(model_notes(outcome.value, lang))

@@ -216,11 +216,12 @@ def headline_table(figures: dict[str, Any], lang: str = "en", currency: str = "E
     return pd.DataFrame(rows, columns=[t("figure", lang), t("value", lang), t("meaning", lang)])
 
 
-def headline(shop: Shop, value: "Outcome | ShopValue") -> dict[str, float | str | None]:
+def headline(shop: Shop, value: "Outcome | ShopValue", lang: str = "en") -> dict[str, float | str | None]:
     """The five numbers a shop owner reads first: customers, revenue (shop currency), repeat rate,
     share of customers at risk or lost, and expected CLV of all customers over the horizon (discounted).
     Churn and CLV figures are None where no model can be trusted; ``too_early_share`` is the share of
-    customers whose status cannot be told yet, ``clv_coverage`` the share of customers with a CLV."""
+    customers whose status cannot be told yet, ``clv_coverage`` the share of customers with a CLV, ``model``
+    the model of each group in ``lang``'s words."""
     v = value.value if isinstance(value, Outcome) else value
     summary = v.summary if v is not None else customer_summary(shop, freq="D")
     n = len(summary)
@@ -242,7 +243,7 @@ def headline(shop: Shop, value: "Outcome | ShopValue") -> dict[str, float | str 
         has = p["clv"].notna()
         out["clv_total"] = float(p.loc[has, "clv"].sum()) if has.any() else None
         out["clv_coverage"] = float(has.mean())
-        out["model"] = ", ".join(f"{group_label(k)}: {g.label}" if v.by else str(g.label)
+        out["model"] = ", ".join(f"{group_label(k, lang)}: {g.label}" if v.by else str(g.label)
                                  for k, g in v.groups.items() if g.label)
     return out
 
