@@ -137,3 +137,16 @@ def test_phase_tables_show_words_and_no_sql():
     own = phase_rule_table(rules.assign(rule=rules["rule"].where(rules["phase"] != "purchase", "n_orders >= 1")),
                            "en", "five")
     assert own.set_index("phase").loc["purchase", "rule_meaning"].startswith("a rule of this report's own")
+
+
+def test_words_are_aligned_left_and_numbers_right():
+    """The notebook theme right-aligns every cell; a table of the report reads its words from the left."""
+    import re
+
+    frame = pd.DataFrame({"figure": ["customers", "revenue"], "value": ["5.000", "€ 2.057.809"],
+                          "meaning": ["people who ordered", "what they paid"], "orders": [3, 4]},
+                         index=pd.Index(["a", "b"], name="segment"))
+    page = format_table(frame, "nl").to_html()
+    left = set(re.findall(r"\.(col\d+) \{\s*text-align: left", page))
+    assert left == {"col0", "col2"}  # the words, not the numbers written as text ("€ 2.057.809") nor the counts
+    assert re.search(r"th\.row_heading[^{]*\{\s*text-align: left", page)  # the index (segment names) too

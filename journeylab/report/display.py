@@ -63,12 +63,26 @@ def format_table(
         else:
             fmt[col] = cell
     styler = frame.style.format(fmt, na_rep="–")
+    # words read from the left, numbers line up on the right (the notebook theme right-aligns every cell)
+    text = [i for i, c in enumerate(frame.columns) if fmt[c] is cell and not _numbers_as_text(frame.iloc[:, i])]
+    styler = styler.set_table_styles([{"selector": "th.row_heading, th.index_name", "props": "text-align: left"}]
+                                     + [{"selector": f".col{i}", "props": "text-align: left"} for i in text],
+                                     overwrite=False)
     styler = styler.relabel_index([cell(c if worded_columns else label(c)) for c in frame.columns], axis="columns")
     if hide_index:
         styler = styler.hide(axis="index")
     else:
         styler = styler.format_index(cell, axis="index")
     return styler
+
+
+def _numbers_as_text(column: pd.Series) -> bool:
+    """Whether a column of text holds numbers written out already ("€ 2.057.809", "63,4%", "–"): each value
+    has a digit and at most three letters (a currency code), or is empty."""
+    values = column.dropna().astype(str)
+    return bool(len(values)) and values.map(
+        lambda v: v.strip() in ("", "–", "-") or (any(ch.isdigit() for ch in v) and sum(ch.isalpha() for ch in v) <= 3)
+    ).all()
 
 
 def _num(value: float, unit: str, lang: str) -> str:
