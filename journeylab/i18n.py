@@ -1564,9 +1564,9 @@ FINDINGS: dict[str, dict[str, str]] = {
               "retour, vergelijken) voor de aankoop, kopers van laag betrokken producten {low:.1f}."},
     "long_consideration_days": {
         "en": "High-involvement buyers take {high:.1f} days from the first visit to the first order (low: "
-              "{low:.1f}).",
+              "{low:.1f} days).",
         "nl": "Kopers van hoog betrokken producten doen {high:.1f} dagen over de eerste bestelling na het eerste "
-              "bezoek (laag betrokken: {low:.1f})."},
+              "bezoek (laag betrokken: {low:.1f} dagen)."},
     "low_repeat_high": {
         "en": "Only {high:.0%} of high-involvement customers ordered again (low: {low:.0%}).",
         "nl": "Slechts {high:.0%} van de hoog betrokken klanten bestelde opnieuw (laag betrokken: {low:.0%})."},
