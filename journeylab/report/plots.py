@@ -234,6 +234,7 @@ def status_plot(counts: pd.DataFrame, lang: str = "en", labels: dict | None = No
     if legend is not None:
         if len(groups) > 1:
             legend.set_title(lab("involvement"))
+            sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), frameon=False)  # beside the bars
         else:
             legend.remove()
     fig.tight_layout()

@@ -14,7 +14,7 @@ from matplotlib.path import Path as MPath
 from journeylab.i18n import (LABELS, channel_label, format_date, format_money, format_number, format_percent,
                              format_span, labeller, level_label, phase_label, t, unit_label)
 from journeylab.journey.phases import phase_name
-from journeylab.report.display import funnel_table, group_word, metric_labels, p_text
+from journeylab.report.display import funnel_table, group_word, level_rank, metric_labels, p_text
 from journeylab.report.plots import LEVEL_COLOURS, level_colour, level_palette, percent_axis, phase_colour, wrap_ticks
 from journeylab.report.safe import plot_labels, plot_text
 
@@ -64,6 +64,7 @@ def phase_plot(phases: pd.DataFrame, by: str | None = "involvement", lang: str =
     wrap_ticks(ax, "x", 12)  # "upsell / herhaalaankoop" beside "ambassadeur": on two lines, not into each other
     if by and ax.get_legend() is not None:
         ax.get_legend().set_title(L(by) if by in LABELS else by)
+        sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), frameon=False)  # beside the bars, not on them
     counts = phases["phase"].value_counts()
     if len(counts):
         fig.alt_text = t("alt_phases", lang).format(phase=plot_text(phase_name(rules, counts.index[0], lang)),
@@ -201,6 +202,7 @@ def consideration_plot(cons: pd.DataFrame, lang: str = "en") -> Figure:
         ax.get_legend().set_title(L("involvement"))
     days = cons["days_from_first_visit"]
     medians = days.groupby(cons["involvement"]).median() if "involvement" in cons else pd.Series({"all": days.median()})
+    medians = medians.iloc[pd.Series(medians.index).map(level_rank).argsort(kind="stable")]  # low before high
     for level, m in medians.items():  # each level's median as a dashed line in the level's colour
         if pd.notna(m):
             ax.axvline(max(m, 1e-3), color=level_colour(level), linestyle="--", lw=1)
