@@ -480,6 +480,13 @@ LABELS: dict[str, dict[str, str]] = {
     "alt_key_metrics": {"en": "Chart of high vs low involvement in {n} key metrics with 95% intervals: {items}.",
                         "nl": "Grafiek van hoog vs laag betrokken in {n} kerncijfers met 95%-intervallen: {items}."},
     # --- end of issue 15, point 3 ---
+    # --- issue 15, points 2-3 in the customers, churn and journey sections: key charts, precision ---
+    "minutes": {"en": "minutes", "nl": "minuten"},
+    "segment_actions": {"en": "What to do per segment", "nl": "Wat te doen per segment"},
+    "status_chart_title": {"en": "Customers by status and involvement", "nl": "Klanten naar status en betrokkenheid"},
+    "alt_status": {"en": "Bar chart of the customers per status: {items}.",
+                   "nl": "Staafdiagram van de klanten per status: {items}."},
+    # --- end of issue 15, points 2-3 (customers, churn, journey) ---
     "involvement": {"en": "involvement", "nl": "betrokkenheid"},
     # attribution models (keys are attribution.MODELS)
     "first_touch": {"en": "first touch", "nl": "eerste contact"},
@@ -770,6 +777,20 @@ def format_money(amount: float, currency: str, lang: str = "en", decimals: int =
     pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0]
     pattern = pattern.replace(".00", "." + "0" * decimals if decimals else "")
     return format_currency(amount, code.upper(), format=pattern, locale=locale, currency_digits=False)
+
+
+def format_span(days: float, lang: str = "en", decimals: int = 1) -> str:
+    """A span of time given in days as a reader says it, in the language's locale: a day or more in days
+    ("12.3 days"), under a day in hours ("5.2 hours", "5,2 uur"), under an hour in minutes ("6 minutes",
+    never "0.1 hours"); "–" for a missing value."""
+    if _missing(days):
+        return "–"
+    days = float(days)
+    if abs(days) >= 1:
+        return f"{format_number(days, lang, decimals)} {t('days', lang)}"
+    if abs(days) * 24 >= 1:
+        return f"{format_number(24 * days, lang, decimals)} {t('hours', lang)}"
+    return f"{format_number(24 * 60 * days, lang, 0)} {t('minutes', lang)}"
 
 
 def format_date(value: Any, lang: str = "en", format: str = "long") -> str:

@@ -22,12 +22,12 @@ output_dir = None
 # %%
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.i18n import phase_label, t
+from journeylab.i18n import t
 from journeylab.report.page import Page
 from journeylab.report.plots import segment_plot
 from journeylab.report.run import record
 from journeylab.models.rfm import rfm_segments, segment_table
-from journeylab.report.sections import rfm_rule_text, section_intro
+from journeylab.report.sections import SEGMENT_DECIMALS, rfm_rule_text, section_intro, segment_actions
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
@@ -42,16 +42,15 @@ else:
 
 # %%
 if summary is not None:
+    page.figure(segment_plot(table, language))  # the key chart first, its table after
     shown = table.drop(columns=["action", "phase"])
-    page.table(shown, name="rfm_segments", percent=["share", "revenue_share"], money=["revenue", "mean_monetary"])
-    page.figure(segment_plot(table, language))
+    page.table(shown, name="rfm_segments", percent=["share", "revenue_share"], money=["revenue", "mean_monetary"],
+               decimals=SEGMENT_DECIMALS)
 
 # %%
 if summary is not None:
-    page.heading(t("suggested_action", language), level=3)
-    page.table(table[["phase", "action"]].assign(
-        phase=table["phase"].map(lambda p: phase_label(p, language))).rename(
-        columns={"action": "suggested_action"}), name="rfm_actions")
+    page.heading(t("segment_actions", language), level=3)
+    page.table(segment_actions(table, language), name="rfm_actions")
     page.heading(t("rfm_rule", language), level=3)
     page.text(rfm_rule_text(rfm, language))
     record(output_dir, {"rfm_segments": rfm["segment"].value_counts(sort=False).to_dict()})  # by segment id

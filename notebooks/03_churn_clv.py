@@ -28,11 +28,12 @@ import journeylab as jl
 jl.quiet_warnings()
 from journeylab.i18n import format_date, t
 from journeylab.report.page import Page
-from journeylab.report.plots import calibration_holdout_plot, clv_distribution_plot, frequency_recency_heatmap
+from journeylab.report.plots import (calibration_holdout_plot, clv_distribution_plot, frequency_recency_heatmap,
+                                     status_plot)
 from journeylab.report.run import record
 from journeylab.report.safe import fill
-from journeylab.report.sections import (customer_table, group_label, independence_text, model_notes, section_intro,
-                                        status_table, value_message, value_models)
+from journeylab.report.sections import (CUSTOMER_DECIMALS, customer_table, group_label, independence_text, model_notes,
+                                        section_intro, status_counts, status_table, value_message, value_models)
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
@@ -41,6 +42,8 @@ outcome = value_models(shop, horizon_months=clv_horizon_months, discount_rate=di
 value = outcome.value
 page.heading(t("churn_clv", language))
 page.text(section_intro("churn_clv", language))
+if value is not None:
+    page.figure(status_plot(status_counts(value), language))  # the key chart: customers by status and level
 message = value_message(outcome, language)
 if message:
     page.text(message)
@@ -87,7 +90,8 @@ if value is not None:
         ["p_alive", "expected_purchases", "expected_spend_per_order", "clv", "status"]]
     if len(top):
         page.heading(t("top_customers", language), level=3)
-        page.table(customer_table(top, language), percent=["p_alive"], money=["expected_spend_per_order", "clv"])
+        page.table(customer_table(top, language), percent=["p_alive"], money=["expected_spend_per_order", "clv"],
+                   decimals=CUSTOMER_DECIMALS)
     record(output_dir, {"clv_model": {k: g.label for k, g in value.groups.items()},
                         "clv_total": float(p["clv"].sum()) if p["clv"].notna().any() else None,
                         "churn_status": p["status"].astype(str).value_counts().to_dict()})

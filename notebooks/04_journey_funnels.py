@@ -28,9 +28,10 @@ import pandas as pd
 import journeylab as jl
 jl.quiet_warnings()
 from journeylab.journey.funnel import consideration_summary
-from journeylab.i18n import phase_label, t
-from journeylab.report.display import consideration_table, funnel_table, phase_counts_table, transition_table
-from journeylab.journey.phases import phase_counts
+from journeylab.i18n import t
+from journeylab.report.display import (FUNNEL_DECIMALS, consideration_table, funnel_table, phase_counts_table,
+                                       transition_table)
+from journeylab.journey.phases import phase_counts, phase_name
 from journeylab.report.page import Page
 from journeylab.report.plots_journey import (attribution_plot, cohort_plot, consideration_plot, funnel_plot,
                                       phase_flow_plot, phase_plot)
@@ -43,16 +44,17 @@ page = Page(language, currency=shop.currency, output_dir=output_dir)
 value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
                      output_dir=output_dir)
 phases = jl.journey_phases(shop, model=phase_model, value=value.value)
+rules = phases.attrs["rules"]  # the phase model in use: its phases' words (phase_name), a client's own included
 page.heading(t("journey_section", language))
 page.text(section_intro("journey_section", language))
 if phases.attrs.get("needs_events"):
     page.text(fill(t("orders_only_note", language),
-                   phases=", ".join(phase_label(p, language) for p in phases.attrs["needs_events"])))
+                   phases=", ".join(phase_name(rules, p, language) for p in phases.attrs["needs_events"])))
 
 # %%
+page.figure(phase_plot(phases, by="involvement" if "involvement" in phases else None, lang=language))  # key chart
 counts = phase_counts(phases, by="status")
-page.table(phase_counts_table(counts, language), name="phase_counts", worded_columns=True)
-page.figure(phase_plot(phases, by="involvement" if "involvement" in phases else None, lang=language))
+page.table(phase_counts_table(counts, language, rules), name="phase_counts", worded_columns=True)
 page.text(t("appendix_see_rules", language))  # the rule table (and tables/phase_rules.csv): 06_appendix
 record(output_dir, {"phases": phases["phase"].value_counts().to_dict()})
 
@@ -62,7 +64,7 @@ flows = jl.phase_flows(shop, dates=[end - pd.DateOffset(months=6), end], model=p
 page.heading(t("phase_flows", language), level=3)
 page.figure(phase_flow_plot(flows, lang=language))
 for (start, stop), matrix in zip(zip(flows["dates"], flows["dates"][1:]), flows["transitions"]):
-    page.table(transition_table(matrix, start, stop, language), worded_columns=True)
+    page.table(transition_table(matrix, start, stop, language, flows["rules"]), worded_columns=True)
 
 # %%
 page.heading(t("cohorts", language), level=3)
@@ -76,9 +78,9 @@ else:
 if shop.has("events"):
     result = jl.funnel(shop, breakdown="involvement")
     page.heading(t("funnel", language), level=3)
-    page.table(funnel_table(result.table, language).set_index(["group", "step"]), name="funnel",
-               percent=["step_conversion", "overall_conversion"])
     page.figure(funnel_plot(result, lang=language))
+    page.table(funnel_table(result.table, language).set_index(["group", "step"]), name="funnel",
+               percent=["step_conversion", "overall_conversion"], decimals=FUNNEL_DECIMALS)
     page.heading(t("after_drop_off", language), level=4)
     page.table(funnel_table(result.next_after_drop_off, language).set_index(["stopped_after", "next_event"]),
                name="after_drop_off",

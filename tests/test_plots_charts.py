@@ -184,8 +184,12 @@ def test_figures_say_what_they_show_beyond_their_title():
         assert any(ch.isdigit() for ch in alt) or "diagram" in alt, alt
     median = cons.groupby("involvement")["days_from_first_visit"].median()
     assert f"hoog betrokken {median['high']:.1f}".replace(".", ",") in figs[5].alt_text
-    # a median under a day (low involvement: minutes) reads in hours, not as "0,0 dagen"
-    assert median["low"] < 1 and f"laag betrokken {24 * median['low']:.1f} uur".replace(".", ",") in figs[5].alt_text
+    # a median under a day (low involvement: minutes) reads in hours, under an hour in minutes: not as
+    # "0,0 dagen" nor "0,1 uur"
+    low = (f"laag betrokken {24 * median['low']:.1f} uur" if 24 * median["low"] >= 1
+           else f"laag betrokken {round(24 * 60 * median['low'])} minuten").replace(".", ",")
+    assert median["low"] < 1 and low in figs[5].alt_text, figs[5].alt_text
+    assert "0,0 uur" not in figs[5].alt_text and "0,1 uur" not in figs[5].alt_text
 
 
 def test_page_shows_the_figure_s_alt_text(monkeypatch):
@@ -219,8 +223,8 @@ def test_consideration_table_writes_persons_whole_and_days_with_one_decimal():
                          "research_views": [0, 1, 3, 7, 9]})
     summary = consideration_summary(cons)
     en, nl = consideration_table(summary, "en"), consideration_table(summary, "nl")
-    assert list(en.columns) == ["high involvement", "low involvement"]
-    assert en.loc["persons"].tolist() == ["3", "2"] and nl.loc["personen"].tolist() == ["3", "2"]
+    assert list(en.columns) == ["low involvement", "high involvement"]  # low before high, as everywhere
+    assert en.loc["persons"].tolist() == ["2", "3"] and nl.loc["personen"].tolist() == ["2", "3"]
     assert en.loc["days from first visit (mean)", "high involvement"] == "422.8"
     assert nl.loc["dagen vanaf eerste bezoek (gemiddelde)", "hoog betrokken"] == "422,8"
     assert en.loc["days from first visit (median)", "low involvement"] == "1.3"
@@ -238,3 +242,97 @@ def test_days_and_prices_are_formatted_by_their_column_id():
     df = pd.DataFrame({"median_price": [1234.5], "interpurchase_days": [62.3456], "price_ratio": [1.23456]})
     html = format_table(df, "nl", currency="EUR").to_html()
     assert "€\xa01.234,50" in html and ">62,3<" in html and ">1,23<" in html
+
+
+def test_spans_read_in_days_hours_or_minutes():
+    from journeylab.i18n import format_span
+
+    assert format_span(12.345, "nl") == "12,3 dagen" and format_span(1, "en") == "1.0 days"
+    assert format_span(0.25, "en") == "6.0 hours" and format_span(0.25, "nl") == "6,0 uur"
+    assert format_span(0.1 / 24, "nl") == "6 minuten" and format_span(0.5 / 24, "en") == "30 minutes"
+    assert format_span(float("nan"), "en") == "–"
+
+
+def test_per_column_decimals_days_and_orders_one_money_whole():
+    """Page.table's ``decimals`` per column (issue 15, point 3): the RFM segment table writes days since the last
+    order and orders per customer with one decimal, revenue in whole euros, the mean order value in cents."""
+    from journeylab.report.display import format_table
+    from journeylab.report.sections import SEGMENT_DECIMALS
+
+    df = pd.DataFrame({"customers": [460], "revenue": [426344.16], "mean_recency": [14.6634],
+                       "mean_frequency": [3.5123], "mean_monetary": [86.724]}, index=pd.Index(["Top"], name="segment"))
+    html = format_table(df, "nl", money=["revenue", "mean_monetary"], decimals=SEGMENT_DECIMALS).to_html()
+    assert ">460<" in html and "€\xa0426.344<" in html and ">14,7<" in html and ">3,5<" in html
+    assert "€\xa086,72<" in html and "14,66" not in html and "3,51" not in html
+    # a column the mapping does not name keeps the default (two decimals; days one)
+    other = format_table(df.assign(x=[1.23456], wait_days=[2.345]), "en", decimals={"revenue": 0}).to_html()
+    assert ">1.23<" in other and ">2.3<" in other
+
+
+# ---------------------------------------------------------------- shares as percentages (issue 15)
+def _tick_texts(axis) -> list[str]:
+    axis.figure.canvas.draw()
+    return [t.get_text() for t in axis.get_ticklabels() if t.get_text()]
+
+
+def test_segment_chart_and_cohort_colour_bar_show_shares_as_percentages():
+    from journeylab.journey.phases import cohort_retention
+    from journeylab.models.rfm import rfm_segments, segment_table
+    from journeylab.report.plots import segment_plot
+
+    shop, _ = simulated()
+    tab = segment_table(rfm_segments(jl_summary(shop)), "nl")
+    ticks = _tick_texts(segment_plot(tab, "nl").axes[0].xaxis)
+    assert ticks and all(t.endswith("%") for t in ticks), ticks
+    assert "0%" in ticks and not any("." in t or "," in t for t in ticks), ticks
+    fig = pj.cohort_plot(cohort_retention(shop), lang="nl")
+    bar = fig.axes[0].collections[0].colorbar
+    ticks = _tick_texts(bar.ax.yaxis)
+    assert ticks and all(t.endswith("%") for t in ticks), ticks
+
+
+def jl_summary(shop):
+    import journeylab as jl
+
+    return jl.customer_summary(shop, freq="D")
+
+
+# ---------------------------------------------------------------- tick labels that do not overlap (issue 15)
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_phase_chart_tick_labels_do_not_overlap(lang):
+    from journeylab.journey.phases import journey_phases
+
+    shop, _ = simulated()
+    fig = pj.phase_plot(journey_phases(shop, status=False), lang=lang)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+    assert len(boxes) == 5
+    for a, b in zip(boxes, boxes[1:]):
+        assert a.x1 < b.x0, [t.get_text() for t in ax.get_xticklabels()]
+    if lang == "nl":
+        assert "\n" in ax.get_xticklabels()[3].get_text()  # "upsell / herhaalaankoop" on two lines
+
+
+def test_phase_tables_and_chart_use_a_client_phase_model_s_words():
+    """A phase model's own words (``label: {en, nl}``) name its phases in the phase table, the transition table,
+    and the chart's alt text, not i18n's."""
+    from journeylab.journey.phases import journey_phases, phase_counts, phase_flows
+    from journeylab.report.display import phase_counts_table, transition_table
+
+    shop, _ = simulated()
+    phases = journey_phases(shop, status=False)
+    rules = phases.attrs["rules"]
+    rules.attrs["words"] = {**(rules.attrs.get("words") or {}),
+                            "upsell": {"label": {"en": "came back", "nl": "kwam terug"}}}
+    counts = phase_counts(phases)
+    assert "kwam terug" in list(phase_counts_table(counts, "nl", rules).index)
+    assert "upsell / herhaalaankoop" in list(phase_counts_table(counts, "nl").index)  # without: i18n's
+    flows = phase_flows(shop, ["2024-06-01", "2024-12-31"])
+    matrix = flows["transitions"][0]
+    shown = transition_table(matrix, *flows["dates"], "en", rules)
+    assert "came back" in list(shown.index) and "came back" in list(shown.columns)
+    fig = pj.phase_plot(phases, lang="nl")
+    texts = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_xticklabels()]
+    assert "kwam terug" in texts

@@ -61,6 +61,35 @@ def test_demo_shop_headline_and_notes(demo):
     assert headline_table({**h, "clv_total": None}, "en").iloc[4, 1] == "–"  # no model: no number, no 0
 
 
+def test_status_table_and_chart_put_low_before_high(demo):
+    """Every table and chart orders the involvement levels low, then high (issue 15, point 4); the status chart
+    colours each level as every other chart does."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    from journeylab.report.plots import LEVEL_COLOURS, status_plot
+    from journeylab.report.sections import group_order, status_counts
+
+    _, outcome = demo
+    assert list(status_table(outcome.value, "nl").columns) == ["Laag betrokken", "Hoog betrokken"]
+    assert list(status_table(outcome.value, "en").columns) == ["Low involvement", "High involvement"]
+    counts = status_counts(outcome.value)
+    assert list(counts.columns) == ["low", "high"] and list(counts.index) == ["active", "at_risk", "lost", "too_early"]
+    assert group_order(["unknown", "high", "low", "all"]) == ["all", "low", "high", "unknown"]
+    fig = status_plot(counts, "nl")
+    legend = fig.axes[0].get_legend()
+    words = [t.get_text() for t in legend.get_texts()]
+    assert words == ["laag betrokken", "hoog betrokken"]  # as the other charts' legends
+    colours = [to_hex(h.get_facecolor(), keep_alpha=False) for h in legend.legend_handles]
+    assert colours == [LEVEL_COLOURS["low"].lower(), LEVEL_COLOURS["high"].lower()]
+    assert fig.alt_text.startswith("Staafdiagram") and "te vroeg om te zeggen" in fig.alt_text
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()][0] == "actief"
+    plt.close(fig)
+
+
 def test_small_shop_states_no_churn_or_clv(tmp_path):
     # 40 customers: a model would fit parameters in the millions; the report says the sample is too small
     sim = simulate_shop(40, seed=3)

@@ -2,13 +2,14 @@
 text (cells, index, headers) escaped by journeylab.report.safe, since it may come from a shop's data."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import pandas as pd
 
 from journeylab.i18n import (STATUSES, consideration_label, event_label, format_date, format_money, format_number,
                              format_percent, format_spec, labeller, level_label, level_source_label, metric_label,
                              phase_label, source_label, status_label, t, unit_label)
+from journeylab.data.contract import INVOLVEMENT_LEVELS
 from journeylab.journey.funnel import CONSIDERATION_METRICS, CONSIDERATION_STATS
 from journeylab.journey.phases import phase_description, phase_name
 from journeylab.report.safe import cell, html
@@ -17,6 +18,8 @@ from journeylab.report.safe import cell, html
 # Columns formatted by their id wherever they appear (issue 15, point 3: sensible precision): days with one
 # decimal, prices in the shop's currency.
 MONEY_COLUMNS = frozenset({"median_price"})
+# Decimals of the funnel table (Page.table's ``decimals``): minutes to a step with one.
+FUNNEL_DECIMALS = {"median_minutes": 1, "p75_minutes": 1}
 
 
 def _is_days(column) -> bool:
@@ -31,7 +34,7 @@ def format_table(
     percent: Iterable[str] = (),
     money: Iterable[str] = (),
     currency: str = "EUR",
-    decimals: int = 2,
+    decimals: int | Mapping[str, int] = 2,
     hide_index: bool = False,
     worded_columns: bool = False,
 ):
@@ -39,11 +42,15 @@ def format_table(
 
     ``percent`` columns hold shares (0.25 is shown as 25.0%); ``money`` columns are shown with
     the currency (and so are MONEY_COLUMNS); columns of days (``..._days``) with one decimal, other floats
-    with ``decimals`` decimals and integers with thousands separators.
+    with ``decimals`` decimals and integers with thousands separators. ``decimals`` may be a mapping
+    column -> decimals (issue 15, point 3: days and orders per customer with one decimal, a total in whole
+    currency units) for float and money columns; a column it does not name keeps the defaults above (2).
     ``worded_columns``: the column names are words of the report's language already (e.g. phases), not
     ids, so they are shown as they are (a word that is also a label key, "consideration", stays itself).
     """
     percent, money = set(percent), set(money)
+    own = dict(decimals) if isinstance(decimals, Mapping) else {}
+    default = 2 if isinstance(decimals, Mapping) else int(decimals)
     label = labeller(lang, fallback=True)
     # Styler leaves cells, index and headers as raw HTML unless told; every one of them is escaped here.
     frame = frame.rename_axis(index=[html(label(n)) if n is not None else None for n in frame.index.names],
@@ -53,13 +60,13 @@ def format_table(
         if col in percent:
             fmt[col] = lambda v: format_percent(v, lang)
         elif col in money or (col in MONEY_COLUMNS and pd.api.types.is_numeric_dtype(frame[col])):
-            fmt[col] = lambda v: html(format_money(v, currency, lang, decimals))
+            fmt[col] = lambda v, d=own.get(col, default): html(format_money(v, currency, lang, d))
         elif pd.api.types.is_bool_dtype(frame[col]):
             fmt[col] = str
         elif pd.api.types.is_integer_dtype(frame[col]):
             fmt[col] = lambda v: format_number(v, lang)
         elif pd.api.types.is_float_dtype(frame[col]):
-            fmt[col] = lambda v, d=(1 if _is_days(col) else decimals): format_number(v, lang, d)
+            fmt[col] = lambda v, d=own.get(col, 1 if _is_days(col) else default): format_number(v, lang, d)
         else:
             fmt[col] = cell
     styler = frame.style.format(fmt, na_rep="–")
@@ -148,10 +155,13 @@ def group_word(value, lang: str = "en") -> str:
     return status_label(value, lang) if value in STATUSES else level_label(value, lang)
 
 
-def phase_counts_table(counts: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """``phase_counts``'s table with its phases (rows) and statuses or levels (columns) as words of ``lang``."""
+def phase_counts_table(counts: pd.DataFrame, lang: str = "en", rules: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``phase_counts``'s table with its phases (rows) and statuses or levels (columns) as words of ``lang``.
+    ``rules``: the phase model's rule table (``journey_phases(...).attrs["rules"]``), whose own words (a
+    client's phase model) name its phases (journeylab.journey.phases.phase_name); without, i18n's."""
+    rules = pd.DataFrame() if rules is None else rules
     out = counts.copy()
-    out.index = pd.Index([phase_label(p, lang) for p in counts.index], name="phase")
+    out.index = pd.Index([phase_name(rules, p, lang) for p in counts.index], name="phase")
     out.columns = [group_word(c, lang) for c in counts.columns]
     return out
 
@@ -172,13 +182,16 @@ def phase_rule_table(rules: pd.DataFrame, lang: str = "en", model: str | None = 
                                            or t("phase_rule_own", lang))})
 
 
-def transition_table(matrix: pd.DataFrame, start, end, lang: str = "en") -> pd.DataFrame:
+def transition_table(matrix: pd.DataFrame, start, end, lang: str = "en",
+                     rules: pd.DataFrame | None = None) -> pd.DataFrame:
     """A phase-flow matrix (rows: phase at ``start``, columns: phase at ``end``) with phases as words and the
-    dates in the axis names, in ``lang``."""
+    dates in the axis names, in ``lang``. ``rules``: the phase model's rule table (``phase_flows(...)["rules"]``),
+    whose own words name its phases (phase_name); without, i18n's."""
+    rules = pd.DataFrame() if rules is None else rules
     out = matrix.copy()
-    out.index = pd.Index([phase_label(p, lang) for p in matrix.index],
+    out.index = pd.Index([phase_name(rules, p, lang) for p in matrix.index],
                          name=t("phase_on", lang).format(date=format_date(start, lang)))
-    out.columns = pd.Index([phase_label(p, lang) for p in matrix.columns],
+    out.columns = pd.Index([phase_name(rules, p, lang) for p in matrix.columns],
                            name=t("phase_on", lang).format(date=format_date(end, lang)))
     return out
 
@@ -205,9 +218,18 @@ def kpi_table(kpis: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return kpis.set_axis(index, axis="index")
 
 
+def level_rank(level) -> int:
+    """Where an involvement level (or group) goes in a table or chart: all, then low before high
+    (journeylab.data.contract.INVOLVEMENT_LEVELS), then anything else (no level)."""
+    order = ("all", *INVOLVEMENT_LEVELS)
+    return order.index(level) if level in order else len(order)
+
+
 def funnel_table(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """A funnel's table (``FunnelResult.table`` or ``next_after_drop_off``) with its event types (columns
-    step, stopped_after, next_event) and groups (involvement levels) as words of ``lang``."""
+    step, stopped_after, next_event) and groups (involvement levels, low before high) as words of ``lang``."""
+    if "group" in table:
+        table = table.iloc[table["group"].map(level_rank).argsort(kind="stable")]
     words = {c: table[c].map(lambda v: event_label(v, lang)) for c in ("step", "stopped_after", "next_event")
              if c in table}
     if "group" in table:
@@ -234,6 +256,7 @@ def consideration_table(summary: pd.DataFrame, lang: str = "en", *, formatted: b
     with one decimal; without, the numbers as they are (for the exported CSV)."""
     cols = [("persons", None)] + [(m, s) for m in CONSIDERATION_METRICS for s in CONSIDERATION_STATS]
     cols = [(m, s) for m, s in cols if (f"{m}_{s}" if s else m) in summary]
+    summary = summary.iloc[pd.Series(summary.index).map(level_rank).argsort(kind="stable")]  # low before high
     out = summary[[f"{m}_{s}" if s else m for m, s in cols]].T
     if formatted:
         out = pd.DataFrame([[_consideration_cell(v, m, s, lang) for v in row]

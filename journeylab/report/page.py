@@ -12,7 +12,7 @@ so a client can open every table of the report in a spreadsheet.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
@@ -44,11 +44,12 @@ class Page:
         display({"text/markdown": md, "text/plain": shorten(text, 10_000)}, raw=True)
 
     def table(self, frame: pd.DataFrame, *, name: str | None = None, percent: Iterable[str] = (),
-              money: Iterable[str] = (), decimals: int = 2, hide_index: bool = False,
+              money: Iterable[str] = (), decimals: int | Mapping[str, int] = 2, hide_index: bool = False,
               worded_columns: bool = False) -> None:
         """``frame`` as a formatted, escaped table (journeylab.report.display.format_table); with ``name`` also
-        written to ``tables/<name>.csv`` of the report run. ``worded_columns``: the column names are words
-        already (phases, statuses), shown as they are."""
+        written to ``tables/<name>.csv`` of the report run. ``decimals``: of every float and money column, or
+        per column (a mapping column -> decimals; days and orders per customer one, totals of money none).
+        ``worded_columns``: the column names are words already (phases, statuses), shown as they are."""
         from IPython.display import display
 
         percent, money = list(percent), list(money)

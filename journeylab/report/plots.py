@@ -51,6 +51,31 @@ def level_palette(lang: str, levels: Any = LEVEL_COLOURS) -> dict[str, str]:
     return {plot_text(level_label(lv, lang)): level_colour(lv) for lv in LEVEL_COLOURS if lv in levels}
 
 
+def percent_axis(axis: Any, lang: str = "en", decimals: int = 0) -> None:
+    """Write the shares (0.25) on a chart's axis or colour bar as percentages in ``lang``'s locale ("25%",
+    "25 %" where the locale says so; i18n.format_percent). ``axis``: an Axis (``ax.xaxis``) or a Colorbar."""
+    from matplotlib.ticker import FuncFormatter
+
+    fmt = FuncFormatter(lambda v, _: format_percent(v, lang, decimals))
+    if hasattr(axis, "set_major_formatter"):
+        axis.set_major_formatter(fmt)
+    else:  # a colour bar
+        axis.formatter = fmt
+        axis.update_ticks()
+
+
+def wrap_ticks(ax: Any, axis: str = "x", width: int = 12) -> None:
+    """Wrap long tick labels of ``ax``'s ``axis`` ("x" or "y") onto lines of at most ``width`` characters (at
+    spaces, words kept whole), so neighbouring labels such as "upsell / herhaalaankoop" and "ambassadeur" do not
+    run into each other. Call after the data are drawn (the ticks exist)."""
+    import textwrap
+
+    get = ax.get_xticklabels if axis == "x" else ax.get_yticklabels
+    ticks = ax.get_xticks() if axis == "x" else ax.get_yticks()
+    words = [textwrap.fill(label.get_text(), width, break_long_words=False) for label in get()]
+    (ax.set_xticks if axis == "x" else ax.set_yticks)(ticks, words)
+
+
 def frequency_recency_matrix(model: CustomerValueModel, kind: str = "p_alive", horizon: float = 1,
                              unit: str = "months", max_frequency: int | None = None,
                              max_recency: int | None = None) -> pd.DataFrame:
@@ -171,6 +196,7 @@ def segment_plot(table: pd.DataFrame, lang: str = "en", labels: dict | None = No
     sns.barplot(data=long, y="segment", x="share", hue="measure", ax=ax, orient="h")
     ax.set_xlabel("")
     ax.set_ylabel("")
+    percent_axis(ax.xaxis, lang)  # shares as "20%", not 0.20
     ax.set_title(lab("segments_title"))
     ax.legend(title=None)
     fig.tight_layout()
@@ -178,4 +204,42 @@ def segment_plot(table: pd.DataFrame, lang: str = "en", labels: dict | None = No
         top = table["share"].idxmax()
         fig.alt_text = t("alt_segments", lang).format(segment=plot_text(top), share=format_percent(table.loc[top, "share"], lang),
                                                       revenue=format_percent(table.loc[top, "revenue_share"], lang))
+    return fig
+
+
+def status_plot(counts: pd.DataFrame, lang: str = "en", labels: dict | None = None) -> Figure | None:
+    """Customers per status (bars, in the order of ``counts``' rows: active, at risk, lost, too early to tell)
+    and value-model group (one bar each, the levels in their fixed colours of LEVEL_COLOURS, low before
+    high). ``counts``: journeylab.report.sections.status_counts (status ids x group ids). None when there are
+    no customers."""
+    from journeylab.i18n import level_label, status_label
+
+    lab = labeller(lang, labels)
+    if counts.empty or not counts.to_numpy().sum():
+        return None
+    groups = list(counts.columns)
+    level = {g: g if g in LEVEL_COLOURS else "(unknown)" for g in groups}  # value-model group "unknown": no level
+    colour = {g: level_colour(level[g]) for g in groups}
+    words = {g: plot_text(level_label(level[g], lang)) for g in groups}  # as the legends of the other charts
+    long = counts.rename_axis(index="status", columns="group").stack().rename("customers").reset_index()
+    long["status"] = long["status"].map(lambda s: plot_text(status_label(s, lang)))
+    long["group"] = long["group"].map(words)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    sns.barplot(data=long, x="status", y="customers", hue="group", hue_order=[words[g] for g in groups],
+                palette={words[g]: colour[g] for g in groups}, saturation=1, ax=ax)
+    ax.set(title=lab("status_chart_title") if len(groups) > 1 else lab("churn_status_counts"), xlabel="",
+           ylabel=lab("customers"))
+    wrap_ticks(ax, "x", 14)
+    legend = ax.get_legend()
+    if legend is not None:
+        if len(groups) > 1:
+            legend.set_title(lab("involvement"))
+            sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), frameon=False)  # beside the bars
+        else:
+            legend.remove()
+    fig.tight_layout()
+    items = [f"{status_label(s, lang)}: " + ", ".join(f"{words[g]} {format_number(n, lang)}"
+                                                     for g, n in row.items())
+             for s, row in counts.iterrows()]
+    fig.alt_text = t("alt_status", lang).format(items="; ".join(items))
     return fig

@@ -11,11 +11,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MPath
 
-from journeylab.i18n import (LABELS, channel_label, format_date, format_money, format_number, format_percent, labeller,
-                             level_label, phase_label, t, unit_label)
+from journeylab.i18n import (LABELS, channel_label, format_date, format_money, format_number, format_percent,
+                             format_span, labeller, level_label, phase_label, t, unit_label)
 from journeylab.journey.phases import phase_name
-from journeylab.report.display import funnel_table, group_word, metric_labels, p_text
-from journeylab.report.plots import LEVEL_COLOURS, level_colour, level_palette, phase_colour
+from journeylab.report.display import funnel_table, group_word, level_rank, metric_labels, p_text
+from journeylab.report.plots import LEVEL_COLOURS, level_colour, level_palette, percent_axis, phase_colour, wrap_ticks
 from journeylab.report.safe import plot_labels, plot_text
 
 # The key metrics of the low vs high chart (key_metrics_plot), one or two per phase, in journey order: shares
@@ -61,11 +61,13 @@ def phase_plot(phases: pd.DataFrame, by: str | None = "involvement", lang: str =
     sns.countplot(data=d, x="phase", hue=by, palette=palette, saturation=1, hue_order=list(palette) if palette else None,
                   ax=ax)
     ax.set(title=L("phases_title"), xlabel="", ylabel=L("persons"))
+    wrap_ticks(ax, "x", 12)  # "upsell / herhaalaankoop" beside "ambassadeur": on two lines, not into each other
     if by and ax.get_legend() is not None:
         ax.get_legend().set_title(L(by) if by in LABELS else by)
+        sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), frameon=False)  # beside the bars, not on them
     counts = phases["phase"].value_counts()
     if len(counts):
-        fig.alt_text = t("alt_phases", lang).format(phase=phase_label(counts.index[0], lang),
+        fig.alt_text = t("alt_phases", lang).format(phase=plot_text(phase_name(rules, counts.index[0], lang)),
                                                     persons=format_number(counts.iloc[0], lang))
     return fig
 
@@ -128,6 +130,7 @@ def cohort_plot(retention: pd.DataFrame, lang: str = "en") -> Figure:
     fig, ax = plt.subplots(figsize=(10, 0.3 * len(retention) + 2))
     sns.heatmap(retention, cmap="Blues", vmin=0, vmax=max(0.01, float(np.nanmax(retention.iloc[:, 1:].to_numpy()))
                                                            if retention.shape[1] > 1 else 1), ax=ax)
+    percent_axis(ax.collections[0].colorbar, lang)  # the colour bar's shares as "30%", not 0.30
     ax.set(title=L("cohort_title"), xlabel=L("cohort_x"), ylabel=L("cohort_y"))
     fig.alt_text = t("alt_cohorts", lang).format(cohorts=format_number(len(retention), lang))
     return fig
@@ -199,14 +202,13 @@ def consideration_plot(cons: pd.DataFrame, lang: str = "en") -> Figure:
         ax.get_legend().set_title(L("involvement"))
     days = cons["days_from_first_visit"]
     medians = days.groupby(cons["involvement"]).median() if "involvement" in cons else pd.Series({"all": days.median()})
+    medians = medians.iloc[pd.Series(medians.index).map(level_rank).argsort(kind="stable")]  # low before high
     for level, m in medians.items():  # each level's median as a dashed line in the level's colour
         if pd.notna(m):
             ax.axvline(max(m, 1e-3), color=level_colour(level), linestyle="--", lw=1)
-    def span(days: float) -> str:  # under a day (a low-involvement purchase often takes minutes): in hours
-        return f"{format_number(days, lang, 1)} {L('days')}" if days >= 1 else f"{format_number(24 * days, lang, 1)} {L('hours')}"
-
+    # under a day (a low-involvement purchase often takes minutes) in hours, under an hour in minutes
     fig.alt_text = t("alt_consideration", lang).format(medians=", ".join(
-        f"{level_label(lv, lang)} {span(m)}" for lv, m in medians.items() if pd.notna(m)))
+        f"{level_label(lv, lang)} {format_span(m, lang)}" for lv, m in medians.items() if pd.notna(m)))
     return fig
 
 

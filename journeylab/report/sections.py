@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from journeylab.data.contract import INVOLVEMENT_LEVELS
 from journeylab.models.churn import RECENCY_DAYS, STATUSES, ChurnThresholds, recency_classes
 from journeylab.models.rfm import DEFAULT_F_BINS
 from journeylab.errors import DataError, ModelError
@@ -156,14 +157,49 @@ def customer_table(predictions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return out
 
 
-def status_table(value: ShopValue, lang: str = "en") -> pd.DataFrame:
-    """Customers per status (rows, journeylab.models.churn.STATUSES order) and group (columns), in ``lang``."""
+def group_order(groups) -> list:
+    """Value-model groups in the report's order: all customers, then the involvement levels low before high
+    (journeylab.data.contract.INVOLVEMENT_LEVELS), then any other (no level)."""
+    known = ("all", *INVOLVEMENT_LEVELS)
+    groups = list(dict.fromkeys(groups))
+    return [g for g in known if g in groups] + sorted((g for g in groups if g not in known), key=str)
+
+
+def status_counts(value: ShopValue) -> pd.DataFrame:
+    """Customers per status (rows, ids in journeylab.models.churn.STATUSES order) and value-model group
+    (columns, ids in :func:`group_order`)."""
     p = value.predictions
-    tab = pd.crosstab(p["status"], p["group"]).reindex(list(STATUSES), fill_value=0)
+    tab = pd.crosstab(p["status"].astype(str), p["group"]).reindex(list(STATUSES), fill_value=0)
+    tab = tab[group_order(tab.columns)]
+    tab.index.name, tab.columns.name = "status", None
+    return tab
+
+
+def status_table(value: ShopValue, lang: str = "en") -> pd.DataFrame:
+    """Customers per status (rows, journeylab.models.churn.STATUSES order) and group (columns, low before
+    high), in ``lang``."""
+    tab = status_counts(value)
     tab.index = [status_label(s, lang) for s in tab.index]
     tab.columns = [group_label(c, lang) for c in tab.columns]
     tab.index.name, tab.columns.name = t("status", lang), None
     return tab
+
+
+# Decimals of the RFM segment table (journeylab.models.rfm.segment_table) as Page.table's ``decimals`` (issue 15,
+# point 3): days since the last order and orders per customer with one, revenue in whole currency units, the
+# mean order value in cents.
+SEGMENT_DECIMALS = {"mean_recency": 1, "mean_frequency": 1, "revenue": 0, "mean_monetary": 2}
+# Decimals of the top customers' table: expected purchases with one, money in cents.
+CUSTOMER_DECIMALS = {"expected_purchases": 1}
+
+
+def segment_actions(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The RFM segment table's (``segment_table``) journey phase (words of ``lang``) and suggested action per
+    segment, as a table of its own with the segment's name as its index."""
+    from journeylab.i18n import phase_label
+
+    return pd.DataFrame({"phase": table["phase"].map(lambda p: phase_label(p, lang) if isinstance(p, str) and p else "–"),
+                         "suggested_action": table["action"]}, index=table.index)
 
 
 def value_message(outcome: Outcome, lang: str = "en") -> Trusted:
