@@ -611,8 +611,10 @@ LABELS: dict[str, dict[str, str]] = {
     # one line in the main body where a technical table moved to the appendix
     "appendix_see_models": {"en": "The models' scores on the holdout period and their parameters are in the appendix.",
                             "nl": "De scores van de modellen in de holdoutperiode en hun parameters staan in de bijlage."},
-    "appendix_see_comparison": {"en": "The full table, with intervals and tests for every figure, is in the appendix.",
-                                "nl": "De volledige tabel, met intervallen en toetsen voor elk cijfer, staat in de bijlage."},
+    "appendix_see_comparison": {"en": "The full table, with intervals and tests for every figure, and the key figures "
+                                      "of each phase are in the appendix.",
+                                "nl": "De volledige tabel, met intervallen en toetsen voor elk cijfer, en de kengetallen "
+                                      "per fase staan in de bijlage."},
     "appendix_see_rules": {"en": "The rules that put people in a phase are in the appendix.",
                            "nl": "De regels die mensen in een fase plaatsen, staan in de bijlage."},
     "appendix_no_models": {"en": "No purchase model was used for this shop, so there are no model scores or parameters "

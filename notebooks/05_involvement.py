@@ -24,9 +24,8 @@ discount_rate = 0.10  # per year
 # %%
 import journeylab as jl
 jl.quiet_warnings()
-from journeylab.report.display import kpi_table, levels_table
+from journeylab.report.display import levels_table
 from journeylab.i18n import phase_label, t
-from journeylab.journey.involvement import involvement_data
 from journeylab.report.page import Page
 from journeylab.report.plots_journey import key_metrics_plot
 from journeylab.report.run import record
@@ -37,31 +36,30 @@ page = Page(language, currency=shop.currency, output_dir=output_dir)
 page.heading(t("involvement_section", language))
 page.text(section_intro("involvement_section", language))
 levels = attempt(lambda: jl.classify_involvement(shop), language)
-if levels.ok:
-    evidence = ["level", "source", "median_price", "price_ratio", "repeat_rate", "interpurchase_days", "consideration_days", "score"]
-    page.table(levels_table(levels.value[[c for c in evidence if c in levels.value]], language),
-               name="involvement_levels", percent=["repeat_rate"])
-else:
-    page.text(levels.message)
 
 # %%
+# the key chart first (the low/high differences per phase), then the models behind it and which categories
+# are low or high; the full table and the KPIs per phase are in the appendix (06_appendix)
 if levels.ok:
     value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
                          output_dir=output_dir)
     outcome = involvement_comparison(shop, value, horizon_months=clv_horizon_months, lang=language,
                                      output_dir=output_dir)
-    levels = outcome if not outcome.ok else levels
-    if not outcome.ok:
-        page.text(outcome.message)
-if levels.ok:
+if levels.ok and outcome.ok:
     comparison = outcome.value
+    page.figure(key_metrics_plot(comparison, lang=language))
+    page.text(t("appendix_see_comparison", language))
     for level, m in comparison.attrs["models"].items():
         page.text(model_choice_line(level, m, language))
-    page.figure(key_metrics_plot(comparison, lang=language))
-    page.text(t("appendix_see_comparison", language))  # the full low/high table: 06_appendix
-    page.heading(t("phase_kpis", language), level=3)
-    kpis = jl.phase_kpis(shop, data=involvement_data(shop, clv_horizon_months, value=value.value))
-    page.table(kpi_table(kpis, language), name="phase_kpis")
+if levels.ok:
+    evidence = ["level", "source", "median_price", "price_ratio", "repeat_rate", "interpurchase_days", "consideration_days", "score"]
+    page.table(levels_table(levels.value[[c for c in evidence if c in levels.value]], language),
+               name="involvement_levels", percent=["repeat_rate"])
+    if not outcome.ok:
+        page.text(outcome.message)
+        levels = outcome
+else:
+    page.text(levels.message)
 
 # %%
 if levels.ok:

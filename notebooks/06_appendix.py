@@ -31,7 +31,8 @@ import journeylab as jl
 jl.quiet_warnings()
 from journeylab.i18n import t
 from journeylab.journey.phases import phase_rules
-from journeylab.report.display import comparison_table, phase_rule_table
+from journeylab.journey.involvement import involvement_data
+from journeylab.report.display import comparison_table, kpi_table, phase_rule_table
 from journeylab.report.page import Page
 from journeylab.report.safe import fill
 from journeylab.report.sections import (bullets, glossary, group_label, involvement_comparison, parameter_table,
@@ -72,6 +73,9 @@ comparison = involvement_comparison(shop, value, horizon_months=clv_horizon_mont
 if comparison.ok:
     page.table(comparison_table(comparison.value, language), name="low_vs_high", hide_index=True)
     page.text(t(comparison.value.attrs["method"], language))
+    page.heading(t("phase_kpis", language), level=3)
+    kpis = jl.phase_kpis(shop, data=involvement_data(shop, clv_horizon_months, value=value.value))
+    page.table(kpi_table(kpis, language), name="phase_kpis")
 else:
     page.text(comparison.message)
 
