@@ -5,12 +5,14 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.journeylab-installed
 # make test also installs the optional spark extra (pyspark; needs Java 17+); make report does not.
 SPARK_STAMP := $(VENV)/.journeylab-spark-installed
+# make docs also installs the docs extra (mkdocs-material, mkdocstrings-python); make test does not build the site.
+DOCS_STAMP := $(VENV)/.journeylab-docs-installed
 EXTRAS ?= notebooks,test
 # OpenBLAS in one thread: journeylab's linear algebra is on a few parameters, where OpenBLAS's threads
 # only spin, and the tests run two workers on two cores (benchmarks/blas_threads.py); report kernels do the same.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: setup report test test-fast lab lock clean-venv bench
+.PHONY: setup report test test-fast lab lock clean-venv bench docs
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +38,17 @@ test: $(SPARK_STAMP)
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile -m "not spark and not slow" tests
+
+$(DOCS_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[$(EXTRAS),docs]"
+	@touch $(DOCS_STAMP)
+
+# The site, into site/: the pages' examples run first (docs/make_figures.py: they draw docs/img/), then
+# mkdocs builds with --strict, so a broken link, anchor, image or API reference fails.
+docs: $(DOCS_STAMP)
+	$(PY) docs/make_figures.py
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+	@echo "open site/index.html"
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/

@@ -123,6 +123,8 @@ class CustomerValueModel(Shown):
     time_unit : unit of recency and T in the summary ("days", "weeks"); default: the summary's own
         (``attrs``, set by journeylab.customer_summary); a summary without it is refused.
 
+    Notes
+    -----
     Fitted attributes: ``purchase_model_``, ``spend_model_`` (lifetimes fitters), ``params_`` (table:
     model, parameter, estimate, se, lower_95, upper_95; intervals are Wald intervals on the log scale),
     ``log_likelihood_`` (purchase model, summed over customers), ``spend_log_likelihood_``,
