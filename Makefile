@@ -5,7 +5,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.journeylab-installed
 # make test also installs the optional spark extra (pyspark; needs Java 17+); make report does not.
 SPARK_STAMP := $(VENV)/.journeylab-spark-installed
-# make docs also installs the docs extra (mkdocs-material, mkdocstrings-python); make test does not build the site.
+# make docs and make test also install the docs extra (mkdocs-material, mkdocstrings-python): tests/test_docs.py
+# builds the site with --strict; make test does not keep it.
 DOCS_STAMP := $(VENV)/.journeylab-docs-installed
 EXTRAS ?= notebooks,test
 # OpenBLAS in one thread: journeylab's linear algebra is on a few parameters, where OpenBLAS's threads
@@ -31,7 +32,7 @@ $(SPARK_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[$(EXTRAS),spark]"
 	@touch $(SPARK_STAMP)
 
-test: $(SPARK_STAMP)
+test: $(SPARK_STAMP) $(DOCS_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
