@@ -37,11 +37,11 @@ summary = jl.customer_summary(shop, freq="D")
 # %%
 page.heading(t("data_quality", language))
 page.text(section_intro("data_quality", language))
-page.table(quality_table(shop, language), name="data_quality", hide_index=True, money=[t("revenue", language)])
 fig = plot_quality(shop, language)
 page.figure(fig)
 if fig is None:
     page.text(t("no_problems", language))
+page.table(quality_table(shop, language), name="data_quality", hide_index=True, money=[t("revenue", language)])
 
 # %%
 figures = headline_figures(shop, summary)
