@@ -10,7 +10,7 @@ EXTRAS ?= notebooks,test
 # only spin, and the tests run two workers on two cores (benchmarks/blas_threads.py); report kernels do the same.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: setup report test test-fast lab lock clean-venv bench
+.PHONY: setup report test test-fast lab lock clean-venv bench course
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ test: $(SPARK_STAMP)
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile -m "not spark and not slow" tests
+
+# the course's student release (notebooks/teaching/README.md): every lesson, answers and hidden tests removed
+course: $(STAMP)
+	rm -rf build/course && mkdir -p build/course
+	cp -r notebooks/teaching/source notebooks/teaching/nbgrader_config.py build/course/
+	cd build/course && for lesson in $$(ls source); do PATH="$(CURDIR)/$(VENV)/bin:$$PATH" nbgrader generate_assignment $$lesson --force || exit 1; done
+	@echo "student notebooks: build/course/release/<lesson>/"
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/
