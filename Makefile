@@ -13,7 +13,7 @@ EXTRAS ?= notebooks,test
 # only spin, and the tests run two workers on two cores (benchmarks/blas_threads.py); report kernels do the same.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: setup report test test-fast lab lock clean-venv bench docs
+.PHONY: setup report test test-fast lab lock clean-venv bench docs course
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,13 @@ docs: $(DOCS_STAMP)
 	$(PY) docs/make_figures.py
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 	@echo "open site/index.html"
+
+# the course's student release (notebooks/teaching/README.md): every lesson, answers and hidden tests removed
+course: $(STAMP)
+	rm -rf build/course && mkdir -p build/course
+	cp -r notebooks/teaching/source notebooks/teaching/nbgrader_config.py build/course/
+	cd build/course && for lesson in $$(ls source); do PATH="$(CURDIR)/$(VENV)/bin:$$PATH" nbgrader generate_assignment $$lesson --force || exit 1; done
+	@echo "student notebooks: build/course/release/<lesson>/"
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/

@@ -3,7 +3,8 @@
 Analysts edit a notebook in JupyterLab, as the ``.ipynb`` or as its jupytext-paired percent-format ``.py``
 (the reviewable text); jupytext keeps the two in sync on save. These tests fail when a notebook and its
 text file disagree, when a notebook is stored with outputs, when a report notebook has no ``parameters``
-cell, and when a student's course notebook is not what ``STUDENT_COMMAND`` writes from its solutions.
+cell, and when a course lesson (an nbgrader source notebook, issue 17) lacks its language parameter or
+nbgrader's marks. tests/test_course.py releases and autogrades the lessons.
 """
 from __future__ import annotations
 
@@ -15,28 +16,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-TEACHING = NOTEBOOKS / "teaching"
-SOLUTIONS = TEACHING / "solutions"
+TEACHING = NOTEBOOKS / "teaching"  # the course: an nbgrader course directory
 PAIRING = "ipynb,py:percent"
-
-# The course notebooks for students (notebooks/teaching/*.ipynb) are written, never edited: each is its
-# solutions notebook without the cells tagged "solution" and without the pairing (nbconvert's standard
-# preprocessors; run from the repository root after editing a solutions notebook).
-STUDENT_OPTIONS = [
-    "--to", "notebook",
-    "--TagRemovePreprocessor.enabled=True", "--TagRemovePreprocessor.remove_cell_tags=solution",
-    "--ClearMetadataPreprocessor.enabled=True", "--ClearMetadataPreprocessor.clear_cell_metadata=False",
-    "--ClearMetadataPreprocessor.preserve_nb_metadata_mask=kernelspec",
-    "--ClearMetadataPreprocessor.preserve_nb_metadata_mask=language_info",
-]
-STUDENT_COMMAND = " ".join([".venv/bin/jupyter nbconvert notebooks/teaching/solutions/*.ipynb",
-                            "--output-dir notebooks/teaching", *STUDENT_OPTIONS])
+# what nbgrader writes into the course directory when a teacher runs it there (git ignores these)
+NBGRADER_OUTPUT = ("release", "submitted", "autograded", "feedback", "source_with_tests", "solution")
 
 
 def _stored(pattern: str) -> list[Path]:
-    """Files in notebooks/ (not in hidden folders such as JupyterLab's .ipynb_checkpoints)."""
+    """Files in notebooks/ (not in hidden folders such as JupyterLab's .ipynb_checkpoints, nor nbgrader's output)."""
     return sorted(p for p in NOTEBOOKS.rglob(pattern)
-                  if not any(part.startswith(".") for part in p.relative_to(NOTEBOOKS).parts))
+                  if not any(part.startswith(".") for part in p.relative_to(NOTEBOOKS).parts)
+                  and not (p.is_relative_to(TEACHING) and p.relative_to(TEACHING).parts[0] in NBGRADER_OUTPUT))
 
 
 def _name(path: Path) -> str:
@@ -44,9 +34,9 @@ def _name(path: Path) -> str:
 
 
 ALL = _stored("*.ipynb")
-STUDENT = sorted(TEACHING.glob("*.ipynb"))
-SOURCES = [p for p in ALL if p not in STUDENT]  # report notebooks and the course's solutions notebooks
+SOURCES = ALL  # every stored notebook is a source: the report notebooks and the course's lessons
 REPORT = sorted(NOTEBOOKS.glob("0*.ipynb"))
+LESSONS = sorted(TEACHING.glob("source/*/*.ipynb"))
 
 
 def _cells(nb) -> list[tuple[str, str, list[str]]]:
@@ -61,8 +51,8 @@ def _first_difference(a: list, b: list) -> str:
 
 
 def test_the_notebooks_are_found():
-    assert len(REPORT) >= 6 and len(STUDENT) >= 4 and len(SOURCES) == len(REPORT) + len(STUDENT)
-    assert sorted(p.name for p in SOLUTIONS.glob("*.ipynb")) == sorted(p.name for p in STUDENT)
+    assert len(REPORT) >= 6 and len(LESSONS) >= 1 and len(SOURCES) == len(REPORT) + len(LESSONS)
+    assert all(p.stem == p.parent.name for p in LESSONS), "a lesson is source/<lesson>/<lesson>.ipynb (nbgrader)"
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=_name)
@@ -78,7 +68,8 @@ def test_notebook_and_its_text_file_agree(path):
 
 
 def test_every_text_file_belongs_to_a_paired_notebook():
-    orphans = [_name(p) for p in _stored("*.py") if p.with_suffix(".ipynb") not in SOURCES]
+    orphans = [_name(p) for p in _stored("*.py")
+               if p.with_suffix(".ipynb") not in SOURCES and p != TEACHING / "nbgrader_config.py"]
     assert not orphans, f"text files without a paired source notebook (delete them or pair a notebook): {orphans}"
 
 
@@ -98,16 +89,22 @@ def test_report_notebook_has_one_parameters_cell(path):
         assert len(tagged) == 1 and tagged[0].cell_type == "code", _name(path)
 
 
-def test_student_notebooks_are_written_from_their_solutions(tmp_path):
-    from nbconvert.nbconvertapp import NbConvertApp
-
-    app = NbConvertApp()
-    app.initialize([*map(str, sorted(SOLUTIONS.glob("*.ipynb"))), "--output-dir", str(tmp_path), *STUDENT_OPTIONS])
-    app.start()
-    for path in STUDENT:
-        solution = jupytext.read(SOLUTIONS / path.name)
-        assert any("solution" in tags for _, _, tags in _cells(solution)), f"no cell tagged solution in {path.name}"
-        written, stored = jupytext.read(tmp_path / path.name), jupytext.read(path)
-        assert _cells(stored) == _cells(written) and stored.metadata == written.metadata, (
-            f"{_name(path)} is not its solutions notebook without the solution cells; write it again with:\n"
-            f"{STUDENT_COMMAND}")
+@pytest.mark.parametrize("path", LESSONS, ids=_name)
+def test_lesson_has_a_language_parameter_and_nbgrader_marks(path):
+    """One ``parameters`` cell that sets ``language``; every solution cell marks its answer for nbgrader to
+    remove, and every graded cell is a locked test worth points."""
+    nb = jupytext.read(path)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and 'language = "en"' in tagged[0].source, _name(path)
+    marked = [c for c in nb.cells if "nbgrader" in c.metadata]
+    solutions = [c for c in marked if c.metadata["nbgrader"].get("solution")]
+    tests = [c for c in marked if c.metadata["nbgrader"].get("grade")]
+    assert solutions and tests, f"{_name(path)} has no exercise for nbgrader"
+    for cell in solutions:
+        assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source, cell.source
+    for cell in tests:
+        meta = cell.metadata["nbgrader"]
+        assert cell.cell_type == "code" and meta.get("locked") and meta.get("points", 0) > 0, cell.source
+        assert "### BEGIN HIDDEN TESTS" in cell.source, f"{meta['grade_id']}: the answer is graded by hidden tests"
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in marked]
+    assert len(ids) == len(set(ids)), f"{_name(path)}: grade_id used twice"

@@ -1,17 +1,24 @@
-"""Helpers for the course notebooks (notebooks/teaching/): a simulated shop with its truth, and answer checks."""
+"""Helpers for the course (notebooks/teaching/, an nbgrader course): a simulated shop with its truth, and
+each lesson's texts in English and Dutch.
+
+A lesson's words live next to its notebook, in ``texts.yaml`` (key -> {en: ..., nl: ...}); the notebook
+shows them with :func:`lesson_texts`, filling in numbers it has computed, so a statement about the data
+stays true when the data change. Exercises are graded by nbgrader's hidden tests, never by a check the
+student can read (the course README).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
-import numpy as np
 import pandas as pd
+import yaml
 
 from journeylab.data.shop import Shop, load_shop
-from journeylab.i18n import labeller
+from journeylab.i18n import LANGUAGES, Phrase, check_language
 from journeylab.simulate import simulate_shop
 from journeylab.models.summary import customer_summary
-
 
 
 @dataclass
@@ -41,19 +48,36 @@ def true_bgnbd(truth: Any, involvement: str) -> pd.Series:
     return pd.Series(truth.params["params"][involvement]["bgnbd"], name="truth").astype(float)
 
 
-def check(answer: Any, expected: Any, *, tolerance: float = 0.0, lang: str = "en") -> bool | None:
-    """Compare a student's answer with the expected value; prints feedback, returns True/False (None: unanswered).
+def read_texts(path: str | Path = "texts.yaml") -> dict[str, dict[str, str]]:
+    """A lesson's texts: key -> {language: text}; ValueError naming the keys that lack a language."""
+    texts = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(texts, dict):
+        raise ValueError(f"{path}: expected a mapping of text keys to {{en: ..., nl: ...}}")
+    incomplete = sorted(k for k, v in texts.items() if not isinstance(v, dict) or set(v) != set(LANGUAGES))
+    if incomplete:
+        raise ValueError(f"{path}: texts without exactly the languages {LANGUAGES}: {incomplete}")
+    return texts
 
-    Numbers pass within ``tolerance`` (absolute); anything else must be equal.
-    """
-    lab = labeller(lang)
-    if answer is None:
-        print(lab("answer_todo"))
-        return None
-    if isinstance(expected, (int, float, np.number)) and isinstance(answer, (int, float, np.number)):
-        ok = bool(abs(float(answer) - float(expected)) <= tolerance)
-    else:
-        ok = bool(answer == expected)
-    print(f"{lab('answer_ok') if ok else lab('answer_no')}: {answer!r}"
-          + ("" if ok else " " + lab("answer_expected").format(expected=repr(expected))))
-    return ok
+
+class LessonTexts:
+    """The texts of one lesson in one language. ``texts(key, **values)`` is the text with the numbers
+    filled in (in the language's locale: ``{share:.1%}`` is "12.5%" or "12,5%");
+    ``texts.show(key, **values)`` displays it as Markdown in the notebook."""
+
+    def __init__(self, language: str, path: str | Path = "texts.yaml") -> None:
+        self.language = check_language(language)
+        self.texts = read_texts(path)
+
+    def __call__(self, key: str, **values: Any) -> str:
+        return Phrase(self.texts[key][self.language], self.language).format(**values)
+
+    def show(self, key: str, **values: Any) -> None:
+        from IPython.display import Markdown, display
+
+        display(Markdown(self(key, **values)))
+
+
+def lesson_texts(language: str, path: str | Path = "texts.yaml") -> tuple[LessonTexts, Callable[..., None]]:
+    """``texts, say = lesson_texts(language)``: the lesson's texts, and ``say(key, **values)`` to show one."""
+    texts = LessonTexts(language, path)
+    return texts, texts.show

@@ -1,0 +1,175 @@
+"""The course (notebooks/teaching/, an nbgrader course directory) works as a teacher uses it (issue 17).
+
+One run of nbgrader's own flow in a copy of the course: ``generate_assignment`` writes every lesson's
+student release, then ``autograde`` grades two submissions per lesson, made from that release as a
+student would: ``reference`` answers every exercise with the teacher's solution (full marks), ``wrong``
+answers in Dutch (its ``language = "nl"``) with the plausible mistakes in ``WRONG`` (exactly those
+exercises lose their points). Autograding executes each lesson twice, so every lesson and every solution
+runs here in both languages; nbval does not run the course notebooks again (conftest.py).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE = ROOT / "notebooks" / "teaching"
+# nbgrader's gradebook session warns about its own autoflush; nothing of the course's
+pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
+
+LESSONS = sorted(p.name for p in (COURSE / "source").iterdir() if (p / f"{p.name}.ipynb").exists())
+
+# A typical mistake per exercise (solution cell's grade_id -> the student's code); exercises left out
+# here are answered correctly, so the wrong submission must lose exactly the points of these.
+WRONG = {
+    "journey": {
+        "journey_ex1": 'answer_1 = float((both["found"] == "purchase").mean())\n',  # the share of one phase
+        "journey_ex2": 'answer_2 = float(table[(table["group"] == "low") & (table["step"] == "purchase")]'
+                       '["overall_conversion"].iloc[0])\n',  # the low-involvement group
+    },
+    "rfm": {
+        "rfm_ex1": "answer_1 = table.index[0]\n",  # the table's first row, as if it were sorted by revenue
+        "rfm_ex2": 'answer_2 = float(summary.loc[rfm["segment"] == "lost", "alive_at_end"].mean())\n',  # alive
+    },
+    "btyd": {
+        "btyd_ex1": 'answer_1 = float(CustomerValueModel("bgnbd", spend=None, time_unit="weeks").fit(summary)'
+                    '.params_.set_index("parameter").loc["r", "estimate"])\n',  # all buyers, not the high ones
+        "btyd_ex2": 'answer_2 = float(low["alive_at_end"].mean())\n',  # the truth instead of the model
+        "btyd_ex3": "answer_3 = 1.0\n",  # BG/NBD's P(alive) of a one-time buyer
+    },
+}
+
+
+def _source(cell) -> str:
+    return cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+
+
+def _nbgrader(cell) -> dict:
+    return cell["metadata"].get("nbgrader", {})
+
+
+def _solution_code(cell) -> str:
+    """A source solution cell as the student would write it: without the solution markers."""
+    return "".join(line for line in _source(cell).splitlines(True) if not line.strip().startswith("### "))
+
+
+def _submit(course: Path, student: str, lesson: str, answers: dict[str, str], language: str) -> None:
+    release = course / "release" / lesson
+    nb = json.loads((release / f"{lesson}.ipynb").read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if "parameters" in cell["metadata"].get("tags", []):
+            cell["source"] = re.sub(r'language = "\w+"', f'language = "{language}"', _source(cell))
+        grade_id = _nbgrader(cell).get("grade_id")
+        if _nbgrader(cell).get("solution") and grade_id in answers:
+            cell["source"] = answers[grade_id]
+    folder = course / "submitted" / student / lesson
+    shutil.copytree(release, folder)
+    (folder / f"{lesson}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """The course copied to a temporary course directory, released, submitted twice and autograded;
+    returns (course directory, {(lesson, student): {grade_id: (score, max_score)}})."""
+    from nbgrader.api import Gradebook
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    course = tmp_path_factory.mktemp("course")
+    shutil.copytree(COURSE / "source", course / "source")
+    shutil.copy(COURSE / "nbgrader_config.py", course)
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    config.CourseDirectory.root = str(course)
+    path = os.environ["PATH"]
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + path  # nbgrader runs alembic
+    try:
+        api = NbGraderAPI(config=config)
+        for lesson in LESSONS:
+            result = api.generate_assignment(lesson, force=True)
+            assert result["success"], result["log"] + result.get("error", "")
+            source = json.loads((course / "source" / lesson / f"{lesson}.ipynb").read_text(encoding="utf-8"))
+            reference = {_nbgrader(c)["grade_id"]: _solution_code(c) for c in source["cells"]
+                         if _nbgrader(c).get("solution")}
+            _submit(course, "reference", lesson, reference, "en")
+            _submit(course, "wrong", lesson, {**reference, **WRONG.get(lesson, {})}, "nl")
+            result = api.autograde(lesson, "*", force=True, create=True)
+            assert result["success"], result["log"] + result.get("error", "")
+    finally:
+        os.environ["PATH"] = path
+    grades = {}
+    with Gradebook(api.coursedir.db_url) as gb:
+        for lesson in LESSONS:
+            for student in ("reference", "wrong"):
+                notebook = gb.find_submission_notebook(lesson, lesson, student)
+                grades[lesson, student] = {g.name: (g.score, g.max_score) for g in notebook.grades}
+    return course, grades
+
+
+def test_every_lesson_has_exercises_and_a_plausible_mistake():
+    assert len(LESSONS) >= 1
+    for lesson in LESSONS:
+        nb = json.loads((COURSE / "source" / lesson / f"{lesson}.ipynb").read_text(encoding="utf-8"))
+        solutions = {_nbgrader(c)["grade_id"] for c in nb["cells"] if _nbgrader(c).get("solution")}
+        assert solutions and set(WRONG[lesson]) <= solutions, lesson
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_release_has_no_answers(graded, lesson):
+    course, _ = graded
+    folder = course / "release" / lesson
+    assert sorted(p.name for p in folder.iterdir()) == [f"{lesson}.ipynb", "texts.yaml"]
+    release = json.loads((folder / f"{lesson}.ipynb").read_text(encoding="utf-8"))
+    source = json.loads((course / "source" / lesson / f"{lesson}.ipynb").read_text(encoding="utf-8"))
+    text = "\n".join(_source(c) for c in release["cells"])
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+        assert marker not in text, f"{lesson}: {marker} in the student's notebook"
+    hidden = re.compile(r"### BEGIN (?:SOLUTION|HIDDEN TESTS)\n(.*?)### END", re.S)
+    secret = [line.strip() for c in source["cells"] for block in hidden.findall(_source(c))
+              for line in block.splitlines() if line.strip()]
+    assert secret, lesson
+    lines = {line.strip() for line in text.splitlines()}
+    leaked = [line for line in secret if line in lines]
+    assert not leaked, f"{lesson}: solution or hidden-test lines in the student's notebook: {leaked}"
+    stubs = [_source(c) for c in release["cells"] if _nbgrader(c).get("solution")]
+    assert stubs and all("raise NotImplementedError()" in s for s in stubs)
+    assert not any(c.get("outputs") for c in release["cells"])
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_reference_solution_gets_full_marks(graded, lesson):
+    _, grades = graded
+    marks = grades[lesson, "reference"]
+    assert marks and all(score == most for score, most in marks.values()), marks
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_wrong_answers_lose_their_marks(graded, lesson):
+    _, grades = graded
+    marks = grades[lesson, "wrong"]
+    lost = {grade_id for grade_id, (score, most) in marks.items() if score < most}
+    assert lost == {f"{grade_id}_test" for grade_id in WRONG[lesson]}, marks
+    assert all(marks[g][0] == 0 for g in lost), marks
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_text_is_in_both_languages(lesson):
+    from journeylab.report.teaching import read_texts
+
+    texts = read_texts(COURSE / "source" / lesson / "texts.yaml")
+    code = (COURSE / "source" / lesson / f"{lesson}.py").read_text(encoding="utf-8")
+    used = set(re.findall(r"""\b(?:say|texts)\(\s*["'](\w+)["']""", code))
+    assert used and used <= set(texts), f"{lesson}: texts used but not in texts.yaml: {used - set(texts)}"
+    unused = {key for key in texts if f'"{key}"' not in code}  # also keys chosen in code: say("a" if x else "b")
+    assert not unused, f"{lesson}: texts never shown: {unused}"
+
+
+def test_syllabus_lists_every_lesson():
+    syllabus = (COURSE / "syllabus.md").read_text(encoding="utf-8")
+    for lesson in LESSONS:
+        assert f"source/{lesson}/{lesson}.ipynb" in syllabus, lesson
