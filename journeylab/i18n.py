@@ -615,6 +615,9 @@ LABELS: dict[str, dict[str, str]] = {
                                       "of each phase are in the appendix.",
                                 "nl": "De volledige tabel, met intervallen en toetsen voor elk cijfer, en de kengetallen "
                                       "per fase staan in de bijlage."},
+    "appendix_see_consideration": {"en": "The averages and 75th percentiles of each figure are in the appendix.",
+                                   "nl": "De gemiddelden en 75e percentielen van elk cijfer staan in de bijlage."},
+    "consideration_full": {"en": "Consideration: every figure", "nl": "Overweging: alle cijfers"},
     "appendix_see_rules": {"en": "The rules that put people in a phase are in the appendix.",
                            "nl": "De regels die mensen in een fase plaatsen, staan in de bijlage."},
     "appendix_no_models": {"en": "No purchase model was used for this shop, so there are no model scores or parameters "

@@ -89,7 +89,9 @@ if shop.has("events"):
     page.heading(t("consideration", language), level=3)
     page.figure(consideration_plot(cons, lang=language))
     considered = consideration_summary(cons)
-    page.table(consideration_table(considered, language))  # numbers as text: persons whole, days one decimal
+    # the medians here, every statistic in the appendix; numbers as text: persons whole, days one decimal
+    page.table(consideration_table(considered, language, stats=("median",)))
+    page.text(t("appendix_see_consideration", language))
     page.export(consideration_table(considered, language, formatted=False), "consideration")
     attr = jl.attribution(shop, by_involvement=True)
     page.heading(t("attribution", language), level=3)

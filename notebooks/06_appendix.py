@@ -80,6 +80,18 @@ else:
     page.text(comparison.message)
 
 # %%
+# the consideration table with every statistic (section 04 shows the medians)
+if shop.has("events"):
+    from journeylab.journey.funnel import consideration_summary
+    from journeylab.report.display import consideration_table
+    from journeylab.report.sections import attempt
+
+    cons = attempt(lambda: consideration_summary(jl.consideration(shop)), language)
+    if cons.ok and not cons.value.empty:
+        page.heading(t("consideration_full", language), level=3)
+        page.table(consideration_table(cons.value, language))
+
+# %%
 # The report phases people with the phase model's rules as they are (journeylab.journey.phases.journey_phases
 # without rules of its own), so the rule table is the model's.
 rules = phase_rules(phase_model)

@@ -234,6 +234,9 @@ def test_consideration_table_writes_persons_whole_and_days_with_one_decimal():
     # the export keeps the numbers
     raw = consideration_table(summary, "en", formatted=False)
     assert raw.loc["days from first visit (mean)", "high involvement"] == pytest.approx(422.79263, rel=1e-4)
+    # the section shows the medians only (every statistic is in the appendix)
+    medians = consideration_table(summary, "en", stats=("median",))
+    assert list(medians.index) == ["persons"] + [r for r in en.index if r.endswith("(median)")] and len(medians) == 8
 
 
 def test_days_and_prices_are_formatted_by_their_column_id():

@@ -2,7 +2,7 @@
 text (cells, index, headers) escaped by journeylab.report.safe, since it may come from a shop's data."""
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -249,12 +249,14 @@ def _consideration_cell(value, metric: str, stat: str | None, lang: str) -> str:
     return format_number(value, lang)
 
 
-def consideration_table(summary: pd.DataFrame, lang: str = "en", *, formatted: bool = True) -> pd.DataFrame:
-    """``consideration_summary``'s table turned: one row per metric and statistic, one column per group
-    (an involvement level as a word of ``lang``). ``formatted``: its numbers as text in ``lang``'s locale
-    (rows of different units share a column, so a column format cannot do it): persons as integers, days
-    with one decimal; without, the numbers as they are (for the exported CSV)."""
-    cols = [("persons", None)] + [(m, s) for m in CONSIDERATION_METRICS for s in CONSIDERATION_STATS]
+def consideration_table(summary: pd.DataFrame, lang: str = "en", *, formatted: bool = True,
+                        stats: Sequence[str] = CONSIDERATION_STATS) -> pd.DataFrame:
+    """``consideration_summary``'s table turned: one row per metric and statistic (those of ``stats``: the
+    report's section shows the medians, its appendix all), one column per group (an involvement level as a
+    word of ``lang``). ``formatted``: its numbers as text in ``lang``'s locale (rows of different units share
+    a column, so a column format cannot do it): persons as integers, days with one decimal; without, the
+    numbers as they are (for the exported CSV)."""
+    cols = [("persons", None)] + [(m, s) for m in CONSIDERATION_METRICS for s in CONSIDERATION_STATS if s in stats]
     cols = [(m, s) for m, s in cols if (f"{m}_{s}" if s else m) in summary]
     summary = summary.iloc[pd.Series(summary.index).map(level_rank).argsort(kind="stable")]  # low before high
     out = summary[[f"{m}_{s}" if s else m for m, s in cols]].T
