@@ -217,6 +217,10 @@ class Audiences:
                  "persons": len(self.members[a.id])} for a in self.audiences.values()]
         return pd.DataFrame(rows, columns=["id", "kind", "by", "value", "name", "persons"]).set_index("id")
 
+    def record(self) -> dict[str, Any]:
+        """The counts for summary.json: {"version": ..., "counts": {audience id: persons}}."""
+        return {"version": self.definitions.version, "counts": {k: int(len(v)) for k, v in self.members.items()}}
+
     def table(self, audience_id: str) -> pd.DataFrame:
         """An audience's rows as exported (EXPORT_COLUMNS; segment, phase, status and level in ``lang``'s words,
         the suggested action in ``lang``; numbers as numbers, the date as YYYY-MM-DD)."""

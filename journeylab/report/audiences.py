@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -180,10 +180,5 @@ def run_audiences(config: str | Path, out: str | Path, *, layout: str = "generic
                            secret_folder=cfg.folder, client=cfg.name)
 
 
-def audience_counts_record(aud: Audiences) -> Mapping[str, Any]:
-    """The audiences' counts for summary.json: {"version": ..., "counts": {id: persons}}."""
-    return {"version": aud.definitions.version, "counts": {k: int(len(v)) for k, v in aud.members.items()}}
-
-
-__all__ = ["AudienceExport", "EMAIL_COLUMN", "LAYOUTS", "audience_counts_record", "read_customer_file", "run_audiences",
+__all__ = ["AudienceExport", "EMAIL_COLUMN", "LAYOUTS", "read_customer_file", "run_audiences",
            "write_audiences"]
