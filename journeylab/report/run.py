@@ -210,7 +210,8 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
 def _snapshot_step(run_dir: Path, database: Path, opts: dict[str, Any], config: Path) -> None:
     """Write the run's snapshot and record it with the audiences' counts and ``since_last`` in summary.json
     (journeylab.report.history.write_run_snapshot); a shop whose snapshot cannot be made says why there
-    (``snapshot_error``) instead of failing a report whose notebooks all ran."""
+    (``snapshot_error``) instead of failing a report whose notebooks all ran; the next report then compares with
+    the last run that has a snapshot."""
     from journeylab.report.history import write_run_snapshot
 
     try:
@@ -223,6 +224,8 @@ def _snapshot_step(run_dir: Path, database: Path, opts: dict[str, Any], config: 
             shop.con.close()
     except JourneylabError as exc:
         values = {"snapshot": None, "snapshot_error": _first_line(str(exc))}
+    except Exception as exc:  # a bug here must not fail a report whose notebooks all ran: said in summary.json
+        values = {"snapshot": None, "snapshot_error": f"{type(exc).__name__}: {_first_line(str(exc))}"}
     record(run_dir, values)
 
 
