@@ -14,6 +14,7 @@ from journeylab.models.rfm import rfm_segments, segment_table  # noqa: E402
 from journeylab.models.clv import CustomerValueModel, compare_models  # noqa: E402
 from journeylab.models.churn import churn_classes, evaluate_churn  # noqa: E402
 from journeylab.journey.value import shop_value  # noqa: E402
+from journeylab.journey.audiences import audiences  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -41,6 +42,7 @@ __all__ = [
     "__version__",
     "CustomerValueModel",
     "attribution",
+    "audiences",
     "churn_classes",
     "compare_models",
     "evaluate_churn",

@@ -1,4 +1,4 @@
-"""Command line: ``journeylab validate | simulate | report | config-schema``.
+"""Command line: ``journeylab validate | simulate | report | audiences | history | config-schema``.
 
 A user mistake (bad data, bad config) is printed as a plain message and exits with status 2,
 without a Python traceback; a failed report exits with status 1.
@@ -50,6 +50,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pdf", action="store_true", help="do not print report.pdf (HTML and summary.json only)")
     p.set_defaults(func=_report)
 
+    p = sub.add_parser("audiences", help="write one CSV per audience (segment, phase, status, involvement, targets) "
+                                         "for e-mail and ad tools; ids pseudonymised (docs/audiences.md)")
+    p.add_argument("config", help="client config (YAML)")
+    p.add_argument("--out", required=True, help="folder for the audience files (no e-mail addresses)")
+    p.add_argument("--layout", choices=("generic", "klaviyo", "mailchimp"), default="generic",
+                   help="name the e-mail column of a re-identified copy as this tool's list import expects")
+    p.add_argument("--reidentify", metavar="CUSTOMERS_CSV",
+                   help="the shop's own customer file (customer_id, email): add e-mail addresses, matched locally "
+                        "through the project's keyed hash, in a copy written to --reidentified-out")
+    p.add_argument("--reidentified-out", metavar="FOLDER",
+                   help="folder for the copy with e-mail addresses; must lie outside --out and every report folder")
+    p.add_argument("--language", choices=("en", "nl"), help="language of names and actions (default: the report's)")
+    p.set_defaults(func=_audiences)
+
+    p = sub.add_parser("history", help="the trend of a client's headline figures over all its good report runs")
+    p.add_argument("client", help="the client's name (its folder under --reports)")
+    p.add_argument("--out", required=True, help="folder for history.csv and history.png")
+    p.add_argument("--reports", default="reports", help="the reports folder journeylab report wrote to (default: reports)")
+    p.add_argument("--language", choices=("en", "nl"), help="language of the chart (default: the last report's)")
+    p.set_defaults(func=_history)
+
     p = sub.add_parser("config-schema", help="write the JSON Schema of a client config (for editors, see docs/config.md)")
     p.add_argument("--out", metavar="FILE", help="write it to FILE (default: standard output)")
     p.set_defaults(func=_config_schema)
@@ -89,6 +110,24 @@ def _report(args: argparse.Namespace) -> int:
     for r in results:
         print(r.describe())
     return 1 if failed else 0
+
+
+def _audiences(args: argparse.Namespace) -> int:
+    from journeylab.report.audiences import run_audiences
+
+    result = run_audiences(args.config, args.out, layout=args.layout, reidentify=args.reidentify,
+                           reidentified_out=args.reidentified_out, lang=args.language)
+    for line in result.describe():
+        print(line)
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    from journeylab.report.history import write_history
+
+    written = write_history(args.reports, args.client, args.out, lang=args.language)
+    print(f"history of {args.client}: {written['csv']} and {written['png']}")
+    return 0
 
 
 def _config_schema(args: argparse.Namespace) -> int:

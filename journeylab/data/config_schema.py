@@ -215,7 +215,7 @@ Tables = create_model(
 
 
 class ReportOptions(Section):
-    """The report of a client: language, title, logo, journey phase model, CLV settings, notebooks."""
+    """The report of a client: language, title, logo, journey phase model, CLV settings, audiences, notebooks."""
 
     language: Literal[LANGUAGES] = Field("en", description="language of the report; default: the top-level language, else en")
     title: Optional[str] = Field(None, description="title of the report; default: from the client's name")
@@ -224,6 +224,9 @@ class ReportOptions(Section):
     phase_model: Literal[PHASE_MODELS] = Field("five", description="journey phase model: four, five or six phases")
     clv_horizon_months: NonNegative = Field(12, description="months ahead the customer lifetime value counts")
     discount_rate: NonNegative = Field(0.10, description="yearly discount rate of future revenue in the CLV, e.g. 0.10")
+    audiences: Optional[str] = Field(None, description="YAML file of the client's own audiences (the layout of "
+                                                       "journeylab/audiences.yaml, docs/audiences.md), relative to "
+                                                       "this config's folder; default: journeylab's audiences")
     notebooks: list[str] = Field(list(DEFAULT_NOTEBOOKS), min_length=1,
                                  description="the report's notebooks, in order: journeylab's by name, or paths relative "
                                              "to this config's folder")

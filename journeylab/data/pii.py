@@ -87,6 +87,19 @@ def pseudonym(value: str, key: bytes) -> str:
     return PREFIX + digest[:HEX_DIGITS]
 
 
+def pseudonymise_id(value: Any, key: bytes) -> Any:
+    """Python twin of :func:`pseudonymise_ids_sql` for one id: its pseudonym when it is an e-mail address or a
+    phone number (as the loader decides), else the id itself (None stays None). Used to match a shop's own
+    customer file with the pseudonymised ids of an export, locally (journeylab.report.audiences)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value)
+    phone = re.fullmatch(_PHONE_ID_RE, text.strip()) and len(re.sub(r"[^0-9]", "", text)) >= 9
+    if _EMAIL.search(text) or phone:
+        return pseudonym(text, key)
+    return text
+
+
 def _spark(dialect: Any) -> bool:
     """Whether ``dialect`` (journeylab.data.dialect.Dialect or its name) is Spark SQL; anything else is DuckDB."""
     return as_dialect(dialect) is SPARK
@@ -185,5 +198,6 @@ __all__ = [
     "looks_like_email_sql",
     "project_secret",
     "pseudonym",
+    "pseudonymise_id",
     "pseudonymise_ids_sql",
 ]

@@ -91,6 +91,8 @@ def read_report_options(config: str | Path | ShopConfig) -> dict[str, Any]:
         except NotAnImage as exc:
             raise ConfigError(f"client config {config}: logo {path} is not an image journeylab embeds: {exc}; "
                               "use a PNG, JPEG, GIF, WebP or a plain SVG") from None
+    if opts.get("audiences") and not _config_path(config, opts["audiences"]).exists():
+        raise ConfigError(f"client config {config}: audiences file {opts['audiences']} does not exist")
     for nb in opts["notebooks"]:
         if not _notebook_path(config, nb).exists():
             raise ConfigError(f"client config {config}: notebook {nb} is not in {NOTEBOOK_DIR} nor next to the config")
@@ -186,6 +188,9 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
                                     error=f"{type(exc).__name__}: {_first_line(str(exc))}", failed_notebook=nb,
                                     notebooks=executed)
             executed.append(out)
+    # Beside summary.json: the per-customer snapshot, the audiences' counts and what changed since the last
+    # good run (journeylab.report.history), from the value model the notebooks shared.
+    _snapshot_step(run_dir, database, opts, config)
     # A failed run keeps the database (and the notebooks' shared results) so its partly executed notebook
     # can be rerun; a good run drops them.
     database.unlink()
@@ -200,6 +205,28 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
     _finish_summary(run_dir, client, opts)
     _point_latest(run_dir)
     return ReportResult(client, config, run_dir, True, html=html, notebooks=executed, pdf=pdf_path, pdf_note=pdf_note)
+
+
+def _snapshot_step(run_dir: Path, database: Path, opts: dict[str, Any], config: Path) -> None:
+    """Write the run's snapshot and record it with the audiences' counts and ``since_last`` in summary.json
+    (journeylab.report.history.write_run_snapshot); a shop whose snapshot cannot be made says why there
+    (``snapshot_error``) instead of failing a report whose notebooks all ran; the next report then compares with
+    the last run that has a snapshot."""
+    from journeylab.report.history import write_run_snapshot
+
+    try:
+        shop = load_shop(database)
+        try:
+            source = _config_path(config, opts["audiences"]) if opts.get("audiences") else None
+            values = write_run_snapshot(run_dir, shop, opts, audiences_source=source,
+                                        value_cache=run_dir / CACHE_DIR / "value.pkl")
+        finally:
+            shop.con.close()
+    except JourneylabError as exc:
+        values = {"snapshot": None, "snapshot_error": _first_line(str(exc))}
+    except Exception as exc:  # a bug here must not fail a report whose notebooks all ran: said in summary.json
+        values = {"snapshot": None, "snapshot_error": f"{type(exc).__name__}: {_first_line(str(exc))}"}
+    record(run_dir, values)
 
 
 def report_title(opts: dict[str, Any], client: str) -> str:
