@@ -8,7 +8,9 @@ with analytic gradient and, where it pays, its own optimiser (``_optimise``); th
 - **start**: log-parameters, with time rescaled so that max(T) == 1 (as lifetimes does, for
   conditioning); a given start (``initial_params``, in the data's units) is converted to that scale;
 - **optimise**: by default a ~50k-customer subsample fit (L-BFGS-B) and quasi-Newton steps on all rows
-  with the subsample's Hessian for large data, L-BFGS-B on log-parameters otherwise or as fallback;
+  with the subsample's Hessian for large data, L-BFGS-B on log-parameters otherwise or as fallback; the
+  purchase models (``ridge``) in ridge coordinates, where a dropout pair that runs off along its flat ridge
+  is fitted at a fixed cap (``fit_ridge``, ``on_ridge_``) instead of wherever the optimiser stops;
 - **standard errors**: the Hessian of the total negative log-likelihood in log-parameters (analytic where
   the model gives it, else differences of the analytic gradient), its inverse as the covariance of the
   log-parameters, and the delta method for the parameters' standard errors and Wald intervals on the log
