@@ -124,8 +124,10 @@ def test_unidentified_parameters_say_so(demo):
 
     _, outcome = demo
     model = outcome.value.groups["high"].model
-    # the demo's high-involvement group does not identify dropout (a, b) under any of the three models, so
-    # which one wins on the holdout is close and has differed between machines (BG/NBD, MBG/NBD)
+    # the demo's high-involvement group does not identify dropout (a, b) under any of the three models; BG/NBD
+    # and MBG/NBD are fitted at the ridge's cap, so the choice no longer depends on the optimiser's last digits
+    # (it differed between machines, BG/NBD and MBG/NBD, before: tests/test_ridge.py)
+    assert model.purchase == "bgnbd"
     label = MODEL_LABELS[model.purchase]
     for lang, word in (("en", "not identified"), ("nl", "niet bepaald")):
         tab = parameter_table(model.params_, lang)

@@ -10,9 +10,44 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, gammaln, psi
 
-from journeylab.models.fitting import PurchaseModel, dot, factorize_rows, unique_inverse
+from journeylab.models.fitting import PurchaseModel, RidgeNotes, dot, factorize_rows, unique_inverse
 
 _CHUNK = 40_000  # rows per quadrature block: 40k x 120 doubles = 38 MB per temporary at most
+
+
+_STABLE_AB = 1e4  # a + b above this: the Beta terms as sums over the purchases, not differences of gammaln
+
+
+def beta_terms(a, b, n, hess=False):
+    """l(n) = log B(a, b + n) - log B(a, b) (the survival of n purchases' dropout chances), its derivatives
+    (dl/da, dl/db) and with ``hess`` (d2l/da2 = d2l/dadb, d2l/db2), for counts ``n`` (an array).
+
+    For integer n and large a + b (the ridge, a and b ~ 1e6) they are sums over j < n of log(b+j) - log(a+b+j),
+    1/(b+j) - 1/(a+b+j), ...: differences of gammaln or psi values of size ~1e7 there would lose ~1e-9 absolute,
+    which the chain rule to log a multiplies by a; the sums keep full relative precision (the gradient along
+    the ridge, ~1e-10 of the objective, is then resolved)."""
+    n = np.asarray(n, float)
+    big = a + b > _STABLE_AB and len(n) and n.min() >= 0 and n.max() <= 1e6 and np.array_equal(n, np.round(n))
+    if big:
+        j = np.arange(int(n.max()), dtype=float)
+        idx = n.astype(np.int64)
+        bj, abj = b + j, a + b + j
+
+        def cum(v):
+            return np.concatenate(([0.0], np.cumsum(v)))[idx]
+
+        out = [cum(-np.log1p(a / bj)), cum(-1.0 / abj), cum(a / (bj * abj))]
+        if hess:
+            out += [cum(1.0 / abj**2), cum(1.0 / abj**2 - 1.0 / bj**2)]
+        return tuple(out)
+    da = psi(a + b) - psi(a + b + n)
+    out = [gammaln(a + b) + gammaln(b + n) - gammaln(b) - gammaln(a + b + n), da, da + psi(b + n) - psi(b)]
+    if hess:
+        from scipy.special import polygamma
+
+        daa = polygamma(1, a + b) - polygamma(1, a + b + n)
+        out += [daa, daa + polygamma(1, b + n) - polygamma(1, b)]
+    return tuple(out)
 
 
 def bgnbd_ll(params, x, tx, T, need_grad=True):
@@ -21,7 +56,8 @@ def bgnbd_ll(params, x, tx, T, need_grad=True):
     bx = b + np.maximum(x, 1) - 1
     ux, inv = unique_inverse(x)
     A1 = (gammaln(r + ux) - gammaln(r))[inv] + r * np.log(alpha)
-    A2 = (gammaln(a + b) + gammaln(b + ux) - gammaln(b) - gammaln(a + b + ux))[inv]
+    l2, da2, db2 = beta_terms(a, b, ux)
+    A2 = l2[inv]
     A3 = -(r + x) * np.log(alpha + T)
     A4 = np.log(a) - np.log(bx) - (r + x) * np.log(alpha + tx)
     A4 = np.where(x > 0, A4, -np.inf)
@@ -34,9 +70,8 @@ def bgnbd_ll(params, x, tx, T, need_grad=True):
     g = np.empty((len(x), 4))
     g[:, 0] = (psi(r + ux) - psi(r))[inv] + np.log(alpha) - w3 * np.log(alpha + T) - w4 * np.log(alpha + tx)
     g[:, 1] = r / alpha - w3 * (r + x) / (alpha + T) - w4 * (r + x) / (alpha + tx)
-    dab = (psi(a + b) - psi(a + b + ux))[inv]
-    g[:, 2] = dab + w4 / a
-    g[:, 3] = dab + (psi(b + ux) - psi(b))[inv] - w4 / bx
+    g[:, 2] = da2[inv] + w4 / a
+    g[:, 3] = db2[inv] - w4 / bx
     return ll, g
 
 
@@ -80,7 +115,8 @@ class BGPrepared:
         e = np.exp(-np.abs(d))
         sp = np.maximum(d, 0.0) + np.log1p(e)
         rWX = r * WT + XWT
-        ll = (dot(Wx, gammaln(r + ux) + gammaln(a + b) + gammaln(b + ux) - gammaln(b) - gammaln(a + b + ux))
+        bt = beta_terms(a, b, ux, hess=need_hess)
+        ll = (dot(Wx, gammaln(r + ux) + bt[0])
               - wtot * gammaln(r) + wtot * r * np.log(alpha) - dot(rWX, lT) + dot(self.wr, sp))
         if not need_grad:
             return ll, None, None
@@ -91,12 +127,11 @@ class BGPrepared:
         iT, itx = 1.0 / (alpha + self.uT), 1.0 / (alpha + self.utx)
         E = iT[self.Ti] - itx[self.txi]
         kE = k * E
-        dab = psi(a + b) - psi(a + b + ux)
         g = np.array([
             dot(Wx, psi(r + ux)) - wtot * psi(r) + wtot * np.log(alpha) - dot(WT, lT) + dot(ww4, D),
             wtot * r / alpha - dot(rWX, iT) + dot(ww4, kE),
-            dot(Wx, dab) + S / a,
-            dot(Wx, dab + psi(b + ux)) - wtot * psi(b) - dot(Sx, ibx),
+            dot(Wx, bt[1]) + S / a,
+            dot(Wx, bt[2]) - dot(Sx, ibx),
         ])
         if not need_hess:
             return ll, g, None
@@ -109,7 +144,7 @@ class BGPrepared:
         VkEx = np.bincount(self.xi, vkE, minlength=self.nx)
         V = Vx.sum()
         t1 = lambda z: polygamma(1, z)  # noqa: E731
-        ab1 = t1(a + b) - t1(a + b + ux)
+        ab1 = bt[3]
         H = np.empty((4, 4))
         H[0, 0] = dot(Wx, t1(r + ux)) - wtot * t1(r) + dot(vD, D)
         H[0, 1] = wtot / alpha - dot(WT, iT) + dot(vD, kE) + dot(ww4, E)
@@ -121,24 +156,36 @@ class BGPrepared:
         H[1, 3] = -dot(VkEx, ibx)
         H[2, 2] = dot(Wx, ab1) + V / a**2 - S / a**2
         H[2, 3] = dot(Wx, ab1) - (dot(Vx, ibx)) / a
-        H[3, 3] = dot(Wx, ab1 + t1(b + ux)) - wtot * t1(b) + dot(Vx, (ibx * ibx)) + dot(Sx, (ibx * ibx))
+        H[3, 3] = dot(Wx, bt[4]) + dot(Vx, (ibx * ibx)) + dot(Sx, (ibx * ibx))
         H = np.triu(H) + np.triu(H, 1).T
         return ll, g, H
 
 
 
 
+# BG/NBD's and MBG/NBD's (a, b) ridge: where few customers buy again, the data cannot tell a dropout probability
+# that differs between customers from one that does not, and a, b grow together with a / b (the mean dropout
+# probability a / (a + b)) fixed. Fitted in the shared ridge coordinates (log r, log alpha, log(a / b), log a) with
+# a capped at e^13.8 ~ 1e6 (``fitting.fit_ridge``): there the dropout probability ~ Beta(a, b) has coefficient of
+# variation sqrt(b / (a (a + b + 1))) < 1 / sqrt(a) = 0.1% -- every customer drops out with the same probability
+# (the homogeneous-dropout limit), a / b identified, a and b not.
+BG_RIDGE = RidgeNotes("a", "b", "the customers' dropout probabilities barely differ", "homogeneous-dropout")
+
+
 class BetaGeoModel(PurchaseModel):
     """BG/NBD purchase model: ``BetaGeoModel(penalizer=0.0).fit(frequency, recency, T, weights=None)``.
 
-    Fitted by Newton's method with the analytic Hessian (``BGPrepared``). Predictions take arrays of
-    customers' histories in the fitted time unit (see ``PurchaseModel``)."""
+    Fitted by Newton's method with the analytic Hessian (``BGPrepared``); where that does not converge, in
+    ridge coordinates (``fitting.fit_ridge``): on the ridge the fit stops at a = 1e6 and says so
+    (``on_ridge_``), with only a / b identified (the intervals of a and b are unbounded). Predictions take
+    arrays of customers' histories in the fitted time unit (see ``PurchaseModel``)."""
 
     name = "bgnbd"
     param_names = ("r", "alpha", "a", "b")
     time_params = ("alpha",)
     loglik = staticmethod(bgnbd_ll)
     prepared = BGPrepared
+    ridge = BG_RIDGE
     lifetimes_fitter = "BetaGeoFitter"
     lifetimes_generator = "beta_geometric_nbd_model"
     modified = False  # MBG/NBD: a customer may also drop out at the first purchase

@@ -8,7 +8,9 @@ with analytic gradient and, where it pays, its own optimiser (``_optimise``); th
 - **start**: log-parameters, with time rescaled so that max(T) == 1 (as lifetimes does, for
   conditioning); a given start (``initial_params``, in the data's units) is converted to that scale;
 - **optimise**: by default a ~50k-customer subsample fit (L-BFGS-B) and quasi-Newton steps on all rows
-  with the subsample's Hessian for large data, L-BFGS-B on log-parameters otherwise or as fallback;
+  with the subsample's Hessian for large data, L-BFGS-B on log-parameters otherwise or as fallback; the
+  purchase models (``ridge``) in ridge coordinates, where a dropout pair that runs off along its flat ridge
+  is fitted at a fixed cap (``fit_ridge``, ``on_ridge_``) instead of wherever the optimiser stops;
 - **standard errors**: the Hessian of the total negative log-likelihood in log-parameters (analytic where
   the model gives it, else differences of the analytic gradient), its inverse as the covariance of the
   log-parameters, and the delta method for the parameters' standard errors and Wald intervals on the log
@@ -334,6 +336,216 @@ class Optimum:
     on_ridge: bool = False
 
 
+# ---------------------------------------------------------------- ridge coordinates: the homogeneous-dropout limit
+# A purchase model's dropout pair (p, q) -- BG/NBD's and MBG/NBD's (a, b), the dropout probability after a purchase
+# ~ Beta(a, b); Pareto/NBD's (s, beta), the death rate ~ Gamma(s, beta) -- runs off along a flat ridge when the
+# customers' dropout barely differs: p and q grow together with p / q fixed (the mixing distribution tends to a
+# point mass) and the likelihood keeps rising by ever smaller amounts. In the coordinates
+# phi = (log r, log alpha, log(p / q), log p)  (logp = RIDGE_M phi)
+# that ridge is the last coordinate alone. It is capped at p = e^13.8 ~ 1e6: there the dropout is homogeneous for
+# every practical purpose -- Pareto/NBD's death rate has CV 1 / sqrt(s) = 0.1%; BG/NBD's dropout probability
+# Beta(a, b) has CV sqrt(b / (a (a + b + 1))) < 1 / sqrt(a) = 0.1% -- and a fit there is reported as the
+# homogeneous-dropout limit (``on_ridge``) with p / q identified and p, q not.
+RIDGE_LOG_MAX = 13.8
+RIDGE_M = np.array([[1.0, 0, 0, 0], [0, 1.0, 0, 0], [0, 0, 0, 1.0], [0, 0, -1.0, 1.0]])
+RIDGE_BOUNDS = [(-LOG_BOUND, LOG_BOUND)] * 3 + [(-LOG_BOUND, RIDGE_LOG_MAX)]
+
+
+@dataclass(frozen=True)
+class RidgeNotes:
+    """How a model's ridge is described in its fit message: the dropout pair's names and what the ridge means."""
+
+    p: str
+    q: str
+    meaning: str  # e.g. "the customers' death rates barely differ"
+    limit: str  # e.g. "homogeneous-lifetime"
+
+    def flat(self) -> str:
+        return f"{self.p} and {self.q} lie on a flat ridge ({self.meaning}): only {self.p} / {self.q} is identified"
+
+    def capped(self) -> str:
+        return (f"{self.p} reached its cap ({np.exp(RIDGE_LOG_MAX):.3g}): {self.meaning} (the {self.limit} limit), "
+                f"only {self.p} / {self.q} is identified")
+
+
+def ridge_objective(loglik: Callable, phi, cols, w, penalizer) -> tuple[float, np.ndarray]:
+    """``objective`` in ridge coordinates phi (logp = RIDGE_M phi): mean objective and its gradient in phi."""
+    f, g = objective(loglik, RIDGE_M @ phi, cols, w, penalizer)
+    return f, RIDGE_M.T @ g
+
+
+def ridge_at_bound(logp) -> bool:
+    """Bounds apply to (log r, log alpha, log(p / q)) and from below to log p; log p is capped (the ridge), not
+    bounded above."""
+    phi = np.linalg.solve(RIDGE_M, logp)
+    return bool(np.any(np.abs(phi[:3]) >= LOG_BOUND - 0.1) or phi[3] <= -(LOG_BOUND - 0.1))
+
+
+def _ridge_polish(loglik, phi, sub, wsub, cols, w, penalizer, tol, notes: RidgeNotes, max_iter=20):
+    """Quasi-Newton steps on all rows in the ridge coordinates with the subsample's Hessian (by differences
+    of the analytic gradient): directions along which the subsample's curvature is below 1e-6 of the largest
+    (the ridge) get no step; they must then be flat on all rows too (gradient along them below 1e-7, i.e. a
+    change of 1 in log p moves the mean log-likelihood by less than that). One gradient per step; stops when
+    the steps fall below 1e-7 or a step (below 1e-2) gains less than ``tol`` relative in the mean objective, as
+    L-BFGS-B's ftol (further steps only chase rounding: measured gains 3e-11, then 1e-12 with step halving).
+    Returns an Optimum, or None (the caller runs L-BFGS-B instead)."""
+    k = len(phi)
+    f_s, g_s = ridge_objective(loglik, phi, sub, wsub, penalizer)
+    H = np.empty((k, k))
+    for j in range(k):
+        e = np.zeros(k)
+        e[j] = 1e-5
+        H[:, j] = (ridge_objective(loglik, phi + e, sub, wsub, penalizer)[1] - g_s) / 1e-5
+    H = 0.5 * (H + H.T)
+    lam, Q = np.linalg.eigh(H)
+    if not np.all(np.isfinite(lam)) or lam.max() <= 0:
+        return None
+    stiff = lam > 1e-6 * lam.max()
+    if np.any(lam[stiff] <= 0):
+        return None
+    lo, hi = np.array([b[0] for b in RIDGE_BOUNDS]), np.array([b[1] for b in RIDGE_BOUNDS])
+    f, g = ridge_objective(loglik, phi, cols, w, penalizer)
+    for _ in range(max_iter):
+        coef = Q.T @ g
+        step = Q[:, stiff] @ (coef[stiff] / lam[stiff])
+        t = 1.0
+        while True:
+            cand = np.clip(phi - t * step, lo, hi)
+            f1, g1 = ridge_objective(loglik, cand, cols, w, penalizer)
+            if np.isfinite(f1) and f1 <= f + 1e-13 * abs(f):
+                break
+            t *= 0.5
+            if t < 1e-3:
+                return None
+        small_gain = f - f1 <= tol * max(1.0, abs(f)) and np.max(np.abs(t * step)) < 1e-2
+        phi, f, g = cand, f1, g1
+        if np.max(np.abs(t * step)) < 1e-7 or small_gain:
+            flat = np.abs((Q.T @ g)[~stiff])
+            if np.all(flat < 1e-7):
+                if np.any(np.abs(Q[3, ~stiff]) < 0.9):  # a flat direction other than log p: not the ridge
+                    return None
+                on_ridge = bool(phi[3] >= RIDGE_LOG_MAX - 1e-3) or bool((~stiff).any())
+                msg = "quasi-Newton from a subsample fit in ridge coordinates: converged"
+                if on_ridge:
+                    msg += "; " + notes.flat()
+                return Optimum(RIDGE_M @ phi, float(f), True, msg, grad=np.linalg.solve(RIDGE_M.T, g),
+                               on_ridge=on_ridge)
+            return None
+    return None
+
+
+def _fd_hessian(fg: Callable, phi, free) -> np.ndarray:
+    """Hessian of ``fg(phi) -> (f, grad)`` in the ``free`` coordinates by central differences of the gradient."""
+    k = len(free)
+    H = np.empty((k, k))
+    for j, i in enumerate(free):
+        e = np.zeros(len(phi))
+        e[i] = 1e-5
+        H[:, j] = (fg(phi + e)[1][free] - fg(phi - e)[1][free]) / 2e-5
+    return 0.5 * (H + H.T)
+
+
+def ridge_cap(fg: Callable, phi, hess: Callable | None = None, max_iter=50):
+    """The fit at the cap: log p fixed at RIDGE_LOG_MAX, Newton on (log r, log alpha, log(p / q)) -- which the
+    ridge leaves well identified -- with ``hess(phi)`` (the Hessian in phi, analytic) or, without it, a fixed
+    Hessian by differences of the gradient at the start. Returns (phi, f, grad in phi) when Newton converges (step
+    below 1e-10) to a point where the objective still falls towards the cap (d f / d log p <= 0: the bounded
+    problem's optimum is at the cap, wherever the optimiser happened to stop along the ridge), else None. The
+    result does not depend on the start beyond ~1e-10 in the log-parameters."""
+    free = [0, 1, 2]
+    phi = np.array(phi, float)
+    phi[3] = RIDGE_LOG_MAX
+    lo, hi = -LOG_BOUND, LOG_BOUND
+    f, g = fg(phi)
+    if not (np.isfinite(f) and np.all(np.isfinite(g))):
+        return None
+    H = None if hess is not None else _fd_hessian(fg, phi, free)
+    for _ in range(max_iter):
+        Hf = hess(phi)[np.ix_(free, free)] if hess is not None else H
+        try:
+            lam = np.linalg.eigvalsh(Hf)
+            if not np.all(np.isfinite(lam)) or lam.min() <= 0:
+                return None
+            step = np.linalg.solve(Hf, g[free])
+        except np.linalg.LinAlgError:
+            return None
+        t = 1.0
+        while True:
+            cand = phi.copy()
+            cand[free] = np.clip(phi[free] - t * step, lo, hi)
+            f1, g1 = fg(cand)
+            if np.isfinite(f1) and f1 <= f + 1e-13 * abs(f):
+                break
+            t *= 0.5
+            if t < 1e-6:
+                return None
+        phi, f, g = cand, f1, g1
+        if np.max(np.abs(t * step)) < 1e-10:
+            return (phi, float(f), g) if g[3] <= 0 else None
+    return None
+
+
+def ridge_finish(fg: Callable, opt: Optimum, notes: RidgeNotes, hess: Callable | None = None) -> Optimum:
+    """``opt`` (an optimiser's result, log-parameters) or, when the objective at the cap (``ridge_cap``) is no
+    worse, the fit at the cap, on the ridge. Along the ridge the objective changes by ~1e-10 relative per unit of
+    log p, so where an optimiser stops on it (log p = 8, 12, 20, ...) is decided by its last digits; the cap is a
+    fixed point of the bounded problem, so this choice is not."""
+    if not (np.all(np.isfinite(opt.logp)) and np.isfinite(opt.fun)):
+        return opt
+    phi = np.linalg.solve(RIDGE_M, opt.logp)
+    at_cap = np.append(phi[:3], RIDGE_LOG_MAX)
+    if not fg(at_cap)[0] <= opt.fun + 1e-6 * abs(opt.fun):  # far off the ridge: moving to the cap costs a lot
+        return opt
+    capped = ridge_cap(fg, phi, hess)
+    if capped is None:
+        return opt
+    phi_c, f_c, g_c = capped
+    if f_c > opt.fun + 1e-12 * abs(opt.fun):  # a better optimum off the ridge
+        return opt
+    msg = opt.message if opt.on_ridge else f"{opt.message}; {notes.capped()}"
+    return Optimum(RIDGE_M @ phi_c, f_c, True, msg + "; Newton at the cap: converged", on_ridge=True)
+
+
+def fit_ridge(loglik: Callable, scols: tuple, weights: np.ndarray, penalizer: float, x0, notes: RidgeNotes,
+              tol: float = 1e-10, prep=None) -> Optimum:
+    """L-BFGS-B in the ridge coordinates, stopped on the relative change of the mean objective (``tol``):
+    near the ridge the Hessian is nearly singular, so a gradient-norm or Newton-step criterion never
+    triggers. Large data: a ~50k-customer subsample first (fixed seed), then all rows from its optimum.
+    Then ``ridge_finish``: on the ridge, the fit at the cap. ``prep``: the model's prepared objective on all
+    rows (``prepared_objective``), used instead of ``loglik`` there, with its analytic Hessian."""
+    phi0 = np.zeros(4) if x0 is None else np.linalg.solve(RIDGE_M, np.asarray(x0, float))
+    phi0 = np.clip(phi0, [b[0] for b in RIDGE_BOUNDS], [b[1] for b in RIDGE_BOUNDS])
+    hess = None
+    if prep is None:
+        fg = lambda phi: ridge_objective(loglik, phi, scols, weights, penalizer)  # noqa: E731
+    else:
+        def fg(phi):
+            f, g, _ = prepared_objective(prep, RIDGE_M @ phi, penalizer)
+            return f, RIDGE_M.T @ g
+
+        def hess(phi):
+            return RIDGE_M.T @ prepared_objective(prep, RIDGE_M @ phi, penalizer, need_hess=True)[2] @ RIDGE_M
+    sample = thin(scols, weights) if x0 is None else None
+    out = None
+    if sample is not None:
+        sub, w = sample
+        res = lbfgsb(lambda phi: ridge_objective(loglik, phi, sub, w, penalizer), phi0, tol, RIDGE_BOUNDS, gtol=1e-9,
+                     maxcor=20)
+        if np.all(np.isfinite(res.x)) and np.isfinite(res.fun):
+            phi0 = res.x
+            out = _ridge_polish(loglik, phi0, sub, w, scols, weights, penalizer, tol, notes)
+    if out is None:
+        res = lbfgsb(fg, phi0, tol, RIDGE_BOUNDS, gtol=1e-9, maxcor=20)
+        on_ridge = bool(res.x[3] >= RIDGE_LOG_MAX - 1e-3)
+        msg = str(res.message)
+        if on_ridge:
+            msg += "; " + notes.capped()
+        out = Optimum(RIDGE_M @ res.x, float(res.fun), lbfgsb_success(res), msg, on_ridge=on_ridge)
+    if not out.success:
+        return out
+    return ridge_finish(fg, out, notes)
+
+
 def param_rows(table: pd.DataFrame, intervals: bool = True, with_model: bool = False) -> list[list[str]]:
     """Rows (parameter, estimate, 95% interval) of a ``params_table`` for the notebook view; the interval says
     "not identified" where the table withholds it. ``intervals=False`` (a model from given parameters, without
@@ -359,6 +571,7 @@ class BaseModel(Shown):
     time_params: ClassVar[tuple[str, ...]] = ()
     loglik: ClassVar[Callable]
     prepared: ClassVar[type | None] = None  # total log-likelihood with analytic Hessian: Newton's method
+    ridge: ClassVar[RidgeNotes | None] = None  # purchase models whose dropout pair may run off along a ridge
 
     def __init__(self, penalizer: float = 0.0) -> None:
         self.penalizer = penalizer
@@ -453,10 +666,14 @@ class BaseModel(Shown):
                 H = negative_hessian_log(type(self).loglik, logp, scols, weights, grad0=g0)
         k = len(self.param_names)
         try:
-            cov = np.linalg.inv(H)
+            if opt.on_ridge:  # the ridge's curvature (~1e-10) is rounding: invert the rest, in ridge coordinates
+                cov = np.full((k, k), np.nan)
+                cov[:2, :2] = np.linalg.inv((RIDGE_M.T @ H @ RIDGE_M)[:3, :3])[:2, :2]
+            else:
+                cov = np.linalg.inv(H)
         except np.linalg.LinAlgError:
             cov = np.full((k, k), np.nan)
-        if opt.on_ridge:  # s and beta are not identified (only s / beta is): unbounded intervals, no covariances
+        if opt.on_ridge:  # the dropout pair is not identified (only its ratio is): unbounded intervals, no covariances
             cov[2:, :] = np.nan
             cov[:, 2:] = np.nan
             cov[2, 2] = cov[3, 3] = np.inf
@@ -471,12 +688,17 @@ class BaseModel(Shown):
         return self
 
     def _optimise(self, scols: tuple, weights: np.ndarray, penalizer: float, x0) -> Optimum:
-        """With a ``prepared`` objective: Newton's method with its analytic Hessian (``fit_prepared``).
+        """With a ``prepared`` objective: Newton's method with its analytic Hessian (``fit_prepared``); when it
+        does not converge (or converges beyond the ridge's cap), what follows from there. A model with a
+        ``ridge``: ``fit_ridge`` (L-BFGS-B in the ridge coordinates; on the ridge, the fit at the cap).
         Otherwise, without a start on large data: a subsample fit and quasi-Newton steps on all rows. Else,
         or when those do not converge, L-BFGS-B on log-parameters."""
         loglik = type(self).loglik
+        prep = None
         if self.prepared is not None:
             prep, logp, fun, _, Hm, done = fit_prepared(self.prepared, scols, weights, penalizer, x0)
+            if done and self.ridge is not None and logp[2] > RIDGE_LOG_MAX:
+                done = False  # beyond the cap: the ridge's fit decides
             if done:
                 if penalizer:
                     ll = float(prep(np.exp(logp), need_grad=False)[0])
@@ -487,6 +709,11 @@ class BaseModel(Shown):
                                hess=Hm * weights.sum(), ll=ll)
             if np.all(np.isfinite(logp)):
                 x0 = logp  # L-BFGS-B continues from there
+        if self.ridge is not None:
+            opt = fit_ridge(loglik, scols, weights, penalizer, x0, self.ridge, prep=prep)
+            if not penalizer:  # the mean objective is the mean negative log-likelihood on the rescaled data
+                opt.ll = -opt.fun * weights.sum()
+            return opt
         if x0 is None:
             x0 = np.zeros(len(self.param_names))
             warm = warm_start(loglik, scols, weights, penalizer, x0)
@@ -499,6 +726,8 @@ class BaseModel(Shown):
         return Optimum(res.x, float(res.fun), lbfgsb_success(res), str(res.message))
 
     def _at_bound(self, logp: np.ndarray) -> bool:
+        if self.ridge is not None:  # the dropout's first parameter is capped (the ridge), not bounded above
+            return ridge_at_bound(logp)
         return bool(np.any(np.abs(logp) >= LOG_BOUND - 0.1))
 
     def _data_frame(self, cols: tuple, weights: np.ndarray) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, gammaln, psi
 
-from journeylab.models.bgnbd import BetaGeoModel
+from journeylab.models.bgnbd import BetaGeoModel, beta_terms
 from journeylab.models.fitting import unique_inverse
 
 
@@ -15,7 +15,8 @@ def mbgnbd_ll(params, x, tx, T, need_grad=True):
     r, alpha, a, b = params
     ux, inv = unique_inverse(x)
     A1 = (gammaln(r + ux) - gammaln(r))[inv] + r * np.log(alpha)
-    A2 = (gammaln(a + b) + gammaln(b + ux + 1) - gammaln(b) - gammaln(a + b + ux + 1))[inv]
+    l2, da2, db2 = beta_terms(a, b, ux + 1)
+    A2 = l2[inv]
     lT, ltx = np.log(alpha + T), np.log(alpha + tx)
     A3 = -(r + x) * lT
     A4 = np.log(a) - np.log(b + x) + (r + x) * (lT - ltx)
@@ -26,16 +27,15 @@ def mbgnbd_ll(params, x, tx, T, need_grad=True):
     g = np.empty((len(x), 4))
     g[:, 0] = (psi(r + ux) - psi(r))[inv] + np.log(alpha) - lT + sig * (lT - ltx)
     g[:, 1] = r / alpha - (r + x) / (alpha + T) + sig * (r + x) * (1 / (alpha + T) - 1 / (alpha + tx))
-    dab = (psi(a + b) - psi(a + b + ux + 1))[inv]
-    g[:, 2] = dab + sig / a
-    g[:, 3] = dab + (psi(b + ux + 1) - psi(b))[inv] - sig / (b + x)
+    g[:, 2] = da2[inv] + sig / a
+    g[:, 3] = db2[inv] - sig / (b + x)
     return ll, g
 
 
-
 class ModifiedBetaGeoModel(BetaGeoModel):
-    """MBG/NBD purchase model: BG/NBD's predictions with ``modified``; fitted by the general pipeline
-    (subsample start and quasi-Newton on large data, L-BFGS-B), not BG/NBD's Newton."""
+    """MBG/NBD purchase model: BG/NBD's predictions with ``modified``; fitted like Pareto/NBD in ridge
+    coordinates (``fitting.fit_ridge``: subsample start and quasi-Newton on large data, L-BFGS-B; on BG/NBD's
+    (a, b) ridge the fit at a = 1e6, ``on_ridge_``), not BG/NBD's Newton."""
 
     name = "mbgnbd"
     loglik = staticmethod(mbgnbd_ll)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import gammaln, psi
 
-from journeylab.models.fitting import LOG_BOUND, Optimum, PurchaseModel, by_x, lbfgsb, lbfgsb_success, objective, thin
+from journeylab.models.fitting import PurchaseModel, RidgeNotes, by_x
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(24)
 _GL_LOGW = np.log(_GL_WEIGHTS)
@@ -114,103 +114,15 @@ def paretonbd_ll(params, x, tx, T, need_grad=True, return_palive=False):
     return (ll, g, pa) if return_palive else (ll, g)
 
 
-# Pareto/NBD: in (log r, log alpha, log(s / beta), log s) the flat ridge of shops whose customers' death rates
-# barely differ (s and beta growing together, s / beta fixed: the gamma mixing of the death rate tends to a
-# point mass) is the last coordinate. It is capped at s = e^13.8 ~ 1e6 (death-rate CV 0.1%): at the cap the
-# fit is the (practically) homogeneous-lifetime limit, reported as such, with s / beta identified.
-_PARETO_LOG_S_MAX = 13.8
-_PARETO_M = np.array([[1.0, 0, 0, 0], [0, 1.0, 0, 0], [0, 0, 0, 1.0], [0, 0, -1.0, 1.0]])  # logp = M phi
-
-
-def _pareto_phi_objective(phi, cols, w, penalizer):
-    f, g = objective(paretonbd_ll, _PARETO_M @ phi, cols, w, penalizer)
-    return f, _PARETO_M.T @ g
-
-
-def _pareto_polish(phi, sub, wsub, cols, w, penalizer, bounds, tol, max_iter=20):
-    """Quasi-Newton steps on all rows in the ridge coordinates with the subsample's Hessian (by differences
-    of the analytic gradient): directions along which the subsample's curvature is below 1e-6 of the largest
-    (the ridge) get no step; they must then be flat on all rows too (gradient along them below 1e-7, i.e. a
-    change of 1 in log s moves the mean log-likelihood by less than that). One gradient per step; stops when
-    the steps fall below 1e-7 or a step (below 1e-2) gains less than ``tol`` relative in the mean objective, as
-L-BFGS-B's ftol (further steps only chase rounding: measured gains 3e-11, then 1e-12 with step halving).
-Returns an Optimum, or None (the caller runs L-BFGS-B instead)."""
-    k = len(phi)
-    f_s, g_s = _pareto_phi_objective(phi, sub, wsub, penalizer)
-    H = np.empty((k, k))
-    for j in range(k):
-        e = np.zeros(k)
-        e[j] = 1e-5
-        H[:, j] = (_pareto_phi_objective(phi + e, sub, wsub, penalizer)[1] - g_s) / 1e-5
-    H = 0.5 * (H + H.T)
-    lam, Q = np.linalg.eigh(H)
-    if not np.all(np.isfinite(lam)) or lam.max() <= 0:
-        return None
-    stiff = lam > 1e-6 * lam.max()
-    if np.any(lam[stiff] <= 0):
-        return None
-    lo, hi = np.array([b[0] for b in bounds]), np.array([b[1] for b in bounds])
-    f, g = _pareto_phi_objective(phi, cols, w, penalizer)
-    for _ in range(max_iter):
-        coef = Q.T @ g
-        step = Q[:, stiff] @ (coef[stiff] / lam[stiff])
-        t = 1.0
-        while True:
-            cand = np.clip(phi - t * step, lo, hi)
-            f1, g1 = _pareto_phi_objective(cand, cols, w, penalizer)
-            if np.isfinite(f1) and f1 <= f + 1e-13 * abs(f):
-                break
-            t *= 0.5
-            if t < 1e-3:
-                return None
-        small_gain = f - f1 <= tol * max(1.0, abs(f)) and np.max(np.abs(t * step)) < 1e-2
-        phi, f, g = cand, f1, g1
-        if np.max(np.abs(t * step)) < 1e-7 or small_gain:
-            flat = np.abs((Q.T @ g)[~stiff])
-            if np.all(flat < 1e-7):
-                if np.any(np.abs(Q[3, ~stiff]) < 0.9):  # a flat direction other than log s: not the ridge
-                    return None
-                on_ridge = bool(phi[3] >= _PARETO_LOG_S_MAX - 1e-3) or bool((~stiff).any())
-                msg = "quasi-Newton from a subsample fit in ridge coordinates: converged"
-                if on_ridge:
-                    msg += ("; s and beta lie on a flat ridge (the customers' death rates barely differ): only "
-                            "s / beta is identified")
-                return Optimum(_PARETO_M @ phi, float(f), True, msg, grad=np.linalg.solve(_PARETO_M.T, g),
-                               on_ridge=on_ridge)
-            return None
-    return None
-
-
-def _fit_pareto(scols, weights, penalizer, x0, tol=1e-10) -> Optimum:
-    """L-BFGS-B in the ridge coordinates, stopped on the relative change of the mean objective (``tol``):
-    near the ridge the Hessian is nearly singular, so a gradient-norm or Newton-step criterion never
-    triggers. Large data: a ~50k-customer subsample first (fixed seed), then all rows from its optimum."""
-    bounds = [(-LOG_BOUND, LOG_BOUND)] * 3 + [(-LOG_BOUND, _PARETO_LOG_S_MAX)]
-    phi0 = np.zeros(4) if x0 is None else np.linalg.solve(_PARETO_M, np.asarray(x0, float))
-    phi0 = np.clip(phi0, [b[0] for b in bounds], [b[1] for b in bounds])
-    sample = thin(scols, weights) if x0 is None else None
-    if sample is not None:
-        sub, w = sample
-        res = lbfgsb(lambda phi: _pareto_phi_objective(phi, sub, w, penalizer), phi0, tol, bounds, gtol=1e-9, maxcor=20)
-        if np.all(np.isfinite(res.x)) and np.isfinite(res.fun):
-            phi0 = res.x
-            out = _pareto_polish(phi0, sub, w, scols, weights, penalizer, bounds, tol)
-            if out is not None:
-                return out
-    res = lbfgsb(lambda phi: _pareto_phi_objective(phi, scols, weights, penalizer), phi0, tol, bounds, gtol=1e-9,
-                 maxcor=20)
-    on_ridge = bool(res.x[3] >= _PARETO_LOG_S_MAX - 1e-3)
-    msg = str(res.message)
-    if on_ridge:
-        msg += (f"; s reached its cap ({np.exp(_PARETO_LOG_S_MAX):.3g}): the customers' death rates barely "
-                "differ (the homogeneous-lifetime limit), only s / beta is identified")
-    return Optimum(_PARETO_M @ res.x, float(res.fun), lbfgsb_success(res), msg, on_ridge=on_ridge)
+# Pareto/NBD's (s, beta) ridge (customers' death rates that barely differ): fitted in the shared ridge coordinates
+# (log r, log alpha, log(s / beta), log s) with s capped at e^13.8 ~ 1e6, death-rate CV 0.1% (fitting.fit_ridge).
+_PARETO_RIDGE = RidgeNotes("s", "beta", "the customers' death rates barely differ", "homogeneous-lifetime")
 
 
 class ParetoNBDModel(PurchaseModel):
     """Pareto/NBD purchase model: ``ParetoNBDModel(penalizer=0.0).fit(frequency, recency, T, weights=None)``.
 
-    Fitted in ridge coordinates (``_fit_pareto``): where the customers' death rates barely differ, s and
+    Fitted in ridge coordinates (``fitting.fit_ridge``): where the customers' death rates barely differ, s and
     beta grow together along a flat ridge; the fit stops at s = 1e6 and says so (``on_ridge_``), with only
     s / beta identified (their intervals are unbounded)."""
 
@@ -220,17 +132,7 @@ class ParetoNBDModel(PurchaseModel):
     loglik = staticmethod(paretonbd_ll)
     lifetimes_fitter = "ParetoNBDFitter"
     lifetimes_generator = "pareto_nbd_model"
-
-    def _optimise(self, scols, weights, penalizer, x0) -> Optimum:
-        opt = _fit_pareto(scols, weights, penalizer, x0)
-        if not penalizer:  # the mean objective is the mean negative log-likelihood on the rescaled data
-            opt.ll = -opt.fun * weights.sum()
-        return opt
-
-    def _at_bound(self, logp) -> bool:
-        # bounds apply to (log r, log alpha, log(s / beta)); log s is capped (the ridge), not bounded above
-        phi = np.linalg.solve(_PARETO_M, logp)
-        return bool(np.any(np.abs(phi[:3]) >= LOG_BOUND - 0.1) or phi[3] <= -(LOG_BOUND - 0.1))
+    ridge = _PARETO_RIDGE
 
     def conditional_probability_alive(self, frequency, recency, T) -> np.ndarray:
         return paretonbd_palive(self.params_.to_numpy(), *(np.asarray(v, float) for v in (frequency, recency, T)))
