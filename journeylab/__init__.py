@@ -1,6 +1,7 @@
 """journeylab: customer-journey analytics for web shops.
 
-Load a shop with :func:`load_shop`, summarise its customers with :func:`customer_summary`.
+Load a shop with :func:`load_shop`, summarise its customers with :func:`customer_summary`; chart them with
+``jl.plot`` (journeylab.plot, imported on first use so that ``import journeylab`` does not load matplotlib).
 """
 from journeylab.errors import ConfigError, DataError, JourneylabError, ModelError
 from journeylab.data.shop import Shop, load_shop
@@ -15,6 +16,7 @@ from journeylab.models.clv import CustomerValueModel, compare_models  # noqa: E4
 from journeylab.models.churn import churn_classes, evaluate_churn  # noqa: E402
 from journeylab.journey.value import shop_value  # noqa: E402
 from journeylab.journey.audiences import audiences  # noqa: E402
+from journeylab import palette  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -30,6 +32,20 @@ def quiet_warnings() -> None:
     warnings.filterwarnings("ignore", category=RuntimeWarning)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)
+
+def __getattr__(name: str):
+    """``jl.plot``, imported on first use: it loads matplotlib and seaborn (about a second), which
+    ``import journeylab`` alone (a report run's CLI, a Spark job) does not need."""
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module("journeylab.plot")
+    raise AttributeError(f"module 'journeylab' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), "plot"])
+
 
 __all__ = [
     "ConfigError",
@@ -59,4 +75,6 @@ __all__ = [
     "phase_kpis",
     "phase_rules",
     "shop_value",
+    "palette",
+    "plot",
 ]

@@ -87,9 +87,9 @@ def test_quality_plot_legend_title_in_the_report_language():
                            "ordered_at": pd.to_datetime(["2024-01-01"] * 3 + ["2024-02-01"]),
                            "revenue": [10.0, 10.0, 5.0, 7.0]})
     shop = jl.load_shop({"name": "q", "tables": {"orders": orders}})
-    fig = plot_quality(shop, "nl")
-    assert fig.axes[0].get_legend().get_title().get_text() == "actie"
-    plt.close(fig)
+    ax = plot_quality(shop, "nl")
+    assert ax.get_legend().get_title().get_text() == "actie"
+    plt.close(ax.figure)
 
 
 def test_comparison_plot_in_the_report_language_without_empty_panels():

@@ -144,16 +144,16 @@ def test_journey_plots_in_both_languages():
                 pj.cohort_plot(cohort_retention(shop), lang=lang),
                 pj.attribution_plot(attribution(shop), lang=lang),
                 pj.consideration_plot(consideration(shop), lang=lang)]
-        title = figs[0].axes[0].get_title()
+        title = figs[0].get_title()
         assert title == ("Funnel" if lang == "en" else "Trechter")
-        steps = [x.get_text() for x in figs[0].axes[0].get_xticklabels()]
+        steps = [x.get_text() for x in figs[0].get_xticklabels()]
         assert steps[-1] == ("purchase" if lang == "en" else "aankoop")
         assert ("in winkelmandje" if lang == "nl" else "add to cart") in steps  # event types: i18n.EVENTS
         assert not any("_" in s for s in steps)
-        assert figs[2].axes[0].patches  # blocks and bands drawn
-        blocks = " ".join(x.get_text() for x in figs[2].axes[0].texts)
+        assert figs[2].patches  # blocks and bands drawn
+        blocks = " ".join(x.get_text() for x in figs[2].texts)
         assert ("aankoop (" in blocks and "purchase (" not in blocks) if lang == "nl" else "purchase (" in blocks
-        for f in figs:
-            plt.close(f)
+        for ax in figs:
+            plt.close(ax.figure)
     with pytest.raises(ValueError):
         pj.funnel_plot(funnel(hand_shop()), lang="fr")

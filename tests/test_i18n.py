@@ -225,9 +225,9 @@ def test_attribution_models_have_dutch_names_in_the_plot():
 
     dutch = [t(m, "nl") for m in MODELS]
     assert all(name != model for name, model in zip(dutch, MODELS)), dutch
-    fig = attribution_plot(attribution(hand_shop()), lang="nl")
-    assert [x.get_text() for x in fig.axes[0].get_legend().get_texts()] == dutch
-    plt.close(fig)
+    ax = attribution_plot(attribution(hand_shop()), lang="nl")
+    assert [x.get_text() for x in ax.get_legend().get_texts()] == dutch
+    plt.close(ax.figure)
 
 
 def test_model_errors_have_both_languages_and_their_placeholders():

@@ -187,9 +187,9 @@ def test_a_client_phase_model_brings_its_own_words_in_both_languages():
     import matplotlib.pyplot as plt
     from journeylab.report.plots_journey import phase_plot
 
-    fig = phase_plot(ph, by=None, lang="nl")
-    assert [x.get_text() for x in fig.axes[0].get_xticklabels()] == ["bewustwording", "koestering", "aankoop"]
-    plt.close(fig)
+    ax = phase_plot(ph, by=None, lang="nl")
+    assert [x.get_text() for x in ax.get_xticklabels()] == ["bewustwording", "koestering", "aankoop"]
+    plt.close(ax.figure)
 
 
 @pytest.mark.parametrize("change, match", [

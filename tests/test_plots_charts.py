@@ -14,7 +14,8 @@ from matplotlib.colors import to_hex
 
 from journeylab.i18n import PHASES, level_label, phase_label
 from journeylab.report import plots_journey as pj
-from journeylab.report.plots import LEVEL_COLOURS, PHASE_COLOURS
+from journeylab.palette import LEVEL_COLOURS, PHASE_COLOURS
+from journeylab.report.page import root_figure
 
 from _journey_data import simulated
 
@@ -25,10 +26,11 @@ def _close():
     plt.close("all")
 
 
-def _legend_colours(fig) -> dict[str, str]:
-    """Legend entry -> its colour (a bar's or patch's face, a line's or marker's colour) of every legend."""
+def _legend_colours(chart) -> dict[str, str]:
+    """Legend entry -> its colour (a bar's or patch's face, a line's or marker's colour) of every legend of the
+    figure of ``chart`` (an Axes or a Figure)."""
     out = {}
-    for ax in fig.axes:
+    for ax in root_figure(chart).axes:
         legend = ax.get_legend()
         if legend is None:
             continue
@@ -75,8 +77,8 @@ def test_flow_and_key_metrics_colour_each_phase_alike():
 
     shop, _ = simulated()
     flows = phase_flows(shop, ["2024-06-01", "2024-12-31"])
-    fig = pj.phase_flow_plot(flows, lang="nl")
-    blocks = [p for p in fig.axes[0].patches if isinstance(p, plt.Rectangle)]
+    ax = pj.phase_flow_plot(flows, lang="nl")
+    blocks = [p for p in ax.patches if isinstance(p, plt.Rectangle)]
     n = len(flows["counts"])
     flow = {ph: to_hex(b.get_facecolor(), keep_alpha=False) for ph, b in zip(flows["counts"].index, blocks[:n])}
     key = {}
@@ -178,18 +180,18 @@ def test_figures_say_what_they_show_beyond_their_title():
             pj.attribution_plot(attribution(shop), lang="nl"),
             pj.consideration_plot(cons, lang="nl"),
             pj.key_metrics_plot(_comparison(), lang="nl")]
-    for fig in figs:
-        alt = fig.alt_text
-        assert alt and alt != figure_title(fig) and alt.endswith(".") and "_" not in alt, alt
+    alts = [root_figure(chart).alt_text for chart in figs]
+    for chart, alt in zip(figs, alts):
+        assert alt and alt != figure_title(root_figure(chart)) and alt.endswith(".") and "_" not in alt, alt
         assert any(ch.isdigit() for ch in alt) or "diagram" in alt, alt
     median = cons.groupby("involvement")["days_from_first_visit"].median()
-    assert f"hoog betrokken {median['high']:.1f}".replace(".", ",") in figs[5].alt_text
+    assert f"hoog betrokken {median['high']:.1f}".replace(".", ",") in alts[5]
     # a median under a day (low involvement: minutes) reads in hours, under an hour in minutes: not as
     # "0,0 dagen" nor "0,1 uur"
     low = (f"laag betrokken {24 * median['low']:.1f} uur" if 24 * median["low"] >= 1
            else f"laag betrokken {round(24 * 60 * median['low'])} minuten").replace(".", ",")
-    assert median["low"] < 1 and low in figs[5].alt_text, figs[5].alt_text
-    assert "0,0 uur" not in figs[5].alt_text and "0,1 uur" not in figs[5].alt_text
+    assert median["low"] < 1 and low in alts[5], alts[5]
+    assert "0,0 uur" not in alts[5] and "0,1 uur" not in alts[5]
 
 
 def test_page_shows_the_figure_s_alt_text(monkeypatch):
@@ -285,11 +287,11 @@ def test_segment_chart_and_cohort_colour_bar_show_shares_as_percentages():
 
     shop, _ = simulated()
     tab = segment_table(rfm_segments(jl_summary(shop)), "nl")
-    ticks = _tick_texts(segment_plot(tab, "nl").axes[0].xaxis)
+    ticks = _tick_texts(segment_plot(tab, "nl").xaxis)
     assert ticks and all(t.endswith("%") for t in ticks), ticks
     assert "0%" in ticks and not any("." in t or "," in t for t in ticks), ticks
-    fig = pj.cohort_plot(cohort_retention(shop), lang="nl")
-    bar = fig.axes[0].collections[0].colorbar
+    ax = pj.cohort_plot(cohort_retention(shop), lang="nl")
+    bar = ax.collections[0].colorbar
     ticks = _tick_texts(bar.ax.yaxis)
     assert ticks and all(t.endswith("%") for t in ticks), ticks
 
@@ -306,8 +308,8 @@ def test_phase_chart_tick_labels_do_not_overlap(lang):
     from journeylab.journey.phases import journey_phases
 
     shop, _ = simulated()
-    fig = pj.phase_plot(journey_phases(shop, status=False), lang=lang)
-    ax = fig.axes[0]
+    ax = pj.phase_plot(journey_phases(shop, status=False), lang=lang)
+    fig = ax.figure
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
@@ -336,6 +338,6 @@ def test_phase_tables_and_chart_use_a_client_phase_model_s_words():
     matrix = flows["transitions"][0]
     shown = transition_table(matrix, *flows["dates"], "en", rules)
     assert "came back" in list(shown.index) and "came back" in list(shown.columns)
-    fig = pj.phase_plot(phases, lang="nl")
-    texts = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_xticklabels()]
+    ax = pj.phase_plot(phases, lang="nl")
+    texts = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
     assert "kwam terug" in texts

@@ -70,7 +70,8 @@ def test_status_table_and_chart_put_low_before_high(demo):
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_hex
 
-    from journeylab.report.plots import LEVEL_COLOURS, status_plot
+    from journeylab.palette import LEVEL_COLOURS
+    from journeylab.report.plots import status_plot
     from journeylab.report.sections import group_order, status_counts
 
     _, outcome = demo
@@ -79,15 +80,16 @@ def test_status_table_and_chart_put_low_before_high(demo):
     counts = status_counts(outcome.value)
     assert list(counts.columns) == ["low", "high"] and list(counts.index) == ["active", "at_risk", "lost", "too_early"]
     assert group_order(["unknown", "high", "low", "all"]) == ["all", "low", "high", "unknown"]
-    fig = status_plot(counts, "nl")
-    legend = fig.axes[0].get_legend()
+    ax = status_plot(counts, "nl")
+    legend = ax.get_legend()
     words = [t.get_text() for t in legend.get_texts()]
     assert words == ["laag betrokken", "hoog betrokken"]  # as the other charts' legends
     colours = [to_hex(h.get_facecolor(), keep_alpha=False) for h in legend.legend_handles]
     assert colours == [LEVEL_COLOURS["low"].lower(), LEVEL_COLOURS["high"].lower()]
-    assert fig.alt_text.startswith("Staafdiagram") and "te vroeg om te zeggen" in fig.alt_text
-    assert [t.get_text() for t in fig.axes[0].get_xticklabels()][0] == "actief"
-    plt.close(fig)
+    alt = ax.figure.alt_text
+    assert alt.startswith("Staafdiagram") and "te vroeg om te zeggen" in alt
+    assert [t.get_text() for t in ax.get_xticklabels()][0] == "actief"
+    plt.close(ax.figure)
 
 
 def test_small_shop_states_no_churn_or_clv(tmp_path):

@@ -76,13 +76,15 @@ class Page:
         return write_table(out, self.output_dir / TABLES_DIR / f"{safe_name}.csv")
 
     def figure(self, fig: Any, *, alt: str | None = None) -> None:
-        """Show a matplotlib figure here (not at the end of the cell) as an embedded PNG and close it.
+        """Show a chart here (not at the end of the cell) as an embedded PNG and close its figure.
 
-        ``alt`` (default: the sentence the figure function left in ``fig.alt_text``, saying what the figure
-        shows, else the figure's title) is the image's text for screen readers and search; ``None`` for
-        ``fig`` (nothing to plot) shows nothing. Every text drawn in the figure (titles, axis labels,
-        tick labels, legend entries, annotations) goes with it in the output's metadata
-        (``journeylab.texts``), so a test can read a figure's words in the executed notebook."""
+        ``fig``: what a plot function returned: an Axes (the whole figure it is on is shown), a matplotlib
+        Figure, or a seaborn grid (FacetGrid and the like: anything with a ``figure``); ``None`` (nothing to
+        plot) shows nothing. ``alt`` (default: the sentence the plot function left in the figure's
+        ``alt_text``, saying what the figure shows, else the figure's title) is the image's text for screen
+        readers and search. Every text drawn in the figure (titles, axis labels, tick labels, legend
+        entries, annotations) goes with it in the output's metadata (``journeylab.texts``), so a test can
+        read a figure's words in the executed notebook."""
         if fig is None:
             return
         import base64
@@ -91,11 +93,26 @@ class Page:
         from IPython.core.pylabtools import print_figure
         from IPython.display import display
 
+        fig = root_figure(fig)
         alt = shorten(alt if alt is not None else getattr(fig, "alt_text", None) or figure_title(fig), 400)
         png = base64.b64encode(print_figure(fig, fmt="png", bbox_inches="tight")).decode("ascii")
         display({"image/png": png, "text/plain": alt}, raw=True,
                 metadata={"image/png": {"alt": alt}, "journeylab": {"texts": figure_texts(fig)}})
         plt.close(fig)
+
+
+def root_figure(chart: Any) -> Any:
+    """The matplotlib Figure a chart is drawn on: ``chart`` itself when it is one, else that of its ``figure``
+    (an Axes, a SubFigure, a seaborn FacetGrid or JointGrid). TypeError for anything else."""
+    from matplotlib.figure import Figure
+
+    seen = 0
+    while not isinstance(chart, Figure):
+        up = getattr(chart, "figure", None)
+        if up is None or up is chart or seen > 5:
+            raise TypeError(f"not a chart (a matplotlib Axes or Figure, or a seaborn grid): {type(chart).__name__}")
+        chart, seen = up, seen + 1
+    return chart
 
 
 def figure_texts(fig: Any) -> list[str]:
@@ -116,4 +133,4 @@ def figure_title(fig: Any) -> str:
     return "; ".join(dict.fromkeys(titles))
 
 
-__all__ = ["Page", "figure_title", "figure_texts", "TABLES_DIR"]
+__all__ = ["Page", "figure_title", "figure_texts", "root_figure", "TABLES_DIR"]

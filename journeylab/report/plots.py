@@ -1,8 +1,15 @@
-"""Model figures (seaborn). One function per figure; each returns a matplotlib Figure.
+"""Model figures (seaborn), shaped like seaborn's axes-level functions (issue 16 point 2).
 
-Every function takes ``lang`` ("en" or "nl") and ``labels`` (a dict overriding any label key shown
-in ``journeylab.i18n.LABELS``), so reports can translate or rename everything on the figure. The label
-lookup (``i18n.labeller``) checks the language before anything is drawn.
+Every single-chart function takes ``ax`` (a matplotlib Axes to draw into, e.g. one panel of
+``plt.subplots(1, 2)``; None: a new figure of the chart's own size), ``lang`` ("en" or "nl") and ``labels``
+(a dict overriding any label key shown in ``journeylab.i18n.LABELS``), and returns the Axes it drew into.
+A chart of several panels (``journeylab.report.plots_journey.key_metrics_plot``, ``comparison_plot``)
+returns its :class:`PlotFigure`. Either way a notebook cell ending in the call shows the chart once. What a
+chart shows in words is left on its figure as ``alt_text`` (``Page.figure`` writes it as the image's alt
+text). The label lookup (``i18n.labeller``) checks the language before anything is drawn.
+
+Analysts reach these functions as ``jl.plot.<name>`` (journeylab.plot); the fixed colours of the levels and
+phases are journeylab.palette's.
 """
 from __future__ import annotations
 
@@ -12,33 +19,101 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from journeylab.models.clv import MODEL_LABELS, CustomerValueModel
 from journeylab.i18n import LABELS, format_money, format_number, format_percent, labeller, t
+# the colours live in journeylab.palette (one home for the report and analysts); named here too for code that
+# imported them from this module
+from journeylab.palette import LEVEL_COLOURS, OTHER_COLOUR, PHASE_COLOURS, level_colour, phase_colour  # noqa: F401
+from journeylab.report.page import root_figure
 from journeylab.report.safe import plot_labels, plot_text
 
-# One fixed colour per involvement level and per journey phase, the same in every chart of the report
-# (issue 15, point 3). Colour-blind safe: the Okabe-Ito colours (also in seaborn's "colorblind" palette),
-# grey for what is not a level or phase. Phases that share a phase model (journeylab/phase_models.yaml)
-# have colours far apart; the levels are the blue/orange pair.
-LEVEL_COLOURS = {"low": "#0072B2", "high": "#E69F00", "all": "#555555", "(unknown)": "#BBBBBB"}
-PHASE_COLOURS = {
-    "awareness": "#56B4E9", "consideration": "#009E73", "purchase": "#D55E00", "upsell": "#CC79A7",
-    "ambassador": "#8C6D31", "decision": "#E69F00", "loyalty": "#0072B2", "use": "#F0E442",
-    "aftercare": "#0072B2", "not_yet_seen": "#999999",
-}
-OTHER_COLOUR = "#999999"
+
+class PlotFigure(Figure):
+    """The Figure of a chart with several panels: a matplotlib Figure that a notebook shows once.
+
+    A Figure returned as a cell's last value shows twice with the inline backend (JupyterLab, the report's
+    kernels): once from pyplot, which still holds it and shows it at the end of the cell, and once more as the
+    cell's value. As the cell's value, this one is text only while pyplot holds it and will show it (as an
+    Axes' or a seaborn FacetGrid's repr is); anywhere else (pyplot showing it, ``display(fig)``, the cell's
+    value once closed or with ``plt.ioff()``) it is the image."""
+
+    def _ipython_display_(self) -> None:
+        import base64
+
+        from IPython import get_ipython
+        from IPython.core.pylabtools import print_figure
+        from IPython.display import display
+
+        if plt.isinteractive() and held_by_pyplot(self) and in_displayhook():
+            display({"text/plain": repr(self)}, raw=True)  # the image comes from pyplot at the end of the cell
+            return
+        data: dict[str, Any] = {"text/plain": repr(self)}
+        metadata: dict[str, Any] = {}
+        shell = get_ipython()
+        if shell is not None:  # as IPython shows any Figure: the inline backend's formats (png, svg, retina)
+            for mime, formatter in shell.display_formatter.formatters.items():
+                try:
+                    printer = formatter.lookup_by_type(Figure)
+                except KeyError:
+                    continue
+                out = printer(self) if mime != "text/plain" else None
+                if isinstance(out, tuple):  # (data, metadata): a retina png's size
+                    out, metadata[mime] = out
+                if out is not None:
+                    data[mime] = out
+        if len(data) == 1:
+            data["image/png"] = print_figure(self, fmt="png", bbox_inches="tight")
+        data = {mime: base64.b64encode(v).decode("ascii") if isinstance(v, bytes) else v for mime, v in data.items()}
+        display(data, raw=True, metadata=metadata or None)
 
 
-def level_colour(level: Any) -> str:
-    """The colour of an involvement level id ("low", "high"; "all" and "(unknown)" grey)."""
-    return LEVEL_COLOURS.get(level, OTHER_COLOUR)
+def in_displayhook() -> bool:
+    """Whether IPython's display hook (the value of a cell, ``Out[n]``) is what is showing an object now: a
+    frame of ``DisplayHook.__call__`` (IPython's and ipykernel's, which inherits it) is on the call stack."""
+    import sys
+
+    try:
+        from IPython.core.displayhook import DisplayHook
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return False
+    code = DisplayHook.__call__.__code__
+    frame = sys._getframe(1)
+    for _ in range(50):
+        if frame is None:
+            return False
+        if frame.f_code is code:
+            return True
+        frame = frame.f_back
+    return False
 
 
-def phase_colour(phase: Any) -> str:
-    """The colour of a journey phase id (a client's own phase: grey)."""
-    return PHASE_COLOURS.get(phase, OTHER_COLOUR)
+def held_by_pyplot(fig: Figure) -> bool:
+    """Whether pyplot still manages ``fig`` (made by ``plt.subplots``, not yet closed)."""
+    from matplotlib._pylab_helpers import Gcf
+
+    return any(manager.canvas.figure is fig for manager in Gcf.get_all_fig_managers())
+
+
+def axes_to_draw(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Axes, bool]:
+    """``ax``, else the Axes of a new figure of ``figsize`` (``plt.subplots``); and whether the figure is new
+    (only then may a chart lay out the whole figure: ``tight_layout``)."""
+    if ax is not None:
+        return ax, False
+    return plt.subplots(figsize=figsize)[1], True
+
+
+def set_alt_text(ax: Axes, text: str) -> None:
+    """Leave ``text`` (what the chart in ``ax`` shows, in words) on ``ax``'s figure as ``alt_text``, which
+    ``Page.figure`` writes as the image's alt text. Charts drawn into several axes of one figure leave their
+    sentences in the order they were drawn."""
+    fig = root_figure(ax)
+    parts = dict(getattr(fig, "_journeylab_alt_parts", {}))
+    parts[ax] = str(text)
+    fig._journeylab_alt_parts = parts
+    fig.alt_text = " ".join(parts.values())
 
 
 def level_palette(lang: str, levels: Any = LEVEL_COLOURS) -> dict[str, str]:
@@ -98,11 +173,12 @@ def frequency_recency_matrix(model: CustomerValueModel, kind: str = "p_alive", h
 def frequency_recency_heatmap(model: CustomerValueModel, kind: str = "p_alive", horizon: float = 1,
                               unit: str = "months", max_frequency: int | None = None,
                               max_recency: int | None = None, lang: str = "en",
-                              labels: dict | None = None) -> Figure:
-    """Heatmap of ``kind`` ("p_alive" or "expected_purchases") by frequency and recency."""
+                              labels: dict | None = None, ax: Axes | None = None) -> Axes:
+    """Heatmap of ``kind`` ("p_alive" or "expected_purchases") by frequency and recency; ``jl.plot.p_alive``.
+    Draws into ``ax`` (else a new figure) and returns it."""
     lab = labeller(lang, labels)
     mat = frequency_recency_matrix(model, kind, horizon, unit, max_frequency, max_recency)
-    fig, ax = plt.subplots(figsize=(8, 6))
+    ax, own = axes_to_draw(ax, (8, 6))
     sns.heatmap(mat.iloc[::-1], ax=ax, cmap="viridis", vmin=0, vmax=1 if kind == "p_alive" else None,
                 cbar_kws={"label": lab("p_alive_title") if kind == "p_alive" else lab("model")})
     ax.set_xlabel(lab("frequency"))
@@ -110,41 +186,47 @@ def frequency_recency_heatmap(model: CustomerValueModel, kind: str = "p_alive", 
     title = (lab("p_alive_title") if kind == "p_alive"
              else lab("expected_purchases_title").format(horizon=horizon, unit=lab(unit)))
     ax.set_title(title)
-    fig.tight_layout()
+    if own:
+        ax.figure.tight_layout()
     if kind == "p_alive":
-        fig.alt_text = t("alt_p_alive", lang)
-    return fig
+        set_alt_text(ax, t("alt_p_alive", lang))
+    return ax
 
 
-def calibration_holdout_plot(comparison: Any, lang: str = "en", labels: dict | None = None) -> Figure:
-    """Actual and per-model mean holdout purchases by calibration frequency (``compare_models`` result)."""
+def calibration_holdout_plot(comparison: Any, lang: str = "en", labels: dict | None = None,
+                             ax: Axes | None = None) -> Axes:
+    """Actual and per-model mean holdout purchases by calibration frequency (``compare_models`` result);
+    ``jl.plot.calibration``. Draws into ``ax`` (else a new figure) and returns it."""
     lab = labeller(lang, labels)
     tab = comparison.by_frequency
     long = tab.drop(columns="customers").reset_index().melt("frequency_cal", var_name="series", value_name="value")
     long["series"] = long["series"].map(lambda s: lab("actual") if s == "actual" else MODEL_LABELS.get(s, s))
-    fig, ax = plt.subplots(figsize=(8, 5))
+    ax, own = axes_to_draw(ax, (8, 5))
     sns.lineplot(data=long, x="frequency_cal", y="value", hue="series", style="series", markers=True,
                  dashes=False, ax=ax, sort=False)
     ax.set_xlabel(lab("calibration_x"))
     ax.set_ylabel(lab("calibration_y"))
     ax.set_title(lab("calibration_title"))
     ax.legend(title=None)
-    fig.tight_layout()
+    if own:
+        ax.figure.tight_layout()
     pred = comparison.predictions
     models = [f"{MODEL_LABELS.get(m, m)} {format_number(pred[m].sum(), lang, 0)}"
               for m in tab.columns if m not in ("customers", "actual")]
-    fig.alt_text = t("alt_calibration", lang).format(actual=format_number(pred["actual"].sum(), lang, 0),
-                                                     models=plot_text(", ".join(models)))
-    return fig
+    set_alt_text(ax, t("alt_calibration", lang).format(actual=format_number(pred["actual"].sum(), lang, 0),
+                                                        models=plot_text(", ".join(models))))
+    return ax
 
 
 def cumulative_tracking_plot(actual_daily: pd.Series, predicted_cumulative: pd.Series,
-                             calibration_end: Any = None, lang: str = "en", labels: dict | None = None) -> Figure:
+                             calibration_end: Any = None, lang: str = "en", labels: dict | None = None,
+                             ax: Axes | None = None) -> Axes:
     """Actual cumulative repeat purchases (from a daily count series) vs the model's expected
-    cumulative series (``clv.expected_cumulative_purchases``), with the calibration end marked."""
+    cumulative series (``clv.expected_cumulative_purchases``), with the calibration end marked;
+    ``jl.plot.tracking``. Draws into ``ax`` (else a new figure) and returns it."""
     lab = labeller(lang, labels)
     actual = actual_daily.reindex(predicted_cumulative.index, fill_value=0).cumsum()
-    fig, ax = plt.subplots(figsize=(9, 5))
+    ax, own = axes_to_draw(ax, (9, 5))
     sns.lineplot(x=actual.index, y=actual.to_numpy(), ax=ax, label=lab("actual"))
     sns.lineplot(x=predicted_cumulative.index, y=predicted_cumulative.to_numpy(), ax=ax, label=lab("model"),
                  linestyle="--")
@@ -154,21 +236,24 @@ def cumulative_tracking_plot(actual_daily: pd.Series, predicted_cumulative: pd.S
     ax.set_ylabel(lab("tracking_y"))
     ax.set_title(lab("tracking_title"))
     ax.legend()
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    return fig
+    if own:
+        ax.figure.autofmt_xdate()
+        ax.figure.tight_layout()
+    else:  # the dates slanted in this chart only, not in the other panels of the figure
+        plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
+    return ax
 
 
 def clv_distribution_plot(predictions: pd.DataFrame, currency: str = "EUR", clip_quantile: float = 0.99,
                           lang: str = "en", labels: dict | None = None, horizon: float | None = None,
-                          unit: str | None = None) -> Figure:
+                          unit: str | None = None, ax: Axes | None = None) -> Axes:
     """Histogram of ``predictions["clv"]`` (``CustomerValueModel.predict``), the top 1% clipped so
-    the bulk stays visible. The title names the horizon: ``horizon`` and ``unit``, else the predictions'
-    ``attrs`` (which a filter or concat of predictions may lose); without one the title has no horizon
-    (not "over  months")."""
+    the bulk stays visible; ``jl.plot.clv``. The title names the horizon: ``horizon`` and ``unit``, else the
+    predictions' ``attrs`` (which a filter or concat of predictions may lose); without one the title has no
+    horizon (not "over  months"). Draws into ``ax`` (else a new figure) and returns it."""
     lab = labeller(lang, labels)
     clv = predictions["clv"].clip(upper=predictions["clv"].quantile(clip_quantile))
-    fig, ax = plt.subplots(figsize=(8, 5))
+    ax, own = axes_to_draw(ax, (8, 5))
     sns.histplot(clv, bins=50, ax=ax)
     ax.set_xlabel(lab("clv_x").format(currency=plot_text(currency)))
     ax.set_ylabel(lab("customers"))
@@ -179,39 +264,45 @@ def clv_distribution_plot(predictions: pd.DataFrame, currency: str = "EUR", clip
     else:
         ax.set_title(lab("clv_title").format(horizon=f"{h:g}" if isinstance(h, float) else h,
                                              unit=lab(u) if u in LABELS else u))
-    fig.tight_layout()
-    fig.alt_text = t("alt_clv", lang).format(median=format_money(predictions["clv"].median(), currency, lang),
-                                             mean=format_money(predictions["clv"].mean(), currency, lang))
-    return fig
+    if own:
+        ax.figure.tight_layout()
+    set_alt_text(ax, t("alt_clv", lang).format(median=format_money(predictions["clv"].median(), currency, lang),
+                                               mean=format_money(predictions["clv"].mean(), currency, lang)))
+    return ax
 
 
-def segment_plot(table: pd.DataFrame, lang: str = "en", labels: dict | None = None) -> Figure:
-    """Share of customers and share of revenue per RFM segment (``rfm.segment_table``), side by side."""
+def segment_plot(table: pd.DataFrame, lang: str = "en", labels: dict | None = None,
+                 ax: Axes | None = None) -> Axes:
+    """Share of customers and share of revenue per RFM segment (``rfm.segment_table``), side by side;
+    ``jl.plot.segments``. Draws into ``ax`` (else a new figure) and returns it."""
     lab = labeller(lang, labels)
     long = table[["share", "revenue_share"]].rename(
         columns={"share": lab("share"), "revenue_share": lab("revenue_share")})
     long = long.reset_index().melt("segment", var_name="measure", value_name="share")
     long["segment"] = plot_labels(long["segment"])  # segment names may come from a client's segment map
-    fig, ax = plt.subplots(figsize=(9, 6))
+    ax, own = axes_to_draw(ax, (9, 6))
     sns.barplot(data=long, y="segment", x="share", hue="measure", ax=ax, orient="h")
     ax.set_xlabel("")
     ax.set_ylabel("")
     percent_axis(ax.xaxis, lang)  # shares as "20%", not 0.20
     ax.set_title(lab("segments_title"))
     ax.legend(title=None)
-    fig.tight_layout()
+    if own:
+        ax.figure.tight_layout()
     if len(table):
         top = table["share"].idxmax()
-        fig.alt_text = t("alt_segments", lang).format(segment=plot_text(top), share=format_percent(table.loc[top, "share"], lang),
-                                                      revenue=format_percent(table.loc[top, "revenue_share"], lang))
-    return fig
+        set_alt_text(ax, t("alt_segments", lang).format(
+            segment=plot_text(top), share=format_percent(table.loc[top, "share"], lang),
+            revenue=format_percent(table.loc[top, "revenue_share"], lang)))
+    return ax
 
 
-def status_plot(counts: pd.DataFrame, lang: str = "en", labels: dict | None = None) -> Figure | None:
+def status_plot(counts: pd.DataFrame, lang: str = "en", labels: dict | None = None,
+                ax: Axes | None = None) -> Axes | None:
     """Customers per status (bars, in the order of ``counts``' rows: active, at risk, lost, too early to tell)
     and value-model group (one bar each, the levels in their fixed colours of LEVEL_COLOURS, low before
-    high). ``counts``: journeylab.report.sections.status_counts (status ids x group ids). None when there are
-    no customers."""
+    high); ``jl.plot.status``. ``counts``: journeylab.report.sections.status_counts (status ids x group ids).
+    Draws into ``ax`` (else a new figure) and returns it; None (nothing drawn) when there are no customers."""
     from journeylab.i18n import level_label, status_label
 
     lab = labeller(lang, labels)
@@ -224,7 +315,7 @@ def status_plot(counts: pd.DataFrame, lang: str = "en", labels: dict | None = No
     long = counts.rename_axis(index="status", columns="group").stack().rename("customers").reset_index()
     long["status"] = long["status"].map(lambda s: plot_text(status_label(s, lang)))
     long["group"] = long["group"].map(words)
-    fig, ax = plt.subplots(figsize=(7, 4))
+    ax, own = axes_to_draw(ax, (7, 4))
     sns.barplot(data=long, x="status", y="customers", hue="group", hue_order=[words[g] for g in groups],
                 palette={words[g]: colour[g] for g in groups}, saturation=1, ax=ax)
     ax.set(title=lab("status_chart_title") if len(groups) > 1 else lab("churn_status_counts"), xlabel="",
@@ -237,9 +328,10 @@ def status_plot(counts: pd.DataFrame, lang: str = "en", labels: dict | None = No
             sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), frameon=False)  # beside the bars
         else:
             legend.remove()
-    fig.tight_layout()
+    if own:
+        ax.figure.tight_layout()
     items = [f"{status_label(s, lang)}: " + ", ".join(f"{words[g]} {format_number(n, lang)}"
                                                      for g, n in row.items())
              for s, row in counts.iterrows()]
-    fig.alt_text = t("alt_status", lang).format(items="; ".join(items))
-    return fig
+    set_alt_text(ax, t("alt_status", lang).format(items="; ".join(items)))
+    return ax

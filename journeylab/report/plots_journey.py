@@ -1,13 +1,18 @@
-"""Journey figures (seaborn / matplotlib). One function per figure; each returns a matplotlib Figure and
-takes ``lang`` ("en" or "nl") for its labels, all from journeylab.i18n (``labeller`` checks the language
-before anything is drawn)."""
+"""Journey figures (seaborn / matplotlib), shaped like seaborn's axes-level functions (issue 16 point 2).
+
+Each single-chart function takes ``ax`` (an Axes to draw into; None: a new figure of the chart's own size),
+``lang`` ("en" or "nl") and ``labels`` (a dict overriding label keys of journeylab.i18n.LABELS; ``labeller``
+checks the language before anything is drawn) and returns the Axes. The two charts of several panels,
+:func:`comparison_plot` and :func:`key_metrics_plot`, return their figure (a
+:class:`~journeylab.report.plots.PlotFigure`). Analysts reach them as ``jl.plot.<name>`` (journeylab.plot).
+"""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib.figure import Figure
+from matplotlib.axes import Axes
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MPath
 
@@ -15,7 +20,8 @@ from journeylab.i18n import (LABELS, channel_label, format_date, format_money, f
                              format_span, labeller, level_label, phase_label, t, unit_label)
 from journeylab.journey.phases import phase_name
 from journeylab.report.display import funnel_table, group_word, level_rank, metric_labels, p_text
-from journeylab.report.plots import LEVEL_COLOURS, level_colour, level_palette, percent_axis, phase_colour, wrap_ticks
+from journeylab.palette import LEVEL_COLOURS, level_colour, phase_colour
+from journeylab.report.plots import PlotFigure, axes_to_draw, level_palette, percent_axis, set_alt_text, wrap_ticks
 from journeylab.report.safe import plot_labels, plot_text
 
 # The key metrics of the low vs high chart (key_metrics_plot), one or two per phase, in journey order: shares
@@ -24,13 +30,15 @@ KEY_METRICS = ["consideration_days", "return_visit_rate", "visitor_conversion", 
                "interpurchase_days", "review_rate", "clv"]
 
 
-def funnel_plot(result, lang: str = "en") -> Figure:
-    """Bars of units per step (per breakdown group), labelled with the overall conversion."""
-    L = labeller(lang)
+def funnel_plot(result, lang: str = "en", labels: dict | None = None, ax: Axes | None = None) -> Axes:
+    """Bars of units per step (per breakdown group); ``jl.plot.funnel``. ``result``: journeylab.funnel's.
+    Draws into ``ax`` (else a new figure) and returns it; the overall conversion per group is in the
+    figure's ``alt_text``."""
+    L = labeller(lang, labels)
     # steps as words where i18n has them (event types such as "purchase"), not identifiers
     table = funnel_table(result.table, lang)
     table = table.assign(group=plot_labels(table["group"]), step=plot_labels(table["step"]))
-    fig, ax = plt.subplots(figsize=(7, 4))
+    ax, _ = axes_to_draw(ax, (7, 4))
     groups = set(result.table["group"])
     palette = level_palette(lang, groups) if groups <= set(LEVEL_COLOURS) else None
     sns.barplot(data=table, x="step", y="units", hue="group", palette=palette, saturation=1,
@@ -38,19 +46,21 @@ def funnel_plot(result, lang: str = "en") -> Figure:
     ax.set(title=L("funnel_title"), xlabel=L("step"), ylabel=L("units"))
     ax.legend(title=L("involvement") if groups & {"low", "high"} else None)
     last = result.table[result.table["step_no"] == result.table["step_no"].max()]
-    fig.alt_text = t("alt_funnel", lang).format(conversion=", ".join(
-        f"{level_label(g, lang)} {format_percent(c, lang)}" for g, c in zip(last["group"], last["overall_conversion"])))
-    return fig
+    set_alt_text(ax, t("alt_funnel", lang).format(conversion=", ".join(
+        f"{level_label(g, lang)} {format_percent(c, lang)}" for g, c in zip(last["group"], last["overall_conversion"]))))
+    return ax
 
 
-def phase_plot(phases: pd.DataFrame, by: str | None = "involvement", lang: str = "en") -> Figure:
-    """Persons per phase, split by ``by`` (e.g. involvement or status)."""
-    L = labeller(lang)
+def phase_plot(phases: pd.DataFrame, by: str | None = "involvement", lang: str = "en", labels: dict | None = None,
+               ax: Axes | None = None) -> Axes:
+    """Persons per phase (``journeylab.journey_phases``), split by ``by`` (e.g. involvement or status);
+    ``jl.plot.phases``. Draws into ``ax`` (else a new figure) and returns it."""
+    L = labeller(lang, labels)
     d = phases.copy()
     # phases as words of the report's language (a client model's own, else i18n's), in journey order
     rules = phases.attrs.get("rules", pd.DataFrame())
     d["phase"] = d["phase"].cat.rename_categories([phase_name(rules, p, lang) for p in d["phase"].cat.categories])
-    fig, ax = plt.subplots(figsize=(7, 4))
+    ax, _ = axes_to_draw(ax, (7, 4))
     d["phase"] = plot_labels(d["phase"])
     palette = None
     if by:
@@ -67,19 +77,21 @@ def phase_plot(phases: pd.DataFrame, by: str | None = "involvement", lang: str =
         sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), frameon=False)  # beside the bars, not on them
     counts = phases["phase"].value_counts()
     if len(counts):
-        fig.alt_text = t("alt_phases", lang).format(phase=plot_text(phase_name(rules, counts.index[0], lang)),
-                                                    persons=format_number(counts.iloc[0], lang))
-    return fig
+        set_alt_text(ax, t("alt_phases", lang).format(phase=plot_text(phase_name(rules, counts.index[0], lang)),
+                                                      persons=format_number(counts.iloc[0], lang)))
+    return ax
 
 
-def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
-    """Sankey-style plot: one column of phase blocks per date, bands between them sized by persons."""
-    L = labeller(lang)
+def phase_flow_plot(flows: dict, lang: str = "en", labels: dict | None = None, ax: Axes | None = None) -> Axes:
+    """Sankey-style plot of ``journeylab.phase_flows``: one column of phase blocks per date, bands between them
+    sized by persons, each phase in its colour of journeylab.palette; ``jl.plot.phase_flows``. Draws into
+    ``ax`` (else a new figure, wider the more dates) and returns it."""
+    L = labeller(lang, labels)
     counts, trans = flows["counts"], flows["transitions"]
     rules = flows.get("rules", pd.DataFrame())
     total = counts.iloc[:, 0].sum()
     colors = {ph: phase_colour(ph) for ph in counts.index}
-    fig, ax = plt.subplots(figsize=(3 + 2.5 * counts.shape[1], 5))
+    ax, _ = axes_to_draw(ax, (3 + 2.5 * counts.shape[1], 5))
     gap = 0.02 * total
     tops = {}
     for j, d in enumerate(counts.columns):
@@ -118,59 +130,66 @@ def phase_flow_plot(flows: dict, lang: str = "en") -> Figure:
         moves = trans[-1]
         seen = moves.drop(index="not_yet_seen", errors="ignore")
         stayed = sum(seen.loc[p, p] for p in seen.index if p in seen.columns)
-        fig.alt_text = t("alt_flow", lang).format(
+        set_alt_text(ax, t("alt_flow", lang).format(
             start=format_date(counts.columns[-2], lang), end=format_date(counts.columns[-1], lang),
-            stayed=format_number(stayed, lang), seen=format_number(seen.to_numpy().sum(), lang))
-    return fig
+            stayed=format_number(stayed, lang), seen=format_number(seen.to_numpy().sum(), lang)))
+    return ax
 
 
-def cohort_plot(retention: pd.DataFrame, lang: str = "en") -> Figure:
-    """Heatmap of the monthly cohort retention matrix."""
-    L = labeller(lang)
-    fig, ax = plt.subplots(figsize=(10, 0.3 * len(retention) + 2))
+def cohort_plot(retention: pd.DataFrame, lang: str = "en", labels: dict | None = None,
+                ax: Axes | None = None) -> Axes:
+    """Heatmap of the monthly cohort retention matrix (``journeylab.cohort_retention``); ``jl.plot.cohorts``.
+    Draws into ``ax`` (else a new figure, taller the more cohorts) and returns it."""
+    L = labeller(lang, labels)
+    ax, _ = axes_to_draw(ax, (10, 0.3 * len(retention) + 2))
     sns.heatmap(retention, cmap="Blues", vmin=0, vmax=max(0.01, float(np.nanmax(retention.iloc[:, 1:].to_numpy()))
                                                            if retention.shape[1] > 1 else 1), ax=ax)
     percent_axis(ax.collections[0].colorbar, lang)  # the colour bar's shares as "30%", not 0.30
     ax.set(title=L("cohort_title"), xlabel=L("cohort_x"), ylabel=L("cohort_y"))
-    fig.alt_text = t("alt_cohorts", lang).format(cohorts=format_number(len(retention), lang))
-    return fig
+    set_alt_text(ax, t("alt_cohorts", lang).format(cohorts=format_number(len(retention), lang)))
+    return ax
 
 
-def attribution_plot(result: pd.DataFrame, lang: str = "en") -> Figure:
-    """Grouped bars: conversions credited to each channel by each model."""
+def attribution_plot(result: pd.DataFrame, lang: str = "en", labels: dict | None = None,
+                     ax: Axes | None = None) -> Axes:
+    """Grouped bars: conversions credited to each channel by each model (``journeylab.attribution``);
+    ``jl.plot.attribution``. Draws into ``ax`` (else a new figure) and returns it."""
     from journeylab.journey.attribution import MODELS
-    L = labeller(lang)
+    L = labeller(lang, labels)
     long = result.melt(id_vars=[c for c in ("involvement", "channel") if c in result], value_vars=list(MODELS),
                        var_name=L("model"), value_name=L("conversions"))
     # model names in the report's language; the legend keeps the order of MODELS
     long[L("model")] = long[L("model")].map(L)
     # channel ids as words (organic_search); other channel names are UTM values: anyone's text
     long["channel"] = plot_labels(long["channel"].map(lambda c: channel_label(c, lang)))
-    fig, ax = plt.subplots(figsize=(9, 4))
+    ax, _ = axes_to_draw(ax, (9, 4))
     sns.barplot(data=long, x="channel", y=L("conversions"), hue=L("model"), errorbar=None, estimator="sum", ax=ax)
     ax.set(title=L("attribution_title"), xlabel=L("channel"))
     ax.tick_params(axis="x", rotation=30)
     by_channel = result.groupby("channel")[list(MODELS)].sum().mean(axis=1)
     if len(by_channel):
-        fig.alt_text = t("alt_attribution", lang).format(
-            channel=plot_text(channel_label(by_channel.idxmax(), lang)))
-    return fig
+        set_alt_text(ax, t("alt_attribution", lang).format(
+            channel=plot_text(channel_label(by_channel.idxmax(), lang))))
+    return ax
 
 
-def comparison_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, lang: str = "en") -> Figure:
-    """Dot-and-interval plot of low vs high for each metric (each metric on its own scale, one row each).
+def comparison_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, lang: str = "en",
+                    labels: dict | None = None) -> PlotFigure:
+    """Dot-and-interval plot of low vs high for each metric (each metric on its own scale, one row each);
+    ``jl.plot.comparison``. A chart of several panels: returns its Figure (no ``ax``).
 
     ``metrics``: metric ids to show (default all). Metrics about one channel or phase (a ``param``) are
     left out, and so are metrics without an estimate for either level (a model withheld): no empty panel.
     Metric names are in the report's language (journeylab.i18n.metric_label) and p-values print as in
     the tables ("< 0.001", none where there is no test)."""
-    L = labeller(lang)
+    L = labeller(lang, labels)
     c = comparison if metrics is None else comparison[comparison["metric"].isin(metrics)]
     if "param" in c:
         c = c[c["param"].fillna("").astype(str) == ""]
     c = c[c[["low", "high"]].notna().any(axis=1)]
     names = metric_labels(c, lang)
-    fig, axes = plt.subplots(max(len(c), 1), 1, figsize=(7, 0.8 * len(c) + 1), squeeze=False)
+    fig, axes = plt.subplots(max(len(c), 1), 1, figsize=(7, 0.8 * len(c) + 1), squeeze=False,
+                             FigureClass=PlotFigure)
     for ax, (_, r), name in zip(axes[:, 0], c.iterrows(), names):
         for k, (lv, col) in enumerate((("low", level_colour("low")), ("high", level_colour("high")))):
             lo, hi = r[f"{lv}_lower"], r[f"{lv}_upper"]
@@ -185,10 +204,13 @@ def comparison_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, 
     return fig
 
 
-def consideration_plot(cons: pd.DataFrame, lang: str = "en") -> Figure:
-    """Distribution of days from first visit to first purchase per involvement level (log-scaled x)."""
-    L = labeller(lang)
-    fig, ax = plt.subplots(figsize=(7, 4))
+def consideration_plot(cons: pd.DataFrame, lang: str = "en", labels: dict | None = None,
+                       ax: Axes | None = None) -> Axes:
+    """Distribution of days from first visit to first purchase per involvement level (log-scaled x), each
+    level's median a dashed line (``journeylab.consideration``); ``jl.plot.consideration``. Draws into ``ax``
+    (else a new figure) and returns it."""
+    L = labeller(lang, labels)
+    ax, _ = axes_to_draw(ax, (7, 4))
     d = cons.assign(days=cons["days_from_first_visit"].clip(lower=1e-3))
     if "involvement" in d:
         d = d.assign(involvement=plot_labels(d["involvement"].map(lambda v: level_label(v, lang))))
@@ -207,9 +229,9 @@ def consideration_plot(cons: pd.DataFrame, lang: str = "en") -> Figure:
         if pd.notna(m):
             ax.axvline(max(m, 1e-3), color=level_colour(level), linestyle="--", lw=1)
     # under a day (a low-involvement purchase often takes minutes) in hours, under an hour in minutes
-    fig.alt_text = t("alt_consideration", lang).format(medians=", ".join(
-        f"{level_label(lv, lang)} {format_span(m, lang)}" for lv, m in medians.items() if pd.notna(m)))
-    return fig
+    set_alt_text(ax, t("alt_consideration", lang).format(medians=", ".join(
+        f"{level_label(lv, lang)} {format_span(m, lang)}" for lv, m in medians.items() if pd.notna(m))))
+    return ax
 
 
 def _key_rows(comparison: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
@@ -243,12 +265,14 @@ def _value_text(value: float, unit: str, lang: str) -> str:
     return format_money(value, unit, lang)
 
 
-def key_metrics_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, lang: str = "en") -> Figure | None:
+def key_metrics_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, lang: str = "en",
+                     labels: dict | None = None) -> PlotFigure | None:
     """The low vs high comparison in one compact chart: one row per key metric (``KEY_METRICS``), in journey
     order and in its phase's colour, with its 95% bootstrap interval. Shares: high − low in percentage points
     (zero line: no difference); days, money and other amounts: high ÷ low on a log scale (line at ×1). The two
-    levels' values are written beside each row. None when no key metric has an estimate for both levels."""
-    L = labeller(lang)
+    levels' values are written beside each row; ``jl.plot.low_vs_high``. A chart of up to two panels (shares,
+    amounts): returns its Figure (no ``ax``); None when no key metric has an estimate for both levels."""
+    L = labeller(lang, labels)
     rows = _key_rows(comparison, list(metrics or KEY_METRICS))
     if rows.empty:
         return None
@@ -256,7 +280,7 @@ def key_metrics_plot(comparison: pd.DataFrame, metrics: list[str] | None = None,
     groups = [g for g in ("pp", "ratio") if (rows["kind"] == g).any()]
     sizes = [int((rows["kind"] == g).sum()) for g in groups]
     fig, axes = plt.subplots(len(groups), 1, figsize=(7, min(3.5, 0.27 * len(rows) + 0.75 * len(groups) + 0.6)),
-                             squeeze=False, gridspec_kw={"height_ratios": sizes})
+                             squeeze=False, gridspec_kw={"height_ratios": sizes}, FigureClass=PlotFigure)
     for ax, kind in zip(axes[:, 0], groups):
         part = rows[rows["kind"] == kind]
         ys = np.arange(len(part))[::-1]

@@ -1,12 +1,13 @@
 """The data-quality section: what was read, kept, fixed and dropped, as a table and a figure."""
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 import pandas as pd
 import seaborn as sns
 
-from journeylab.i18n import LABELS, explanation_label, format_number, format_percent, rule_label, t
+from journeylab.i18n import LABELS, explanation_label, format_number, format_percent, labeller, rule_label, t
+from journeylab.report.plots import axes_to_draw, set_alt_text
 from journeylab.report.safe import plot_labels, plot_text
 from journeylab.data.io.clean import MONEY_TABLES
 from journeylab.data.shop import Shop
@@ -29,8 +30,11 @@ def quality_table(shop: Shop, lang: str = "en", *, only_nonzero: bool = True) ->
     return dq.rename(columns={c: t(c, lang) for c in dq.columns}).reset_index(drop=True)
 
 
-def plot_quality(shop: Shop, lang: str = "en") -> plt.Figure | None:
-    """Bar chart of rows dropped or fixed per table and rule; None when nothing was dropped or fixed."""
+def plot_quality(shop: Shop, lang: str = "en", labels: dict | None = None, ax: Axes | None = None) -> Axes | None:
+    """Bar chart of rows dropped or fixed per table and rule; ``jl.plot.data_quality``. Draws into ``ax``
+    (else a new figure, taller the more rules) and returns it; None (nothing drawn) when nothing was dropped
+    or fixed. ``labels``: overrides of the label keys "action", "rows" and "rows_by_rule"."""
+    lab = labeller(lang, labels)
     dq = shop.data_quality
     dq = dq[dq["action"].isin(["dropped", "fixed", "merged", "flagged"]) & (dq["rows"] > 0)].copy()
     if dq.empty:
@@ -39,20 +43,21 @@ def plot_quality(shop: Shop, lang: str = "en") -> plt.Figure | None:
         lambda r: rule_label(r, lang))
     dq["action"] = dq["action"].map(lambda a: t(a, lang))
     dq["label"] = plot_labels(dq["label"])
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(dq) + 1.2))
+    ax, own = axes_to_draw(ax, (8, 0.45 * len(dq) + 1.2))
     sns.barplot(data=dq, y="label", x="rows", hue="action", dodge=False, ax=ax, orient="h")
     if ax.get_legend() is not None:
-        ax.get_legend().set_title(t("action", lang))  # not the column name 'action' in every language
-    ax.set_xlabel(t("rows", lang))
+        ax.get_legend().set_title(lab("action"))  # not the column name 'action' in every language
+    ax.set_xlabel(lab("rows"))
     # counts written as the report's language writes them (125.000), few enough ticks not to run together
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang)))
     ax.set_ylabel("")
-    ax.set_title(t("rows_by_rule", lang))
-    fig.tight_layout()
+    ax.set_title(lab("rows_by_rule"))
+    if own:
+        ax.figure.tight_layout()
     top = dq.loc[dq["rows"].idxmax()]
-    fig.alt_text = t("alt_quality", lang).format(rule=plot_text(top["label"]), rows=format_number(top["rows"], lang))
-    return fig
+    set_alt_text(ax, t("alt_quality", lang).format(rule=plot_text(top["label"]), rows=format_number(top["rows"], lang)))
+    return ax
 
 
 def headline_figures(shop: Shop, summary: pd.DataFrame) -> dict[str, float]:
@@ -79,20 +84,24 @@ def table_counts(shop: Shop) -> dict[str, dict[str, int]]:
     return {str(table): {a: int(row[a]) for a in actions} for table, row in counts.iterrows()}
 
 
-def plot_frequency(summary: pd.DataFrame, lang: str = "en", max_shown: int = 10) -> plt.Figure | None:
-    """Histogram of repeat purchases per customer (frequency), the tail above ``max_shown`` pooled; None
+def plot_frequency(summary: pd.DataFrame, lang: str = "en", max_shown: int = 10, labels: dict | None = None,
+                   ax: Axes | None = None) -> Axes | None:
+    """Histogram of repeat purchases per customer (frequency), the tail above ``max_shown`` pooled;
+    ``jl.plot.repeat_purchases``. Draws into ``ax`` (else a new figure) and returns it; None (nothing drawn)
     without customers (a shop without orders), instead of empty axes."""
+    lab = labeller(lang, labels)
     if summary.empty:
         return None
     freq = summary["frequency"].clip(upper=max_shown).astype(int)
     counts = freq.value_counts().reindex(range(max_shown + 1), fill_value=0)
-    labels = [str(i) for i in range(max_shown)] + [f"{max_shown}+"]
-    fig, ax = plt.subplots(figsize=(8, 3.5))
-    sns.barplot(x=labels, y=counts.to_numpy(), color=sns.color_palette()[0], ax=ax)
-    ax.set_xlabel(t("frequency", lang))
-    ax.set_ylabel(t("number_of_customers", lang))
-    ax.set_title(t("repeat_purchases_dist", lang))
-    fig.tight_layout()
-    fig.alt_text = t("alt_frequency", lang).format(share=format_percent(counts.iloc[0] / len(summary), lang),
-                                                   customers=format_number(len(summary), lang))
-    return fig
+    ticks = [str(i) for i in range(max_shown)] + [f"{max_shown}+"]
+    ax, own = axes_to_draw(ax, (8, 3.5))
+    sns.barplot(x=ticks, y=counts.to_numpy(), color=sns.color_palette()[0], ax=ax)
+    ax.set_xlabel(lab("frequency"))
+    ax.set_ylabel(lab("number_of_customers"))
+    ax.set_title(lab("repeat_purchases_dist"))
+    if own:
+        ax.figure.tight_layout()
+    set_alt_text(ax, t("alt_frequency", lang).format(share=format_percent(counts.iloc[0] / len(summary), lang),
+                                                     customers=format_number(len(summary), lang)))
+    return ax
