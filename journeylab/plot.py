@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from journeylab import palette
 from journeylab.palette import LEVEL_COLOURS, PHASE_COLOURS, level_colour, phase_colour
-from journeylab.report.plots import PlotFigure
+from journeylab.report.plots import PlotGrid
 from journeylab.report.plots import calibration_holdout_plot as calibration
 from journeylab.report.plots import clv_distribution_plot as clv
 from journeylab.report.plots import cumulative_tracking_plot as tracking
@@ -44,7 +44,7 @@ from journeylab.report.quality import plot_quality as data_quality
 #: P(alive) by frequency and recency: :func:`frequency_recency` with its default ``kind="p_alive"``.
 p_alive = frequency_recency
 
-#: The single-panel charts (``ax=``, return the Axes) and the multi-panel ones (return the Figure), by name.
+#: The single-panel charts (``ax=``, return the Axes) and the multi-panel ones (return a PlotGrid), by name.
 AXES_PLOTS = ("attribution", "calibration", "clv", "cohorts", "consideration", "data_quality", "frequency_recency",
               "funnel", "p_alive", "phase_flows", "phases", "repeat_purchases", "segments", "status", "tracking")
 FIGURE_PLOTS = ("comparison", "low_vs_high")
@@ -52,4 +52,4 @@ FIGURE_PLOTS = ("comparison", "low_vs_high")
 __all__ = ["attribution", "calibration", "clv", "cohorts", "consideration", "data_quality", "frequency_recency",
            "funnel", "p_alive", "phase_flows", "phases", "repeat_purchases", "segments", "status", "tracking",
            "comparison", "low_vs_high",
-           "LEVEL_COLOURS", "PHASE_COLOURS", "PlotFigure", "level_colour", "palette", "phase_colour"]
+           "LEVEL_COLOURS", "PHASE_COLOURS", "PlotGrid", "level_colour", "palette", "phase_colour"]

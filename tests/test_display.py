@@ -98,7 +98,7 @@ def test_comparison_plot_in_the_report_language_without_empty_panels():
 
     from journeylab.report.plots_journey import comparison_plot
 
-    fig = comparison_plot(_comparison(), lang="nl")
+    fig = comparison_plot(_comparison(), lang="nl").figure
     titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert titles == ["herhaalaankoopratio (2+ bestellingen) (p = 0,415)", "aandeel verloren", "orderwaarde (p < 0,001)"]
     plt.close(fig)

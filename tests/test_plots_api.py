@@ -1,5 +1,5 @@
 """Plots like seaborn's (issue 16, point 2): every chart of one panel takes ``ax=`` and draws into it, takes
-``labels=`` and ``lang=``, returns its Axes; the charts of several panels return their Figure; a notebook cell
+``labels=`` and ``lang=``, returns its Axes; the charts of several panels return a PlotGrid (as seaborn's FacetGrid); a notebook cell
 ending in a chart shows it once; all are ``jl.plot.<name>``; the colours come from journeylab.palette."""
 from __future__ import annotations
 
@@ -143,13 +143,13 @@ def test_a_single_panel_chart_draws_into_the_given_axes_and_returns_it(charts, n
 @pytest.mark.parametrize("name", [*jl.plot.AXES_PLOTS, *jl.plot.FIGURE_PLOTS])
 def test_without_ax_a_chart_makes_its_figure_and_labels_override_its_words(charts, name):
     """Without ``ax`` a chart of one panel makes one figure and returns its Axes; a chart of several panels
-    returns its Figure. ``labels`` replaces a word of the chart (an axis or legend title)."""
+    returns a PlotGrid. ``labels`` replaces a word of the chart (an axis or legend title)."""
     call, labels = charts[name]
     out = call(lang="nl", labels=labels)
     if name in jl.plot.AXES_PLOTS:
         assert isinstance(out, Axes) and out.has_data()
     else:
-        assert isinstance(out, jl.plot.PlotFigure) and len(out.axes) >= 2
+        assert isinstance(out, jl.plot.PlotGrid) and len(out.axes) >= 2 and out.axes[0].figure is out.figure
     assert plt.get_fignums() == [root_figure(out).number]
     (word,) = labels.values()
     assert word in figure_texts(root_figure(out))
@@ -211,6 +211,7 @@ def test_page_takes_an_axes_a_figure_or_a_grid(monkeypatch):
 
 
 NOTEBOOK_SETUP = """\
+import matplotlib.pyplot as plt
 import pandas as pd
 import journeylab as jl
 summary = pd.DataFrame({"frequency": [0, 0, 1, 3]})
@@ -225,10 +226,10 @@ comparison["ratio_lower"], comparison["ratio_upper"] = comparison["ratio"] * 0.9
 NOTEBOOK_CELLS = {  # cell -> images it shows
     "jl.plot.repeat_purchases(summary)": 1,  # an Axes as the cell's value
     "ax = jl.plot.repeat_purchases(summary)": 1,
-    "jl.plot.low_vs_high(comparison)": 1,  # a Figure as the cell's value: pyplot's image only
-    "fig = jl.plot.low_vs_high(comparison)": 1,
-    "fig": 1,  # the figure again in a later cell (pyplot has shown and closed it): its own image
-    "import matplotlib.pyplot as plt\nfig = jl.plot.low_vs_high(comparison)\nplt.close(fig)\nfig": 1,
+    "jl.plot.low_vs_high(comparison)": 1,  # a grid as the cell's value (text, as seaborn's): pyplot's image only
+    "grid = jl.plot.low_vs_high(comparison)": 1,
+    "grid": 0,  # the grid again in a later cell: its text, as a seaborn FacetGrid's
+    "grid.figure": 1,  # ... and its figure, the image again
     "fig, axes = plt.subplots(1, 2)\njl.plot.repeat_purchases(summary, ax=axes[0])\n"
     "jl.plot.repeat_purchases(summary, ax=axes[1])": 1,  # two charts in one grid: one image
 }

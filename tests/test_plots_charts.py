@@ -82,7 +82,7 @@ def test_flow_and_key_metrics_colour_each_phase_alike():
     n = len(flows["counts"])
     flow = {ph: to_hex(b.get_facecolor(), keep_alpha=False) for ph, b in zip(flows["counts"].index, blocks[:n])}
     key = {}
-    legend = _legend_colours(pj.key_metrics_plot(_comparison(), lang="nl"))
+    legend = _legend_colours(pj.key_metrics_plot(_comparison(), lang="nl").figure)
     for ph in ("consideration", "purchase", "upsell", "ambassador"):
         key[ph] = legend[phase_label(ph, "nl")]
         assert key[ph] == flow[ph] == PHASE_COLOURS[ph].lower(), ph
@@ -122,7 +122,7 @@ def _rows(fig) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_key_metrics_chart_is_compact_with_intervals_and_reference_lines(lang):
-    fig = pj.key_metrics_plot(_comparison(), lang=lang)
+    fig = pj.key_metrics_plot(_comparison(), lang=lang).figure
     rows = _rows(fig)
     # the key metrics only (no channel shares, no churn risk without a high estimate, no cart abandonment)
     assert len(rows) == len(pj.KEY_METRICS) <= 8
@@ -141,12 +141,12 @@ def test_key_metrics_chart_is_compact_with_intervals_and_reference_lines(lang):
     right = [t.get_text() for ax in fig.axes if not ax.get_xlabel() for t in ax.get_yticklabels()]
     assert ("€24 → €603" if lang == "en" else "€\xa024 → €\xa0603") in right
     c = _comparison()
-    fewer = pj.key_metrics_plot(c.assign(high=c["high"].where(c["metric"] != "order_value")), lang=lang)
+    fewer = pj.key_metrics_plot(c.assign(high=c["high"].where(c["metric"] != "order_value")), lang=lang).figure
     assert len(_rows(fewer)) == len(rows) - 1  # a key metric without both levels is left out, not drawn empty
 
 
 def test_key_metrics_chart_ratio_interval_is_the_comparison_s():
-    fig = pj.key_metrics_plot(_comparison(), lang="en")
+    fig = pj.key_metrics_plot(_comparison(), lang="en").figure
     ratio = [ax for ax in fig.axes if ax.get_xscale() == "log"][0]
     names = [t.get_text() for t in ratio.get_yticklabels()]
     y = ratio.get_yticks()[names.index("order value")]
@@ -179,7 +179,7 @@ def test_figures_say_what_they_show_beyond_their_title():
             pj.cohort_plot(cohort_retention(shop), lang="nl"),
             pj.attribution_plot(attribution(shop), lang="nl"),
             pj.consideration_plot(cons, lang="nl"),
-            pj.key_metrics_plot(_comparison(), lang="nl")]
+            pj.key_metrics_plot(_comparison(), lang="nl").figure]
     alts = [root_figure(chart).alt_text for chart in figs]
     for chart, alt in zip(figs, alts):
         assert alt and alt != figure_title(root_figure(chart)) and alt.endswith(".") and "_" not in alt, alt

@@ -4,7 +4,8 @@ Every single-chart function takes ``ax`` (a matplotlib Axes to draw into, e.g. o
 ``plt.subplots(1, 2)``; None: a new figure of the chart's own size), ``lang`` ("en" or "nl") and ``labels``
 (a dict overriding any label key shown in ``journeylab.i18n.LABELS``), and returns the Axes it drew into.
 A chart of several panels (``journeylab.report.plots_journey.key_metrics_plot``, ``comparison_plot``)
-returns its :class:`PlotFigure`. Either way a notebook cell ending in the call shows the chart once. What a
+returns a :class:`PlotGrid` (``figure``, ``axes``, ``savefig``: as seaborn's FacetGrid). Either way a notebook
+cell ending in the call shows the chart once. What a
 chart shows in words is left on its figure as ``alt_text`` (``Page.figure`` writes it as the image's alt
 text). The label lookup (``i18n.labeller``) checks the language before anything is drawn.
 
@@ -31,70 +32,25 @@ from journeylab.report.page import root_figure
 from journeylab.report.safe import plot_labels, plot_text
 
 
-class PlotFigure(Figure):
-    """The Figure of a chart with several panels: a matplotlib Figure that a notebook shows once.
+class PlotGrid:
+    """The panels of a chart with several of them, as seaborn's FacetGrid holds its own: ``figure`` (the
+    matplotlib Figure), ``axes`` (its Axes, an array) and ``savefig``. Its repr is text, as a FacetGrid's, so a
+    notebook cell ending in the call shows the chart once (pyplot shows the figure at the end of the cell); show
+    it again later with ``grid.figure``."""
 
-    A Figure returned as a cell's last value shows twice with the inline backend (JupyterLab, the report's
-    kernels): once from pyplot, which still holds it and shows it at the end of the cell, and once more as the
-    cell's value. As the cell's value, this one is text only while pyplot holds it and will show it (as an
-    Axes' or a seaborn FacetGrid's repr is); anywhere else (pyplot showing it, ``display(fig)``, the cell's
-    value once closed or with ``plt.ioff()``) it is the image."""
+    def __init__(self, figure: Figure) -> None:
+        self.figure = figure
 
-    def _ipython_display_(self) -> None:
-        import base64
+    @property
+    def axes(self) -> np.ndarray:
+        return np.asarray(self.figure.axes, dtype=object)
 
-        from IPython import get_ipython
-        from IPython.core.pylabtools import print_figure
-        from IPython.display import display
+    def savefig(self, *args: Any, **kwargs: Any) -> None:
+        """``figure.savefig`` with ``bbox_inches="tight"`` unless given (as seaborn's grids do)."""
+        self.figure.savefig(*args, **{"bbox_inches": "tight", **kwargs})
 
-        if plt.isinteractive() and held_by_pyplot(self) and in_displayhook():
-            display({"text/plain": repr(self)}, raw=True)  # the image comes from pyplot at the end of the cell
-            return
-        data: dict[str, Any] = {"text/plain": repr(self)}
-        metadata: dict[str, Any] = {}
-        shell = get_ipython()
-        if shell is not None:  # as IPython shows any Figure: the inline backend's formats (png, svg, retina)
-            for mime, formatter in shell.display_formatter.formatters.items():
-                try:
-                    printer = formatter.lookup_by_type(Figure)
-                except KeyError:
-                    continue
-                out = printer(self) if mime != "text/plain" else None
-                if isinstance(out, tuple):  # (data, metadata): a retina png's size
-                    out, metadata[mime] = out
-                if out is not None:
-                    data[mime] = out
-        if len(data) == 1:
-            data["image/png"] = print_figure(self, fmt="png", bbox_inches="tight")
-        data = {mime: base64.b64encode(v).decode("ascii") if isinstance(v, bytes) else v for mime, v in data.items()}
-        display(data, raw=True, metadata=metadata or None)
-
-
-def in_displayhook() -> bool:
-    """Whether IPython's display hook (the value of a cell, ``Out[n]``) is what is showing an object now: a
-    frame of ``DisplayHook.__call__`` (IPython's and ipykernel's, which inherits it) is on the call stack."""
-    import sys
-
-    try:
-        from IPython.core.displayhook import DisplayHook
-    except ImportError:  # pragma: no cover - IPython is a dependency
-        return False
-    code = DisplayHook.__call__.__code__
-    frame = sys._getframe(1)
-    for _ in range(50):
-        if frame is None:
-            return False
-        if frame.f_code is code:
-            return True
-        frame = frame.f_back
-    return False
-
-
-def held_by_pyplot(fig: Figure) -> bool:
-    """Whether pyplot still manages ``fig`` (made by ``plt.subplots``, not yet closed)."""
-    from matplotlib._pylab_helpers import Gcf
-
-    return any(manager.canvas.figure is fig for manager in Gcf.get_all_fig_managers())
+    def __repr__(self) -> str:
+        return f"<journeylab PlotGrid: {len(self.figure.axes)} panels>"
 
 
 def axes_to_draw(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Axes, bool]:

@@ -4,7 +4,7 @@ Each single-chart function takes ``ax`` (an Axes to draw into; None: a new figur
 ``lang`` ("en" or "nl") and ``labels`` (a dict overriding label keys of journeylab.i18n.LABELS; ``labeller``
 checks the language before anything is drawn) and returns the Axes. The two charts of several panels,
 :func:`comparison_plot` and :func:`key_metrics_plot`, return their figure (a
-:class:`~journeylab.report.plots.PlotFigure`). Analysts reach them as ``jl.plot.<name>`` (journeylab.plot).
+:class:`~journeylab.report.plots.PlotGrid`). Analysts reach them as ``jl.plot.<name>`` (journeylab.plot).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from journeylab.i18n import (LABELS, channel_label, format_date, format_money, f
 from journeylab.journey.phases import phase_name
 from journeylab.report.display import funnel_table, group_word, level_rank, metric_labels, p_text
 from journeylab.palette import LEVEL_COLOURS, level_colour, phase_colour
-from journeylab.report.plots import PlotFigure, axes_to_draw, level_palette, percent_axis, set_alt_text, wrap_ticks
+from journeylab.report.plots import PlotGrid, axes_to_draw, level_palette, percent_axis, set_alt_text, wrap_ticks
 from journeylab.report.safe import plot_labels, plot_text
 
 # The key metrics of the low vs high chart (key_metrics_plot), one or two per phase, in journey order: shares
@@ -174,9 +174,9 @@ def attribution_plot(result: pd.DataFrame, lang: str = "en", labels: dict | None
 
 
 def comparison_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, lang: str = "en",
-                    labels: dict | None = None) -> PlotFigure:
+                    labels: dict | None = None) -> PlotGrid:
     """Dot-and-interval plot of low vs high for each metric (each metric on its own scale, one row each);
-    ``jl.plot.comparison``. A chart of several panels: returns its Figure (no ``ax``).
+    ``jl.plot.comparison``. A chart of several panels: returns a PlotGrid (its ``figure`` and ``axes``; no ``ax``).
 
     ``metrics``: metric ids to show (default all). Metrics about one channel or phase (a ``param``) are
     left out, and so are metrics without an estimate for either level (a model withheld): no empty panel.
@@ -188,8 +188,7 @@ def comparison_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, 
         c = c[c["param"].fillna("").astype(str) == ""]
     c = c[c[["low", "high"]].notna().any(axis=1)]
     names = metric_labels(c, lang)
-    fig, axes = plt.subplots(max(len(c), 1), 1, figsize=(7, 0.8 * len(c) + 1), squeeze=False,
-                             FigureClass=PlotFigure)
+    fig, axes = plt.subplots(max(len(c), 1), 1, figsize=(7, 0.8 * len(c) + 1), squeeze=False)
     for ax, (_, r), name in zip(axes[:, 0], c.iterrows(), names):
         for k, (lv, col) in enumerate((("low", level_colour("low")), ("high", level_colour("high")))):
             lo, hi = r[f"{lv}_lower"], r[f"{lv}_upper"]
@@ -201,7 +200,7 @@ def comparison_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, 
         ax.set_title(f"{plot_text(name, 80)}{shown}", fontsize=8, loc="left")
     fig.suptitle(L("compare_title"))
     fig.tight_layout()
-    return fig
+    return PlotGrid(fig)
 
 
 def consideration_plot(cons: pd.DataFrame, lang: str = "en", labels: dict | None = None,
@@ -266,12 +265,12 @@ def _value_text(value: float, unit: str, lang: str) -> str:
 
 
 def key_metrics_plot(comparison: pd.DataFrame, metrics: list[str] | None = None, lang: str = "en",
-                     labels: dict | None = None) -> PlotFigure | None:
+                     labels: dict | None = None) -> PlotGrid | None:
     """The low vs high comparison in one compact chart: one row per key metric (``KEY_METRICS``), in journey
     order and in its phase's colour, with its 95% bootstrap interval. Shares: high − low in percentage points
     (zero line: no difference); days, money and other amounts: high ÷ low on a log scale (line at ×1). The two
     levels' values are written beside each row; ``jl.plot.low_vs_high``. A chart of up to two panels (shares,
-    amounts): returns its Figure (no ``ax``); None when no key metric has an estimate for both levels."""
+    amounts): returns a PlotGrid (its ``figure`` and ``axes``; no ``ax``); None when no key metric has an estimate for both levels."""
     L = labeller(lang, labels)
     rows = _key_rows(comparison, list(metrics or KEY_METRICS))
     if rows.empty:
@@ -280,7 +279,7 @@ def key_metrics_plot(comparison: pd.DataFrame, metrics: list[str] | None = None,
     groups = [g for g in ("pp", "ratio") if (rows["kind"] == g).any()]
     sizes = [int((rows["kind"] == g).sum()) for g in groups]
     fig, axes = plt.subplots(len(groups), 1, figsize=(7, min(3.5, 0.27 * len(rows) + 0.75 * len(groups) + 0.6)),
-                             squeeze=False, gridspec_kw={"height_ratios": sizes}, FigureClass=PlotFigure)
+                             squeeze=False, gridspec_kw={"height_ratios": sizes})
     for ax, kind in zip(axes[:, 0], groups):
         part = rows[rows["kind"] == kind]
         ys = np.arange(len(part))[::-1]
@@ -324,4 +323,4 @@ def key_metrics_plot(comparison: pd.DataFrame, metrics: list[str] | None = None,
                         if r["kind"] == "pp" else L("times").format(value=format_number(r["x"], lang, 1)))
              for n, (_, r) in zip(names, rows.iterrows())]
     fig.alt_text = t("alt_key_metrics", lang).format(n=len(rows), items="; ".join(items))
-    return fig
+    return PlotGrid(fig)
