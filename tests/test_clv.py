@@ -174,13 +174,23 @@ def test_bgnbd_probability_of_no_purchase_by_simulation(fitted):
 
 @pytest.mark.parametrize("model", list(LIFETIMES))
 def test_clv_equals_lifetimes_customer_lifetime_value(fitted, cdnow, model):
+    """journeylab's discount rate is per year; lifetimes takes a monthly one: a yearly rate r is lifetimes'
+    (1 + r) ** (1/12) - 1 a month (annual_to_monthly), and the CLVs agree."""
+    from journeylab.models.clv import annual_to_monthly
+
     m = fitted[model]
-    pred = m.predict(12, unit="months", discount_rate=0.01)
-    ref = m.spend_model_.customer_lifetime_value(m.purchase_model_, cdnow["frequency"], cdnow["recency"],
-                                                 cdnow["T"], cdnow["monetary_value"], time=12,
-                                                 discount_rate=0.01, freq="W")
-    np.testing.assert_allclose(pred["clv"], ref, rtol=1e-5, atol=1e-6)
-    assert (pred["clv"] >= 0).all() and pred["clv"].sum() > 0
+    for yearly in (0.10, 0.0, 1.01 ** 12 - 1):
+        monthly = (1 + yearly) ** (1 / 12) - 1
+        assert annual_to_monthly(yearly) == pytest.approx(monthly, rel=1e-12, abs=1e-15)
+        pred = m.predict(12, unit="months", discount_rate=yearly)
+        assert pred.attrs["discount_rate"] == yearly and pred.attrs["monthly_discount_rate"] == pytest.approx(monthly)
+        ref = m.spend_model_.customer_lifetime_value(m.purchase_model_, cdnow["frequency"], cdnow["recency"],
+                                                     cdnow["T"], cdnow["monetary_value"], time=12,
+                                                     discount_rate=monthly, freq="W")
+        np.testing.assert_allclose(pred["clv"], ref, rtol=1e-5, atol=1e-6)
+        assert (pred["clv"] >= 0).all() and pred["clv"].sum() > 0
+    # the default is 10 % a year, as the report's config
+    np.testing.assert_allclose(m.predict(12, unit="months")["clv"], m.predict(12, "months", 0.10)["clv"])
 
 
 def test_time_unit_days_and_weeks_give_the_same_model(cdnow):

@@ -104,7 +104,10 @@ def test_funnel_needs_events():
 
 def test_consideration_by_hand():
     c = consideration(hand_shop())
-    assert set(c.index) == {"u1", "u3"}
+    # one row per person: the customer the events link the user to (u1 bought as c1, u3 as c3), as journey_phases
+    assert set(c.index) == {"c1", "c3"} and c.index.name == "person_id"
+    assert list(c["customer_id"]) == list(c.index)
+    c = c.rename(index={"c1": "u1", "c3": "u3"})
     u1 = c.loc["u1"]
     assert u1["days_from_first_visit"] == pytest.approx(2 + 6 / 1440)
     assert u1["days_from_first_product_view"] == pytest.approx(1 + 6 / 1440)
@@ -117,7 +120,9 @@ def test_consideration_by_hand():
 def test_consideration_matches_simulated_truth():
     shop, truth = simulated()
     c = consideration(shop)
-    tc = truth.customers[truth.customers["is_buyer"]].set_index("user_id")
+    # one row per person: a buyer is their customer_id (the truth's), as in journey_phases
+    tc = truth.customers[truth.customers["is_buyer"]].set_index("customer_id")
+    assert c.index.name == "person_id"
     j = c.join(tc[["days_to_purchase", "sessions_to_purchase", "involvement", "first_channel"]], rsuffix="_true")
     assert len(j) == len(tc)
     # the truth counts to the start of the purchase session, we to the purchase event in it

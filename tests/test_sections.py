@@ -11,7 +11,7 @@ import pytest
 
 import journeylab as jl
 from journeylab.models.churn import recency_classes
-from journeylab.journey.value import annual_to_monthly
+from journeylab.models.clv import annual_to_monthly
 from journeylab.report.sections import (headline, model_notes, recency_status, status_table, value_message,
                                         value_models)
 from journeylab.simulate import simulate_shop
@@ -28,6 +28,8 @@ def test_one_recency_rule_with_its_boundaries():
 
 def test_annual_discount_rate_compounds_to_monthly():
     assert (1 + annual_to_monthly(0.10)) ** 12 == pytest.approx(1.10)
+    with pytest.raises(ValueError, match="above -1"):
+        annual_to_monthly(-1.0)
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +46,10 @@ def test_demo_shop_headline_and_notes(demo):
     assert 0 < h["too_early_share"] < 1 and h["clv_coverage"] == 1.0
     assert h["model"].startswith("Low involvement: ") and headline(shop, outcome, "nl")["model"].startswith("Laag betrokken: ")
     assert value_message(outcome) == ""
+    # the report's CLV at its yearly 10 % did not change when every discount rate became yearly (the total
+    # measured before that change, when the report turned 0.10 into a monthly rate for a monthly predict)
+    clv = outcome.value.predictions["clv"]
+    assert outcome.value.discount_rate == 0.10 and clv.sum() == pytest.approx(643518.3780266773, rel=1e-9)
     for lang in ("en", "nl"):
         notes = " ".join(model_notes(outcome.value, lang))
         assert "BG/NBD" in notes and ("1e" not in notes)

@@ -222,7 +222,7 @@ def test_spark_consideration_equals_duckdb(demo):
     expected, got = consideration(duck).sort_index(), consideration(sp).sort_index()
     assert len(expected) > 100 and expected["days_from_first_visit"].gt(0).any()
     _same_frames(got, expected)
-    in_spark = to_pandas(consideration_df(sp)).set_index("user_id").sort_index()
+    in_spark = to_pandas(consideration_df(sp)).set_index("person_id").sort_index()
     _same_frames(in_spark, got)
 
 

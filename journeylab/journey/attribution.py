@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from journeylab.data.conventions import involvement_categorical
 from journeylab.journey.levels import ensure_sessions, ensure_user_levels, require_events
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 MODELS = ("first_touch", "last_touch", "last_non_direct", "linear", "position_based", "time_decay", "markov")
 START, CONV, NULL = "(start)", "(conversion)", "(null)"
+UNKNOWN = "(unknown)"  # the work table's level of a person without one; a missing involvement in the result
 
 
 def journey_paths(shop: "Shop") -> str:
@@ -43,7 +45,7 @@ def journey_paths(shop: "Shop") -> str:
     s = ensure_sessions(shop)
     lvl = ensure_user_levels(shop)
     join = "LEFT JOIN _jl_user_level ul USING (user_id)" if lvl else ""
-    level = "coalesce(ul.level, '(unknown)')" if lvl else "'all'"
+    level = f"coalesce(ul.level, '{UNKNOWN}')" if lvl else "'all'"
     return shop.create_work("_jl_paths", f"""
         WITH fp AS (SELECT user_id, min(first_purchase_ts) AS conv_at FROM {s} WHERE has_purchase GROUP BY user_id),
              t AS (SELECT s.user_id, s.channel, s.started_at, fp.conv_at, fp.conv_at IS NOT NULL AS converted
@@ -129,7 +131,9 @@ def attribution(shop: "Shop", by_involvement: bool = False, half_life_days: floa
     """Conversions (first purchases) credited to channels by every model in ``MODELS``.
 
     Returns one row per (involvement level if ``by_involvement``, channel) with one column per model
-    (credited conversions; each column sums to the number of converting paths) and ``removal_effect``.
+    (credited conversions; each column sums to the number of converting paths) and ``removal_effect``; a
+    RangeIndex (rows are not persons). Only groups with conversions have rows; ``involvement`` is an ordered
+    categorical low, high (missing for converting persons of no known level), rows sorted by it and channel.
     ``attrs``: conversions, paths (converting and not), p_conversion per group, half_life_days and
     ``definition``: the journeylab.i18n.LABELS key of the models' definitions (``i18n.t(key, lang)``).
     """
@@ -141,6 +145,8 @@ def attribution(shop: "Shop", by_involvement: bool = False, half_life_days: floa
                                 count(*) AS paths FROM {table} WHERE pos = 1 GROUP BY 1""").set_index("grp")
     p_conv = {}
     for g, tr in trans.groupby("grp"):
+        if not stats.loc[g, "conversions"]:  # a group nobody converted in has no credits: no rows of zeros
+            continue
         h = heur[heur["grp"] == g].set_index("channel").drop(columns="grp")
         mk = markov_removal(tr)
         p_conv[g] = mk.attrs["p_conversion"]
@@ -150,9 +156,14 @@ def attribution(shop: "Shop", by_involvement: bool = False, half_life_days: floa
         part["removal_effect"] = mk["removal_effect"].reindex(part.index).fillna(0.0)
         part.insert(0, "involvement", g)
         parts.append(part)
-    out = pd.concat(parts).reset_index().rename(columns={"index": "channel"})
-    out = out[["involvement", "channel", *MODELS, "removal_effect"]]
-    if not by_involvement:
+    columns = ["involvement", "channel", *MODELS, "removal_effect"]
+    out = (pd.concat(parts).reset_index().rename(columns={"index": "channel"})[columns] if parts
+           else pd.DataFrame({c: pd.Series(dtype=float if c in MODELS or c == "removal_effect" else object)
+                              for c in columns}))
+    if by_involvement:  # the level of a person of no known level is missing, as everywhere
+        out["involvement"] = involvement_categorical(out["involvement"].where(out["involvement"] != UNKNOWN))
+        out = out.sort_values(["involvement", "channel"], ignore_index=True, na_position="last")
+    else:
         out = out.drop(columns="involvement")
     out.attrs.update(conversions=stats["conversions"].to_dict(), paths=stats["paths"].to_dict(),
                      p_conversion=p_conv, half_life_days=half_life_days, definition="definition_attribution")
@@ -164,7 +175,7 @@ def attribution_shares(result: pd.DataFrame) -> pd.DataFrame:
     key = ["involvement"] if "involvement" in result else []
     num = result[list(MODELS)]
     if key:
-        tot = result.groupby("involvement")[list(MODELS)].transform("sum")
+        tot = result.groupby("involvement", dropna=False, observed=True)[list(MODELS)].transform("sum")
     else:
         tot = num.sum()
     out = result[key + ["channel"]].copy()

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from journeylab.data.config import load_yaml_data, own_words
+from journeylab.data.conventions import JOURNEY_PHASES, phase_categorical
 from journeylab.errors import ConfigError
 from journeylab.i18n import FINDINGS, METRICS, check_language, finding_action, finding_text, format_p, stat_test_label, t
 
@@ -75,7 +76,8 @@ FINDING_COLUMNS = ["rank", "id", "phase", "finding", "evidence", "action", "p_va
 def findings(shop: "Shop | None" = None, lang: str = "en", comparison: pd.DataFrame | None = None,
              rules: str | Path | Mapping | None = None, thresholds: Mapping[str, float] | None = None,
              max_p: float | None = None) -> pd.DataFrame:
-    """Ranked findings: rank, id, phase, finding, evidence, action, p_value, certainty.
+    """Ranked findings: rank, id, phase (ordered categorical in journey order), finding, evidence, action,
+    p_value, certainty.
 
     ``comparison`` is a ``compare_involvement`` table (computed from ``shop`` if not given).
     ``thresholds`` maps rule id -> new ratio or value. ``lang`` "en" or "nl" for the texts.
@@ -118,4 +120,6 @@ def findings(shop: "Shop | None" = None, lang: str = "en", comparison: pd.DataFr
         return pd.DataFrame(columns=cols)
     df = pd.DataFrame(out).sort_values(["_size", "p_value"], ascending=[False, True], ignore_index=True)
     df.insert(0, "rank", np.arange(1, len(df) + 1))
+    # journey order; a client's rule may name a phase of its own model (after the built-in ones)
+    df["phase"] = phase_categorical(df["phase"], [*JOURNEY_PHASES, *sorted(set(df["phase"]) - set(JOURNEY_PHASES))])
     return df[cols]

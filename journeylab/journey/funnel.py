@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 import pandas as pd
 
+from journeylab.data.conventions import PERSON_ID, involvement_categorical
 from journeylab.display_repr import Shown, View, number, percent
 from journeylab.errors import ConfigError
 from journeylab.i18n import t
@@ -264,39 +265,52 @@ def _next_events(shop: "Shop", by: str, st: list[tuple[str, str]]) -> pd.DataFra
 
 
 def consideration(shop: "Shop") -> pd.DataFrame:
-    """Per person with a purchase event (index ``user_id``): customer_id, involvement (when the shop has
-    products), first_visit_at, first_product_view_at, first_purchase_at, days_from_first_visit,
-    sessions_from_first_visit, days_from_first_product_view, sessions_from_first_product_view (days; sessions
-    include the purchase session), touchpoints (sessions), channels (distinct), research_views (research and
-    compare pages before the purchase), first_channel, purchase_channel."""
-    return shop.sql(consideration_sql(shop)).set_index("user_id")
+    """Per person with a purchase event (index ``person_id``: the customer_id where the events link the user to
+    a customer, else the events user_id, as in journey_phases; a customer's sessions under several user ids
+    are one path): customer_id, involvement (when the shop has products; ordered categorical low, high, the
+    level of the person's first session's user), first_visit_at, first_product_view_at, first_purchase_at,
+    days_from_first_visit, sessions_from_first_visit, days_from_first_product_view,
+    sessions_from_first_product_view (days; sessions include the purchase session), touchpoints (sessions),
+    channels (distinct), research_views (research and compare pages before the purchase), first_channel,
+    purchase_channel."""
+    out = shop.sql(consideration_sql(shop)).set_index(PERSON_ID)
+    if "involvement" in out:
+        out["involvement"] = involvement_categorical(out["involvement"])
+    return out
 
 
 def consideration_sql(shop: "Shop") -> str:
-    """The query behind :func:`consideration` (column user_id plus the metrics), for the shop's engine;
-    it builds the work tables it reads first. journeylab.spark.consideration_df keeps its result in Spark."""
+    """The query behind :func:`consideration` (column person_id plus the metrics; involvement as text), for the
+    shop's engine; it builds the work tables it reads first. journeylab.spark.consideration_df keeps its result
+    in Spark."""
     require_events(shop, "consideration metrics")
     d = shop.dialect
     s = ensure_sessions(shop)  # first: the user map and the first product views come from the sessions
     ensure_user_map(shop)
     has_levels = ensure_user_levels(shop)
     lvl_join = "LEFT JOIN _jl_user_level ul USING (user_id)" if has_levels else ""
-    lvl = "ul.level AS involvement," if has_levels else ""
+    lvl = "ul.level" if has_levels else "CAST(NULL AS STRING)"
+    lvl_out = "a.involvement," if has_levels else ""
     return f"""
-        WITH fp AS (SELECT user_id, min(first_purchase_ts) AS tp FROM {s} WHERE has_purchase GROUP BY user_id),
-             pre AS (SELECT s.*, fp.tp FROM {s} s JOIN fp USING (user_id) WHERE s.started_at <= fp.tp),
-             pv AS (SELECT user_id, min(started_at) FILTER (WHERE n_product_views > 0) AS pv_session FROM pre GROUP BY 1),
+        WITH ps AS (SELECT s.*, coalesce(m.customer_id, s.user_id) AS person_id, m.customer_id AS person_customer,
+                           {lvl} AS person_level
+                    FROM {s} s LEFT JOIN _jl_user_map m USING (user_id) {lvl_join}),
+             fp AS (SELECT person_id, min(first_purchase_ts) AS tp FROM ps WHERE has_purchase GROUP BY person_id),
+             pre AS (SELECT s.*, fp.tp FROM ps s JOIN fp USING (person_id) WHERE s.started_at <= fp.tp),
+             pv AS (SELECT person_id, min(started_at) FILTER (WHERE n_product_views > 0) AS pv_session FROM pre GROUP BY 1),
              agg AS (
-               SELECT p.user_id, min(p.started_at) AS first_visit_at, any_value(p.tp) AS first_purchase_at,
+               SELECT p.person_id, max(p.person_customer) AS customer_id,
+                      min_by(p.person_level, p.started_at) AS involvement,
+                      min(p.started_at) AS first_visit_at, any_value(p.tp) AS first_purchase_at,
                       any_value(v.pv_session) AS pv_session,
                       count(*) AS sessions_from_first_visit,
                       count(*) FILTER (WHERE p.started_at >= v.pv_session) AS sessions_from_first_product_view,
                       count(DISTINCT p.channel) AS channels, sum(p.n_research) AS research_views,
                       min_by(p.channel, p.started_at) AS first_channel, max_by(p.channel, p.started_at) AS purchase_channel
-               FROM pre p JOIN pv v USING (user_id) GROUP BY p.user_id),
-             fpv AS (SELECT user_id, min(first_product_view_ts) FILTER (WHERE first_product_view_ts <= tp)
+               FROM pre p JOIN pv v USING (person_id) GROUP BY p.person_id),
+             fpv AS (SELECT person_id, min(first_product_view_ts) FILTER (WHERE first_product_view_ts <= tp)
                             AS first_product_view_at FROM pre GROUP BY 1)
-        SELECT a.user_id, m.customer_id, {lvl} a.first_visit_at, f.first_product_view_at, a.first_purchase_at,
+        SELECT a.person_id, a.customer_id, {lvl_out} a.first_visit_at, f.first_product_view_at, a.first_purchase_at,
                {d.seconds_between("a.first_purchase_at", "a.first_visit_at")} / 86400.0 AS days_from_first_visit,
                a.sessions_from_first_visit,
                {d.seconds_between("a.first_purchase_at", "f.first_product_view_at")} / 86400.0 AS days_from_first_product_view,
@@ -304,7 +318,7 @@ def consideration_sql(shop: "Shop") -> str:
                    AS sessions_from_first_product_view,
                a.sessions_from_first_visit AS touchpoints, a.channels, a.research_views,
                a.first_channel, a.purchase_channel
-        FROM agg a LEFT JOIN fpv f USING (user_id) LEFT JOIN _jl_user_map m USING (user_id) {lvl_join}"""
+        FROM agg a LEFT JOIN fpv f USING (person_id)"""
 
 
 CONSIDERATION_METRICS = ("days_from_first_visit", "sessions_from_first_visit", "days_from_first_product_view",

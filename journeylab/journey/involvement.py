@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import numpy as np
 import pandas as pd
 
+from journeylab.data.conventions import phase_categorical
 from journeylab.errors import ModelError
 from journeylab.journey.funnel import consideration
 from journeylab.journey.phases import journey_phases
@@ -225,7 +226,7 @@ def compare_involvement(shop: "Shop", n_boot: int = 500, seed: int = 0, level: f
     (currency) over ``horizon_months`` (the value model's figures, ``n_boot_model`` refits), phase_share
     (``param``: the phase), review_rate.
     Columns: COMPARE_COLUMNS (difference = high - low, ratio = high / low, each with its bootstrap interval):
-    ``phase`` a phase id, ``metric`` a metric id, ``param`` the channel or phase a metric is about ("" for none), ``unit`` a unit id (journeylab.i18n.UNITS)
+    ``phase`` a phase id (ordered categorical in journey order), a RangeIndex (rows are metrics), ``metric`` a metric id, ``param`` the channel or phase a metric is about ("" for none), ``unit`` a unit id (journeylab.i18n.UNITS)
     or the shop's currency code, ``test`` a test id (journeylab.i18n.TESTS; "" where there is none).
     ``attrs``: ``models`` (per level, the model used and its tier, journeylab.journey.value), level, n_boot,
     n_boot_model, seed, horizon_months (for the labels of expected_purchases and clv) and ``method``: the
@@ -280,6 +281,7 @@ def compare_involvement(shop: "Shop", n_boot: int = 500, seed: int = 0, level: f
     for p in ph["phase"].cat.categories:
         add(str(p), "phase_share", "share", ph, lambda f, p=p: f["phase"] == p, "share", param=str(p))
     out = pd.DataFrame(rows, columns=COMPARE_COLUMNS)
+    out["phase"] = phase_categorical(out["phase"], ph["phase"].cat.categories)
     value = d.get("value")
     models = {k: {"model": g.label, "tier": g.tier, "problems": list(g.problems)} for k, g in value.groups.items()} \
         if value is not None else {}
@@ -291,7 +293,7 @@ def compare_involvement(shop: "Shop", n_boot: int = 500, seed: int = 0, level: f
 # ---------------------------------------------------------------- KPIs per phase
 def phase_kpis(shop: "Shop", data: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """The standard metrics of each phase, per involvement level (columns low, high, all; index phase,
-    kpi, param: a phase id, a metric id of journeylab.i18n.METRICS and the channel it is about, "" for none).
+    kpi, param: a phase id (a level ordered in journey order), a metric id of journeylab.i18n.METRICS and the channel it is about, "" for none).
 
     awareness: new_visitors, channel_share_first_session (per channel); consideration:
     product_views_per_session, return_visit_rate, cart_rate (cart sessions / product-view sessions),
@@ -347,8 +349,9 @@ def phase_kpis(shop: "Shop", data: dict[str, pd.DataFrame] | None = None) -> pd.
         pass
     if cu["clv"].notna().any():
         kpi("ambassador", "clv", cu, lambda f: float(f["clv"].mean()))
-    out = pd.DataFrame([r for *_, r in rows], index=pd.MultiIndex.from_tuples([(p, k, q) for p, k, q, _ in rows],
-                                                                             names=["phase", "kpi", "param"]))
+    index = pd.MultiIndex.from_arrays([phase_categorical([p for p, *_ in rows]), [k for _, k, *_ in rows],
+                                       [q for _, _, q, _ in rows]], names=["phase", "kpi", "param"])
+    out = pd.DataFrame([r for *_, r in rows], index=index)
     value = d.get("value")
     out.attrs["horizon_months"] = getattr(value, "horizon_months", None)
     return out

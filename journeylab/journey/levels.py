@@ -23,6 +23,7 @@ import pandas as pd
 
 from journeylab.data.attrs import AttrFrame
 from journeylab.data.contract import research_view_sql
+from journeylab.data.conventions import involvement_categorical
 from journeylab.errors import DataError
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ def classify_involvement(shop: "Shop", override: Mapping[str, str] | None = None
 
     Returns one row per category (index ``category``): the evidence of ``category_evidence``, the
     rule votes (1 = votes high), ``score`` (share of available signals voting high), ``inferred_level``,
-    the final ``level`` (low / high) and its ``source`` (an id of journeylab.i18n.LEVEL_SOURCES: override,
+    the final ``level`` (both ordered categoricals low, high) and its ``source`` (an id of journeylab.i18n.LEVEL_SOURCES: override,
     config (the shop config's mapping), products_table, inferred). ``attrs["rules"]`` holds the inference rule table, ``attrs["inferred"]`` whether any
     level was inferred. ``rules`` replaces ``INFERENCE_RULES`` (same columns) to change thresholds.
     """
@@ -160,6 +161,8 @@ def classify_involvement(shop: "Shop", override: Mapping[str, str] | None = None
         keys = [k for k in mapping if k in out.index]
         out.loc[keys, "level"] = [mapping[k] for k in keys]
         out.loc[keys, "source"] = src
+    out["inferred_level"] = involvement_categorical(out["inferred_level"])
+    out["level"] = involvement_categorical(out["level"])
     out.attrs["rules"] = AttrFrame(rules)
     out.attrs["inferred"] = bool((out["source"] == "inferred").any())
     return out
@@ -175,7 +178,7 @@ def ensure_levels(shop: "Shop", override: Mapping[str, str] | None = None, rebui
     if not rebuild and override is None and shop.has_work("_jl_customer_level"):
         return True
     cls = classify_involvement(shop, override)
-    shop.register("_jl_cat_level_df", cls[["level"]].reset_index())
+    shop.register("_jl_cat_level_df", cls[["level"]].astype(str).reset_index())  # text in the engine, no enum
     try:
         ensure_temp(shop, "_jl_product_level", """
             SELECT p.product_id, p.category, c.level FROM products p JOIN _jl_cat_level_df c USING (category)""",

@@ -38,7 +38,8 @@ from journeylab.data.engine import connect
 from journeylab.errors import ConfigError, DataError, ModelError
 from journeylab.i18n import LANGUAGES, PHASE_RULES, PHASES, check_language, phase_label, phase_rule_label, t
 from journeylab.journey.levels import columns, ensure_levels
-from journeylab.models.rfm import SegmentMap, load_segment_map, rfm_segments
+from journeylab.data.conventions import PERSON_ID, involvement_categorical, phase_categorical
+from journeylab.models.rfm import SegmentMap, load_segment_map, rfm_segments, segment_categorical
 
 if TYPE_CHECKING:
     from journeylab.data.shop import Shop
@@ -208,7 +209,7 @@ def person_facts(shop: "Shop", at: Any = None) -> pd.DataFrame:
     first_seen, last_seen, first_order_at, last_order_at, has_events. (``segment`` is empty here;
     journey_phases fills it.)"""
     at = pd.Timestamp(at if at is not None else shop.observation_end)
-    df = shop.sql(person_facts_sql(shop, at)).set_index("person_id")
+    df = shop.sql(person_facts_sql(shop, at)).set_index(PERSON_ID)
     df["segment"] = pd.Series(pd.NA, index=df.index, dtype="object")
     df.attrs["at"] = at
     return df
@@ -317,11 +318,12 @@ def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
                    value: Any = None, segment_map: str | Path | Mapping | SegmentMap | None = None) -> pd.DataFrame:
     """Put every person (visitor or customer) in a phase of the phase model at date ``at``.
 
-    Returns one row per person (index ``person_id``) with ``phase`` (ordered categorical of phase ids, as words
-    by :func:`phase_name`), the facts it was based on, ``segment`` (RFM segment id, customers), ``p_alive`` and
-    ``status`` (ids active / at_risk / lost / too_early, as words by journeylab.i18n.status_label; see the module
-    docstring) when ``status``, and ``involvement`` (low / high, the level of the first order, or of the
-    products a visitor viewed most) when the shop has products. ``segment_map``: the RFM segment map (default
+    Returns one row per person (index ``person_id``) with ``phase`` (ordered categorical of phase ids in the
+    model's order, as words by :func:`phase_name`), the facts it was based on, ``segment`` (RFM segment id,
+    customers; ordered categorical in the segment map's order), ``p_alive`` and ``status`` (ordered categorical
+    of the ids active / at_risk / lost / too_early, as words by journeylab.i18n.status_label; see the module
+    docstring) when ``status``, and ``involvement`` (ordered categorical low, high: the level of the first order,
+    or of the products a visitor viewed most; missing where unknown) when the shop has products. ``segment_map``: the RFM segment map (default
     journeylab/segments.yaml); the segment values in the rules are its ids.
     ``attrs``: rules (the rule table used; its words: :func:`phase_name`, :func:`phase_description`), model, at,
     status_rule, note (what cannot be seen: with orders only, phases before purchase need events). ``value``: the shop's journeylab.journey.value.ShopValue
@@ -343,7 +345,8 @@ def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
     finally:
         con.close()
     out = facts.copy()
-    out.insert(0, "phase", pd.Categorical.from_codes(codes, categories=list(table["phase"]), ordered=True))
+    out.insert(0, "phase", pd.Categorical.from_codes(codes, dtype=phase_categorical([], table["phase"]).dtype))
+    out["segment"] = segment_categorical(out["segment"], smap)
     how = ""
     if status:
         st, how = _status(facts, shop, at, value, recency_days, thresholds)
@@ -356,6 +359,7 @@ def journey_phases(shop: "Shop", at: Any = None, model: str = "five",
             ensure_user_levels(shop)
             ul = shop.sql("SELECT user_id AS person_id, level FROM _jl_user_level").set_index("person_id")["level"]
             out["involvement"] = out["involvement"].fillna(ul.reindex(out.index))
+        out["involvement"] = involvement_categorical(out["involvement"])
     notes, early = [], []
     if not shop.has("events"):
         early = [p for p, n in zip(table["phase"], table["needs"]) if n == "events"]
@@ -373,7 +377,11 @@ def phase_counts(phases: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """Persons per phase (rows, journey order) and, with ``by`` (e.g. "status", "involvement"), per group."""
     if by is None:
         return phases["phase"].value_counts(sort=False).rename("persons").to_frame()
-    return pd.crosstab(phases["phase"], phases[by].fillna("(unknown)")).reindex(phases["phase"].cat.categories,
+    col = phases[by]
+    if col.isna().any():  # persons of no group are counted, in a column of their own at the end
+        col = (col.cat.add_categories("(unknown)") if isinstance(col.dtype, pd.CategoricalDtype)
+               else col.astype(object)).fillna("(unknown)")
+    return pd.crosstab(phases["phase"], col).reindex(phases["phase"].cat.categories,
                                                                                  fill_value=0)
 
 

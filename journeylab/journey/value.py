@@ -39,7 +39,7 @@ from journeylab.display_repr import Shown, View, number, percent
 from journeylab.models import fitcheck
 from journeylab.models.churn import RECENCY_DAYS, STATUSES, ChurnThresholds, customer_status, evaluate_churn
 from journeylab.i18n import MODEL_LABELS
-from journeylab.models.clv import CustomerValueModel, ModelComparison, compare_models
+from journeylab.models.clv import DISCOUNT_RATE, CustomerValueModel, ModelComparison, compare_models
 from journeylab.errors import DataError, ModelError
 from journeylab.models.summary import customer_summary
 
@@ -48,11 +48,6 @@ if TYPE_CHECKING:
 
 GROUP_ALL = "all"
 UNKNOWN_LEVEL = "unknown"
-
-
-def annual_to_monthly(rate: float) -> float:
-    """A yearly discount rate (0.10 = 10 % a year) as the monthly rate lifetimes' CLV uses."""
-    return (1.0 + rate) ** (1.0 / 12.0) - 1.0
 
 
 def calibration_end(first_order: pd.Timestamp, observation_end: pd.Timestamp,
@@ -183,7 +178,7 @@ def _draw_figures(value: "ShopValue", g: GroupModel, part: pd.DataFrame, w: np.n
     repeated a hundred times per group, so it skips the per-customer frames)."""
     cols = ["frequency", "recency", "T", "monetary_value"]
     model = CustomerValueModel(g.model.purchase, spend=g.model.spend).fit(part[cols], weights=w, start=g.model)
-    pred = model.predict_arrays(value.horizon_months, "months", annual_to_monthly(value.discount_rate))
+    pred = model.predict_arrays(value.horizon_months, "months", value.discount_rate)
     x = part["frequency"].to_numpy(float)
     spend = pred["expected_spend_per_order"] if model.spend_ is not None else _mean_repeat_order_value(part, w)
     wait = pred["next_purchase_in_days"]
@@ -247,7 +242,7 @@ def _predict_group(value: "ShopValue | _Settings", g: GroupModel, part: pd.DataF
     out["model"] = g.label
     if model is not None:
         pred = model.predict(value.horizon_months, unit="months",
-                             discount_rate=annual_to_monthly(value.discount_rate), summary=part[cols])
+                             discount_rate=value.discount_rate, summary=part[cols])
         out["p_alive"] = pred["p_alive"] if g.tier == "full" else np.nan
         out["expected_purchases"] = pred["expected_purchases"]
         if "clv" in pred:
@@ -346,12 +341,13 @@ def _fit_group(name: str, part: pd.DataFrame, holdout: pd.DataFrame | None) -> G
     return g
 
 
-def shop_value(shop: "Shop", *, horizon_months: float = 12, discount_rate: float = 0.10, by: str | None = "auto",
+def shop_value(shop: "Shop", *, horizon_months: float = 12, discount_rate: float = DISCOUNT_RATE, by: str | None = "auto",
                at: Any = None, thresholds: ChurnThresholds = ChurnThresholds(),
                recency_days: tuple[float, float] = RECENCY_DAYS) -> ShopValue:
     """Fit, judge and apply the shop's value model (see the module docstring).
 
-    ``horizon_months``: CLV horizon; ``discount_rate``: per year (0.10 = 10 %); ``by``: "auto" (per
+    ``horizon_months``: CLV horizon; ``discount_rate``: per year (0.10 = 10 %, compounded
+    monthly: journeylab.models.clv.annual_to_monthly); ``by``: "auto" (per
     involvement level where the shop has them), "involvement" (required) or None (one pooled model);
     ``at``: the date to value the customers at (default: the shop's observation end).
     """

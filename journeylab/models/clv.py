@@ -43,6 +43,7 @@ __all__ = ["CustomerValueModel", "compare_models", "expected_spend", "independen
 # lifetimes' month convention (utils._customer_lifetime_value), so CLV numbers agree with it
 UNITS_PER_MONTH = {"days": 30.0, "weeks": 4.345, "months": 1.0}
 UNIT_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.0}
+DISCOUNT_RATE = 0.10  # per year, the default of every CLV in journeylab (the report's ``discount_rate:`` too)
 MAX_WAIT_DAYS = 36_525.0  # next purchase dates further than a century away are not shown
 
 
@@ -100,6 +101,16 @@ def summary_unit(df: pd.DataFrame, time_unit: str | None = None) -> tuple[str, f
                         column="T", hint="build it with journeylab.customer_summary (it carries its unit), "
                                          "or pass time_unit='days' or 'weeks'")
     return str(attrs_name or f"{float(attrs_days):g} days"), float(attrs_days)
+
+
+def annual_to_monthly(rate: float) -> float:
+    """A yearly discount rate (0.10 = 10 % a year) as the monthly rate the cash flows are discounted with,
+    compounded monthly: ``(1 + rate) ** (1 / 12) - 1`` (0.10 a year is 0.797 % a month). The one conversion in
+    journeylab: every ``discount_rate`` is per year; lifetimes' ``customer_lifetime_value`` takes this monthly
+    rate."""
+    if not rate > -1.0:
+        raise ValueError(f"a discount rate must be above -1 (-100 %), not {rate!r}")
+    return (1.0 + rate) ** (1.0 / 12.0) - 1.0
 
 
 def units_per_month(unit_days: float) -> float:
@@ -267,15 +278,16 @@ class CustomerValueModel(Shown):
     # -- predictions on unique rows, broadcast
     @staticmethod
     def _steps(horizon: float, unit: str, unit_days: float, discount_rate: float) -> tuple[np.ndarray, np.ndarray]:
-        """Monthly step ends in model time units (the last one = the horizon) and their discount factors,
-        lifetimes' ``customer_lifetime_value`` convention."""
+        """Monthly step ends in model time units (the last one = the horizon) and their discount factors at the
+        yearly ``discount_rate``: ``(1 + annual_to_monthly(discount_rate)) ** -month``, lifetimes'
+        ``customer_lifetime_value`` convention with its monthly rate."""
         if unit not in UNITS_PER_MONTH:
             raise ValueError(f"unit must be one of {list(UNITS_PER_MONTH)}, not {unit!r}")
         per_month = units_per_month(unit_days)
         months = horizon / UNITS_PER_MONTH[unit]
         steps = np.arange(1, math.ceil(months - 1e-9) + 1, dtype=float) * per_month
         steps[-1] = months * per_month
-        return steps, (1.0 + discount_rate) ** -(steps / per_month)
+        return steps, (1.0 + annual_to_monthly(discount_rate)) ** -(steps / per_month)
 
     def _rows(self, summary: pd.DataFrame | None) -> tuple[Compressed, pd.Index, np.ndarray | None, Any]:
         """The compressed rows, index, mean spend and observation end of the fitted or a given summary."""
@@ -311,7 +323,7 @@ class CustomerValueModel(Shown):
             raise ModelError("not_finite", model=MODEL_LABELS[self.purchase], what=bad)
         return u, spend
 
-    def predict_arrays(self, horizon: float = 12, unit: str = "months", discount_rate: float = 0.01,
+    def predict_arrays(self, horizon: float = 12, unit: str = "months", discount_rate: float = DISCOUNT_RATE,
                        summary: pd.DataFrame | None = None) -> dict[str, np.ndarray]:
         """``predict``'s numeric columns as arrays, one value per customer of the summary (default: the
         fitted one) in its order, without the frame or dates: for code that repeats predictions many
@@ -329,13 +341,14 @@ class CustomerValueModel(Shown):
             cols["clv"] = cols["discounted_purchases"] * spend
         return cols
 
-    def predict(self, horizon: float = 12, unit: str = "months", discount_rate: float = 0.01,
+    def predict(self, horizon: float = 12, unit: str = "months", discount_rate: float = DISCOUNT_RATE,
                 summary: pd.DataFrame | None = None, observation_end: Any = None) -> pd.DataFrame:
         """One row per customer (index customer_id) for the next ``horizon`` ``unit``s.
 
         ``unit`` is "days", "weeks" or "months" (a month = 30 days = 4.345 weeks, lifetimes'
-        convention). ``discount_rate`` is per month (0.01 a month is about 12.7% a year); cash flows
-        are discounted month by month as in lifetimes' ``customer_lifetime_value``.
+        convention). ``discount_rate`` is per year (0.10 = 10 % a year), as everywhere in journeylab; cash flows
+        are discounted month by month at ``annual_to_monthly(discount_rate)`` a month, as lifetimes'
+        ``customer_lifetime_value`` does with that monthly rate.
 
         Columns: ``p_alive`` (probability the customer is still active at the observation end),
         ``expected_purchases`` (repeat purchases expected within the horizon), ``p_no_purchase``
@@ -365,17 +378,18 @@ class CustomerValueModel(Shown):
             cols["expected_spend_per_order"] = spend
             cols["clv"] = cols["discounted_purchases"] * spend
         out = pd.DataFrame(cols, index=index, copy=False)
-        out.attrs.update(horizon=horizon, unit=unit, discount_rate_per_month=discount_rate,
+        out.attrs.update(horizon=horizon, unit=unit, discount_rate=discount_rate,
+                         monthly_discount_rate=annual_to_monthly(discount_rate),
                          time_unit=self.time_unit_, unit_days=self.unit_days_, currency=getattr(self, "currency", None))
         return out
 
     # -- uncertainty
     def bootstrap(self, n_boot: int = 200, horizon: float = 12, unit: str = "months",
-                  discount_rate: float = 0.01, seed: int | None = 0, level: float = 0.95) -> "BootstrapResult":
+                  discount_rate: float = DISCOUNT_RATE, seed: int | None = 0, level: float = 0.95) -> "BootstrapResult":
         """Nonparametric bootstrap over customers (multinomial weights on the compressed rows).
 
         Returns parameter intervals and intervals for the totals over the fitted customers of
-        expected purchases and CLV within the horizon (these carry parameter uncertainty). Each draw
+        expected purchases and CLV within the horizon (``discount_rate`` per year, as in ``predict``) (these carry parameter uncertainty). Each draw
         refits the models from the fitted parameters with the penalizer the fit used, without retries;
         draws whose fit fails are left out.
         """

@@ -24,7 +24,6 @@ and ``data_`` (the compressed rows; absent on a model made by ``from_params``).
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Callable, ClassVar
 
@@ -602,7 +601,7 @@ class BaseModel(Shown):
     def _fit(self, cols: tuple, weights: np.ndarray, initial_params=None, retry: bool = True):
         """Fit on unique rows ``cols`` with ``weights`` customers each. ``initial_params`` (data units)
         start the optimiser. With ``retry``, a fit that fails (NaN, overflow, no convergence) is retried
-        with the penalizers in RETRY_PENALIZERS (a RuntimeWarning says which one was used) and ModelError
+        with the penalizers in RETRY_PENALIZERS (``penalizer_`` records the one used; the model's view shows it) and ModelError
         "fit_failed" is raised when none works; without it (bootstrap draws, started from the full fit) the
         model is fitted once with its own penalizer: NaN or overflow raise FloatingPointError or ValueError,
         and ``converged_`` says whether the optimiser converged."""
@@ -617,10 +616,7 @@ class BaseModel(Shown):
                 last = str(exc)
                 continue
             if self.converged_ and np.all(np.isfinite(self.params_)) and np.isfinite(self.log_likelihood_):
-                if pen != self.penalizer:
-                    warnings.warn(f"{MODEL_LABELS[self.name]} did not converge without a penalizer; fitted with "
-                                  f"penalizer {pen}", RuntimeWarning, stacklevel=4)
-                return self
+                return self  # ``penalizer_`` says which penalizer it needed (shown with the model): no warning
             last = self.message_
         raise ModelError("fit_failed", model=MODEL_LABELS[self.name], detail=last)
 

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from journeylab.data.config import load_yaml_data, own_words
+from journeylab.data.conventions import JOURNEY_PHASES, ordered, phase_categorical
 from journeylab.display_repr import Shown, View
 from journeylab.data.dialect import DUCKDB, Dialect
 from journeylab.data.engine import connect
@@ -42,7 +43,7 @@ from journeylab.i18n import LANGUAGES, SEGMENTS, segment_action, segment_label
 DEFAULT_F_BINS = (1, 2, 3, 4, 6)  # lower bounds of F scores 1..5 in number of orders
 _SEGMENT_FIELDS = ("id", "r", "fm", "phase")
 _SEGMENT_WORDS = ("name", "action")  # a segment's own words ({en, nl}), needed when i18n does not know its id
-PHASES = ("purchase", "upsell", "ambassador")
+PHASES = JOURNEY_PHASES[2:]  # purchase, upsell, ambassador: the phases a segment can belong to, in journey order
 
 
 @dataclass(frozen=True, repr=False)
@@ -101,6 +102,13 @@ def load_segment_map(source: str | Path | Mapping | None = None) -> SegmentMap:
         pairs = [f"R{a}/FM{b}" for a, b in zip(r.ravel()[uncovered], fm.ravel()[uncovered])][:5]
         raise ConfigError(f"segment map {smap.version} leaves score pairs without a segment: {', '.join(pairs)}")
     return smap
+
+
+def segment_categorical(values: Any, segment_map: "SegmentMap | str | Path | Mapping | None" = None) -> pd.Categorical:
+    """Segment ids as an ordered categorical in the order of ``segment_map`` (default journeylab/segments.yaml):
+    the one dtype of a ``segment`` column in every result (rfm_segments, journey_phases, ...)."""
+    smap = segment_map if isinstance(segment_map, SegmentMap) else load_segment_map(segment_map)
+    return ordered(values, list(smap.table["id"]))
 
 
 RFM_COLUMNS = ["recency", "frequency", "monetary", "revenue", "R", "F", "M", "FM", "rfm", "segment", "phase"]
@@ -199,7 +207,7 @@ def rfm_segments(summary_or_shop: Any, segment_map: str | Path | Mapping | Segme
     """One row per customer: recency (time units since the last order), frequency (orders), monetary
     (mean order value, currency), revenue, R/F/M/FM scores, ``rfm`` code ("545"), segment (the segment's id,
     an ordered categorical in map order; its words: ``segment_table``, journeylab.i18n.segment_label) and
-    phase. ``attrs`` holds the map version, the map (``segment_map``, its rows with any words of its own) and
+    phase (an ordered categorical in journey order: purchase, upsell, ambassador). ``attrs`` holds the map version, the map (``segment_map``, its rows with any words of its own) and
     the F rule used: ``f_fixed`` (fixed order counts ``f_bins`` instead of quintiles), ``f_top_share`` (the
     share of the most common order count) and ``f_rule`` (the rule in English words, for a reader of the
     frame)."""
@@ -228,9 +236,9 @@ def rfm_segments(summary_or_shop: Any, segment_map: str | Path | Mapping | Segme
     out.insert(out.columns.get_loc("FM") + 1, "rfm", pd.Series(codes, index=out.index).map(
         {c: str(c) for c in np.unique(codes)}))
     pos = out.pop("segment_no").to_numpy()
-    for name, col in (("segment", "id"), ("phase", "phase")):
-        out[name] = smap.table[col].to_numpy()[pos]
-    out["segment"] = pd.Categorical(out["segment"], categories=list(smap.table["id"]), ordered=True)
+    # codes straight from the rule positions (a million customers: no per-value check needed)
+    out["segment"] = pd.Categorical.from_codes(pos, dtype=segment_categorical([], smap).dtype)
+    out["phase"] = phase_categorical(smap.table["phase"].to_numpy()[pos], PHASES)
     out.attrs.update(segment_map_version=smap.version, f_rule=f_rule, f_fixed=fixed_f, f_top_share=top / n,
                      f_bins=list(f_bins),
                      segment_map=smap.table.to_dict("records"),

@@ -64,7 +64,8 @@ def cached(output_dir: str | Path | None, name: str, key: dict, fn: Callable[[],
 
 def value_models(shop: Shop, *, horizon_months: float = 12, discount_rate: float = 0.10, lang: str = "en",
                  thresholds: ChurnThresholds = ChurnThresholds(), output_dir: str | Path | None = None) -> Outcome:
-    """The shop's value model (journeylab.journey.value.shop_value), or the plain sentence why there is none.
+    """The shop's value model (journeylab.journey.value.shop_value; ``discount_rate`` per year, as the config's
+    ``discount_rate:``), or the plain sentence why there is none.
 
     Every notebook of a report reads the same one (``cached`` in the run's ``output_dir``), so every
     section sees the same model, P(alive) and status per customer."""

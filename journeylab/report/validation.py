@@ -33,7 +33,8 @@ from journeylab.journey.involvement import compare_involvement
 from journeylab.data.shop import load_shop
 from journeylab.simulate import simulate_shop
 from journeylab.simulate.truth import true_level_figures
-from journeylab.journey.value import annual_to_monthly, shop_value
+from journeylab.journey.value import shop_value
+from journeylab.models.clv import annual_to_monthly
 
 HORIZON_MONTHS = 12
 DISCOUNT_RATE = 0.10  # per year, as in the reports

@@ -59,7 +59,7 @@ def journey_phases_df(shop: "SparkShop", at: Any = None, model: str = "five",
 
 
 def consideration_df(shop: "SparkShop") -> "DataFrame":
-    """journeylab.journey.funnel.consideration's per-person metrics (column user_id plus the metrics) as a lazy
+    """journeylab.journey.funnel.consideration's per-person metrics (column person_id plus the metrics) as a lazy
     Spark DataFrame, for more buyers than the driver should hold."""
     from journeylab.journey.funnel import consideration_sql
 

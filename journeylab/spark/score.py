@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from journeylab.models.clv import CustomerValueModel
+from journeylab.models.clv import DISCOUNT_RATE, CustomerValueModel
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -59,14 +59,14 @@ def _lean(model: CustomerValueModel) -> CustomerValueModel:
 
 
 def score_customers(summary: "DataFrame", model: CustomerValueModel, *, horizon: float = 12, unit: str = "months",
-                    discount_rate: float = 0.01, path: str | None = None, segments: "DataFrame | None" = None,
+                    discount_rate: float = DISCOUNT_RATE, path: str | None = None, segments: "DataFrame | None" = None,
                     phases: "DataFrame | None" = None, mode: str = "overwrite") -> "DataFrame":
     """Score every customer of a Spark customer summary with a fitted model, inside Spark.
 
     ``summary`` has customer_id, frequency, recency, T, monetary_value (journeylab.spark.customer_summary_df).
     Columns out: customer_id, p_alive, expected_purchases, p_no_purchase, next_purchase_in_days
     (days), expected_spend_per_order and clv (shop currency, discounted; NULL without a spend model),
-    as CustomerValueModel.predict(horizon, unit, discount_rate) gives them. With ``segments`` (e.g.
+    as CustomerValueModel.predict(horizon, unit, discount_rate) gives them (``discount_rate`` per year). With ``segments`` (e.g.
     rfm_scores_df(...)) its columns R, F, M and segment are joined on customer_id; with ``phases``
     (journey_phases_df(shop)) the journey phase (an id). With ``path`` the result is written
     there as Parquet (``mode`` as Spark's) and read back.
