@@ -70,7 +70,8 @@ def pytest_collection_modifyitems(config, items):
 # the environment does not set its own spark-submit arguments.
 SPARK_TEST_SUBMIT_ARGS = ('--driver-java-options "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" '
                           "--conf spark.shuffle.compress=false --conf spark.shuffle.spill.compress=false pyspark-shell")
-SPARK_TEST_SQL_CONF = {"spark.sql.adaptive.enabled": "false", "spark.sql.inMemoryColumnarStorage.compressed": "false"}
+SPARK_TEST_SQL_CONF = {"spark.sql.adaptive.enabled": "false", "spark.sql.inMemoryColumnarStorage.compressed": "false",
+                       "spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN"}
 
 
 @pytest.fixture(scope="session")
