@@ -82,3 +82,18 @@ def test_attribution_per_involvement_on_simulated_shop():
         assert part["first_touch"].reindex(true_first.index).to_numpy() == pytest.approx(true_first.to_numpy(), rel=0.1)
     sh = attribution_shares(a)
     assert np.allclose(sh.groupby("involvement")[list(MODELS)].sum().loc[["low", "high"]], 1)
+
+
+def test_by_involvement_on_a_shop_without_levels_credits_everyone_with_a_missing_level():
+    """A shop without products (UCI online shoppers: sessions only) has no involvement levels: its people's
+    level is missing, as a person's of no known level is, and the credits are those without the breakdown."""
+    import journeylab as jl
+
+    hand = hand_shop()
+    tables = {name: hand.sql(f"SELECT * FROM {name}") for name in ("orders", "events")}
+    shop = jl.load_shop({"name": "no-levels", "observation_end": str(hand.observation_end), "tables": tables})
+    assert not shop.has("products")
+    by, plain = attribution(shop, by_involvement=True), attribution(shop)
+    assert by["involvement"].isna().all() and str(by["involvement"].dtype) == "category"
+    pd.testing.assert_frame_equal(by.drop(columns="involvement").set_index("channel").sort_index(),
+                                  plain.set_index("channel").sort_index(), check_like=True)

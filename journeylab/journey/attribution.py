@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 MODELS = ("first_touch", "last_touch", "last_non_direct", "linear", "position_based", "time_decay", "markov")
 START, CONV, NULL = "(start)", "(conversion)", "(null)"
 UNKNOWN = "(unknown)"  # the work table's level of a person without one; a missing involvement in the result
+NO_LEVELS = "all"  # the work table's one group of a shop without involvement levels; missing in the result too
 
 
 def journey_paths(shop: "Shop") -> str:
@@ -45,7 +46,7 @@ def journey_paths(shop: "Shop") -> str:
     s = ensure_sessions(shop)
     lvl = ensure_user_levels(shop)
     join = "LEFT JOIN _jl_user_level ul USING (user_id)" if lvl else ""
-    level = f"coalesce(ul.level, '{UNKNOWN}')" if lvl else "'all'"
+    level = f"coalesce(ul.level, '{UNKNOWN}')" if lvl else f"'{NO_LEVELS}'"
     return shop.create_work("_jl_paths", f"""
         WITH fp AS (SELECT user_id, min(first_purchase_ts) AS conv_at FROM {s} WHERE has_purchase GROUP BY user_id),
              t AS (SELECT s.user_id, s.channel, s.started_at, fp.conv_at, fp.conv_at IS NOT NULL AS converted
@@ -160,8 +161,9 @@ def attribution(shop: "Shop", by_involvement: bool = False, half_life_days: floa
     out = (pd.concat(parts).reset_index().rename(columns={"index": "channel"})[columns] if parts
            else pd.DataFrame({c: pd.Series(dtype=float if c in MODELS or c == "removal_effect" else object)
                               for c in columns}))
-    if by_involvement:  # the level of a person of no known level is missing, as everywhere
-        out["involvement"] = involvement_categorical(out["involvement"].where(out["involvement"] != UNKNOWN))
+    if by_involvement:  # the level of a person of no known level (or of a shop without levels) is missing
+        out["involvement"] = involvement_categorical(out["involvement"].where(~out["involvement"].isin([UNKNOWN,
+                                                                                                        NO_LEVELS])))
         out = out.sort_values(["involvement", "channel"], ignore_index=True, na_position="last")
     else:
         out = out.drop(columns="involvement")

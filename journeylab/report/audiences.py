@@ -148,11 +148,11 @@ def write_audiences(aud: Audiences, out: str | Path, *, layout: str = "generic",
 def audience_options(config: str | Path) -> dict[str, Any]:
     """The report options a client config gives its audiences (language, phase model, CLV settings and its own
     audiences file, resolved against the config's folder)."""
-    from journeylab.report.run import _config_path, read_report_options
+    from journeylab.report.run import config_relative_path, read_report_options
 
     opts = read_report_options(config)
     if opts.get("audiences"):
-        path = _config_path(Path(config), opts["audiences"])
+        path = config_relative_path(Path(config), opts["audiences"])
         if not path.exists():
             raise ConfigError(f"client config {config}: audiences file {opts['audiences']} does not exist")
         opts["audiences"] = path

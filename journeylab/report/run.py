@@ -83,7 +83,7 @@ def read_report_options(config: str | Path | ShopConfig) -> dict[str, Any]:
         opts["language"] = "en" if cfg.language is None else cfg.language
     logo = opts.get("logo")
     if logo:
-        path = _config_path(config, logo)
+        path = config_relative_path(config, logo)
         if not path.exists():
             raise ConfigError(f"client config {config}: logo file {logo} does not exist")
         try:
@@ -91,7 +91,7 @@ def read_report_options(config: str | Path | ShopConfig) -> dict[str, Any]:
         except NotAnImage as exc:
             raise ConfigError(f"client config {config}: logo {path} is not an image journeylab embeds: {exc}; "
                               "use a PNG, JPEG, GIF, WebP or a plain SVG") from None
-    if opts.get("audiences") and not _config_path(config, opts["audiences"]).exists():
+    if opts.get("audiences") and not config_relative_path(config, opts["audiences"]).exists():
         raise ConfigError(f"client config {config}: audiences file {opts['audiences']} does not exist")
     for nb in opts["notebooks"]:
         if not _notebook_path(config, nb).exists():
@@ -217,7 +217,7 @@ def _snapshot_step(run_dir: Path, database: Path, opts: dict[str, Any], config: 
     try:
         shop = load_shop(database)
         try:
-            source = _config_path(config, opts["audiences"]) if opts.get("audiences") else None
+            source = config_relative_path(config, opts["audiences"]) if opts.get("audiences") else None
             values = write_run_snapshot(run_dir, shop, opts, audiences_source=source,
                                         value_cache=run_dir / CACHE_DIR / "value.pkl")
         finally:
@@ -442,7 +442,7 @@ def _logo_path(config: Path, opts: dict[str, Any]) -> Path | None:
     logo = opts.get("logo")
     if not logo or not isinstance(logo, str):
         return None
-    path = _config_path(config, logo)
+    path = config_relative_path(config, logo)
     try:
         image_type(path)
     except (NotAnImage, OSError):
@@ -450,8 +450,9 @@ def _logo_path(config: Path, opts: dict[str, Any]) -> Path | None:
     return path
 
 
-def _config_path(config: Path, name: str) -> Path:
-    # A file a client config names (read, never written): absolute, or relative to the config's folder.
+def config_relative_path(config: Path, name: str) -> Path:
+    """A file a client config names (read, never written): ``name`` as it is when absolute, else relative to
+    the folder of ``config``."""
     return Path(name) if Path(name).is_absolute() else Path(config).parent / name
 
 
