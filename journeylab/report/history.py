@@ -163,20 +163,27 @@ def history_table(reports: str | Path, client: str) -> pd.DataFrame:
 def history_plot(table: pd.DataFrame, lang: str = "en", currency: str = "EUR", horizon_months: float = 12):
     """The headline figures over the runs (one small panel each, x: the run's observation end, else its run
     folder's time stamp); a matplotlib Figure."""
-    import matplotlib.pyplot as plt
+    import textwrap
 
-    from journeylab.i18n import format_number, t
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    from journeylab.i18n import format_money, format_number, format_percent, t
 
     labels = {key: t(label, lang) for key, label in FIGURE_LABELS.items()}
     when = pd.to_datetime(table["observation_end"], errors="coerce")
     stamp = pd.to_datetime(table["run"].str.slice(0, 15), format="%Y%m%d-%H%M%S", errors="coerce")
     x = when.fillna(stamp)
-    fig, axes = plt.subplots(1, len(HISTORY_FIGURES), figsize=(15, 3.2), constrained_layout=True)
+    fig, axes = plt.subplots(1, len(HISTORY_FIGURES), figsize=(15, 3.4), constrained_layout=True)
     h = format_number(horizon_months, lang, 0 if float(horizon_months).is_integer() else 1)
+    # the values as the report writes them: shares as percentages, money in the shop's currency, counts whole
+    write = {"repeat_rate": lambda v: format_percent(v, lang, 0), "share_at_risk_or_lost": lambda v: format_percent(v, lang, 0),
+             "revenue": lambda v: format_money(v, currency, lang, 0), "clv_total": lambda v: format_money(v, currency, lang, 0)}
     for ax, key in zip(axes, HISTORY_FIGURES):
         ax.plot(x, table[key], marker="o")
-        ax.set_title(str(labels[key]).format(h=h), fontsize=10)
+        ax.set_title(textwrap.fill(str(labels[key]).format(h=h), 26), fontsize=10)
         ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _, f=write.get(key, lambda v: format_number(v, lang)): f(v)))
         if key in ("repeat_rate", "share_at_risk_or_lost"):
             ax.set_ylim(0, 1)
     return fig
