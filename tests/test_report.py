@@ -324,6 +324,42 @@ def test_report_kernels_run_side_by_side_in_one_folder_over_private_sockets(tmp_
     assert "without encryption" not in err and "KeyboardInterrupt" not in err and "Invalid Signature" not in err
 
 
+def test_the_kernel_s_own_log_goes_to_a_private_file_not_to_the_terminal(tmp_path, capfd, caplog):
+    """A kernel shut down while it publishes its status logs a zmq traceback to its stderr on a loaded machine
+    (it broke a batch's promise of a clean terminal): the kernel's stderr is a file in its private folder,
+    passed on to the journeylab.report.kernel logger (DEBUG) when the kernel is gone."""
+    import logging
+    import os
+
+    from jupyter_core.utils import run_sync
+
+    from journeylab.report.kernel import ReportKernelManager
+
+    km = ReportKernelManager(kernel_name="python3")
+    run_sync(km.start_kernel)(cwd=str(tmp_path))
+    folder = Path(km._socket_dir)
+    try:
+        stderr_target = os.readlink(f"/proc/{km.provisioner.pid}/fd/2")
+        assert stderr_target == str(folder / "kernel.log")
+        # what the kernel process writes to its stderr (not a cell's output: that is a message) lands there
+        from jupyter_client import BlockingKernelClient
+
+        client = BlockingKernelClient()
+        client.load_connection_info(km.get_connection_info())
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        client.execute("from ipykernel.kernelapp import IPKernelApp\n"
+                       "IPKernelApp.instance().log.error('KERNEL-LOG-LINE')")  # as the shutdown race logs
+        client.get_shell_msg(timeout=60)
+        client.stop_channels()
+    finally:
+        with caplog.at_level(logging.DEBUG, logger="journeylab.report.kernel"):
+            run_sync(km.shutdown_kernel)(now=False)
+    assert "KERNEL-LOG-LINE" not in capfd.readouterr().err
+    assert any("KERNEL-LOG-LINE" in r.getMessage() for r in caplog.records)
+    assert not folder.exists()
+
+
 def test_a_report_runs_its_notebooks_in_one_kernel_cleared_between_them(tmp_path):
     """report.kernel: the second notebook runs in the first one's kernel (same process, modules already
     imported) but sees none of its names or figures, and the kernel is gone when the run ends."""

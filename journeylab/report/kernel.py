@@ -17,6 +17,11 @@ The kernel itself (``ReportKernelManager``):
   started there at once (a batch, parallel tests) would share.
 - No interrupt before the shutdown request: jupyter_client sends one, and a kernel busy finishing its
   last reply on a loaded machine logs "KeyboardInterrupt caught in kernel" to the report's stderr.
+- Its own stderr (the kernel's log, not a notebook's output, which travels as messages) goes to a file in
+  that private folder, not to the terminal of ``journeylab report``: a kernel shut down while it still
+  publishes its status logs a zmq traceback ("Socket operation on non-socket") on a loaded machine, which
+  is no news for a client or an agency. The log is passed on to the logger ``journeylab.report.kernel``
+  (DEBUG) when the kernel is gone, so an analyst who wants it enables that logger.
 - OpenBLAS in one thread (unless the environment says otherwise): a report's linear algebra is on 2-6
   parameters, where OpenBLAS's worker threads only spin. Beside other kernels or test workers, the demo's
   bootstrap refits took about twice as long with its default threads (benchmarks/blas_threads.py).
@@ -24,6 +29,7 @@ The kernel itself (``ReportKernelManager``):
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import tempfile
@@ -38,6 +44,7 @@ from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 from traitlets import default
 
+_log = logging.getLogger(__name__)
 ENGINE = "journeylab"
 KERNEL = "python3"
 # what a notebook leaves in the shared kernel: its names, its outputs' history, its figures
@@ -59,6 +66,10 @@ class ReportKernelManager(AsyncKernelManager):
     async def _async_pre_start_kernel(self, **kw: Any):
         env = dict(kw.get("env") or os.environ)
         env.setdefault("OPENBLAS_NUM_THREADS", "1")
+        self.ip  # noqa: B018 (the default makes the private folder the log goes into)
+        if "stderr" not in kw and getattr(self, "_socket_dir", None):
+            self._log_file = open(os.path.join(self._socket_dir, "kernel.log"), "wb")  # noqa: SIM115 (closed at cleanup)
+            kw["stderr"] = self._log_file
         return await super()._async_pre_start_kernel(**{**kw, "env": env})
 
     async def _async_interrupt_kernel(self) -> None:
@@ -68,6 +79,12 @@ class ReportKernelManager(AsyncKernelManager):
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
         if not restart and getattr(self, "_socket_dir", None):
+            log = getattr(self, "_log_file", None)
+            if log is not None:
+                log.close()
+                text = Path(log.name).read_text(encoding="utf-8", errors="replace").strip()
+                if text:
+                    _log.debug("kernel log:\n%s", text)
             shutil.rmtree(self._socket_dir, ignore_errors=True)
 
 
