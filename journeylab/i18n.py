@@ -411,6 +411,13 @@ LABELS: dict[str, dict[str, str]] = {
     "funnel_title": {"en": "Funnel", "nl": "Trechter"},
     "phases_title": {"en": "Persons per phase", "nl": "Personen per fase"},
     "persons": {"en": "persons", "nl": "personen"},
+    "audience": {"en": "audience", "nl": "doelgroep"},
+    "audiences_heading": {"en": "Audiences: whom to reach", "nl": "Doelgroepen: wie u kunt benaderen"},
+    "audiences_intro": {"en": "How many customers and visitors are in each audience today. The command journeylab "
+                              "audiences writes their lists, with pseudonymised ids, for e-mail and advertising tools.",
+                        "nl": "Hoeveel klanten en bezoekers vandaag in elke doelgroep zitten. De opdracht journeylab "
+                              "audiences schrijft hun lijsten, met gepseudonimiseerde id's, voor e-mail- en "
+                              "advertentietools."},
     "flow_title": {"en": "Phase flows", "nl": "Stromen tussen fasen"},
     "cohort_title": {"en": "Cohort retention (share ordering in month k)",
                      "nl": "Cohortretentie (aandeel dat bestelt in maand k)"},

@@ -23,6 +23,7 @@ output_dir = None
 clv_horizon_months = 12
 discount_rate = 0.10  # per year
 phase_model = "five"  # or "four", "six"
+audiences = None  # a client's own audiences file (report: audiences:), else journeylab/audiences.yaml
 
 # %%
 # The glossary, then the appendix: the technical tables of the sections before it, from the run's shared
@@ -98,3 +99,18 @@ rules = phase_rules(phase_model)
 page.heading(t("phase_rules", language), level=3)
 page.table(phase_rule_table(rules, language, phase_model), hide_index=True)
 _ = page.export(rules[["phase", "needs", "rule"]], "phase_rules", hide_index=True)  # the SQL, for a technical reader
+
+# %%
+# How many people each audience holds today (`journeylab audiences` writes their lists), from the report's value model
+from journeylab.report.sections import attempt
+
+found = attempt(lambda: jl.audiences(shop, lang=language, source=audiences, value=value.value if value.ok else None,
+                                     phase_model=phase_model, horizon_months=clv_horizon_months,
+                                     discount_rate=discount_rate), language)
+page.heading(t("audiences_heading", language), level=3)
+if found.ok:
+    page.text(t("audiences_intro", language))
+    counts = found.value.counts()
+    page.table(counts[["name", "persons"]].rename(columns={"name": "audience"}), name="audiences", hide_index=True)
+else:
+    page.text(found.message)

@@ -215,6 +215,24 @@ def test_no_personal_data_in_any_output_of_a_report(batch):
         assert not [n for n in names if n in text], path.name
 
 
+@pytest.mark.slow
+@pytest.mark.notebook
+def test_the_appendix_counts_each_audience_as_the_run_records_it(batch):
+    """Issue 18, point 1: the audiences' counts are in the report (its appendix and tables/audiences.csv), the
+    same as summary.json's, in the report's language."""
+    for run in batch[1]:
+        if run.client not in ("demo", "demo-nl"):
+            continue
+        recorded = json.loads((run.run_dir / "summary.json").read_text())["audiences"]["counts"]
+        shown = pd.read_csv(run.run_dir / "tables" / "audiences.csv")
+        assert len(shown) == len(recorded) > 20
+        assert sorted(shown.iloc[:, 1]) == sorted(recorded.values())  # summary.json keeps them by id, sorted
+        champions = "RFM-segment: Topklanten" if run.client == "demo-nl" else "RFM segment: Champions"
+        assert shown.set_index(shown.columns[0]).iloc[:, 0][champions] == recorded["segment_champions"] > 0
+        heading = "Doelgroepen: wie u kunt benaderen" if run.client == "demo-nl" else "Audiences: whom to reach"
+        assert heading in run.html.read_text(encoding="utf-8")
+
+
 def _pdf_pages(pdf: Path) -> list[list[str]]:
     """The non-empty lines of each page of ``pdf`` (pdftotext), the footer included."""
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

@@ -158,6 +158,7 @@ def run_report(config: str | Path, *, out_root: str | Path = "reports", progress
         "clv_horizon_months": opts["clv_horizon_months"],
         "discount_rate": opts["discount_rate"],
         "phase_model": opts["phase_model"],
+        "audiences": str(config_relative_path(config, opts["audiences"])) if opts.get("audiences") else None,
     }
     executed: list[Path] = []
     notebooks = [_notebook_path(config, nb) for nb in opts["notebooks"]]
