@@ -168,7 +168,8 @@ def history_plot(table: pd.DataFrame, lang: str = "en", currency: str = "EUR", h
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
-    from journeylab.i18n import format_money, format_number, format_percent, t
+    from journeylab.i18n import format_money, format_number, t
+    from journeylab.report.plots import percent_axis
 
     labels = {key: t(label, lang) for key, label in FIGURE_LABELS.items()}
     when = pd.to_datetime(table["observation_end"], errors="coerce")
@@ -177,15 +178,17 @@ def history_plot(table: pd.DataFrame, lang: str = "en", currency: str = "EUR", h
     fig, axes = plt.subplots(1, len(HISTORY_FIGURES), figsize=(15, 3.4), constrained_layout=True)
     h = format_number(horizon_months, lang, 0 if float(horizon_months).is_integer() else 1)
     # the values as the report writes them: shares as percentages, money in the shop's currency, counts whole
-    write = {"repeat_rate": lambda v: format_percent(v, lang, 0), "share_at_risk_or_lost": lambda v: format_percent(v, lang, 0),
-             "revenue": lambda v: format_money(v, currency, lang, 0), "clv_total": lambda v: format_money(v, currency, lang, 0)}
+    shares = ("repeat_rate", "share_at_risk_or_lost")
+    write = {"revenue": lambda v: format_money(v, currency, lang, 0), "clv_total": lambda v: format_money(v, currency, lang, 0)}
     for ax, key in zip(axes, HISTORY_FIGURES):
         ax.plot(x, table[key], marker="o")
         ax.set_title(textwrap.fill(str(labels[key]).format(h=h), 26), fontsize=10)
         ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _, f=write.get(key, lambda v: format_number(v, lang)): f(v)))
-        if key in ("repeat_rate", "share_at_risk_or_lost"):
+        if key in shares:
+            percent_axis(ax.yaxis, lang)
             ax.set_ylim(0, 1)
+        else:
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _, f=write.get(key, lambda v: format_number(v, lang)): f(v)))
     return fig
 
 
