@@ -20,6 +20,7 @@ language = "en"
 output_dir = None
 clv_horizon_months = 12
 discount_rate = 0.10  # per year
+phase_model = "five"  # or "four", "six"
 
 # %%
 import pandas as pd
@@ -30,15 +31,21 @@ from journeylab.i18n import t
 from journeylab.report.page import Page
 from journeylab.report.run import record
 from journeylab.report.safe import fill
-from journeylab.report.sections import headline, headline_table, section_intro, value_models
+from journeylab.report.history import what_changed
+from journeylab.report.sections import headline, headline_table, section_intro, since_last, value_models
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
 value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
                      output_dir=output_dir)
 figures = headline(shop, value, language)
+# what changed since the last report of this shop opens the page (a first report says there is nothing to compare)
+changes = since_last(shop, value, phase_model=phase_model, horizon_months=clv_horizon_months,
+                     discount_rate=discount_rate, lang=language, output_dir=output_dir)
 page.heading(t("executive_summary", language))
-page.text(section_intro("executive_summary", language))
+page.text(what_changed(changes.value, language, shop.currency) if changes.ok else changes.message)
+if not changes.ok or changes.value.first_run:  # a returning reader knows the page; its room goes to what changed
+    page.text(section_intro("executive_summary", language))
 
 # %%
 page.table(headline_table(figures, language, shop.currency, clv_horizon_months), name="headline", hide_index=True)

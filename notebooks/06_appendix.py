@@ -104,9 +104,14 @@ _ = page.export(rules[["phase", "needs", "rule"]], "phase_rules", hide_index=Tru
 # How many people each audience holds today (`journeylab audiences` writes their lists), from the report's value model
 from journeylab.report.sections import attempt
 
+from journeylab.report.sections import persons
+
+people = persons(shop, value, phase_model=phase_model, horizon_months=clv_horizon_months, discount_rate=discount_rate,
+                 lang=language, output_dir=output_dir)  # the run's per-person frame, shared with its snapshot
 found = attempt(lambda: jl.audiences(shop, lang=language, source=audiences, value=value.value if value.ok else None,
                                      phase_model=phase_model, horizon_months=clv_horizon_months,
-                                     discount_rate=discount_rate), language)
+                                     discount_rate=discount_rate, frame=people.value if people.ok else None),
+                language)
 page.heading(t("audiences_heading", language), level=3)
 if found.ok:
     page.text(t("audiences_intro", language))
@@ -114,3 +119,26 @@ if found.ok:
     page.table(counts[["name", "persons"]].rename(columns={"name": "audience"}), name="audiences", hide_index=True)
 else:
     page.text(found.message)
+
+# %%
+# Since the last report of this shop: where people moved (phase and RFM segment) and the figures per phase, each
+# change judged against noise (journeylab.journey.history); a first report says there is nothing to compare with
+from journeylab.journey.history import history_label
+from journeylab.report.history import kpi_change_table, migration_plot, what_changed
+from journeylab.report.sections import since_last
+
+changes = since_last(shop, value, phase_model=phase_model, horizon_months=clv_horizon_months,
+                     discount_rate=discount_rate, lang=language, output_dir=output_dir)
+page.heading(history_label("since_last_heading", language), level=3)
+if not changes.ok:
+    page.text(changes.message)
+else:
+    page.text(what_changed(changes.value, language, shop.currency))
+    if not changes.value.first_run:
+        page.text(history_label("migration_intro", language))
+        for column in ("phase", "segment"):
+            page.figure(migration_plot(changes.value.migration[column], column, language, rules=rules))
+        page.heading(history_label("kpi_changes_heading", language), level=4)
+        page.table(kpi_change_table(changes.value.kpis, language, shop.currency, rules), name="phase_kpi_changes",
+                   hide_index=True)
+        page.text(history_label("kpi_changes_note", language))

@@ -15,7 +15,14 @@ p_alive, expected_purchases and clv at one observation end. Every report run sto
 - ``newly_lost``: customers whose status is lost now and was not before (new customers included);
 - ``gone``: customers of the earlier snapshot missing from the later one (data deleted, ids changed: with a
   lost or changed pseudonymisation key every customer looks new, see journeylab.data.pii);
-- ``clv``: total CLV of all customers then and now, and of the customers present in both.
+- ``clv``: total CLV of all customers then and now, and of the customers present in both;
+- ``kpis``: four figures per journey phase then and now (:func:`phase_kpi_changes`), each with whether its change
+  is beyond noise.
+
+A visitor is a person by the web shop's user id until she buys; from then on she is the customer, under the
+customer id. So the later snapshot carries ``attrs["aliases"]`` (:func:`user_aliases`: user id -> person id), and
+:func:`compare` follows them: the visitor of the earlier report who bought since moves from her phase then to her
+phase now instead of "no longer in the data" and "not yet seen".
 
 With no earlier snapshot (a first report) ``compare(None, later)`` says so (``first_run``), plainly, in
 :func:`history_text`. Migration ids are those of the snapshot's columns plus NOT_SEEN, GONE and NONE; their
@@ -26,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from journeylab.data.config import load_yaml_data
@@ -38,13 +46,33 @@ MIGRATION_COLUMNS = ("segment", "phase", "status")
 NOT_SEEN = "not_yet_seen"  # journeylab.journey.phases.NOT_SEEN: in the later snapshot only
 GONE = "no_longer_seen"  # in the earlier snapshot only
 NONE = "none"  # no value (a visitor's segment)
+# The figures per phase that a report compares (phase_kpi_changes): a share (persons with the property / persons
+# counted), judged against noise, or the mean of a model estimate over the phase's customers, not judged: each
+# report fits its model again, and on eight pairs of simulated shops of the same making (1,500 buyers each) a test
+# of those means over customers called the refit's shift "beyond noise" three times in four pairs, the shares never.
+PHASE_KPIS = {"share_of_persons": "share", "share_at_risk_or_lost": "share", "p_alive": "model", "clv": "model"}
+FALSE_DISCOVERY_RATE = 0.05
 
 
-def snapshot(frame: pd.DataFrame) -> pd.DataFrame:
+def user_aliases(shop: Any) -> pd.Series:
+    """The web user ids that belong to a customer under another id (index user_id, values person_id: the customer
+    id), from the shop's user map (journeylab.journey.levels.ensure_user_map); empty for a shop without events."""
+    if not shop.has("events"):
+        return pd.Series([], dtype=object, index=pd.Index([], name="user_id"), name="person_id")
+    from journeylab.journey.levels import ensure_user_map
+
+    table = ensure_user_map(shop)
+    rows = shop.sql(f"SELECT user_id, customer_id AS person_id FROM {table} "
+                    "WHERE customer_id IS NOT NULL AND customer_id <> user_id")
+    return rows.set_index("user_id")["person_id"].astype(str).rename(index=str)
+
+
+def snapshot(frame: pd.DataFrame, aliases: pd.Series | None = None) -> pd.DataFrame:
     """The snapshot of a per-person frame (journeylab.journey.audiences.person_frame, or any frame with
     SNAPSHOT_COLUMNS): those columns, ids as text, segment/phase/status/involvement as text ids (None where
     there is none). ``attrs["at"]``: the observation end, ``attrs["phases"]``: the phase model's phases in
-    journey order."""
+    journey order, ``attrs["aliases"]``: ``aliases`` (:func:`user_aliases`), which :func:`compare` follows when
+    this is the later snapshot (not stored: a snapshot read back is only ever the earlier one)."""
     missing = [c for c in SNAPSHOT_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"a snapshot needs the columns {', '.join(missing)}")
@@ -59,6 +87,28 @@ def snapshot(frame: pd.DataFrame) -> pd.DataFrame:
     rules = frame.attrs.get("rules")
     out.attrs["at"] = frame.attrs.get("at")
     out.attrs["phases"] = list(rules["phase"]) if rules is not None else []
+    if aliases is not None:
+        out.attrs["aliases"] = aliases
+    return out
+
+
+def follow_aliases(earlier: pd.DataFrame, aliases: pd.Series | None, later_ids: pd.Index) -> pd.DataFrame:
+    """``earlier`` with the ids of visitors who have since become a customer (``aliases``: user id -> person id)
+    replaced by that person id, where the user id is no longer a person of the later snapshot (``later_ids``).
+    Two earlier persons that turn out to be one (two devices of one customer) count once: the one that was a
+    customer, else the first."""
+    if aliases is None or not len(aliases):
+        return earlier
+    ids = earlier.index.to_series()
+    target = aliases.reindex(ids.index)
+    move = target.notna() & ~ids.isin(later_ids)
+    if not move.any():
+        return earlier
+    out = earlier.set_axis(pd.Index(ids.where(~move, target), name=earlier.index.name), axis="index")
+    if out.index.has_duplicates:
+        out = out.iloc[(~out["is_customer"].astype(bool)).to_numpy().argsort(kind="stable")]
+        out = out[~out.index.duplicated()]
+    out.attrs = dict(earlier.attrs)
     return out
 
 
@@ -96,6 +146,7 @@ class Changes:
     gone: pd.Index = field(default_factory=lambda: pd.Index([], name="person_id"))
     clv: dict[str, float | None] = field(default_factory=dict)
     customers: dict[str, int] = field(default_factory=dict)
+    kpis: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def moved(self) -> dict[str, int]:
@@ -117,6 +168,8 @@ class Changes:
                 "observation_end": _iso(self.later_at), "new_customers": len(self.new_customers),
                 "newly_lost": len(self.newly_lost), "gone": len(self.gone), "moved": self.moved,
                 "customers": self.customers, "clv": self.clv,
+                "kpis": [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+                         for row in self.kpis.reset_index().to_dict("records")],
                 "migration": {c: {str(i): {str(k): int(v) for k, v in row.items() if v} for i, row in t.iterrows()}
                               for c, t in self.migration.items()}}
 
@@ -129,6 +182,7 @@ def compare(earlier: pd.DataFrame | None, later: pd.DataFrame) -> Changes:
     """What changed from snapshot ``earlier`` to ``later`` (see the module docstring); ``earlier`` None: the first run."""
     if earlier is None:
         return Changes(True, None, later.attrs.get("at"))
+    earlier = follow_aliases(earlier, later.attrs.get("aliases"), later.index)
     orders = {"phase": later.attrs.get("phases") or earlier.attrs.get("phases") or None,
               "status": list(STATUSES), "segment": _segment_order()}
     mig = {c: migration(earlier, later, c, orders.get(c)) for c in MIGRATION_COLUMNS}
@@ -149,7 +203,74 @@ def compare(earlier: pd.DataFrame | None, later: pd.DataFrame) -> Changes:
     clv["change"] = None if clv["previous"] is None or clv["current"] is None else clv["current"] - clv["previous"]
     customers = {"previous": int(earlier["is_customer"].sum()), "current": int(is_cust.sum()), "in_both": int(len(both))}
     return Changes(False, earlier.attrs.get("at"), later.attrs.get("at"), mig, new.rename("person_id"),
-                   newly_lost.rename("person_id"), gone.rename("person_id"), clv, customers)
+                   newly_lost.rename("person_id"), gone.rename("person_id"), clv, customers,
+                   phase_kpi_changes(earlier, later, orders["phase"]))
+
+
+def _share_test(x1: int, n1: int, x2: int, n2: int) -> float:
+    """Two-sided p-value of "the same share in both reports": Pearson's chi-squared test of the 2x2 table
+    without continuity correction (equal to the two-proportion z-test). No change at all in a property nobody
+    or everybody has is no evidence (1.0); an empty side cannot be judged (NaN)."""
+    from scipy.stats import chi2_contingency
+
+    if n1 == 0 or n2 == 0:
+        return float("nan")
+    if x1 + x2 in (0, n1 + n2):
+        return 1.0
+    return float(chi2_contingency([[x1, n1 - x1], [x2, n2 - x2]], correction=False).pvalue)
+
+
+def phase_kpi_changes(earlier: pd.DataFrame, later: pd.DataFrame, phases: list[str] | None = None,
+                      false_discovery_rate: float = FALSE_DISCOVERY_RATE) -> pd.DataFrame:
+    """Four figures per journey phase in two snapshots, and whether each changed beyond noise.
+
+    Per phase (rows in ``phases``' order, then any other phase the snapshots hold) and PHASE_KPIS:
+    ``share_of_persons`` (persons in the phase / all persons), ``share_at_risk_or_lost`` (of the phase's customers
+    with a status), ``p_alive`` and ``clv`` (means over the phase's customers with a value, CLV in the shop's
+    currency). Columns: previous, current, change (current - previous), n_previous, n_current (persons or
+    customers counted), p_value (the shares: Pearson's chi-squared test of the two reports' 2x2 table) and
+    beyond_noise: the p-values of the whole table are adjusted for testing many figures at once
+    (Benjamini-Hochberg), and a change is beyond noise when its adjusted p-value is below
+    ``false_discovery_rate``. A NaN p-value is not judged (the model means, see PHASE_KPIS; an empty side).
+
+    The test treats the two reports as independent samples. Most persons are in both, and a person's place then
+    and now go together, so the true noise of a change is smaller than the test assumes: a change called beyond
+    noise is one, a change called noise may still be real (conservative)."""
+    from scipy.stats import false_discovery_control
+
+    order = list(phases or [])
+    order += sorted((set(earlier["phase"].dropna()) | set(later["phase"].dropna())) - set(order))
+    risky = ("at_risk", "lost")
+    rows = []
+    for phase in order:
+        side = [snap[snap["phase"] == phase] for snap in (earlier, later)]
+        cust = [s[s["is_customer"].astype(bool)] for s in side]
+        known = [c[c["status"].notna()] for c in cust]
+        figures = {
+            "share_of_persons": [(len(s), len(snap)) for s, snap in zip(side, (earlier, later))],
+            "share_at_risk_or_lost": [(int(k["status"].isin(risky).sum()), len(k)) for k in known],
+            "p_alive": [c["p_alive"].dropna() for c in cust],
+            "clv": [c["clv"].dropna() for c in cust],
+        }
+        for kpi, (a, b) in figures.items():
+            if PHASE_KPIS[kpi] == "share":
+                prev = a[0] / a[1] if a[1] else np.nan
+                cur = b[0] / b[1] if b[1] else np.nan
+                row = dict(previous=prev, current=cur, n_previous=a[1], n_current=b[1], p_value=_share_test(*a, *b))
+            else:
+                row = dict(previous=a.mean() if len(a) else np.nan, current=b.mean() if len(b) else np.nan,
+                           n_previous=len(a), n_current=len(b), p_value=np.nan)
+            rows.append({"phase": phase, "kpi": kpi, **row})
+    table = pd.DataFrame(rows, columns=["phase", "kpi", "previous", "current", "n_previous", "n_current", "p_value"])
+    table["change"] = table["current"] - table["previous"]
+    judged = table["p_value"].notna()
+    table["p_adjusted"] = np.nan
+    if judged.any():
+        table.loc[judged, "p_adjusted"] = false_discovery_control(table.loc[judged, "p_value"].to_numpy(), method="bh")
+    table["beyond_noise"] = table["p_adjusted"] < false_discovery_rate
+    table = table.astype({"n_previous": int, "n_current": int, "previous": float, "current": float})
+    return table.set_index(["phase", "kpi"])[["previous", "current", "change", "n_previous", "n_current", "p_value",
+                                              "p_adjusted", "beyond_noise"]]
 
 
 def _segment_order() -> list[str]:
@@ -185,7 +306,7 @@ def history_text(changes: Changes, lang: str = "en", currency: str = "EUR") -> s
     if changes.first_run:
         return words["first_run"][lang]
     change = changes.clv.get("change")
-    sign = "+" if change is not None and change > 0 else ""
+    sign = "+\u2060" if change is not None and change > 0 else ""  # a word joiner: "+" never ends a line
     return words["since_last"][lang].format(
         previous=format_date(pd.Timestamp(changes.earlier_at).date(), lang) if changes.earlier_at is not None else "–",
         new=format_number(len(changes.new_customers), lang), lost=format_number(len(changes.newly_lost), lang),
@@ -193,5 +314,6 @@ def history_text(changes: Changes, lang: str = "en", currency: str = "EUR") -> s
         clv_change="–" if change is None else sign + format_money(change, currency, lang))
 
 
-__all__ = ["Changes", "GONE", "MIGRATION_COLUMNS", "NONE", "NOT_SEEN", "SNAPSHOT_COLUMNS", "compare", "history_label",
-           "history_text", "history_words", "migration", "snapshot"]
+__all__ = ["Changes", "FALSE_DISCOVERY_RATE", "GONE", "MIGRATION_COLUMNS", "NONE", "NOT_SEEN", "PHASE_KPIS",
+           "SNAPSHOT_COLUMNS", "compare", "follow_aliases", "history_label", "history_text", "history_words",
+           "migration", "phase_kpi_changes", "snapshot", "user_aliases"]

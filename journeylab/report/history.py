@@ -19,10 +19,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from journeylab.errors import ConfigError
-from journeylab.journey.history import Changes, compare, snapshot
+from journeylab.journey.history import Changes, compare, snapshot, user_aliases
 from journeylab.report.export import write_table
 from journeylab.report.paths import safe_slug
 
@@ -107,38 +108,50 @@ def compare_with_previous(run_dir: str | Path, current: pd.DataFrame | None = No
     return compare(read_snapshot(prev) if prev is not None else None, current), prev
 
 
+def person_frame_key(phase_model: str = "five", horizon_months: float = 12, discount_rate: float = 0.10) -> dict[str, Any]:
+    """The arguments a run's per-person frame depends on: the key under which its notebooks share it
+    (journeylab.report.sections.persons) and the snapshot step reads it back."""
+    return {"phase_model": phase_model, "horizon_months": horizon_months, "discount_rate": discount_rate}
+
+
 def write_run_snapshot(run_dir: str | Path, shop: Any, opts: dict[str, Any], value: Any = None,
                        audiences_source: Any = None, value_cache: str | Path | None = None) -> dict[str, Any]:
-    """The snapshot step of a report run: the per-person frame (the run's value model ``value``, else the one
-    its notebooks shared in ``value_cache``, else fitted here), its snapshot
-    beside summary.json, the audiences' counts and the comparison with the last good run. Returns what it records
-    in summary.json (``snapshot``, ``audiences``, ``since_last``)."""
+    """The snapshot step of a report run: the per-person frame (the one the run's notebooks shared beside
+    ``value_cache``, as ``persons.pkl``; else built from the run's value model ``value``, else from the one its
+    notebooks shared in ``value_cache``, else fitted here), its snapshot beside summary.json, the audiences'
+    counts and the comparison with the last good run. Returns what it records in summary.json (``snapshot``,
+    ``audiences``, ``since_last``)."""
     from journeylab.journey.audiences import audiences, person_frame
 
-    if value is None and value_cache is not None:
+    key = person_frame_key(opts.get("phase_model", "five"), opts.get("clv_horizon_months", 12),
+                           opts.get("discount_rate", 0.10))
+    frame = _cached_value(Path(value_cache).with_name("persons.pkl"), key) if value_cache is not None else None
+    if frame is None and value is None and value_cache is not None:
         value = _cached_value(value_cache)
-    frame = person_frame(shop, value=value, phase_model=opts.get("phase_model", "five"),
-                         horizon_months=opts.get("clv_horizon_months", 12), discount_rate=opts.get("discount_rate", 0.10))
+    if frame is None:
+        frame = person_frame(shop, value=value, **key)
     path = write_snapshot(run_dir, frame)
     aud = audiences(shop, lang=opts.get("language", "en"), source=audiences_source, frame=frame)
-    changes, prev = compare_with_previous(run_dir, snapshot(frame))
+    changes, prev = compare_with_previous(run_dir, snapshot(frame, user_aliases(shop)))
     since = changes.to_record()
     since["previous_run"] = prev.name if prev is not None else None
     return {"snapshot": {"file": path.name, "persons": int(len(frame)), "customers": int(frame["is_customer"].sum())},
             "audiences": aud.record(), "since_last": since}
 
 
-def _cached_value(path: str | Path) -> Any:
-    """The value model a run's notebooks shared (journeylab.report.sections.cached keeps it in
-    ``.cache/value.pkl`` as (key, Outcome)), or None when they stored none (person_frame then fits it)."""
+def _cached_value(path: str | Path, key: dict[str, Any] | None = None) -> Any:
+    """What a run's notebooks shared (journeylab.report.sections.cached keeps it in ``.cache/<name>.pkl`` as
+    (key, Outcome)): the Outcome's value, or None when they stored none, it failed, or its key is not ``key``."""
     import pickle
 
     path = Path(path)
     if not path.exists():
         return None
     try:
-        _, outcome = pickle.loads(path.read_bytes())  # written by this run's own notebooks
+        stored_key, outcome = pickle.loads(path.read_bytes())  # written by this run's own notebooks
     except Exception:
+        return None
+    if key is not None and stored_key != key:
         return None
     return outcome.value if getattr(outcome, "ok", False) else None
 
@@ -192,6 +205,133 @@ def history_plot(table: pd.DataFrame, lang: str = "en", currency: str = "EUR", h
     return fig
 
 
+# ---------------------------------------------------------------- what changed, in the report
+def _value_word(value: str, column: str, lang: str, rules: pd.DataFrame | None) -> str:
+    """A migration table's row or column id (a phase, segment or status, or NOT_SEEN / GONE / NONE) in ``lang``."""
+    from journeylab.i18n import segment_label, status_label
+    from journeylab.journey.history import GONE, NONE, NOT_SEEN, history_label
+    from journeylab.journey.phases import phase_name
+
+    if value in (GONE, NONE, NOT_SEEN):
+        return history_label(value, lang)
+    if column == "phase":
+        return phase_name(rules if rules is not None else pd.DataFrame(), value, lang)
+    if column == "status":
+        return status_label(value, lang)
+    return segment_label(value, lang)
+
+
+def migration_plot(table: pd.DataFrame, column: str = "phase", lang: str = "en", rules: pd.DataFrame | None = None,
+                   labels: dict | None = None, ax: Any = None) -> Any:
+    """Heatmap of a migration table (journeylab.journey.history.migration: rows where persons were in the previous
+    report, columns where they are now): the persons in each cell, coloured by their share of the row.
+    ``column``: "phase", "segment" or "status" (names the values; ``rules``: the phase model's rule table, whose
+    own words name its phases). Draws into ``ax`` (else a new figure) and returns it; None for an empty table."""
+    import seaborn as sns
+
+    from journeylab.i18n import format_number
+    from journeylab.journey.history import GONE, NONE, NOT_SEEN, history_label
+    from journeylab.report.plots import axes_to_draw, percent_axis, set_alt_text, wrap_ticks
+    from journeylab.report.safe import plot_text
+
+    if table.empty or not table.to_numpy().sum():
+        return None
+    words = labels or {}
+    rows = [plot_text(_value_word(v, column, lang, rules), 28) for v in table.index]
+    cols = [plot_text(_value_word(v, column, lang, rules), 28) for v in table.columns]
+    share = table.div(table.sum(axis=1).replace(0, np.nan), axis=0).fillna(0.0)
+    # at most ~11 inches wide: a report page scales a wider figure down until its numbers cannot be read
+    ax, own = axes_to_draw(ax, (min(11.0, 0.7 * len(cols) + 3.5), 0.42 * len(rows) + 2.4))
+    counts = table.to_numpy()
+    annot = np.vectorize(lambda n: format_number(int(n), lang) if n else "")(counts)
+    sns.heatmap(pd.DataFrame(share.to_numpy(), index=rows, columns=cols), annot=annot, fmt="", cmap="Blues",
+                vmin=0, vmax=1, cbar_kws={"label": words.get("colour", history_label("migration_colour", lang))},
+                annot_kws={"fontsize": 9}, linewidths=0.5, linecolor="white", ax=ax)
+    percent_axis(ax.collections[0].colorbar, lang)
+    ax.set(xlabel=words.get("to", history_label("to", lang)), ylabel=words.get("from", history_label("from", lang)),
+           title=words.get("title", history_label(f"migration_{column}_title", lang) if column != "status" else ""))
+    wrap_ticks(ax, "x", 12)
+    ax.tick_params(axis="y", labelrotation=0)
+    if own:
+        ax.figure.tight_layout()
+    inner = table.drop(index=[NOT_SEEN, NONE], columns=[NONE, GONE], errors="ignore")
+    same = [v for v in inner.index if v in inner.columns]
+    stayed = int(sum(inner.loc[v, v] for v in same))
+    moves = inner.stack()
+    moves = moves[[a != b for a, b in moves.index]]
+    if len(moves) and moves.max() > 0:
+        a, b = moves.idxmax()
+        move = f"{_value_word(a, column, lang, rules)} → {_value_word(b, column, lang, rules)}"
+        moved = format_number(int(moves.max()), lang)
+    else:
+        move, moved = "–", format_number(0, lang)
+    set_alt_text(ax, history_label("alt_migration", lang).format(
+        n=format_number(int(inner.to_numpy().sum()), lang), stayed=format_number(stayed, lang), move=plot_text(move, 80),
+        moved=moved))
+    return ax
+
+
+def kpi_change_table(kpis: pd.DataFrame, lang: str = "en", currency: str = "EUR",
+                     rules: pd.DataFrame | None = None) -> pd.DataFrame:
+    """journeylab.journey.history.phase_kpi_changes as a reader's table in ``lang``: phase, figure, previous,
+    now, change. Shares as percentages (their change in percentage points), P(alive) with two decimals, CLV in
+    ``currency``; the change starts with ▲ or ▼ where it is beyond noise, "≈" where it is not, and says where it
+    is not judged (a model's estimate). Figures no report has (customers' figures of a phase of visitors) are
+    left out."""
+    from journeylab.i18n import format_money, format_number, format_percent
+    from journeylab.journey.history import PHASE_KPIS, history_label
+
+    def value(v: float, kpi: str) -> str:
+        if pd.isna(v):
+            return "–"
+        if PHASE_KPIS[kpi] == "share":
+            return format_percent(v, lang, 1)
+        return format_money(v, currency, lang, 0) if kpi == "clv" else format_number(v, lang, 2)
+
+    def change(row: pd.Series, kpi: str) -> str:
+        d = row["change"]
+        if pd.isna(d):
+            return "–"
+        sign = "+" if d > 0 else ("−" if d < 0 else "")
+        if PHASE_KPIS[kpi] == "share":
+            amount = sign + format_number(abs(d) * 100, lang, 1) + (" pp" if lang == "en" else " %-punt")
+        else:
+            amount = sign + value(abs(d), kpi)
+        if pd.isna(row["p_value"]):
+            return f"{amount} ({history_label('not_judged', lang)})"
+        return ("▲ " if d > 0 else "▼ ") + amount if row["beyond_noise"] else "≈ " + amount
+
+    out = []
+    for (phase, kpi), row in kpis.iterrows():
+        if pd.isna(row["previous"]) and pd.isna(row["current"]):
+            continue  # a figure of customers in a phase of visitors: nothing to show
+        out.append({history_label("phase", lang): _value_word(phase, "phase", lang, rules),
+                    history_label("kpi", lang): history_label(f"kpi_{kpi}", lang),
+                    history_label("from", lang): value(row["previous"], kpi),
+                    history_label("to", lang): value(row["current"], kpi),
+                    history_label("change", lang): change(row, kpi)})
+    return pd.DataFrame(out)
+
+
+def what_changed(changes: Changes, lang: str = "en", currency: str = "EUR") -> Any:
+    """The summary's opening lines on what changed since the last report (Markdown, Trusted): the plain sentence
+    of journeylab.journey.history.history_text and, after a comparison, how many figures per phase changed beyond
+    noise; a first report says that there is nothing to compare with."""
+    from journeylab.i18n import format_number
+    from journeylab.journey.history import history_label, history_text
+    from journeylab.report.safe import fill
+
+    text = fill("**{lead}.** {sentence}", lead=history_label("what_changed", lang),
+                sentence=history_text(changes, lang, currency))
+    if changes.first_run or changes.kpis.empty:
+        return text
+    judged = changes.kpis["p_value"].notna()
+    k, n = int(changes.kpis["beyond_noise"].sum()), int(judged.sum())
+    key = "kpis_beyond_noise" if k else "no_kpi_beyond_noise"
+    return fill("{text} {more}", text=text, more=history_label(key, lang).format(k=format_number(k, lang),
+                                                                                  n=format_number(n, lang)))
+
+
 def write_history(reports: str | Path, client: str, out: str | Path, *, lang: str | None = None) -> dict[str, Path]:
     """``journeylab history CLIENT``: ``history.csv`` and ``history.png`` of the client's good runs in ``out``.
     ConfigError when the client has no good run under ``reports``."""
@@ -213,4 +353,5 @@ def write_history(reports: str | Path, client: str, out: str | Path, *, lang: st
 
 
 __all__ = ["HISTORY_FIGURES", "SNAPSHOT_FILE", "compare_with_previous", "good_runs", "history_plot", "history_table",
-           "previous_run", "read_snapshot", "write_history", "write_run_snapshot", "write_snapshot"]
+           "kpi_change_table", "migration_plot", "person_frame_key", "previous_run", "read_snapshot", "what_changed", "write_history",
+           "write_run_snapshot", "write_snapshot"]

@@ -87,6 +87,34 @@ def involvement_comparison(shop: Shop, value: Outcome, *, horizon_months: float 
         lambda: compare_involvement(shop, horizon_months=horizon_months, value=value.value), lang))
 
 
+def persons(shop: Shop, value: Outcome, *, phase_model: str = "five", horizon_months: float = 12,
+            discount_rate: float = 0.10, lang: str = "en", output_dir: str | Path | None = None) -> Outcome:
+    """The per-person frame (journeylab.journey.audiences.person_frame) on the report's value model, built once per
+    report run: the summary's "what changed", the appendix's audiences and the run's snapshot read the same one."""
+    from journeylab.journey.audiences import person_frame
+    from journeylab.report.history import person_frame_key
+
+    key = person_frame_key(phase_model, horizon_months, discount_rate)
+    return cached(output_dir, "persons", key, lambda: attempt(
+        lambda: person_frame(shop, value=value.value if value.ok else None, **key), lang))
+
+
+def since_last(shop: Shop, value: Outcome, *, phase_model: str = "five", horizon_months: float = 12,
+               discount_rate: float = 0.10, lang: str = "en", output_dir: str | Path | None = None) -> Outcome:
+    """What changed since the last good report of the same client (journeylab.journey.history.Changes, compared
+    with the snapshot that run stored; ``output_dir`` is this run's folder), or the plain sentence why it cannot be
+    said. A notebook run by hand (no ``output_dir``) has no earlier report: a first run."""
+    from journeylab.journey.history import compare, snapshot, user_aliases
+    from journeylab.report.history import compare_with_previous
+
+    frame = persons(shop, value, phase_model=phase_model, horizon_months=horizon_months, discount_rate=discount_rate,
+                    lang=lang, output_dir=output_dir)
+    if not frame.ok:
+        return frame
+    snap = snapshot(frame.value, user_aliases(shop))
+    return Outcome(True, compare_with_previous(output_dir, snap)[0] if output_dir else compare(None, snap))
+
+
 def group_label(group: str, lang: str = "en") -> str:
     """The reader's name of a value-model group: all customers, or an involvement level."""
     return t({"all": "all_customers", "low": "low_involvement", "high": "high_involvement"}.get(group, "unknown_level"),
