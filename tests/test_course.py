@@ -37,6 +37,20 @@ WRONG = {
         "rfm_ex1": "answer_1 = table.index[0]\n",  # the table's first row, as if it were sorted by revenue
         "rfm_ex2": 'answer_2 = float(summary.loc[rfm["segment"] == "lost", "alive_at_end"].mean())\n',  # alive
     },
+    "funnels": {
+        "funnels_ex1": 'answer_1 = float(1 - table[(table["group"] == "high") & (table["step"] == "purchase")]'
+                       '["overall_conversion"].iloc[0])\n',  # lost since the product view, not in checkout
+        "funnels_ex2": 'answer_2 = float(consideration.loc[consideration["involvement"] == "high", '
+                       '"days_from_first_visit"].mean())\n',  # the mean, pulled up by the long searches
+        "funnels_ex3": 'answer_3 = str(channels.table.query("step == \'purchase\'").set_index("group")["units"]'
+                       '.idxmax())\n',  # the channel with the most buyers, not the highest conversion
+    },
+    "attribution": {
+        "attribution_ex1": 'answer_1 = float((jl.consideration(shop)["channels"] > 1).mean())\n',  # channels
+        "attribution_ex2": 'answer_2 = str(high.set_index("channel")["first_touch"].idxmax())\n',  # first touch
+        "attribution_ex3": 'answer_3 = float(credit.set_index("channel").loc["direct", "markov"] / conversions)\n',
+        # ^ Markov's share of the conversions, not the removal effect
+    },
     "btyd": {
         "btyd_ex1": 'answer_1 = float(CustomerValueModel("bgnbd", spend=None, time_unit="weeks").fit(summary)'
                     '.params_.set_index("parameter").loc["r", "estimate"])\n',  # all buyers, not the high ones
