@@ -43,6 +43,13 @@ WRONG = {
         "btyd_ex2": 'answer_2 = float(low["alive_at_end"].mean())\n',  # the truth instead of the model
         "btyd_ex3": "answer_3 = 1.0\n",  # BG/NBD's P(alive) of a one-time buyer
     },
+    "clv": {
+        "clv_ex1": 'answer_1 = float(low.loc[low["frequency"] == 1, "monetary_value"].mean())\n',  # the naive mean
+        "clv_ex2": 'answer_2 = float(model.predict(12, unit="months", discount_rate=annual_to_monthly(0.10))'
+                   '["clv"].sum())\n',  # the monthly rate given where the yearly one is asked
+        "clv_ex3": 'answer_3 = float(model.predict(36, unit="months", discount_rate=0.10)["clv"].sum()'
+                   ' / model.predict(36, unit="months", discount_rate=0.0)["clv"].sum())\n',  # the share kept
+    },
 }
 
 
