@@ -50,6 +50,12 @@ WRONG = {
         "clv_ex3": 'answer_3 = float(model.predict(36, unit="months", discount_rate=0.10)["clv"].sum()'
                    ' / model.predict(36, unit="months", discount_rate=0.0)["clv"].sum())\n',  # the share kept
     },
+    "checking": {
+        "checking_ex1": 'answer_1 = float(comparison.metrics.loc["paretonbd", "rmse"])\n',  # the RMSE, not the MAE
+        "checking_ex2": 'answer_2 = str(compare_models(split[level == "high"]).metrics["log_likelihood"].idxmax())\n',
+        # ^ the best fit to the calibration period, not the best forecast of the holdout
+        "checking_ex3": 'answer_3 = float(flat_params.loc["a", "estimate"] / flat_params.loc["b", "estimate"])\n',  # a / b
+    },
 }
 
 
