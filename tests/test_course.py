@@ -57,6 +57,19 @@ WRONG = {
         "btyd_ex2": 'answer_2 = float(low["alive_at_end"].mean())\n',  # the truth instead of the model
         "btyd_ex3": "answer_3 = 1.0\n",  # BG/NBD's P(alive) of a one-time buyer
     },
+    "clv": {
+        "clv_ex1": 'answer_1 = float(low.loc[low["frequency"] == 1, "monetary_value"].mean())\n',  # the naive mean
+        "clv_ex2": 'answer_2 = float(model.predict(12, unit="months", discount_rate=annual_to_monthly(0.10))'
+                   '["clv"].sum())\n',  # the monthly rate given where the yearly one is asked
+        "clv_ex3": 'answer_3 = float(model.predict(36, unit="months", discount_rate=0.10)["clv"].sum()'
+                   ' / model.predict(36, unit="months", discount_rate=0.0)["clv"].sum())\n',  # the share kept
+    },
+    "checking": {
+        "checking_ex1": 'answer_1 = float(comparison.metrics.loc["paretonbd", "rmse"])\n',  # the RMSE, not the MAE
+        "checking_ex2": 'answer_2 = str(compare_models(split[level == "high"]).metrics["log_likelihood"].idxmax())\n',
+        # ^ the best fit to the calibration period, not the best forecast of the holdout
+        "checking_ex3": 'answer_3 = float(flat_params.loc["a", "estimate"] / flat_params.loc["b", "estimate"])\n',  # a / b
+    },
 }
 
 
