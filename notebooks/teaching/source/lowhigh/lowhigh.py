@@ -92,7 +92,9 @@ first = comparison[comparison["metric"] == "channel_share_first_session"].set_in
 last = comparison[comparison["metric"] == "channel_share_purchase_session"].set_index("param")
 say("channels", low_first=channel_label(first["low"].idxmax(), language), low_share=first["low"].max(),
     high_first=channel_label(first["high"].idxmax(), language), high_share=first["high"].max(),
-    high_last=channel_label(last["high"].idxmax(), language), high_last_share=last["high"].max())
+    high_last=channel_label(last["high"].idxmax(), language), high_last_share=last["high"].max(),
+    switched=(cons["first_channel"] != cons["purchase_channel"])[cons["involvement"] == "high"].mean(),
+    switched_low=(cons["first_channel"] != cons["purchase_channel"])[cons["involvement"] == "low"].mean())
 
 # %%
 reviews = row.loc[("review_rate", "")]
@@ -128,12 +130,12 @@ truly_alive = summary.groupby("involvement")["alive_at_end"].mean()
 for lv in ("low", "high"):
     group = value.groups[lv]
     if group.tier == "full":
-        say("model_full", level=level_label(lv, language), model=model_label(group.model.purchase),
+        say("model_full", level=level_label(lv, language).capitalize(), model=model_label(group.model.purchase),
             p_alive=predictions.loc[lv, "p_alive"], truth=truly_alive[lv])
     elif group.tier == "forecast":
-        say("model_forecast", level=level_label(lv, language), model=model_label(group.model.purchase))
+        say("model_forecast", level=level_label(lv, language).capitalize(), model=model_label(group.model.purchase))
     else:
-        say("model_none", level=level_label(lv, language))
+        say("model_none", level=level_label(lv, language).capitalize())
 
 # %%
 say("ex3")
