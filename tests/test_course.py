@@ -70,6 +70,18 @@ WRONG = {
         # ^ the best fit to the calibration period, not the best forecast of the holdout
         "checking_ex3": 'answer_3 = float(flat_params.loc["a", "estimate"] / flat_params.loc["b", "estimate"])\n',  # a / b
     },
+    "lowhigh": {
+        "lowhigh_ex1": 'answer_1 = float(comparison.set_index("metric").loc["consideration_days", "ratio"])\n',  # means
+        "lowhigh_ex2": 'answer_2 = {lv: float((g["n_orders"] - 1).sum() / g["n_orders"].sum())'
+                       ' for lv, g in summary.groupby("involvement")}\n',  # the share of orders that are repeats
+        "lowhigh_ex3": 'answer_3 = summary.groupby("involvement")["total_revenue"].mean().idxmax()\n',  # past revenue
+    },
+    "privacy": {
+        "privacy_ex1": 'answer_1 = {"newsletter_list", "orders"}\n',  # pseudonyms and cookie ids taken as anonymous
+        "privacy_ex2": 'answer_2 = len(first.assign(euro=first["revenue"].round(0))[["date", "euro"]]'
+                       '.drop_duplicates()) / len(first)\n',  # distinct combinations, not unique customers
+        "privacy_ex3": "answer_3 = int((segments <= k).sum())\n",  # groups of exactly k counted as too small
+    },
 }
 
 
