@@ -13,7 +13,7 @@ EXTRAS ?= notebooks,test
 # only spin, and the tests run two workers on two cores (benchmarks/blas_threads.py); report kernels do the same.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: setup report test test-fast lab lock clean-venv bench docs course
+.PHONY: setup report test test-fast lab lock clean-venv bench docs course course-book
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ course: $(STAMP)
 	cp -r notebooks/teaching/source notebooks/teaching/nbgrader_config.py build/course/
 	cd build/course && for lesson in $$(ls source); do PATH="$(CURDIR)/$(VENV)/bin:$$PATH" nbgrader generate_assignment $$lesson --force || exit 1; done
 	@echo "student notebooks: build/course/release/<lesson>/"
+
+# the course book (notebooks/teaching/README.md): every lesson of the syllabus executed in English and Dutch
+# (Papermill, the teacher's notebooks, in each lesson's folder) into build/course/executed/, then one static site
+# (mkdocs, --strict) in build/course/book/ with the syllabus and each exercise as the student receives it
+course-book: $(DOCS_STAMP)
+	$(PY) -m journeylab.report.course_book notebooks/teaching build/course
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/

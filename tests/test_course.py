@@ -212,3 +212,80 @@ def test_syllabus_lists_every_lesson():
     syllabus = (COURSE / "syllabus.md").read_text(encoding="utf-8")
     for lesson in LESSONS:
         assert f"source/{lesson}/{lesson}.ipynb" in syllabus, lesson
+
+
+def test_course_book(graded, tmp_path):
+    """The course book (journeylab.report.course_book) built from the notebooks autograding executed:
+    ``reference`` in English, ``wrong`` in Dutch. Its Dutch pages come from the wrong answers, so they also
+    show that the book never shows an answer: every exercise is in its student form."""
+    import html
+
+    pytest.importorskip("material")  # mkdocs-material: the docs extra
+    from journeylab.report.course_book import build_book, syllabus_lessons
+    from journeylab.report.teaching import read_texts
+
+    course, _ = graded
+    lessons = [row.lesson for row in syllabus_lessons(COURSE / "syllabus.md")]
+    assert sorted(lessons) == LESSONS
+    executed = {(lesson, lang): course / "autograded" / student / lesson / f"{lesson}.ipynb"
+                for lesson in lessons for lang, student in (("en", "reference"), ("nl", "wrong"))}
+    index = build_book(COURSE, executed, tmp_path / "src", tmp_path / "book")  # mkdocs build --strict
+    site, docs = index.parent, tmp_path / "src" / "docs"
+
+    def text(page: Path) -> str:  # what the reader sees of the page's article (not the nav), without tags
+        article = re.search(r"<article.*?</article>", page.read_text(encoding="utf-8"), re.S)
+        return html.unescape(re.sub(r"<[^>]+>", "", article[0]))
+
+    # a page per lesson and language, in the syllabus's order (the nav, on every page)
+    home = index.read_text(encoding="utf-8")
+    nav = home[home.index('class="md-nav'):]
+    for lang in ("en", "nl"):
+        assert all((site / lang / f"{lesson}.html").exists() for lesson in lessons), lang
+        where = [nav.index(f'href="{lang}/{lesson}.html"') for lesson in lessons]
+        assert where == sorted(where), f"{lang}: lessons not in the syllabus's order"
+    # the syllabus: each lesson's row (title, time) and learning goals
+    syllabus = text(site / "syllabus.html")
+    goals = syllabus[syllabus.index("Learning goals"):]
+    goal_lists = (site / "syllabus.html").read_text(encoding="utf-8").split("Learning goals", 1)[1].count("<ul>")
+    assert goal_lists >= len(lessons), "the learning goals are not shown as lists"
+    for row in syllabus_lessons(COURSE / "syllabus.md"):
+        assert row.title in syllabus and row.time in syllabus, row
+        assert f"{row.number} · " in goals, f"no learning goals for lesson {row.number}"
+
+    hidden = re.compile(r"### BEGIN (?:SOLUTION|HIDDEN TESTS)\n(.*?)### END", re.S)
+    figures = 0
+    for lesson in lessons:
+        source = json.loads((COURSE / "source" / lesson / f"{lesson}.ipynb").read_text(encoding="utf-8"))
+        secret = {line.strip() for c in source["cells"] for block in hidden.findall(_source(c))
+                  for line in block.splitlines() if line.strip()}
+        secret |= {line.strip() for code in WRONG[lesson].values() for line in code.splitlines() if line.strip()}
+        nl_words = {w for v in read_texts(COURSE / "source" / lesson / "texts.yaml").values()
+                    for w in re.findall(r"[a-zë]{6,}", v["nl"])}
+        en_words = {w for v in read_texts(COURSE / "source" / lesson / "texts.yaml").values()
+                    for w in re.findall(r"[a-zë]{6,}", v["en"])}
+        cells = {w for c in source["cells"] for w in re.findall(r"[a-zë]{6,}", _source(c))}  # bilingual title, code
+        dutch = nl_words - en_words
+        for lang in ("en", "nl"):
+            page, markdown = text(site / lang / f"{lesson}.html"), (docs / lang / f"{lesson}.md").read_text(encoding="utf-8")
+            for shown in (page, markdown):
+                lines = {line.strip() for line in shown.splitlines()}
+                assert not secret & lines, f"{lang}/{lesson}: solution, hidden-test or wrong lines: {secret & lines}"
+                for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "Traceback"):
+                    assert marker not in shown, f"{lang}/{lesson}: {marker}"
+            stubs = sum(1 for c in source["cells"] if _nbgrader(c).get("solution"))
+            assert page.count("raise NotImplementedError()") == stubs, f"{lang}/{lesson}: not every exercise as a stub"
+            # the figures as computed: every image output is a file the page shows
+            notebook = json.loads(executed[lesson, lang].read_text(encoding="utf-8"))
+            images = sum(1 for c in notebook["cells"] if not _nbgrader(c) for o in c.get("outputs", [])
+                         if {"image/png", "image/svg+xml", "image/jpeg"} & set(o.get("data", {})))
+            shown_images = re.findall(r'<img[^>]* src="([^"]+)"', (site / lang / f"{lesson}.html").read_text(encoding="utf-8"))
+            assert len(shown_images) == images, f"{lang}/{lesson}: {images} figures computed, {shown_images} shown"
+            assert all((site / lang / src).stat().st_size > 1000 for src in shown_images), shown_images
+            figures += images
+            # Dutch pages carry the lesson's Dutch words; English pages only those of the cells (the title, code)
+            found = {w for w in dutch if re.search(rf"\b{w}\b", page)}
+            if lang == "nl":
+                assert len(found) >= min(10, len(dutch)), f"{lesson}: too few Dutch words on the Dutch page: {found}"
+            else:
+                assert found <= cells, f"{lesson}: Dutch words on the English page: {found - cells}"
+    assert figures > 0
