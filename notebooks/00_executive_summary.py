@@ -39,12 +39,15 @@ page = Page(language, currency=shop.currency, output_dir=output_dir)
 value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
                      output_dir=output_dir)
 figures = headline(shop, value, language)
-# what changed since the last report of this shop opens the page (a first report says there is nothing to compare)
+# what changed since the last report of this shop opens the page, in the room of the page's introduction (a
+# returning reader knows the page); a first report says that it is one in the appendix, whose section on what
+# changed has nothing else to show then
 changes = since_last(shop, value, phase_model=phase_model, horizon_months=clv_horizon_months,
                      discount_rate=discount_rate, lang=language, output_dir=output_dir)
 page.heading(t("executive_summary", language))
-page.text(what_changed(changes.value, language, shop.currency) if changes.ok else changes.message)
-if not changes.ok or changes.value.first_run:  # a returning reader knows the page; its room goes to what changed
+if changes.ok and not changes.value.first_run:
+    page.text(what_changed(changes.value, language, shop.currency))
+else:
     page.text(section_intro("executive_summary", language))
 
 # %%

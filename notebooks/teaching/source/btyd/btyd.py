@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 3 · Buy till you die: BG/NBD, MBG/NBD, Pareto/NBD / Kopen tot je afhaakt
+# # 5 · Buy till you die: BG/NBD, MBG/NBD, Pareto/NBD / Kopen tot je afhaakt
 # Choose the language of the lesson in the next cell (`"en"` English, `"nl"` Nederlands) and run all cells.
 # / Kies in de volgende cel de taal van de les (`"en"` Engels, `"nl"` Nederlands) en voer alle cellen uit.
 

@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 2 · RFM: segments and an action per phase / RFM: segmenten en een actie per fase
+# # 4 · RFM: segments and an action per phase / RFM: segmenten en een actie per fase
 # Choose the language of the lesson in the next cell (`"en"` English, `"nl"` Nederlands) and run all cells.
 # / Kies in de volgende cel de taal van de les (`"en"` Engels, `"nl"` Nederlands) en voer alle cellen uit.
 
