@@ -53,7 +53,8 @@ docs: $(DOCS_STAMP)
 
 # the course's student release (notebooks/teaching/README.md): every lesson, answers and hidden tests removed
 course: $(STAMP)
-	rm -rf build/course && mkdir -p build/course
+	# the release's own files only: the course book (make course-book) beside it stays
+	rm -rf build/course/source build/course/release build/course/gradebook.db && mkdir -p build/course
 	cp -r notebooks/teaching/source notebooks/teaching/nbgrader_config.py build/course/
 	cd build/course && for lesson in $$(ls source); do PATH="$(CURDIR)/$(VENV)/bin:$$PATH" nbgrader generate_assignment $$lesson --force || exit 1; done
 	@echo "student notebooks: build/course/release/<lesson>/"

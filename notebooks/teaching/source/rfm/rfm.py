@@ -29,6 +29,7 @@ import pandas as pd
 from journeylab.i18n import segment_label
 from journeylab.models.rfm import rfm_segments, segment_table
 from journeylab.report.plots import segment_plot
+from journeylab.report.sections import rfm_rule_text
 from journeylab.report.teaching import course_shop, lesson_texts
 
 texts, say = lesson_texts(language)
@@ -36,7 +37,7 @@ course = course_shop(n_customers, seed=seed)
 summary = course.summary  # one row per customer: frequency, recency, T (weeks), monetary value, and the truth
 rfm = rfm_segments(summary)
 table = segment_table(rfm, language)
-say("intro", customers=len(rfm), f_rule=rfm.attrs["f_rule"])
+say("intro", customers=len(rfm), rule=rfm_rule_text(rfm, language))  # how this shop was scored, in its language
 table
 
 # %%
