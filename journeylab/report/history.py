@@ -250,7 +250,10 @@ def migration_plot(table: pd.DataFrame, column: str = "phase", lang: str = "en",
     percent_axis(ax.collections[0].colorbar, lang)
     ax.set(xlabel=words.get("to", history_label("to", lang)), ylabel=words.get("from", history_label("from", lang)),
            title=words.get("title", history_label(f"migration_{column}_title", lang) if column != "status" else ""))
-    wrap_ticks(ax, "x", 12)
+    wrap_ticks(ax, "x", 14)
+    # slanted: one-word names as long as "consideration" ran into each other upright
+    plt_ticks = ax.get_xticklabels()
+    ax.set_xticks(ax.get_xticks(), [tl.get_text() for tl in plt_ticks], rotation=35, ha="right", rotation_mode="anchor")
     ax.tick_params(axis="y", labelrotation=0)
     if own:
         ax.figure.tight_layout()
