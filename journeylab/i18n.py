@@ -554,9 +554,9 @@ LABELS: dict[str, dict[str, str]] = {
     # two plain sentences under every section heading: "section_intro_" + the heading's label key
     "section_intro_executive_summary": {
         "en": "The five figures to read first, the three strongest findings with an action each, and what the data "
-              "could not tell; the sections after this page show where each comes from.",
+              "could not tell. The sections after this page show where each comes from.",
         "nl": "De vijf cijfers om eerst te lezen, de drie sterkste bevindingen met elk een actie, en wat de data niet "
-              "konden vertellen; de hoofdstukken hierna tonen waar elk vandaan komt."},
+              "konden vertellen. De hoofdstukken hierna tonen waar elk vandaan komt."},
     "section_intro_data_quality": {
         "en": "Before any analysis, the shop's files are checked: every row read is accounted for, kept, fixed or "
               "dropped with the reason. Many dropped or fixed rows mean that the figures further on rest on less data.",

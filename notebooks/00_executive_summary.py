@@ -31,24 +31,19 @@ from journeylab.i18n import t
 from journeylab.report.page import Page
 from journeylab.report.run import record
 from journeylab.report.safe import fill
-from journeylab.report.history import what_changed
-from journeylab.report.sections import headline, headline_table, section_intro, since_last, value_models
+from journeylab.report.sections import headline, headline_table, since_last, summary_opening, value_models
 
 shop = jl.load_shop(shop_config)
 page = Page(language, currency=shop.currency, output_dir=output_dir)
 value = value_models(shop, horizon_months=clv_horizon_months, discount_rate=discount_rate, lang=language,
                      output_dir=output_dir)
 figures = headline(shop, value, language)
-# what changed since the last report of this shop opens the page, in the room of the page's introduction (a
-# returning reader knows the page); a first report says that it is one in the appendix, whose section on what
-# changed has nothing else to show then
+# what changed since the last report of this shop opens the page (a first report says that it is one in the
+# appendix, whose section on what changed has nothing else to show then)
 changes = since_last(shop, value, phase_model=phase_model, horizon_months=clv_horizon_months,
                      discount_rate=discount_rate, lang=language, output_dir=output_dir)
 page.heading(t("executive_summary", language))
-if changes.ok and not changes.value.first_run:
-    page.text(what_changed(changes.value, language, shop.currency))
-else:
-    page.text(section_intro("executive_summary", language))
+page.text(summary_opening(changes, language, shop.currency))
 
 # %%
 page.table(headline_table(figures, language, shop.currency, clv_horizon_months), name="headline", hide_index=True)

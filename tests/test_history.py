@@ -208,6 +208,11 @@ def test_what_changed_reads_in_both_languages_with_arrows_and_a_migration_chart(
         plt.close(ax.figure)
     first = str(what_changed(compare(None, later), "nl"))
     assert "eerste rapport" in first and "ruis" not in first
+    # the summary opens with what changed after an earlier report, else with its introduction
+    from journeylab.report.sections import Outcome, section_intro, summary_opening
+
+    assert str(summary_opening(Outcome(True, changes), "en")).startswith("**What changed.**")
+    assert summary_opening(Outcome(True, compare(None, later)), "nl") == section_intro("executive_summary", "nl")
 
 
 def test_a_visitor_who_bought_since_the_last_report_moves_instead_of_leaving_and_arriving():

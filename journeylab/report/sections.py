@@ -115,6 +115,17 @@ def since_last(shop: Shop, value: Outcome, *, phase_model: str = "five", horizon
     return Outcome(True, compare_with_previous(output_dir, snap)[0] if output_dir else compare(None, snap))
 
 
+def summary_opening(changes: Outcome, lang: str = "en", currency: str = "EUR") -> Trusted:
+    """What opens the executive summary: after an earlier report of the shop, what changed since
+    (journeylab.report.history.what_changed), in the room of the page's introduction (a returning reader knows
+    the page, and the Dutch page had no room for both); else the introduction. ``changes``: :func:`since_last`."""
+    from journeylab.report.history import what_changed
+
+    if changes.ok and not changes.value.first_run:
+        return what_changed(changes.value, lang, currency)
+    return section_intro("executive_summary", lang)
+
+
 def group_label(group: str, lang: str = "en") -> str:
     """The reader's name of a value-model group: all customers, or an involvement level."""
     return t({"all": "all_customers", "low": "low_involvement", "high": "high_involvement"}.get(group, "unknown_level"),
