@@ -279,8 +279,8 @@ def kpi_change_table(kpis: pd.DataFrame, lang: str = "en", currency: str = "EUR"
     """journeylab.journey.history.phase_kpi_changes as a reader's table in ``lang``: phase, figure, previous,
     now, change. Shares as percentages (their change in percentage points), P(alive) with two decimals, CLV in
     ``currency``; the change starts with ▲ or ▼ where it is beyond noise, "≈" where it is not, and says where it
-    is not judged (a model's estimate). Figures no report has (customers' figures of a phase of visitors) are
-    left out."""
+    is not judged (a model's estimate). Figures no report has (customers' figures of a phase of visitors) and
+    phases nobody was in are left out."""
     from journeylab.i18n import format_money, format_number, format_percent
     from journeylab.journey.history import PHASE_KPIS, history_label
 
@@ -308,6 +308,9 @@ def kpi_change_table(kpis: pd.DataFrame, lang: str = "en", currency: str = "EUR"
     for (phase, kpi), row in kpis.iterrows():
         if pd.isna(row["previous"]) and pd.isna(row["current"]):
             continue  # a figure of customers in a phase of visitors: nothing to show
+        if row["n_previous"] and row["n_current"] and row["previous"] == 0 and row["current"] == 0 \
+                and kpi == "share_of_persons":
+            continue  # a phase nobody was in, then or now (the web phases of a shop without events)
         out.append({history_label("phase", lang): _value_word(phase, "phase", lang, rules),
                     history_label("kpi", lang): history_label(f"kpi_{kpi}", lang),
                     history_label("from", lang): value(row["previous"], kpi),
