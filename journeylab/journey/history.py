@@ -133,6 +133,17 @@ def migration(earlier: pd.DataFrame, later: pd.DataFrame, column: str, order: li
     return table.astype(int)
 
 
+def seen_in_both(table: pd.DataFrame) -> pd.DataFrame:
+    """A migration table (:func:`migration`) without the persons who lack a value in either snapshot: no NOT_SEEN
+    or NONE row, no NONE or GONE column."""
+    return table.drop(index=[NOT_SEEN, NONE], columns=[NONE, GONE], errors="ignore")
+
+
+def stayed(table: pd.DataFrame) -> int:
+    """Persons on the diagonal of a migration table: the same value in both snapshots."""
+    return int(sum(table.loc[v, v] for v in table.index.intersection(table.columns)))
+
+
 @dataclass
 class Changes:
     """What changed between two snapshots (:func:`compare`); ``first_run`` when there was no earlier one."""
@@ -153,9 +164,8 @@ class Changes:
         """Persons whose value of each MIGRATION_COLUMNS differs, both snapshots holding one."""
         out = {}
         for col, table in self.migration.items():
-            inner = table.drop(index=[NOT_SEEN, NONE], columns=[NONE, GONE], errors="ignore")
-            common = inner.index.intersection(inner.columns)
-            out[col] = int(inner.to_numpy().sum()) - int(sum(inner.loc[v, v] for v in common))
+            inner = seen_in_both(table)
+            out[col] = int(inner.to_numpy().sum()) - stayed(inner)
         return out
 
     def to_record(self) -> dict[str, Any]:
@@ -315,5 +325,5 @@ def history_text(changes: Changes, lang: str = "en", currency: str = "EUR") -> s
 
 
 __all__ = ["Changes", "FALSE_DISCOVERY_RATE", "GONE", "MIGRATION_COLUMNS", "NONE", "NOT_SEEN", "PHASE_KPIS",
-           "SNAPSHOT_COLUMNS", "compare", "follow_aliases", "history_label", "history_text", "history_words",
+           "SNAPSHOT_COLUMNS", "compare", "follow_aliases", "seen_in_both", "stayed", "history_label", "history_text", "history_words",
            "migration", "phase_kpi_changes", "snapshot", "user_aliases"]

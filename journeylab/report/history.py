@@ -230,7 +230,7 @@ def migration_plot(table: pd.DataFrame, column: str = "phase", lang: str = "en",
     import seaborn as sns
 
     from journeylab.i18n import format_number
-    from journeylab.journey.history import GONE, NONE, NOT_SEEN, history_label
+    from journeylab.journey.history import history_label, seen_in_both, stayed
     from journeylab.report.plots import axes_to_draw, percent_axis, set_alt_text, wrap_ticks
     from journeylab.report.safe import plot_text
 
@@ -257,9 +257,7 @@ def migration_plot(table: pd.DataFrame, column: str = "phase", lang: str = "en",
     ax.tick_params(axis="y", labelrotation=0)
     if own:
         ax.figure.tight_layout()
-    inner = table.drop(index=[NOT_SEEN, NONE], columns=[NONE, GONE], errors="ignore")
-    same = [v for v in inner.index if v in inner.columns]
-    stayed = int(sum(inner.loc[v, v] for v in same))
+    inner = seen_in_both(table)
     moves = inner.stack()
     moves = moves[[a != b for a, b in moves.index]]
     if len(moves) and moves.max() > 0:
@@ -269,7 +267,7 @@ def migration_plot(table: pd.DataFrame, column: str = "phase", lang: str = "en",
     else:
         move, moved = "–", format_number(0, lang)
     set_alt_text(ax, history_label("alt_migration", lang).format(
-        n=format_number(int(inner.to_numpy().sum()), lang), stayed=format_number(stayed, lang), move=plot_text(move, 80),
+        n=format_number(int(inner.to_numpy().sum()), lang), stayed=format_number(stayed(inner), lang), move=plot_text(move, 80),
         moved=moved))
     return ax
 

@@ -107,12 +107,17 @@ def since_last(shop: Shop, value: Outcome, *, phase_model: str = "five", horizon
     from journeylab.journey.history import compare, snapshot, user_aliases
     from journeylab.report.history import compare_with_previous
 
-    frame = persons(shop, value, phase_model=phase_model, horizon_months=horizon_months, discount_rate=discount_rate,
-                    lang=lang, output_dir=output_dir)
-    if not frame.ok:
-        return frame
-    snap = snapshot(frame.value, user_aliases(shop))
-    return Outcome(True, compare_with_previous(output_dir, snap)[0] if output_dir else compare(None, snap))
+    def changes() -> Outcome:
+        frame = persons(shop, value, phase_model=phase_model, horizon_months=horizon_months,
+                        discount_rate=discount_rate, lang=lang, output_dir=output_dir)
+        if not frame.ok:
+            return frame
+        snap = snapshot(frame.value, user_aliases(shop))
+        return Outcome(True, compare_with_previous(output_dir, snap)[0] if output_dir else compare(None, snap))
+
+    # the summary and the appendix both show it: compared once per run (the earlier snapshot read once)
+    key = {"phase_model": phase_model, "horizon_months": horizon_months, "discount_rate": discount_rate, "lang": lang}
+    return cached(output_dir, "since_last", key, changes)
 
 
 def summary_opening(changes: Outcome, lang: str = "en", currency: str = "EUR") -> Trusted:
